@@ -1,0 +1,3 @@
+#ifndef FPVIZ_HISTORY_H
+#define FPVIZ_HISTORY_H
+#endif

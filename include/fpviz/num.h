@@ -1,0 +1,181 @@
+/*
+ * The numeric core: correctly rounded arithmetic in any format of
+ * format.h, on encodings, with IEEE flags.
+ *
+ * Every operation takes a column's encoded operands and returns the
+ * encoding of the exact result rounded once into the format, in the
+ * context's rounding mode.  IEEE formats are emulated with GNU MPFR
+ * (precision = format precision, exponent range and subnormals emulated,
+ * tininess detected after rounding as x86 does); the integer grid is
+ * computed in exact rationals (GMP) wherever the operation is rational.
+ *
+ * Real numbers that are not exactly representable (decimal literals,
+ * constants) enter as approximations rounded to odd at FPV_EXACT_PREC
+ * bits: rounding such a value once more to any precision of at most
+ * FPV_EXACT_PREC - 2 bits gives the correctly rounded result of the real
+ * number itself, so no value is ever rounded twice.
+ *
+ * NaN results are the format's canonical quiet NaN (fp16 0x7e00,
+ * fp32 0x7fc00000, fp64 0x7ff8000000000000).  The core holds no global
+ * state; everything it needs travels in a struct fpv_ctx.
+ */
+#ifndef FPVIZ_NUM_H
+#define FPVIZ_NUM_H
+
+#include <stdint.h>
+#include <gmp.h>
+#include <mpfr.h>
+
+#include "fpviz/format.h"
+
+/* Working precision of the exact reference and of real approximations. */
+#define FPV_EXACT_PREC 256
+/* Largest precision the exact reference grows to for + - * (kept exact). */
+#define FPV_EXACT_MAXPREC 4096
+
+/* Flags: the five IEEE flags in TestFloat's bit order, then markers. */
+enum {
+	FPV_FLAG_INEXACT	= 1u << 0,
+	FPV_FLAG_UNDERFLOW	= 1u << 1,
+	FPV_FLAG_OVERFLOW	= 1u << 2,
+	FPV_FLAG_DIVBYZERO	= 1u << 3,
+	FPV_FLAG_INVALID	= 1u << 4,
+	FPV_FLAG_SUBNORMAL	= 1u << 5,	/* result is subnormal */
+	FPV_FLAG_ABSORBED	= 1u << 6,	/* x +- y == x, y != 0 */
+	FPV_FLAG_CANCELLATION	= 1u << 7,	/* subtraction lost leading bits */
+	FPV_FLAG_SATURATED	= 1u << 8,	/* int: clamped to the range */
+	FPV_FLAG_WRAPPED	= 1u << 9,	/* int: reduced modulo 2^bits */
+	FPV_FLAG_COUNT		= 10
+};
+#define FPV_FLAGS_IEEE 0x1fu
+
+/* The word for flag bit i (0 <= i < FPV_FLAG_COUNT): "inexact", ... */
+extern const char *const fpv_flag_names[FPV_FLAG_COUNT];
+
+enum fpv_round { FPV_RND_NEAREST, FPV_RND_ZERO, FPV_RND_UP, FPV_RND_DOWN };
+
+/* "nearest", "zero", "up", "down". */
+extern const char *const fpv_round_names[4];
+
+/* Parse a rounding mode name; returns -1 if unknown. */
+int fpv_round_parse(const char *s);
+
+/* The MPFR rounding mode for r. */
+mpfr_rnd_t fpv_round_mpfr(enum fpv_round r);
+
+enum fpv_int_overflow { FPV_OVF_SATURATE, FPV_OVF_WRAP };
+
+/*
+ * Operations (ORDER OP: keep in step with fpv_ops[] in num.c).
+ * Casts and literals are not operations: see fpv_num_convert and
+ * fpv_num_round_real.
+ */
+enum fpv_op {
+	FPV_OP_ADD, FPV_OP_SUB, FPV_OP_MUL, FPV_OP_DIV, FPV_OP_POW,
+	FPV_OP_NEG,
+	FPV_OP_SQRT, FPV_OP_ABS, FPV_OP_EXP, FPV_OP_LOG, FPV_OP_LOG2,
+	FPV_OP_LOG10, FPV_OP_SIN, FPV_OP_COS, FPV_OP_TAN, FPV_OP_TANH,
+	FPV_OP_FMA, FPV_OP_MIN, FPV_OP_MAX, FPV_OP_FLOOR, FPV_OP_CEIL,
+	FPV_OP_ROUND,
+	FPV_OP_COUNT
+};
+
+struct fpv_op_info {
+	const char *name;	/* "add", "sqrt": JSON op and function name */
+	const char *symbol;	/* "+" for infix operators, NULL for functions */
+	int nargs;		/* 1, 2 or 3 */
+	bool callable;		/* may be written as name(args) */
+};
+
+/* Indexed by enum fpv_op. */
+extern const struct fpv_op_info fpv_ops[FPV_OP_COUNT];
+
+/* Look up a callable function by name; -1 if none. */
+int fpv_op_by_name(const char *name, size_t len);
+
+/* Settings every computation depends on. */
+struct fpv_ctx {
+	enum fpv_round round;
+	mpq_t int8_scale;		/* > 0, exact (decimal text as a rational) */
+	mpfr_t int8_scale_fr;		/* int8_scale at FPV_EXACT_PREC, to odd */
+	long int8_zero_point;		/* within [qmin, qmax] */
+	enum fpv_int_overflow int8_overflow;
+};
+
+/* Initialize c to the defaults: nearest, scale 1, zero point 0, saturate. */
+void fpv_ctx_init(struct fpv_ctx *c);
+void fpv_ctx_clear(struct fpv_ctx *c);
+void fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src);
+
+/*
+ * Set the int8 scale from decimal text ("0.1", "1/64" not accepted).
+ * Returns 0, or -1 with *why set to a static message.
+ */
+int fpv_ctx_set_scale(struct fpv_ctx *c, const char *text, const char **why);
+
+/*
+ * Parse the numeric literal text[0..len) (decimal, exponent, hex float,
+ * "inf", "nan"; no sign) into x, whose precision must be FPV_EXACT_PREC,
+ * rounded to odd.  A value beyond MPFR's exponent range becomes the
+ * largest (or smallest) MPFR number of the right sign, so that rounding
+ * it into a format still overflows (or underflows).  Returns 0 when x is
+ * exact, nonzero otherwise; -2 if text is not a number.
+ */
+int fpv_real_from_text(mpfr_ptr x, const char *text, size_t len);
+
+/* Round-to-odd fixup: given x rounded toward zero with ternary t, make it odd. */
+void fpv_real_make_odd(mpfr_ptr x, int t);
+
+/*
+ * A real number entering a column: an approximation rounded to odd (or
+ * exact), and, for decimal literals, the text it came from so that the
+ * integer grid can round from the exact rational.
+ */
+struct fpv_real {
+	mpfr_srcptr approx;	/* FPV_EXACT_PREC bits, rounded to odd */
+	int inexact;		/* 0 if approx is the value itself */
+	bool negative;		/* value is -approx (a negative literal) */
+	const char *text;	/* literal digits, or NULL (constants) */
+	size_t len;
+};
+
+/* Round a real number into f: the rounding of a literal or constant. */
+uint64_t fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
+    const struct fpv_real *r, unsigned *flags);
+
+/*
+ * Apply op to the encoded operands args[0..nargs) of format f; returns the
+ * encoded result and ORs the raised flags (IEEE flags and markers) into
+ * *flags.
+ */
+uint64_t fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
+    enum fpv_op op, const uint64_t *args, unsigned *flags);
+
+/*
+ * Convert an encoding of format from into format to (a cast, or a format
+ * conversion): one rounding, flags as the hardware raises them.
+ */
+uint64_t fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
+    const struct fpv_format *from, uint64_t bits, unsigned *flags);
+
+/*
+ * Decode bits of f into x.  IEEE values are exact if x has at least the
+ * format's precision; int values (scale * (q - zero_point)) are rounded
+ * to x's precision, to nearest.
+ */
+void fpv_num_decode(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, mpfr_ptr x);
+
+/*
+ * The exact reference: apply op to exact operands.  + - * are exact (the
+ * precision of out is raised as needed, up to FPV_EXACT_MAXPREC); other
+ * operations are correctly rounded to nearest at max(FPV_EXACT_PREC,
+ * operand precision).  out must be initialized; its precision is reset.
+ */
+void fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *args);
+
+/* The value of one unit in the last place of f at the value of bits. */
+void fpv_num_ulp(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, mpfr_ptr out);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Renderers that print traces as text tables and as JSON Lines.
+ *
+ * They only read a trace; the same functions serve batch mode and the
+ * line-mode REPL.
+ */
+#ifndef FPVIZ_RENDER_H
+#define FPVIZ_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "fpviz/trace.h"
+
+struct fpv_render_opts {
+	unsigned formats;	/* bit i set: show fpv_formats[i] */
+	bool steps;		/* show every step, not only the result */
+	bool color;		/* ANSI colour (text only) */
+};
+
+/* Print the result table (and with opts->steps every step) as text. */
+void fpv_render_text(FILE *out, const struct fpv_trace *t,
+    const struct fpv_render_opts *opts);
+
+/* Print step i of t as a text block (heading and one row per format). */
+void fpv_render_text_step(FILE *out, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts);
+
+/* Print one JSON Lines object for the evaluated line. */
+void fpv_render_json(FILE *out, const struct fpv_trace *t,
+    const struct fpv_render_opts *opts);
+
+/* Print the JSON Lines object of a line that failed. */
+void fpv_render_json_error(FILE *out, const char *src, size_t len,
+    const struct fpv_error *err);
+
+/* Print "error: L:C: message" (coloured when asked) and a newline. */
+void fpv_render_error(FILE *out, const struct fpv_error *err, bool color);
+
+/* Write s as a JSON string literal (with quotes). */
+void fpv_json_string(FILE *out, const char *s, size_t len);
+
+#endif

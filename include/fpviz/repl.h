@@ -1,0 +1,3 @@
+#ifndef FPVIZ_REPL_H
+#define FPVIZ_REPL_H
+#endif

@@ -1,0 +1,131 @@
+/*
+ * The evaluator and its product, the trace: the central data structure.
+ *
+ * Evaluating a line gives one step per AST node, in evaluation order
+ * (step i is node i): the rounding of a literal or constant, each
+ * operation, each function, each cast.  For every step the trace holds,
+ * per format (column), the encoded result and the flags this step raised,
+ * and the exact reference value.  Error figures (local rounding loss and
+ * accumulated error) are derived from those on demand, so evaluation
+ * stays cheap and renderers ask only for what they show.
+ *
+ * A session holds what outlives a line: settings, variables and ans.
+ * Renderers only read traces; nothing here knows about terminals.
+ */
+#ifndef FPVIZ_TRACE_H
+#define FPVIZ_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <mpfr.h>
+
+#include "fpviz/format.h"
+#include "fpviz/num.h"
+#include "fpviz/parse.h"
+
+/* One format's result at one step. */
+struct fpv_cell {
+	uint64_t bits;		/* encoding in the column's format */
+	uint32_t flags;		/* FPV_FLAG_* raised by this step alone */
+	int32_t cancelled;	/* leading bits lost to cancellation, or 0 */
+};
+
+struct fpv_step {
+	uint32_t node;		/* AST node (== step index) */
+	mpfr_t exact;		/* exact reference of this sub-expression */
+	struct fpv_cell cell[FPV_NFORMATS];
+};
+
+struct fpv_trace {
+	struct fpv_ast ast;	/* the parsed line; spans index ast.src */
+	struct fpv_ctx ctx;	/* settings the line was evaluated with */
+	struct fpv_step *steps;	/* ast.n steps */
+	size_t nsteps, cap;	/* cap: steps whose exact is initialized */
+	uint32_t sticky[FPV_NFORMATS];	/* flags raised anywhere (OR) */
+	int line;		/* line number the text came from */
+};
+
+/* A named value: one encoding per format and the exact reference. */
+struct fpv_var {
+	char *name;
+	uint64_t bits[FPV_NFORMATS];
+	mpfr_t exact;
+};
+
+struct fpv_session {
+	struct fpv_ctx ctx;
+	struct fpv_var *vars;	/* vars[0] is "ans" once anything evaluated */
+	size_t nvars, capvars;
+};
+
+void fpv_session_init(struct fpv_session *s);
+void fpv_session_free(struct fpv_session *s);
+
+/* Find a variable by name; NULL if unset. */
+const struct fpv_var *fpv_session_var(const struct fpv_session *s,
+    const char *name, size_t len);
+
+/* Forget all variables (ans included). */
+void fpv_session_clear_vars(struct fpv_session *s);
+
+void fpv_trace_init(struct fpv_trace *t);
+void fpv_trace_free(struct fpv_trace *t);
+
+/*
+ * Parse and evaluate one line src[0..len) (line: its 1-based number) in
+ * session s, into t (whose storage is reused).  On success the result is
+ * stored in ans (and in the assigned variable).  Returns 1 if a value was
+ * computed, 0 for an empty line, -1 on error with *err filled; on error
+ * the session is unchanged.
+ */
+int fpv_eval_line(struct fpv_session *s, const char *src, size_t len,
+    int line, struct fpv_trace *t, struct fpv_error *err);
+
+/* Operand step indices of step i; returns their number (0..3). */
+int fpv_trace_args(const struct fpv_trace *t, size_t i, uint32_t *args);
+
+/* The last step: the line's result. */
+static inline const struct fpv_step *
+fpv_trace_result(const struct fpv_trace *t)
+{
+	return &t->steps[t->nsteps - 1];
+}
+
+/* Error of one value against a reference. */
+struct fpv_errinfo {
+	mpfr_t err;		/* value - reference (signed; 0 if both equal) */
+	mpfr_t rel;		/* err / |reference| */
+	double ulps;		/* |err| in ulps of the format at the reference */
+	double bits_lost;	/* precision bits lost: clamp(prec + log2|rel|, 0, prec) */
+	bool defined;		/* false when a side is NaN or infinite and they differ */
+};
+
+void fpv_errinfo_init(struct fpv_errinfo *e);
+void fpv_errinfo_clear(struct fpv_errinfo *e);
+
+/*
+ * The exact result of step i's operation on column f's own (rounded)
+ * operands, at FPV_EXACT_PREC bits or more: what this step's rounding
+ * started from.  out's precision is reset.
+ */
+void fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
+    mpfr_ptr out);
+
+/* This step's own rounding loss in column f (result vs local exact). */
+void fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_errinfo *e);
+
+/* Accumulated error of step i in column f against the exact reference. */
+void fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_errinfo *e);
+
+/* Describe step i in words ("round 0.1 -> fp16" style, format-neutral):
+ * "literal 0.1", "1e4 + 0.0001", "sqrt(2)", "fp16(x)".  buf NUL-ended. */
+size_t fpv_trace_describe(const struct fpv_trace *t, size_t i, char *buf,
+    size_t size);
+
+/* JSON/step op name of step i: "literal", "add", "sqrt", "cast", ... */
+const char *fpv_trace_opname(const struct fpv_trace *t, size_t i);
+
+#endif

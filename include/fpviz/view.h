@@ -1,0 +1,3 @@
+#ifndef FPVIZ_VIEW_H
+#define FPVIZ_VIEW_H
+#endif
