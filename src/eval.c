@@ -1,1 +1,608 @@
-/* placeholder: being written */
+/*
+ * The evaluator: turns a parsed line into a trace, and derives the
+ * error figures of any step on demand.
+ *
+ * The AST is in post-order, so evaluation is one pass over the nodes:
+ * node i becomes step i, whose operands are earlier steps.  Each step is
+ * computed in every format column from that column's own rounded
+ * operands, and once more without rounding for the exact reference
+ * (casts are roundings, so the exact reference passes through them).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpviz/decimal.h"
+#include "fpviz/trace.h"
+
+/* ---- Session -------------------------------------------------------- */
+
+/* Initialize an empty session with default settings. */
+void
+fpv_session_init(struct fpv_session *s)
+{
+	memset(s, 0, sizeof *s);
+	fpv_ctx_init(&s->ctx);
+}
+
+/* Forget all variables. */
+void
+fpv_session_clear_vars(struct fpv_session *s)
+{
+	for (size_t i = 0; i < s->nvars; i++) {
+		free(s->vars[i].name);
+		mpfr_clear(s->vars[i].exact);
+	}
+	s->nvars = 0;
+}
+
+/* Release a session. */
+void
+fpv_session_free(struct fpv_session *s)
+{
+	fpv_session_clear_vars(s);
+	free(s->vars);
+	fpv_ctx_clear(&s->ctx);
+	memset(s, 0, sizeof *s);
+}
+
+/* Find a variable. */
+const struct fpv_var *
+fpv_session_var(const struct fpv_session *s, const char *name, size_t len)
+{
+	for (size_t i = 0; i < s->nvars; i++)
+		if (strlen(s->vars[i].name) == len &&
+		    memcmp(s->vars[i].name, name, len) == 0)
+			return &s->vars[i];
+	return NULL;
+}
+
+/* Store step's values under name (created if new); 0, or -1 if out of memory. */
+static int
+session_store(struct fpv_session *s, const char *name, size_t len,
+    const struct fpv_step *step)
+{
+	struct fpv_var *v = (struct fpv_var *)fpv_session_var(s, name, len);
+
+	if (v == NULL) {
+		if (s->nvars == s->capvars) {
+			size_t cap = s->capvars ? 2 * s->capvars : 8;
+			struct fpv_var *nv = realloc(s->vars, cap * sizeof *nv);
+
+			if (nv == NULL)
+				return -1;
+			s->vars = nv;
+			s->capvars = cap;
+		}
+		v = &s->vars[s->nvars];
+		if ((v->name = strndup(name, len)) == NULL)
+			return -1;
+		mpfr_init2(v->exact, mpfr_get_prec(step->exact));
+		s->nvars++;
+	}
+	for (int f = 0; f < FPV_NFORMATS; f++)
+		v->bits[f] = step->cell[f].bits;
+	mpfr_set_prec(v->exact, mpfr_get_prec(step->exact));
+	mpfr_set(v->exact, step->exact, MPFR_RNDN);
+	return 0;
+}
+
+/* ---- Trace ---------------------------------------------------------- */
+
+/* Initialize an empty trace. */
+void
+fpv_trace_init(struct fpv_trace *t)
+{
+	memset(t, 0, sizeof *t);
+	fpv_ast_init(&t->ast);
+	fpv_ctx_init(&t->ctx);
+}
+
+/* Release a trace. */
+void
+fpv_trace_free(struct fpv_trace *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		mpfr_clear(t->steps[i].exact);
+	free(t->steps);
+	fpv_ast_free(&t->ast);
+	fpv_ctx_clear(&t->ctx);
+	memset(t, 0, sizeof *t);
+}
+
+/* Make room for n steps; -1 if out of memory. */
+static int
+trace_reserve(struct fpv_trace *t, size_t n)
+{
+	if (n <= t->cap)
+		return 0;
+	size_t cap = t->cap ? t->cap : 16;
+	while (cap < n)
+		cap *= 2;
+	struct fpv_step *ns = realloc(t->steps, cap * sizeof *ns);
+	if (ns == NULL)
+		return -1;
+	t->steps = ns;
+	for (size_t i = t->cap; i < cap; i++)
+		mpfr_init2(t->steps[i].exact, FPV_EXACT_PREC);
+	t->cap = cap;
+	return 0;
+}
+
+/* Operand step indices of step i. */
+int
+fpv_trace_args(const struct fpv_trace *t, size_t i, uint32_t *args)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+	int k;
+
+	switch (n->kind) {
+	case FPV_NODE_OP:
+		k = fpv_ops[n->u.op].nargs;
+		break;
+	case FPV_NODE_CAST:
+		k = 1;
+		break;
+	default:
+		k = 0;
+		break;
+	}
+	for (int j = 0; j < k; j++)
+		args[j] = n->args[j];
+	return k;
+}
+
+/* Fill err with a located message about node n. */
+static void
+node_error(const struct fpv_trace *t, const struct fpv_node *n,
+    struct fpv_error *err, const char *what)
+{
+	err->line = t->line;
+	err->col = fpv_parse_column(t->ast.src, n->start);
+	snprintf(err->msg, sizeof err->msg, "%s '%.*s'", what,
+	    (int)(n->toklen > 64 ? 64 : n->toklen), t->ast.src + n->tok);
+}
+
+/* Round a real number (literal or constant) into every column. */
+static void
+step_real(struct fpv_trace *t, struct fpv_step *st, const struct fpv_real *r)
+{
+	for (int f = 0; f < FPV_NFORMATS; f++) {
+		unsigned fl = 0;
+
+		st->cell[f].bits = fpv_num_round_real(&t->ctx, &fpv_formats[f],
+		    r, &fl);
+		st->cell[f].flags = fl;
+	}
+}
+
+/* Count the bits a flagged cancellation lost in column f of step i. */
+static int32_t
+cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
+    uint64_t result)
+{
+	const struct fpv_format *fmt = &fpv_formats[f];
+	mpfr_t a[2], r;
+	int k;
+
+	mpfr_inits2(FPV_EXACT_PREC, a[0], a[1], r, (mpfr_ptr)0);
+	for (int j = 0; j < 2; j++)
+		fpv_num_decode(&t->ctx, fmt, t->steps[n->args[j]].cell[f].bits,
+		    a[j]);
+	fpv_num_decode(&t->ctx, fmt, result, r);
+	mpfr_srcptr args[2] = { a[0], a[1] };
+	k = fpv_num_cancelled(fmt, n->u.op, args, r);
+	mpfr_clears(a[0], a[1], r, (mpfr_ptr)0);
+	return k;
+}
+
+/* Compute step i (node i) in every column and exactly; -1 on error. */
+static int
+eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
+    struct fpv_error *err)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+	struct fpv_step *st = &t->steps[i];
+	struct fpv_real r = { st->exact, 0, false, NULL, 0 };
+	int tern;
+
+	st->node = (uint32_t)i;
+	memset(st->cell, 0, sizeof st->cell);
+	mpfr_set_prec(st->exact, FPV_EXACT_PREC);
+	switch (n->kind) {
+	case FPV_NODE_NUM:
+		tern = fpv_real_from_text(st->exact, t->ast.src + n->tok,
+		    n->toklen);
+		if (tern == -2) {
+			node_error(t, n, err, "malformed number");
+			return -1;
+		}
+		if (n->negative)
+			mpfr_neg(st->exact, st->exact, MPFR_RNDN);
+		r.inexact = tern;
+		r.negative = n->negative;
+		r.text = t->ast.src + n->tok;
+		r.len = n->toklen;
+		step_real(t, st, &r);
+		break;
+	case FPV_NODE_CONST:
+		if (n->u.constant == FPV_CONST_PI) {
+			tern = mpfr_const_pi(st->exact, MPFR_RNDZ);
+		} else {
+			mpfr_set_ui(st->exact, 1, MPFR_RNDN);
+			tern = mpfr_exp(st->exact, st->exact, MPFR_RNDZ);
+		}
+		fpv_real_make_odd(st->exact, tern);
+		r.inexact = 1;
+		step_real(t, st, &r);
+		break;
+	case FPV_NODE_VAR: {
+		const struct fpv_var *v = fpv_session_var(s,
+		    t->ast.src + n->tok, n->toklen);
+
+		if (v == NULL) {
+			bool ans = n->toklen == 3 &&
+			    memcmp(t->ast.src + n->tok, "ans", 3) == 0;
+			node_error(t, n, err, ans ? "no previous result for" :
+			    "unknown variable");
+			return -1;
+		}
+		for (int f = 0; f < FPV_NFORMATS; f++)
+			st->cell[f].bits = v->bits[f];
+		mpfr_set_prec(st->exact, mpfr_get_prec(v->exact));
+		mpfr_set(st->exact, v->exact, MPFR_RNDN);
+		break;
+	}
+	case FPV_NODE_OP: {
+		int k = fpv_ops[n->u.op].nargs;
+		mpfr_srcptr ex[3] = { NULL, NULL, NULL };
+
+		for (int f = 0; f < FPV_NFORMATS; f++) {
+			uint64_t a[3] = { 0, 0, 0 };
+			unsigned fl = 0;
+
+			for (int j = 0; j < k; j++)
+				a[j] = t->steps[n->args[j]].cell[f].bits;
+			st->cell[f].bits = fpv_num_op(&t->ctx, &fpv_formats[f],
+			    n->u.op, a, &fl);
+			st->cell[f].flags = fl;
+			if (fl & FPV_FLAG_CANCELLATION)
+				st->cell[f].cancelled = cancelled_bits(t, n, f,
+				    st->cell[f].bits);
+		}
+		for (int j = 0; j < k; j++)
+			ex[j] = t->steps[n->args[j]].exact;
+		fpv_exact_op(n->u.op, st->exact, ex);
+		break;
+	}
+	case FPV_NODE_CAST: {
+		const struct fpv_format *to = &fpv_formats[n->u.format];
+		const struct fpv_step *a = &t->steps[n->args[0]];
+
+		for (int f = 0; f < FPV_NFORMATS; f++) {
+			const struct fpv_format *col = &fpv_formats[f];
+			unsigned fl = 0;
+			uint64_t b = a->cell[f].bits;
+
+			if (col != to) {
+				b = fpv_num_convert(&t->ctx, to, col, b, &fl);
+				b = fpv_num_convert(&t->ctx, col, to, b, &fl);
+			}
+			st->cell[f].bits = b;
+			st->cell[f].flags = fl;
+		}
+		mpfr_set_prec(st->exact, mpfr_get_prec(a->exact));
+		mpfr_set(st->exact, a->exact, MPFR_RNDN);
+		break;
+	}
+	case FPV_NODE_BITS: {
+		const struct fpv_format *from = &fpv_formats[n->u.format];
+
+		for (int f = 0; f < FPV_NFORMATS; f++) {
+			unsigned fl = 0;
+
+			st->cell[f].bits = &fpv_formats[f] == from ? n->bits :
+			    fpv_num_convert(&t->ctx, &fpv_formats[f], from,
+			    n->bits, &fl);
+			st->cell[f].flags = fl;
+		}
+		fpv_num_decode(&t->ctx, from, n->bits, st->exact);
+		break;
+	}
+	}
+	for (int f = 0; f < FPV_NFORMATS; f++)
+		t->sticky[f] |= st->cell[f].flags;
+	return 0;
+}
+
+/* Parse and evaluate one line into t. */
+int
+fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
+    struct fpv_trace *t, struct fpv_error *err)
+{
+	int rc;
+
+	t->nsteps = 0;
+	t->line = line;
+	memset(t->sticky, 0, sizeof t->sticky);
+	rc = fpv_parse(src, len, line, &t->ast, err);
+	if (rc <= 0)
+		return rc;
+	fpv_ctx_copy(&t->ctx, &s->ctx);
+	if (trace_reserve(t, t->ast.n) < 0) {
+		err->line = line;
+		err->col = 1;
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < t->ast.n; i++) {
+		if (eval_step(s, t, i, err) < 0) {
+			t->nsteps = 0;
+			return -1;
+		}
+		t->nsteps = i + 1;
+	}
+	if ((t->ast.assign && session_store(s, t->ast.src + t->ast.name,
+	    t->ast.namelen, fpv_trace_result(t)) < 0) ||
+	    session_store(s, "ans", 3, fpv_trace_result(t)) < 0) {
+		err->line = line;
+		err->col = 1;
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return -1;
+	}
+	return 1;
+}
+
+/* ---- Error figures -------------------------------------------------- */
+
+/* Initialize an error record. */
+void
+fpv_errinfo_init(struct fpv_errinfo *e)
+{
+	mpfr_inits2(64, e->err, e->rel, (mpfr_ptr)0);
+	e->ulps = 0;
+	e->bits_lost = 0;
+	e->defined = true;
+}
+
+/* Release an error record. */
+void
+fpv_errinfo_clear(struct fpv_errinfo *e)
+{
+	mpfr_clears(e->err, e->rel, (mpfr_ptr)0);
+}
+
+/* Decode column f's value of bits at a precision that holds it. */
+static void
+decode_value(const struct fpv_trace *t, int f, uint64_t bits, mpfr_ptr x)
+{
+	mpfr_set_prec(x, FPV_EXACT_PREC);
+	fpv_num_decode(&t->ctx, &fpv_formats[f], bits, x);
+}
+
+/* One ulp of format f at the real value x (the reference). */
+static void
+ulp_at(const struct fpv_trace *t, int f, mpfr_srcptr x, mpfr_ptr out)
+{
+	const struct fpv_format *fmt = &fpv_formats[f];
+	long E, emin = 1 - fmt->emax;
+
+	if (fmt->kind == FPV_KIND_INT) {
+		mpfr_set_q(out, t->ctx.int8_scale, MPFR_RNDN);
+		return;
+	}
+	E = mpfr_regular_p(x) ? mpfr_get_exp(x) - 1 : emin;
+	if (E < emin)
+		E = emin;
+	if (E > fmt->emax)
+		E = fmt->emax;
+	mpfr_set_ui_2exp(out, 1, E - fmt->frac_bits, MPFR_RNDN);
+}
+
+/* Fill e with the error of value v against reference ref in format f. */
+static void
+measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
+    struct fpv_errinfo *e)
+{
+	const struct fpv_format *fmt = &fpv_formats[f];
+	int prec = fmt->kind == FPV_KIND_IEEE ? fpv_format_prec(fmt) :
+	    fmt->bits - 1;
+	mpfr_t u;
+
+	e->defined = true;
+	e->ulps = 0;
+	e->bits_lost = 0;
+	if (mpfr_nan_p(v) || mpfr_nan_p(ref) || mpfr_inf_p(v) ||
+	    mpfr_inf_p(ref)) {
+		bool same = (mpfr_nan_p(v) && mpfr_nan_p(ref)) ||
+		    (mpfr_inf_p(v) && mpfr_inf_p(ref) &&
+		    mpfr_signbit(v) == mpfr_signbit(ref));
+
+		mpfr_set_zero(e->err, 1);
+		mpfr_set_zero(e->rel, 1);
+		if (!same) {
+			e->defined = false;
+			if (mpfr_nan_p(v) || mpfr_nan_p(ref)) {
+				mpfr_set_nan(e->err);
+				mpfr_set_nan(e->rel);
+				e->ulps = NAN;
+			} else {
+				mpfr_sub(e->err, v, ref, MPFR_RNDN);
+				mpfr_set_inf(e->rel, mpfr_sgn(e->err));
+				e->ulps = INFINITY;
+			}
+			e->bits_lost = prec;
+		}
+		return;
+	}
+	mpfr_sub(e->err, v, ref, MPFR_RNDN);
+	if (mpfr_zero_p(e->err)) {
+		mpfr_set_zero(e->rel, 1);
+		return;
+	}
+	if (mpfr_zero_p(ref))
+		mpfr_set_inf(e->rel, mpfr_sgn(e->err));
+	else
+		mpfr_div(e->rel, e->err, ref, MPFR_RNDN);
+	mpfr_init2(u, 64);
+	ulp_at(t, f, ref, u);
+	mpfr_div(u, e->err, u, MPFR_RNDN);
+	e->ulps = fabs(mpfr_get_d(u, MPFR_RNDN));
+	if (mpfr_inf_p(e->rel)) {
+		e->bits_lost = prec;
+	} else {
+		mpfr_abs(u, e->rel, MPFR_RNDN);
+		mpfr_log2(u, u, MPFR_RNDN);
+		double lost = prec + mpfr_get_d(u, MPFR_RNDN);
+		e->bits_lost = lost < 0 ? 0 : lost > prec ? prec : lost;
+	}
+	mpfr_clear(u);
+}
+
+/* The exact result of step i's operation on column f's operands. */
+void
+fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
+    mpfr_ptr out)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+
+	switch (n->kind) {
+	case FPV_NODE_NUM:
+	case FPV_NODE_CONST:
+		mpfr_set_prec(out, mpfr_get_prec(t->steps[i].exact));
+		mpfr_set(out, t->steps[i].exact, MPFR_RNDN);
+		return;
+	case FPV_NODE_VAR:
+		decode_value(t, f, t->steps[i].cell[f].bits, out);
+		return;
+	case FPV_NODE_CAST:
+		decode_value(t, f, t->steps[n->args[0]].cell[f].bits, out);
+		return;
+	case FPV_NODE_BITS:
+		decode_value(t, n->u.format, n->bits, out);
+		return;
+	case FPV_NODE_OP:
+		break;
+	}
+	int k = fpv_ops[n->u.op].nargs;
+	mpfr_t a[3];
+	mpfr_srcptr ap[3] = { NULL, NULL, NULL };
+
+	for (int j = 0; j < k; j++) {
+		mpfr_init2(a[j], FPV_EXACT_PREC);
+		decode_value(t, f, t->steps[n->args[j]].cell[f].bits, a[j]);
+		ap[j] = a[j];
+	}
+	fpv_exact_op(n->u.op, out, ap);
+	for (int j = 0; j < k; j++)
+		mpfr_clear(a[j]);
+}
+
+/* This step's own rounding loss in column f. */
+void
+fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_errinfo *e)
+{
+	mpfr_t v, ref;
+
+	mpfr_inits2(FPV_EXACT_PREC, v, ref, (mpfr_ptr)0);
+	decode_value(t, f, t->steps[i].cell[f].bits, v);
+	fpv_trace_local_exact(t, i, f, ref);
+	measure(t, f, v, ref, e);
+	mpfr_clears(v, ref, (mpfr_ptr)0);
+}
+
+/* Accumulated error of step i in column f. */
+void
+fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_errinfo *e)
+{
+	mpfr_t v;
+
+	mpfr_init2(v, FPV_EXACT_PREC);
+	decode_value(t, f, t->steps[i].cell[f].bits, v);
+	measure(t, f, v, t->steps[i].exact, e);
+	mpfr_clear(v);
+}
+
+/* ---- Words ---------------------------------------------------------- */
+
+/* The op name of step i. */
+const char *
+fpv_trace_opname(const struct fpv_trace *t, size_t i)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+
+	switch (n->kind) {
+	case FPV_NODE_NUM:	return "literal";
+	case FPV_NODE_CONST:	return "constant";
+	case FPV_NODE_VAR:	return "variable";
+	case FPV_NODE_CAST:	return "cast";
+	case FPV_NODE_BITS:	return "bits";
+	case FPV_NODE_OP:	break;
+	}
+	return fpv_ops[n->u.op].name;
+}
+
+/* Step i's exact operand j as a short decimal. */
+static void
+operand_text(const struct fpv_trace *t, uint32_t j, char *buf, size_t size)
+{
+	fpv_dec_round(t->steps[j].exact, 6, buf, size);
+}
+
+/* Describe step i in words. */
+size_t
+fpv_trace_describe(const struct fpv_trace *t, size_t i, char *buf,
+    size_t size)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+	const char *tok = t->ast.src + n->tok;
+	int tl = (int)(n->toklen > 80 ? 80 : n->toklen);
+	char a[3][FPV_DEC_SHORT];
+	uint32_t args[3];
+	int k = fpv_trace_args(t, i, args), w;
+
+	for (int j = 0; j < k; j++)
+		operand_text(t, args[j], a[j], sizeof a[j]);
+	switch (n->kind) {
+	case FPV_NODE_NUM:
+		w = snprintf(buf, size, "literal %s%.*s", n->negative ? "-" : "",
+		    tl, tok);
+		break;
+	case FPV_NODE_CONST:
+		w = snprintf(buf, size, "constant %.*s", tl, tok);
+		break;
+	case FPV_NODE_VAR:
+		w = snprintf(buf, size, "variable %.*s", tl, tok);
+		break;
+	case FPV_NODE_BITS:
+		w = snprintf(buf, size, "bits %.*s", (int)(n->end - n->start),
+		    t->ast.src + n->start);
+		break;
+	case FPV_NODE_CAST:
+		w = snprintf(buf, size, "%s(%s)", fpv_formats[n->u.format].name,
+		    a[0]);
+		break;
+	default:
+		if (n->u.op == FPV_OP_NEG)
+			w = snprintf(buf, size, "-(%s)", a[0]);
+		else if (fpv_ops[n->u.op].symbol != NULL)
+			w = snprintf(buf, size, "%s %s %s", a[0],
+			    fpv_ops[n->u.op].symbol, a[1]);
+		else if (k == 1)
+			w = snprintf(buf, size, "%s(%s)", fpv_ops[n->u.op].name,
+			    a[0]);
+		else if (k == 2)
+			w = snprintf(buf, size, "%s(%s, %s)",
+			    fpv_ops[n->u.op].name, a[0], a[1]);
+		else
+			w = snprintf(buf, size, "%s(%s, %s, %s)",
+			    fpv_ops[n->u.op].name, a[0], a[1], a[2]);
+		break;
+	}
+	if (w < 0)
+		w = 0;
+	return (size_t)w < size ? (size_t)w : size - 1;
+}

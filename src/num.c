@@ -1,1 +1,1097 @@
-/* placeholder: being written */
+/*
+ * The numeric core: correctly rounded operations on encodings.
+ *
+ * IEEE formats.  An operation is computed by MPFR directly at the
+ * format's precision p with an unbounded exponent, which gives the
+ * result "rounded as if the exponent range were unbounded" that IEEE 754
+ * uses to define overflow and (after-rounding) tininess.  When that
+ * result is below the normal range, the operation is computed again from
+ * its exact operands at the coarser precision of the subnormal grid, so
+ * the subnormal result too is rounded once.  No exponent range is ever
+ * changed: MPFR's global state is left alone apart from its flags.
+ *
+ * Integer grid.  A stored q means scale * (q - zero_point), an exact
+ * rational.  Rational operations (+ - * / fma, min, max, literals) are
+ * done in GMP rationals and requantized exactly; other functions go
+ * through an MPFR approximation rounded to odd, which an integer rounding
+ * cannot round twice.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fpviz/num.h"
+
+/* ORDER FLAG */
+const char *const fpv_flag_names[FPV_FLAG_COUNT] = {
+	"inexact", "underflow", "overflow", "divbyzero", "invalid",
+	"subnormal", "absorbed", "cancellation", "saturated", "wrapped"
+};
+
+const char *const fpv_round_names[4] = { "nearest", "zero", "up", "down" };
+
+/* ORDER OP */
+const struct fpv_op_info fpv_ops[FPV_OP_COUNT] = {
+	[FPV_OP_ADD] = { "add", "+", 2, false },
+	[FPV_OP_SUB] = { "sub", "-", 2, false },
+	[FPV_OP_MUL] = { "mul", "*", 2, false },
+	[FPV_OP_DIV] = { "div", "/", 2, false },
+	[FPV_OP_POW] = { "pow", "^", 2, true },
+	[FPV_OP_NEG] = { "neg", "-", 1, false },
+	[FPV_OP_SQRT] = { "sqrt", NULL, 1, true },
+	[FPV_OP_ABS] = { "abs", NULL, 1, true },
+	[FPV_OP_EXP] = { "exp", NULL, 1, true },
+	[FPV_OP_LOG] = { "log", NULL, 1, true },
+	[FPV_OP_LOG2] = { "log2", NULL, 1, true },
+	[FPV_OP_LOG10] = { "log10", NULL, 1, true },
+	[FPV_OP_SIN] = { "sin", NULL, 1, true },
+	[FPV_OP_COS] = { "cos", NULL, 1, true },
+	[FPV_OP_TAN] = { "tan", NULL, 1, true },
+	[FPV_OP_TANH] = { "tanh", NULL, 1, true },
+	[FPV_OP_FMA] = { "fma", NULL, 3, true },
+	[FPV_OP_MIN] = { "min", NULL, 2, true },
+	[FPV_OP_MAX] = { "max", NULL, 2, true },
+	[FPV_OP_FLOOR] = { "floor", NULL, 1, true },
+	[FPV_OP_CEIL] = { "ceil", NULL, 1, true },
+	[FPV_OP_ROUND] = { "round", NULL, 1, true },
+};
+
+/* Pseudo-operations: rounding a value that is already known. */
+enum { OP_SET = FPV_OP_COUNT, OP_SETQ };
+
+/* The operands of one computation: MPFR values, or one rational. */
+struct operands {
+	mpfr_srcptr a[3];
+	mpq_srcptr q;
+};
+
+/* Scratch MPFR numbers on the stack, for precisions up to 128 bits. */
+#define SCRATCH_LIMBS 2
+struct scratch {
+	mp_limb_t limbs[SCRATCH_LIMBS];
+	mpfr_t x;
+};
+
+/* Make s an MPFR number of precision prec (<= 128) backed by its limbs. */
+static mpfr_ptr
+scratch_init(struct scratch *s, mpfr_prec_t prec)
+{
+	mpfr_custom_init(s->limbs, prec);
+	mpfr_custom_init_set(s->x, MPFR_ZERO_KIND, 0, prec, s->limbs);
+	return s->x;
+}
+
+/* Parse a rounding mode name. */
+int
+fpv_round_parse(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, fpv_round_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The MPFR rounding mode for r. */
+mpfr_rnd_t
+fpv_round_mpfr(enum fpv_round r)
+{
+	static const mpfr_rnd_t map[4] = {
+		MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD
+	};
+	return map[r];
+}
+
+/* Look up a callable function by name. */
+int
+fpv_op_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < FPV_OP_COUNT; i++)
+		if (fpv_ops[i].callable && strlen(fpv_ops[i].name) == len &&
+		    memcmp(fpv_ops[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- Real numbers from text ---------------------------------------- */
+
+/* Round-to-odd fixup of a value truncated toward zero with ternary t. */
+void
+fpv_real_make_odd(mpfr_ptr x, int t)
+{
+	mpfr_prec_t prec = mpfr_get_prec(x);
+	mp_limb_t *mp = mpfr_custom_get_significand(x);
+	unsigned lsb;
+
+	if (t == 0 || !mpfr_regular_p(x))
+		return;
+	lsb = (unsigned)((mp[0] >> ((mpfr_prec_t)mp_bits_per_limb *
+	    ((prec + mp_bits_per_limb - 1) / mp_bits_per_limb) - prec)) & 1);
+	if (lsb == 0) {
+		if (mpfr_sgn(x) > 0)
+			mpfr_nextabove(x);
+		else
+			mpfr_nextbelow(x);
+	}
+}
+
+/* Parse a literal's text into x rounded to odd. */
+int
+fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
+{
+	char small[128], *buf = small, *end;
+	int t;
+
+	if (len >= sizeof small && (buf = malloc(len + 1)) == NULL)
+		return -2;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	if (strcasecmp(buf, "inf") == 0 || strcasecmp(buf, "infinity") == 0) {
+		mpfr_set_inf(x, 1);
+		t = 0;
+	} else if (strcasecmp(buf, "nan") == 0) {
+		mpfr_set_nan(x);
+		t = 0;
+	} else {
+		mpfr_clear_flags();
+		t = mpfr_strtofr(x, buf, &end, 0, MPFR_RNDZ);
+		if (*end != '\0' || end == buf) {
+			t = -2;
+		} else if (mpfr_overflow_p() || mpfr_inf_p(x)) {
+			/* Beyond MPFR's range: stand in the largest number. */
+			mpfr_set_inf(x, 1);
+			mpfr_nextbelow(x);
+			t = 1;
+		} else if (mpfr_underflow_p()) {
+			mpfr_set_zero(x, 1);
+			mpfr_nextabove(x);
+			t = 1;
+		} else {
+			fpv_real_make_odd(x, t);
+		}
+	}
+	if (buf != small)
+		free(buf);
+	return t;
+}
+
+/* ---- IEEE encodings ------------------------------------------------- */
+
+static inline int
+ieee_emin(const struct fpv_format *f)
+{
+	return 1 - f->emax;
+}
+
+/* Decode an IEEE encoding exactly into x (precision >= format's). */
+static void
+ieee_decode(const struct fpv_format *f, uint64_t b, mpfr_ptr x)
+{
+	int sign = fpv_bits_sign(f, b);
+	uint64_t e = fpv_bits_exp(f, b), m = fpv_bits_frac(f, b);
+	uint64_t emask = ((uint64_t)1 << f->exp_bits) - 1;
+
+	if (e == emask) {
+		if (m == 0)
+			mpfr_set_inf(x, sign ? -1 : 1);
+		else
+			mpfr_set_nan(x);
+		return;
+	}
+	if (e == 0 && m == 0) {
+		mpfr_set_zero(x, sign ? -1 : 1);
+		return;
+	}
+	if (e == 0)
+		mpfr_set_ui_2exp(x, m, ieee_emin(f) - f->frac_bits, MPFR_RNDN);
+	else
+		mpfr_set_ui_2exp(x, m | ((uint64_t)1 << f->frac_bits),
+		    (long)e - f->emax - f->frac_bits, MPFR_RNDN);
+	if (sign)
+		mpfr_neg(x, x, MPFR_RNDN);
+}
+
+/* Encode x, a value representable in f (or NaN/inf/zero). */
+static uint64_t
+ieee_encode(const struct fpv_format *f, mpfr_srcptr x)
+{
+	uint64_t sign = (uint64_t)(mpfr_signbit(x) ? 1 : 0) << (f->bits - 1);
+	uint64_t emask = ((uint64_t)1 << f->exp_bits) - 1;
+	mpfr_prec_t prec = mpfr_get_prec(x);
+	const mp_limb_t *mp;
+	uint64_t top, mant;
+	long e, E;
+
+	if (mpfr_nan_p(x))
+		return f->qnan;
+	if (mpfr_inf_p(x))
+		return sign | (emask << f->frac_bits);
+	if (mpfr_zero_p(x))
+		return sign;
+	/* The top limb holds the significand, most significant bit first;
+	 * x has at most 64 significant bits, all in that limb. */
+	mp = mpfr_custom_get_significand(x);
+	top = mp[(prec - 1) / mp_bits_per_limb];
+	e = mpfr_get_exp(x);		/* x = 0.1... * 2^e */
+	E = e - 1;			/* x = 1.... * 2^E */
+	if (E >= ieee_emin(f)) {
+		mant = top >> (64 - (f->frac_bits + 1));
+		return sign | ((uint64_t)(E + f->emax) << f->frac_bits) |
+		    (mant & (((uint64_t)1 << f->frac_bits) - 1));
+	}
+	/* Subnormal: the significand relative to 2^(emin - frac_bits). */
+	mant = top >> (64 - (e - ieee_emin(f) + f->frac_bits));
+	return sign | mant;
+}
+
+/* Evaluate op on o into r, rounded to r's precision by rnd. */
+static int
+compute(int op, mpfr_ptr r, const struct operands *o, mpfr_rnd_t rnd)
+{
+	mpfr_srcptr a = o->a[0], b = o->a[1], c = o->a[2];
+
+	switch (op) {
+	case FPV_OP_ADD:	return mpfr_add(r, a, b, rnd);
+	case FPV_OP_SUB:	return mpfr_sub(r, a, b, rnd);
+	case FPV_OP_MUL:	return mpfr_mul(r, a, b, rnd);
+	case FPV_OP_DIV:	return mpfr_div(r, a, b, rnd);
+	case FPV_OP_POW:	return mpfr_pow(r, a, b, rnd);
+	case FPV_OP_NEG:	return mpfr_neg(r, a, rnd);
+	case FPV_OP_SQRT:	return mpfr_sqrt(r, a, rnd);
+	case FPV_OP_ABS:	return mpfr_abs(r, a, rnd);
+	case FPV_OP_EXP:	return mpfr_exp(r, a, rnd);
+	case FPV_OP_LOG:	return mpfr_log(r, a, rnd);
+	case FPV_OP_LOG2:	return mpfr_log2(r, a, rnd);
+	case FPV_OP_LOG10:	return mpfr_log10(r, a, rnd);
+	case FPV_OP_SIN:	return mpfr_sin(r, a, rnd);
+	case FPV_OP_COS:	return mpfr_cos(r, a, rnd);
+	case FPV_OP_TAN:	return mpfr_tan(r, a, rnd);
+	case FPV_OP_TANH:	return mpfr_tanh(r, a, rnd);
+	case FPV_OP_FMA:	return mpfr_fma(r, a, b, c, rnd);
+	case FPV_OP_MIN:	return mpfr_min(r, a, b, rnd);
+	case FPV_OP_MAX:	return mpfr_max(r, a, b, rnd);
+	case FPV_OP_FLOOR:	return mpfr_rint_floor(r, a, rnd);
+	case FPV_OP_CEIL:	return mpfr_rint_ceil(r, a, rnd);
+	case FPV_OP_ROUND:	return mpfr_rint_round(r, a, rnd);
+	case OP_SET:		return mpfr_set(r, a, rnd);
+	case OP_SETQ:		return mpfr_set_q(r, o->q, rnd);
+	}
+	abort();
+}
+
+/* The overflowed result of sign s in mode rnd: infinity or the maximum. */
+static void
+ieee_overflow_value(const struct fpv_format *f, mpfr_ptr r, int negative,
+    mpfr_rnd_t rnd)
+{
+	bool to_inf = rnd == MPFR_RNDN ||
+	    (rnd == MPFR_RNDU && !negative) || (rnd == MPFR_RNDD && negative);
+
+	if (to_inf) {
+		mpfr_set_inf(r, negative ? -1 : 1);
+		return;
+	}
+	/* (2 - 2^-frac_bits) * 2^emax, exact in p bits. */
+	mpfr_set_ui_2exp(r, ((uint64_t)1 << (f->frac_bits + 1)) - 1,
+	    f->emax - f->frac_bits, MPFR_RNDN);
+	if (negative)
+		mpfr_neg(r, r, MPFR_RNDN);
+}
+
+/*
+ * Round op(o) into the IEEE format f: the heart of the emulation.
+ * nan_in: some operand is NaN; inf_in: some operand is infinite.
+ */
+static uint64_t
+ieee_round_op(const struct fpv_format *f, int op, const struct operands *o,
+    bool nan_in, bool inf_in, mpfr_rnd_t rnd, unsigned *flags)
+{
+	int p = fpv_format_prec(f), emin = ieee_emin(f);
+	struct scratch rs;
+	mpfr_ptr r = scratch_init(&rs, p);
+	bool tiny = false;
+	uint64_t bits;
+	int t;
+	long E;
+
+	mpfr_clear_flags();
+	t = compute(op, r, o, rnd);
+	if (mpfr_nan_p(r)) {
+		if (!nan_in)
+			*flags |= FPV_FLAG_INVALID;
+		return f->qnan;
+	}
+	if (mpfr_overflow_p() ||
+	    (mpfr_regular_p(r) && mpfr_get_exp(r) - 1 > f->emax)) {
+		*flags |= FPV_FLAG_OVERFLOW | FPV_FLAG_INEXACT;
+		ieee_overflow_value(f, r, mpfr_signbit(r), rnd);
+		return ieee_encode(f, r);
+	}
+	if (mpfr_inf_p(r)) {
+		if (!inf_in && !nan_in)
+			*flags |= FPV_FLAG_DIVBYZERO;
+		return ieee_encode(f, r);
+	}
+	if (mpfr_underflow_p()) {
+		/* Far below the subnormals: MPFR itself underflowed. */
+		tiny = true;
+		E = LONG_MIN;
+	} else {
+		E = mpfr_regular_p(r) ? mpfr_get_exp(r) - 1 : 0;
+		tiny = mpfr_regular_p(r) && E < emin;
+	}
+	if (tiny) {
+		/* Round again from the operands onto the subnormal grid,
+		 * whose spacing is 2^(emin - frac_bits). */
+		long q = E == LONG_MIN ? -1 : E - (emin - f->frac_bits) + 1;
+		int negative = mpfr_signbit(r);
+
+		if (q >= 1) {
+			r = scratch_init(&rs, q);
+			t = compute(op, r, o, rnd);
+		} else {
+			/* Below the smallest subnormal: 0 or the smallest
+			 * subnormal.  In nearest mode, more than half of the
+			 * smallest subnormal goes up; exactly half ties to 0. */
+			bool up;
+
+			if (rnd == MPFR_RNDN)
+				up = q == 0 && (mpfr_cmp_si_2exp(r,
+				    negative ? -1 : 1, emin - f->frac_bits - 1) != 0 ||
+				    (negative ? t > 0 : t < 0));
+			else
+				up = (rnd == MPFR_RNDU && !negative) ||
+				    (rnd == MPFR_RNDD && negative);
+			if (up)
+				mpfr_set_si_2exp(r, negative ? -1 : 1,
+				    emin - f->frac_bits, MPFR_RNDN);
+			else
+				mpfr_set_zero(r, negative ? -1 : 1);
+			t = 1;
+		}
+		if (t != 0)
+			*flags |= FPV_FLAG_UNDERFLOW;
+	}
+	if (t != 0)
+		*flags |= FPV_FLAG_INEXACT;
+	bits = ieee_encode(f, r);
+	if (fpv_bits_class(f, bits) == FPV_CLASS_SUBNORMAL)
+		*flags |= FPV_FLAG_SUBNORMAL;
+	return bits;
+}
+
+/* ---- The integer grid ----------------------------------------------- */
+
+/* q as a signed value from its two's complement bits. */
+static long
+int_q(const struct fpv_format *f, uint64_t b)
+{
+	uint64_t m = fpv_format_mask(f);
+
+	b &= m;
+	if (b >> (f->bits - 1))
+		return (long)b - (long)(m + 1);
+	return (long)b;
+}
+
+/* The exact value scale * (q - zero_point) of an int encoding. */
+static void
+int_value(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t b,
+    mpq_ptr v)
+{
+	mpq_set_si(v, int_q(f, b) - c->int8_zero_point, 1);
+	mpq_mul(v, v, c->int8_scale);
+}
+
+/* Saturate or wrap the integer n (already offset by the zero point). */
+static uint64_t
+int_store(const struct fpv_ctx *c, const struct fpv_format *f, mpz_srcptr n,
+    unsigned *flags)
+{
+	long q;
+
+	if (mpz_cmp_si(n, f->qmax) > 0 || mpz_cmp_si(n, f->qmin) < 0) {
+		if (c->int8_overflow == FPV_OVF_WRAP) {
+			mpz_t w;
+
+			mpz_init(w);
+			mpz_fdiv_r_2exp(w, n, f->bits);
+			q = (long)mpz_get_ui(w);
+			mpz_clear(w);
+			*flags |= FPV_FLAG_WRAPPED | FPV_FLAG_INEXACT;
+		} else {
+			q = mpz_sgn(n) > 0 ? f->qmax : f->qmin;
+			*flags |= FPV_FLAG_SATURATED | FPV_FLAG_INEXACT;
+		}
+	} else {
+		q = mpz_get_si(n);
+	}
+	return (uint64_t)q & fpv_format_mask(f);
+}
+
+/* Round the rational x to an integer in mode rnd (ties to even). */
+static void
+round_q_to_z(mpz_ptr n, mpq_srcptr x, enum fpv_round rnd)
+{
+	mpz_t r;
+
+	switch (rnd) {
+	case FPV_RND_ZERO:
+		mpz_tdiv_q(n, mpq_numref(x), mpq_denref(x));
+		return;
+	case FPV_RND_UP:
+		mpz_cdiv_q(n, mpq_numref(x), mpq_denref(x));
+		return;
+	case FPV_RND_DOWN:
+		mpz_fdiv_q(n, mpq_numref(x), mpq_denref(x));
+		return;
+	case FPV_RND_NEAREST:
+		break;
+	}
+	mpz_init(r);
+	mpz_fdiv_qr(n, r, mpq_numref(x), mpq_denref(x));
+	mpz_mul_2exp(r, r, 1);
+	int cmp = mpz_cmp(r, mpq_denref(x));
+	if (cmp > 0 || (cmp == 0 && mpz_odd_p(n)))
+		mpz_add_ui(n, n, 1);
+	mpz_clear(r);
+}
+
+/* Quantize the exact rational value v: q = round(v / scale) + zero_point. */
+static uint64_t
+int_quantize_q(const struct fpv_ctx *c, const struct fpv_format *f,
+    mpq_srcptr v, unsigned *flags)
+{
+	mpq_t x;
+	mpz_t n;
+	uint64_t b;
+
+	mpq_init(x);
+	mpz_init(n);
+	mpq_div(x, v, c->int8_scale);
+	round_q_to_z(n, x, c->round);
+	if (mpz_cmp(n, mpq_numref(x)) != 0 || mpz_cmp_ui(mpq_denref(x), 1) != 0)
+		*flags |= FPV_FLAG_INEXACT;
+	if (mpz_sgn(n) == 0 && mpq_sgn(v) != 0)
+		*flags |= FPV_FLAG_UNDERFLOW;
+	if (c->int8_zero_point >= 0)
+		mpz_add_ui(n, n, (unsigned long)c->int8_zero_point);
+	else
+		mpz_sub_ui(n, n, (unsigned long)-c->int8_zero_point);
+	b = int_store(c, f, n, flags);
+	mpz_clear(n);
+	mpq_clear(x);
+	return b;
+}
+
+/* The end of the range with the sign of negative (x/0, +-inf). */
+static uint64_t
+int_range_end(const struct fpv_format *f, int negative)
+{
+	return (uint64_t)(negative ? f->qmin : f->qmax) & fpv_format_mask(f);
+}
+
+/* The encoding of the value 0 (q = zero point). */
+static uint64_t
+int_zero(const struct fpv_ctx *c, const struct fpv_format *f)
+{
+	return (uint64_t)c->int8_zero_point & fpv_format_mask(f);
+}
+
+/*
+ * Quantize a real given as an MPFR value: exact (then as a rational) or
+ * an approximation rounded to odd, which v / scale keeps close enough
+ * that rounding to an integer is never wrong.
+ */
+static uint64_t
+int_quantize_fr(const struct fpv_ctx *c, const struct fpv_format *f,
+    mpfr_srcptr v, bool exact, bool inf_in, unsigned *flags)
+{
+	uint64_t b;
+
+	if (mpfr_nan_p(v)) {
+		*flags |= FPV_FLAG_INVALID;
+		return int_zero(c, f);
+	}
+	if (mpfr_inf_p(v)) {
+		*flags |= inf_in ? FPV_FLAG_SATURATED | FPV_FLAG_INEXACT :
+		    FPV_FLAG_DIVBYZERO;
+		return int_range_end(f, mpfr_signbit(v));
+	}
+	if (exact) {
+		mpq_t q;
+
+		mpq_init(q);
+		mpfr_get_q(q, v);
+		b = int_quantize_q(c, f, q, flags);
+		mpq_clear(q);
+		return b;
+	}
+	{
+		mpfr_t x, n;
+		mpz_t z;
+		int t;
+
+		mpfr_inits2(FPV_EXACT_PREC + 64, x, n, (mpfr_ptr)0);
+		mpz_init(z);
+		t = mpfr_div(x, v, c->int8_scale_fr, MPFR_RNDZ);
+		fpv_real_make_odd(x, t);
+		if (mpfr_cmpabs_ui(x, 1u << 20) > 0) {
+			/* Far out of range: only the sign matters. */
+			mpz_set_si(z, mpfr_sgn(x) > 0 ? 1L << 20 : -(1L << 20));
+		} else {
+			mpfr_rint(n, x, fpv_round_mpfr(c->round));
+			mpfr_get_z(z, n, MPFR_RNDN);
+		}
+		*flags |= FPV_FLAG_INEXACT;
+		if (mpz_sgn(z) == 0)
+			*flags |= FPV_FLAG_UNDERFLOW;
+		if (c->int8_zero_point >= 0)
+			mpz_add_ui(z, z, (unsigned long)c->int8_zero_point);
+		else
+			mpz_sub_ui(z, z, (unsigned long)-c->int8_zero_point);
+		b = int_store(c, f, z, flags);
+		mpz_clear(z);
+		mpfr_clears(x, n, (mpfr_ptr)0);
+		return b;
+	}
+}
+
+/* Is op rational: computable exactly on rationals? */
+static bool
+op_rational(int op)
+{
+	switch (op) {
+	case FPV_OP_ADD: case FPV_OP_SUB: case FPV_OP_MUL: case FPV_OP_DIV:
+	case FPV_OP_NEG: case FPV_OP_ABS: case FPV_OP_FMA: case FPV_OP_MIN:
+	case FPV_OP_MAX: case FPV_OP_FLOOR: case FPV_OP_CEIL: case FPV_OP_ROUND:
+		return true;
+	}
+	return false;
+}
+
+/* An operation on the integer grid. */
+static uint64_t
+int_op(const struct fpv_ctx *c, const struct fpv_format *f, enum fpv_op op,
+    const uint64_t *args, unsigned *flags)
+{
+	int n = fpv_ops[op].nargs;
+	mpq_t v[3], r;
+	uint64_t b;
+
+	for (int i = 0; i < n; i++) {
+		mpq_init(v[i]);
+		int_value(c, f, args[i], v[i]);
+	}
+	mpq_init(r);
+	if (op_rational(op)) {
+		switch (op) {
+		case FPV_OP_ADD: mpq_add(r, v[0], v[1]); break;
+		case FPV_OP_SUB: mpq_sub(r, v[0], v[1]); break;
+		case FPV_OP_MUL: mpq_mul(r, v[0], v[1]); break;
+		case FPV_OP_NEG: mpq_neg(r, v[0]); break;
+		case FPV_OP_ABS: mpq_abs(r, v[0]); break;
+		case FPV_OP_FMA:
+			mpq_mul(r, v[0], v[1]);
+			mpq_add(r, r, v[2]);
+			break;
+		case FPV_OP_MIN:
+			mpq_set(r, mpq_cmp(v[0], v[1]) <= 0 ? v[0] : v[1]);
+			break;
+		case FPV_OP_MAX:
+			mpq_set(r, mpq_cmp(v[0], v[1]) >= 0 ? v[0] : v[1]);
+			break;
+		case FPV_OP_DIV:
+			if (mpq_sgn(v[1]) == 0)
+				goto divzero;
+			mpq_div(r, v[0], v[1]);
+			break;
+		case FPV_OP_FLOOR:
+			mpz_fdiv_q(mpq_numref(r), mpq_numref(v[0]),
+			    mpq_denref(v[0]));
+			break;
+		case FPV_OP_CEIL:
+			mpz_cdiv_q(mpq_numref(r), mpq_numref(v[0]),
+			    mpq_denref(v[0]));
+			break;
+		case FPV_OP_ROUND:
+			/* Half away from zero: trunc(x + sign(x) / 2). */
+			mpq_set_si(r, mpq_sgn(v[0]) < 0 ? -1 : 1, 2);
+			mpq_add(r, r, v[0]);
+			mpz_tdiv_q(mpq_numref(r), mpq_numref(r),
+			    mpq_denref(r));
+			mpz_set_ui(mpq_denref(r), 1);
+			break;
+		default:
+			abort();
+		}
+		b = int_quantize_q(c, f, r, flags);
+	} else {
+		/* Through MPFR: exact operands, a result rounded to odd. */
+		mpfr_t a[3], x;
+		struct operands o = { { NULL, NULL, NULL }, NULL };
+		bool exact = true;
+		int t;
+
+		for (int i = 0; i < n; i++) {
+			mpfr_init2(a[i], FPV_EXACT_PREC + 64);
+			t = mpfr_set_q(a[i], v[i], MPFR_RNDZ);
+			fpv_real_make_odd(a[i], t);
+			exact &= t == 0;
+			o.a[i] = a[i];
+		}
+		mpfr_init2(x, FPV_EXACT_PREC + 64);
+		t = compute(op, x, &o, MPFR_RNDZ);
+		fpv_real_make_odd(x, t);
+		b = int_quantize_fr(c, f, x, exact && t == 0, false, flags);
+		mpfr_clear(x);
+		for (int i = 0; i < n; i++)
+			mpfr_clear(a[i]);
+	}
+	goto out;
+divzero:
+	if (mpq_sgn(v[0]) == 0) {
+		*flags |= FPV_FLAG_INVALID;
+		b = int_zero(c, f);
+	} else {
+		*flags |= FPV_FLAG_DIVBYZERO;
+		b = int_range_end(f, mpq_sgn(v[0]) < 0);
+	}
+out:
+	mpq_clear(r);
+	for (int i = 0; i < n; i++)
+		mpq_clear(v[i]);
+	return b;
+}
+
+/*
+ * The exact rational of a decimal or hex literal's text, if it has a
+ * modest exponent; returns false when the text is not such a number.
+ */
+static bool
+text_rational(const char *s, size_t len, mpq_ptr q)
+{
+	int base = 10;
+	long exp = 0, fracdigits = 0;
+	size_t i = 0;
+	mpz_t m;
+	bool any = false, dot = false;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (len > 4096)
+		return false;
+	mpz_init(m);
+	for (; i < len; i++) {
+		int d;
+		char ch = s[i];
+
+		if (ch == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (ch >= '0' && ch <= '9')
+			d = ch - '0';
+		else if (base == 16 && ch >= 'a' && ch <= 'f')
+			d = ch - 'a' + 10;
+		else if (base == 16 && ch >= 'A' && ch <= 'F')
+			d = ch - 'A' + 10;
+		else
+			break;
+		mpz_mul_ui(m, m, (unsigned long)base);
+		mpz_add_ui(m, m, (unsigned long)d);
+		if (dot)
+			fracdigits++;
+		any = true;
+	}
+	if (i < len) {
+		char ch = s[i];
+		char *end;
+
+		if (!((base == 10 && (ch == 'e' || ch == 'E')) ||
+		    (base == 16 && (ch == 'p' || ch == 'P'))) || i + 1 >= len)
+			goto fail;
+		char tmp[32];
+		size_t n = len - i - 1;
+		if (n >= sizeof tmp)
+			goto fail;
+		memcpy(tmp, s + i + 1, n);
+		tmp[n] = '\0';
+		exp = strtol(tmp, &end, 10);
+		if (*end != '\0' || exp > 100000 || exp < -100000)
+			goto fail;
+	}
+	if (!any)
+		goto fail;
+	mpq_set_z(q, m);
+	if (base == 10) {
+		mpz_t p;
+
+		exp -= fracdigits;
+		if (exp > 1000 || exp < -1000)
+			goto fail;
+		mpz_init(p);
+		mpz_ui_pow_ui(p, 10, (unsigned long)(exp < 0 ? -exp : exp));
+		if (exp < 0)
+			mpz_mul(mpq_denref(q), mpq_denref(q), p);
+		else
+			mpz_mul(mpq_numref(q), mpq_numref(q), p);
+		mpz_clear(p);
+	} else {
+		exp -= 4 * fracdigits;
+		if (exp > 100000 || exp < -100000)
+			goto fail;
+		if (exp < 0)
+			mpq_div_2exp(q, q, (unsigned long)-exp);
+		else
+			mpq_mul_2exp(q, q, (unsigned long)exp);
+	}
+	mpq_canonicalize(q);
+	mpz_clear(m);
+	return true;
+fail:
+	mpz_clear(m);
+	return false;
+}
+
+/* ---- Public operations ---------------------------------------------- */
+
+/* Initialize a context with the defaults. */
+void
+fpv_ctx_init(struct fpv_ctx *c)
+{
+	c->round = FPV_RND_NEAREST;
+	mpq_init(c->int8_scale);
+	mpq_set_ui(c->int8_scale, 1, 1);
+	mpfr_init2(c->int8_scale_fr, FPV_EXACT_PREC);
+	mpfr_set_ui(c->int8_scale_fr, 1, MPFR_RNDN);
+	c->int8_zero_point = 0;
+	c->int8_overflow = FPV_OVF_SATURATE;
+}
+
+/* Release a context. */
+void
+fpv_ctx_clear(struct fpv_ctx *c)
+{
+	mpq_clear(c->int8_scale);
+	mpfr_clear(c->int8_scale_fr);
+}
+
+/* Copy settings between initialized contexts. */
+void
+fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src)
+{
+	dst->round = src->round;
+	mpq_set(dst->int8_scale, src->int8_scale);
+	mpfr_set(dst->int8_scale_fr, src->int8_scale_fr, MPFR_RNDN);
+	dst->int8_zero_point = src->int8_zero_point;
+	dst->int8_overflow = src->int8_overflow;
+}
+
+/* Set the int8 scale from decimal text. */
+int
+fpv_ctx_set_scale(struct fpv_ctx *c, const char *text, const char **why)
+{
+	mpq_t q;
+	size_t len = strlen(text);
+	int t;
+
+	mpq_init(q);
+	if (len == 0 || text[0] == '-' || text[0] == '+' ||
+	    !text_rational(text, len, q)) {
+		mpq_clear(q);
+		*why = "expected a positive decimal number";
+		return -1;
+	}
+	if (mpq_sgn(q) <= 0) {
+		mpq_clear(q);
+		*why = "the scale must be positive";
+		return -1;
+	}
+	mpq_set(c->int8_scale, q);
+	t = mpfr_set_q(c->int8_scale_fr, q, MPFR_RNDZ);
+	fpv_real_make_odd(c->int8_scale_fr, t);
+	mpq_clear(q);
+	return 0;
+}
+
+/* Round a real number (literal or constant) into f. */
+uint64_t
+fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
+    const struct fpv_real *r, unsigned *flags)
+{
+	struct operands o = { { r->approx, NULL, NULL }, NULL };
+
+	if (f->kind == FPV_KIND_IEEE)
+		return ieee_round_op(f, OP_SET, &o, mpfr_nan_p(r->approx),
+		    mpfr_inf_p(r->approx), fpv_round_mpfr(c->round), flags);
+	if (r->text != NULL && mpfr_number_p(r->approx)) {
+		mpq_t q;
+		uint64_t b;
+
+		mpq_init(q);
+		if (text_rational(r->text, r->len, q)) {
+			if (r->negative)
+				mpq_neg(q, q);
+			b = int_quantize_q(c, f, q, flags);
+			mpq_clear(q);
+			return b;
+		}
+		mpq_clear(q);
+	}
+	return int_quantize_fr(c, f, r->approx, r->inexact == 0,
+	    mpfr_inf_p(r->approx), flags);
+}
+
+/* Decode bits of f into x. */
+void
+fpv_num_decode(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, mpfr_ptr x)
+{
+	if (f->kind == FPV_KIND_IEEE) {
+		ieee_decode(f, bits, x);
+	} else {
+		mpq_t v;
+
+		mpq_init(v);
+		int_value(c, f, bits, v);
+		mpfr_set_q(x, v, MPFR_RNDN);
+		mpq_clear(v);
+	}
+}
+
+/* Is an IEEE encoding a signalling NaN? */
+static bool
+is_snan(const struct fpv_format *f, uint64_t b)
+{
+	return fpv_bits_class(f, b) == FPV_CLASS_SNAN;
+}
+
+/* Did a +- b = r lose a nonzero operand entirely (r is the other one)? */
+static bool
+absorbed(enum fpv_op op, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcptr r)
+{
+	if (!mpfr_number_p(r))
+		return false;
+	if (!mpfr_zero_p(b) && mpfr_equal_p(r, a))
+		return true;
+	if (mpfr_zero_p(a) || mpfr_cmpabs(r, b) != 0)
+		return false;
+	/* r == b for a + b; r == -b for a - b. */
+	return (mpfr_signbit(r) == mpfr_signbit(b)) == (op == FPV_OP_ADD);
+}
+
+/* Apply op to encoded operands. */
+uint64_t
+fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
+    enum fpv_op op, const uint64_t *args, unsigned *flags)
+{
+	int n = fpv_ops[op].nargs;
+	struct scratch s[3];
+	struct operands o = { { NULL, NULL, NULL }, NULL };
+	bool nan_in = false, inf_in = false, snan_in = false;
+
+	if (f->kind == FPV_KIND_INT)
+		return int_op(c, f, op, args, flags);
+	for (int i = 0; i < n; i++) {
+		mpfr_ptr x = scratch_init(&s[i], fpv_format_prec(f));
+
+		ieee_decode(f, args[i], x);
+		o.a[i] = x;
+		nan_in |= mpfr_nan_p(x) != 0;
+		inf_in |= mpfr_inf_p(x) != 0;
+		snan_in |= is_snan(f, args[i]);
+	}
+	if (snan_in) {
+		*flags |= FPV_FLAG_INVALID;
+		return f->qnan;
+	}
+	/* A NaN operand gives NaN quietly, except where C99 says otherwise
+	 * (min/max return the other operand, pow(1, NaN) is 1). */
+	if (nan_in && op != FPV_OP_MIN && op != FPV_OP_MAX && op != FPV_OP_POW)
+		return f->qnan;
+	uint64_t bits = ieee_round_op(f, op, &o, nan_in, inf_in,
+	    fpv_round_mpfr(c->round), flags);
+	if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && !nan_in && !inf_in) {
+		struct scratch rs;
+		mpfr_ptr r = scratch_init(&rs, fpv_format_prec(f));
+
+		ieee_decode(f, bits, r);
+		if (fpv_num_cancelled(f, op, o.a, r) > 0)
+			*flags |= FPV_FLAG_CANCELLATION;
+		if (absorbed(op, o.a[0], o.a[1], r))
+			*flags |= FPV_FLAG_ABSORBED;
+	}
+	return bits;
+}
+
+/* Leading bits lost to cancellation in a +- b = r (0 if none). */
+int
+fpv_num_cancelled(const struct fpv_format *f, enum fpv_op op,
+    mpfr_srcptr const *a, mpfr_srcptr r)
+{
+	int sa, sb;
+	long ea, eb, er;
+
+	if (!mpfr_regular_p(a[0]) || !mpfr_regular_p(a[1]) ||
+	    !mpfr_number_p(r))
+		return 0;
+	sa = mpfr_sgn(a[0]);
+	sb = mpfr_sgn(a[1]) * (op == FPV_OP_SUB ? -1 : 1);
+	if (sa == sb)
+		return 0;		/* not an effective subtraction */
+	ea = mpfr_get_exp(a[0]);
+	eb = mpfr_get_exp(a[1]);
+	if (mpfr_zero_p(r))
+		return fpv_format_prec(f);
+	er = mpfr_get_exp(r);
+	ea = ea > eb ? ea : eb;
+	if (er >= ea)
+		return 0;
+	return ea - er > fpv_format_prec(f) ? fpv_format_prec(f) :
+	    (int)(ea - er);
+}
+
+/* Convert an encoding between formats. */
+uint64_t
+fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
+    const struct fpv_format *from, uint64_t bits, unsigned *flags)
+{
+	if (from->kind == FPV_KIND_IEEE) {
+		struct scratch s;
+		mpfr_ptr x = scratch_init(&s, fpv_format_prec(from));
+		struct operands o = { { x, NULL, NULL }, NULL };
+
+		ieee_decode(from, bits, x);
+		if (to->kind == FPV_KIND_IEEE) {
+			if (is_snan(from, bits)) {
+				*flags |= FPV_FLAG_INVALID;
+				return to->qnan;
+			}
+			if (mpfr_nan_p(x))
+				return to->qnan;
+			return ieee_round_op(to, OP_SET, &o, false,
+			    mpfr_inf_p(x), fpv_round_mpfr(c->round), flags);
+		}
+		if (is_snan(from, bits)) {
+			*flags |= FPV_FLAG_INVALID;
+			return int_zero(c, to);
+		}
+		return int_quantize_fr(c, to, x, true, true, flags);
+	}
+	{
+		mpq_t v;
+		uint64_t b;
+
+		mpq_init(v);
+		int_value(c, from, bits, v);
+		if (to->kind == FPV_KIND_IEEE) {
+			struct operands o = { { NULL, NULL, NULL }, v };
+
+			b = ieee_round_op(to, OP_SETQ, &o, false, false,
+			    fpv_round_mpfr(c->round), flags);
+		} else {
+			b = int_quantize_q(c, to, v, flags);
+		}
+		mpq_clear(v);
+		return b;
+	}
+}
+
+/* Precision needed to hold a +- b exactly (0 if not both regular). */
+static mpfr_prec_t
+sum_prec(mpfr_srcptr a, mpfr_srcptr b)
+{
+	long hi, lo;
+
+	if (!mpfr_regular_p(a) || !mpfr_regular_p(b))
+		return 0;
+	hi = mpfr_get_exp(a) > mpfr_get_exp(b) ? mpfr_get_exp(a) :
+	    mpfr_get_exp(b);
+	long la = mpfr_get_exp(a) - (long)mpfr_get_prec(a);
+	long lb = mpfr_get_exp(b) - (long)mpfr_get_prec(b);
+	lo = la < lb ? la : lb;
+	return (mpfr_prec_t)(hi - lo + 1);
+}
+
+/* Clamp a wanted precision to the exact reference's range. */
+static mpfr_prec_t
+exact_prec(mpfr_prec_t want)
+{
+	if (want < FPV_EXACT_PREC)
+		return FPV_EXACT_PREC;
+	return want > FPV_EXACT_MAXPREC ? FPV_EXACT_MAXPREC : want;
+}
+
+/* The exact reference of op on exact operands. */
+void
+fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
+{
+	struct operands o = { { a[0], NULL, NULL }, NULL };
+	int n = fpv_ops[op].nargs;
+	mpfr_prec_t prec = FPV_EXACT_PREC;
+
+	for (int i = 1; i < n; i++)
+		o.a[i] = a[i];
+	switch (op) {
+	case FPV_OP_ADD: case FPV_OP_SUB:
+		prec = sum_prec(a[0], a[1]);
+		break;
+	case FPV_OP_MUL:
+		prec = mpfr_get_prec(a[0]) + mpfr_get_prec(a[1]);
+		break;
+	case FPV_OP_NEG: case FPV_OP_ABS: case FPV_OP_FLOOR:
+	case FPV_OP_CEIL: case FPV_OP_ROUND:
+		prec = mpfr_get_prec(a[0]);
+		break;
+	case FPV_OP_MIN: case FPV_OP_MAX:
+		prec = mpfr_get_prec(a[0]) > mpfr_get_prec(a[1]) ?
+		    mpfr_get_prec(a[0]) : mpfr_get_prec(a[1]);
+		break;
+	case FPV_OP_FMA: {
+		mpfr_t prod;
+
+		mpfr_init2(prod, exact_prec(mpfr_get_prec(a[0]) +
+		    mpfr_get_prec(a[1])));
+		mpfr_mul(prod, a[0], a[1], MPFR_RNDN);
+		mpfr_set_prec(out, exact_prec(sum_prec(prod, a[2])));
+		mpfr_add(out, prod, a[2], MPFR_RNDN);
+		mpfr_clear(prod);
+		return;
+	}
+	default:
+		break;
+	}
+	mpfr_set_prec(out, exact_prec(prec));
+	compute(op, out, &o, MPFR_RNDN);
+}
+
+/* One ulp of f at the value of bits. */
+void
+fpv_num_ulp(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, mpfr_ptr out)
+{
+	long E;
+
+	if (f->kind == FPV_KIND_INT) {
+		mpfr_set_q(out, c->int8_scale, MPFR_RNDN);
+		return;
+	}
+	switch (fpv_bits_class(f, bits)) {
+	case FPV_CLASS_QNAN: case FPV_CLASS_SNAN:
+		mpfr_set_nan(out);
+		return;
+	case FPV_CLASS_INF:
+		E = f->emax;
+		break;
+	case FPV_CLASS_ZERO: case FPV_CLASS_SUBNORMAL:
+		E = ieee_emin(f);
+		break;
+	default:
+		E = (long)fpv_bits_exp(f, bits) - f->emax;
+		break;
+	}
+	mpfr_set_ui_2exp(out, 1, E - f->frac_bits, MPFR_RNDN);
+}

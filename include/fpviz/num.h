@@ -132,9 +132,9 @@ void fpv_real_make_odd(mpfr_ptr x, int t);
  * integer grid can round from the exact rational.
  */
 struct fpv_real {
-	mpfr_srcptr approx;	/* FPV_EXACT_PREC bits, rounded to odd */
+	mpfr_srcptr approx;	/* the signed value, FPV_EXACT_PREC bits, to odd */
 	int inexact;		/* 0 if approx is the value itself */
-	bool negative;		/* value is -approx (a negative literal) */
+	bool negative;		/* a negative literal: text's value negated */
 	const char *text;	/* literal digits, or NULL (constants) */
 	size_t len;
 };
@@ -150,6 +150,14 @@ uint64_t fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
  */
 uint64_t fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
     enum fpv_op op, const uint64_t *args, unsigned *flags);
+
+/*
+ * Leading bits lost to cancellation when a +- b (op ADD or SUB, exact
+ * operands a[0], a[1]) gave r in format f: how far r's exponent fell
+ * below the larger operand's in an effective subtraction; 0 if none.
+ */
+int fpv_num_cancelled(const struct fpv_format *f, enum fpv_op op,
+    mpfr_srcptr const *a, mpfr_srcptr r);
 
 /*
  * Convert an encoding of format from into format to (a cast, or a format
