@@ -1,0 +1,333 @@
+/*
+ * Lesson files: reading, parsing and finding the built-in ones.
+ *
+ * Built-in lessons are files "NN-NAME.lesson" in a lessons folder; the
+ * two-digit prefix orders the course and is not part of the name.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpviz/lesson.h"
+
+#ifndef FPV_PKGDATADIR
+#define FPV_PKGDATADIR "/usr/local/share/fpviz"
+#endif
+#ifndef FPV_SRCDIR
+#define FPV_SRCDIR "."
+#endif
+
+/* Folders searched for built-in lessons, in order. */
+static const char *const lesson_dirs[] = {
+	FPV_PKGDATADIR "/lessons",
+	FPV_SRCDIR "/lessons",
+};
+
+/* Release a lesson. */
+void
+fpv_lesson_free(struct fpv_lesson *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].caption);
+		free(l->items[i].text);
+	}
+	free(l->items);
+	free(l->name);
+	free(l->title);
+	memset(l, 0, sizeof *l);
+}
+
+/* Append s[0..n) as a new line of the caption *cap. */
+static int
+caption_add(char **cap, const char *s, size_t n)
+{
+	size_t old = *cap ? strlen(*cap) : 0;
+	char *c = realloc(*cap, old + n + 2);
+
+	if (c == NULL)
+		return -1;
+	if (old)
+		c[old++] = '\n';
+	memcpy(c + old, s, n);
+	c[old + n] = '\0';
+	*cap = c;
+	return 0;
+}
+
+/* Fill err for line lineno of lesson name. */
+static int
+lesson_error(struct fpv_error *err, int lineno, int col, const char *name,
+    const char *what)
+{
+	err->line = lineno;
+	err->col = col;
+	snprintf(err->msg, sizeof err->msg, "%s: %s", name, what);
+	return -1;
+}
+
+/* Parse lesson text. */
+int
+fpv_lesson_parse(const char *text, size_t len, const char *name,
+    struct fpv_lesson *l, struct fpv_error *err)
+{
+	size_t cap = 0, pos = 0;
+	char *caption = NULL;
+	int lineno = 0;
+
+	memset(l, 0, sizeof *l);
+	if ((l->name = strdup(name)) == NULL)
+		goto nomem;
+	while (pos < len) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+
+		pos += n + (nl != NULL);
+		lineno++;
+		while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' ||
+		    s[n - 1] == '\t'))
+			n--;
+		while (n > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			n--;
+		}
+		if (n == 0 || *s == '#')
+			continue;
+		if (n >= 6 && memcmp(s, "title", 5) == 0 &&
+		    (s[5] == ' ' || s[5] == '\t')) {
+			if (l->title != NULL)
+				return fpv_lesson_free(l), free(caption),
+				    lesson_error(err, lineno, 1, name,
+				    "a second title");
+			if ((l->title = strndup(s + 6, n - 6)) == NULL)
+				goto nomem;
+			continue;
+		}
+		if (*s == '>') {
+			size_t skip = n > 1 && s[1] == ' ' ? 2 : 1;
+
+			if (caption_add(&caption, s + skip, n - skip) < 0)
+				goto nomem;
+			continue;
+		}
+		if (l->n == cap) {
+			size_t nc = cap ? 2 * cap : 16;
+			struct fpv_lesson_item *it = realloc(l->items,
+			    nc * sizeof *it);
+
+			if (it == NULL)
+				goto nomem;
+			l->items = it;
+			cap = nc;
+		}
+		struct fpv_lesson_item *it = &l->items[l->n];
+		it->kind = *s == ':' ? FPV_LESSON_COMMAND : FPV_LESSON_EXPR;
+		it->caption = caption;
+		it->line = lineno;
+		caption = NULL;
+		if ((it->text = strndup(s, n)) == NULL) {
+			free(it->caption);
+			goto nomem;
+		}
+		l->n++;
+	}
+	if (caption != NULL) {
+		free(caption);
+		fpv_lesson_free(l);
+		return lesson_error(err, lineno, 1, name,
+		    "a caption at the end with nothing to show");
+	}
+	if (l->n == 0) {
+		fpv_lesson_free(l);
+		return lesson_error(err, lineno, 1, name,
+		    "the lesson shows nothing");
+	}
+	if (l->title == NULL && (l->title = strdup(name)) == NULL)
+		goto nomem;
+	return 0;
+nomem:
+	free(caption);
+	fpv_lesson_free(l);
+	return lesson_error(err, lineno, 1, name, "out of memory");
+}
+
+/* Read a whole file; malloc'd, NULL with errno set on failure. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
+
+			if (nb == NULL) {
+				free(buf);
+				fclose(fp);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, fp);
+		n += r;
+	} while (r > 0);
+	if (ferror(fp)) {
+		free(buf);
+		fclose(fp);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(fp);
+	*len = n;
+	return buf;
+}
+
+/* Does file name d ("NN-NAME.lesson") carry the lesson name? */
+static bool
+entry_matches(const char *d, const char *name)
+{
+	size_t dl = strlen(d), nl = strlen(name);
+	const char *stem = d;
+
+	if (dl < 7 || strcmp(d + dl - 7, ".lesson") != 0)
+		return false;
+	if (dl > 3 && d[0] >= '0' && d[0] <= '9' && d[1] >= '0' &&
+	    d[1] <= '9' && d[2] == '-')
+		stem = d + 3;
+	return (size_t)(d + dl - 7 - stem) == nl && memcmp(stem, name, nl) == 0;
+}
+
+/* Find the built-in lesson file for name; malloc'd path or NULL. */
+static char *
+find_builtin(const char *name)
+{
+	for (size_t i = 0; i < sizeof lesson_dirs / sizeof *lesson_dirs; i++) {
+		DIR *dir = opendir(lesson_dirs[i]);
+		struct dirent *de;
+		char *path = NULL;
+
+		if (dir == NULL)
+			continue;
+		while ((de = readdir(dir)) != NULL)
+			if (entry_matches(de->d_name, name)) {
+				size_t n = strlen(lesson_dirs[i]) +
+				    strlen(de->d_name) + 2;
+
+				if ((path = malloc(n)) != NULL)
+					snprintf(path, n, "%s/%s",
+					    lesson_dirs[i], de->d_name);
+				break;
+			}
+		closedir(dir);
+		if (path != NULL)
+			return path;
+	}
+	return NULL;
+}
+
+/* Load a lesson by name or path. */
+int
+fpv_lesson_load(const char *name, struct fpv_lesson *l, struct fpv_error *err)
+{
+	size_t nl = strlen(name), len;
+	bool is_path = strchr(name, '/') != NULL ||
+	    (nl > 7 && strcmp(name + nl - 7, ".lesson") == 0);
+	char *path = is_path ? strdup(name) : find_builtin(name);
+	char *text;
+	int rc;
+
+	if (path == NULL) {
+		err->line = 0;
+		err->col = 0;
+		snprintf(err->msg, sizeof err->msg,
+		    "no lesson named '%.100s' (try --lesson list)", name);
+		return -1;
+	}
+	if ((text = read_file(path, &len)) == NULL) {
+		err->line = 0;
+		err->col = 0;
+		snprintf(err->msg, sizeof err->msg, "%.150s: %s", path,
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	rc = fpv_lesson_parse(text, len, is_path ? path : name, l, err);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* Compare two strings for qsort. */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The built-in lessons, one "NAME  TITLE" line each. */
+char *
+fpv_lesson_list(void)
+{
+	for (size_t i = 0; i < sizeof lesson_dirs / sizeof *lesson_dirs; i++) {
+		DIR *dir = opendir(lesson_dirs[i]);
+		struct dirent *de;
+		char **names = NULL, *out = NULL;
+		size_t n = 0, cap = 0, outlen = 0;
+
+		if (dir == NULL)
+			continue;
+		while ((de = readdir(dir)) != NULL) {
+			size_t dl = strlen(de->d_name);
+
+			if (dl < 8 || strcmp(de->d_name + dl - 7, ".lesson"))
+				continue;
+			if (n == cap) {
+				char **nn = realloc(names,
+				    (cap = cap ? 2 * cap : 16) * sizeof *nn);
+				if (nn == NULL)
+					break;
+				names = nn;
+			}
+			if ((names[n] = strdup(de->d_name)) != NULL)
+				n++;
+		}
+		closedir(dir);
+		qsort(names, n, sizeof *names, cmp_str);
+		for (size_t j = 0; j < n; j++) {
+			char *d = names[j], *stem = d;
+			struct fpv_lesson l;
+			struct fpv_error err;
+			char line[512];
+			size_t dl = strlen(d);
+
+			if (d[0] >= '0' && d[0] <= '9' && d[1] >= '0' &&
+			    d[1] <= '9' && d[2] == '-')
+				stem = d + 3;
+			d[dl - 7] = '\0';
+			if (fpv_lesson_load(stem, &l, &err) < 0)
+				snprintf(line, sizeof line, "%-14s (%s)\n",
+				    stem, err.msg);
+			else
+				snprintf(line, sizeof line, "%-14s %s\n", stem,
+				    l.title), fpv_lesson_free(&l);
+			size_t ll = strlen(line);
+			char *no = realloc(out, outlen + ll + 1);
+			if (no != NULL) {
+				out = no;
+				memcpy(out + outlen, line, ll + 1);
+				outlen += ll;
+			}
+			free(d);
+		}
+		free(names);
+		if (out != NULL)
+			return out;
+	}
+	return NULL;
+}
