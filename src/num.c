@@ -135,6 +135,69 @@ fpv_real_make_odd(mpfr_ptr x, int t)
 	}
 }
 
+/*
+ * The common literal: at most 19 significant decimal digits m and a
+ * power of ten within 10^+-19, so x = m * 10^e is one exact product or
+ * one division by a one-limb integer, truncated with ternary *t.
+ * Returns false for anything else (the caller uses mpfr_strtofr).
+ */
+static bool
+decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
+{
+	uint64_t m = 0, p = 1;
+	int e = 0, digits = 0;
+	bool dot = false, any = false;
+	size_t i = 0;
+
+	for (; i < len; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			break;
+		any = true;
+		if (m == 0 && s[i] == '0') {
+			e -= dot;
+			continue;
+		}
+		if (++digits > 19)
+			return false;
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		e -= dot;
+	}
+	if (!any)
+		return false;
+	if (i < len) {
+		int sign = 1, v = 0;
+
+		if ((s[i] != 'e' && s[i] != 'E') || ++i >= len)
+			return false;
+		if (s[i] == '+' || s[i] == '-')
+			sign = s[i++] == '-' ? -1 : 1;
+		if (i >= len)
+			return false;
+		for (; i < len; i++) {
+			if (s[i] < '0' || s[i] > '9' || v > 100)
+				return false;
+			v = 10 * v + (s[i] - '0');
+		}
+		e += sign * v;
+	}
+	if (m == 0)
+		e = 0;
+	if (e > 19 || e < -19)
+		return false;
+	for (int k = 0; k < (e < 0 ? -e : e); k++)
+		p *= 10;
+	mpfr_set_ui(x, m, MPFR_RNDN);
+	if (e >= 0)
+		*t = mpfr_mul_ui(x, x, p, MPFR_RNDZ);	/* < 2^128: exact */
+	else
+		*t = mpfr_div_ui(x, x, p, MPFR_RNDZ);
+	return true;
+}
+
 /* Parse a literal's text into x rounded to odd. */
 int
 fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
@@ -152,6 +215,8 @@ fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
 	} else if (strcasecmp(buf, "nan") == 0) {
 		mpfr_set_nan(x);
 		t = 0;
+	} else if (decimal_fast(x, buf, len, &t)) {
+		fpv_real_make_odd(x, t);
 	} else {
 		mpfr_clear_flags();
 		t = mpfr_strtofr(x, buf, &end, 0, MPFR_RNDZ);
@@ -209,6 +274,43 @@ ieee_decode(const struct fpv_format *f, uint64_t b, mpfr_ptr x)
 		    (long)e - f->emax - f->frac_bits, MPFR_RNDN);
 	if (sign)
 		mpfr_neg(x, x, MPFR_RNDN);
+}
+
+/* Decode an IEEE encoding into a scratch number of the format's precision,
+ * building MPFR's representation directly. */
+static mpfr_ptr
+scratch_decode(struct scratch *s, const struct fpv_format *f, uint64_t b)
+{
+	int p = fpv_format_prec(f), sign = fpv_bits_sign(f, b) ? -1 : 1;
+	uint64_t e = fpv_bits_exp(f, b), m = fpv_bits_frac(f, b);
+	uint64_t emask = ((uint64_t)1 << f->exp_bits) - 1;
+	long k;
+	int lz;
+
+	mpfr_custom_init(s->limbs, p);
+	if (e == emask) {
+		mpfr_custom_init_set(s->x, m ? MPFR_NAN_KIND :
+		    sign * MPFR_INF_KIND, 0, p, s->limbs);
+		return s->x;
+	}
+	if (e == 0 && m == 0) {
+		mpfr_custom_init_set(s->x, sign * MPFR_ZERO_KIND, 0, p,
+		    s->limbs);
+		return s->x;
+	}
+	if (e == 0) {
+		k = ieee_emin(f) - f->frac_bits;
+	} else {
+		m |= (uint64_t)1 << f->frac_bits;
+		k = (long)e - f->emax - f->frac_bits;
+	}
+	/* value = m * 2^k = 0.1... * 2^(k + bit length of m) */
+	lz = __builtin_clzll(m);
+	s->limbs[0] = m << lz;
+	s->limbs[1] = 0;
+	mpfr_custom_init_set(s->x, sign * MPFR_REGULAR_KIND, k + 64 - lz, p,
+	    s->limbs);
+	return s->x;
 }
 
 /* Encode x, a value representable in f (or NaN/inf/zero). */
@@ -429,6 +531,133 @@ int_store(const struct fpv_ctx *c, const struct fpv_format *f, mpz_srcptr n,
 	return (uint64_t)q & fpv_format_mask(f);
 }
 
+/*
+ * The fast path of the integer grid: when the scale is a ratio of small
+ * integers sn/sd, every value is scale * k for a small integer k, and
+ * requantizing a rational operation is one division of 128-bit integers.
+ */
+typedef __int128 i128;
+
+/* Saturate or wrap n (already offset by the zero point). */
+static uint64_t
+int_store_small(const struct fpv_ctx *c, const struct fpv_format *f, i128 n,
+    unsigned *flags)
+{
+	if (n > f->qmax || n < f->qmin) {
+		if (c->int8_overflow == FPV_OVF_WRAP) {
+			*flags |= FPV_FLAG_WRAPPED | FPV_FLAG_INEXACT;
+			return (uint64_t)(n & (i128)fpv_format_mask(f));
+		}
+		*flags |= FPV_FLAG_SATURATED | FPV_FLAG_INEXACT;
+		n = n > 0 ? f->qmax : f->qmin;
+	}
+	return (uint64_t)(int64_t)n & fpv_format_mask(f);
+}
+
+/* num / den (den > 0) rounded to an integer in mode rnd. */
+static i128
+round_div(i128 num, i128 den, enum fpv_round rnd, bool *inexact)
+{
+	i128 q = num / den, r = num % den, fl, rem;
+
+	*inexact = r != 0;
+	if (r == 0 || rnd == FPV_RND_ZERO)
+		return q;
+	fl = r < 0 ? q - 1 : q;		/* floor */
+	rem = num - fl * den;		/* in (0, den) */
+	switch (rnd) {
+	case FPV_RND_UP:
+		return fl + 1;
+	case FPV_RND_DOWN:
+		return fl;
+	default:
+		if (2 * rem != den)
+			return 2 * rem < den ? fl : fl + 1;
+		return (fl & 1) ? fl + 1 : fl;
+	}
+}
+
+/* Requantize v / scale = num / den (den != 0) on the fast path. */
+static uint64_t
+int_quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
+    i128 num, i128 den, unsigned *flags)
+{
+	bool inexact;
+	i128 n;
+
+	if (den < 0) {
+		num = -num;
+		den = -den;
+	}
+	n = round_div(num, den, c->round, &inexact);
+	if (inexact)
+		*flags |= FPV_FLAG_INEXACT;
+	if (n == 0 && num != 0)
+		*flags |= FPV_FLAG_UNDERFLOW;
+	return int_store_small(c, f, n + c->int8_zero_point, flags);
+}
+
+/*
+ * A decimal literal m * 10^e as num / den over the scale, when it fits in
+ * 128-bit arithmetic; false otherwise.
+ */
+static bool
+text_small(const struct fpv_ctx *c, const char *s, size_t len,
+    bool negative, i128 *num, i128 *den)
+{
+	uint64_t m = 0;
+	int e = 0, digits = 0;
+	bool dot = false;
+	size_t i = 0;
+
+	for (; i < len; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = true;
+		} else if (s[i] >= '0' && s[i] <= '9') {
+			if (m == 0 && s[i] == '0') {
+				if (dot)
+					e--;
+				continue;
+			}
+			if (++digits > 18)
+				return false;
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			if (dot)
+				e--;
+		} else {
+			break;
+		}
+	}
+	if (i < len) {
+		int sign = 1, x = 0;
+
+		if ((s[i] != 'e' && s[i] != 'E') || ++i >= len)
+			return false;
+		if (s[i] == '+' || s[i] == '-')
+			sign = s[i++] == '-' ? -1 : 1;
+		if (i >= len)
+			return false;
+		for (; i < len; i++) {
+			if (s[i] < '0' || s[i] > '9' || x > 1000)
+				return false;
+			x = 10 * x + (s[i] - '0');
+		}
+		e += sign * x;
+	}
+	/* m < 10^18 < 2^60 and sn, sd < 2^31; 10^10 < 2^34, 10^18 < 2^60:
+	 * every product stays below 2^126. */
+	if (e > 10 || e < -18)
+		return false;
+	i128 p = 1;
+	for (int k = 0; k < (e < 0 ? -e : e); k++)
+		p *= 10;
+	*num = (i128)m * c->int8_sd * (e > 0 ? p : 1);
+	*den = (i128)c->int8_sn * (e < 0 ? p : 1);
+	if (negative)
+		*num = -*num;
+	return true;
+}
+
 /* Round the rational x to an integer in mode rnd (ties to even). */
 static void
 round_q_to_z(mpz_ptr n, mpq_srcptr x, enum fpv_round rnd)
@@ -579,6 +808,30 @@ int_op(const struct fpv_ctx *c, const struct fpv_format *f, enum fpv_op op,
 	mpq_t v[3], r;
 	uint64_t b;
 
+	if (c->int8_sn != 0 && op_rational(op) && op != FPV_OP_FLOOR &&
+	    op != FPV_OP_CEIL && op != FPV_OP_ROUND) {
+		i128 k[3] = { 0, 0, 0 }, sn = c->int8_sn, sd = c->int8_sd;
+
+		for (int i = 0; i < n; i++)
+			k[i] = int_q(f, args[i]) - c->int8_zero_point;
+		switch (op) {
+		case FPV_OP_ADD: return int_quantize_small(c, f, k[0] + k[1], 1, flags);
+		case FPV_OP_SUB: return int_quantize_small(c, f, k[0] - k[1], 1, flags);
+		case FPV_OP_MUL: return int_quantize_small(c, f, sn * k[0] * k[1], sd, flags);
+		case FPV_OP_NEG: return int_quantize_small(c, f, -k[0], 1, flags);
+		case FPV_OP_ABS: return int_quantize_small(c, f, k[0] < 0 ? -k[0] : k[0], 1, flags);
+		case FPV_OP_MIN: return int_quantize_small(c, f, k[0] < k[1] ? k[0] : k[1], 1, flags);
+		case FPV_OP_MAX: return int_quantize_small(c, f, k[0] > k[1] ? k[0] : k[1], 1, flags);
+		case FPV_OP_FMA:
+			return int_quantize_small(c, f, sn * k[0] * k[1] + k[2] * sd, sd, flags);
+		case FPV_OP_DIV:
+			if (k[1] != 0)
+				return int_quantize_small(c, f, k[0] * sd, k[1] * sn, flags);
+			break;		/* the general path reports x/0 */
+		default:
+			break;
+		}
+	}
 	for (int i = 0; i < n; i++) {
 		mpq_init(v[i]);
 		int_value(c, f, args[i], v[i]);
@@ -767,6 +1020,7 @@ fpv_ctx_init(struct fpv_ctx *c)
 	mpq_set_ui(c->int8_scale, 1, 1);
 	mpfr_init2(c->int8_scale_fr, FPV_EXACT_PREC);
 	mpfr_set_ui(c->int8_scale_fr, 1, MPFR_RNDN);
+	c->int8_sn = c->int8_sd = 1;
 	c->int8_zero_point = 0;
 	c->int8_overflow = FPV_OVF_SATURATE;
 }
@@ -786,6 +1040,8 @@ fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src)
 	dst->round = src->round;
 	mpq_set(dst->int8_scale, src->int8_scale);
 	mpfr_set(dst->int8_scale_fr, src->int8_scale_fr, MPFR_RNDN);
+	dst->int8_sn = src->int8_sn;
+	dst->int8_sd = src->int8_sd;
 	dst->int8_zero_point = src->int8_zero_point;
 	dst->int8_overflow = src->int8_overflow;
 }
@@ -811,6 +1067,12 @@ fpv_ctx_set_scale(struct fpv_ctx *c, const char *text, const char **why)
 		return -1;
 	}
 	mpq_set(c->int8_scale, q);
+	c->int8_sn = c->int8_sd = 0;
+	if (mpz_cmp_ui(mpq_numref(q), 1ul << 31) < 0 &&
+	    mpz_cmp_ui(mpq_denref(q), 1ul << 31) < 0) {
+		c->int8_sn = (int64_t)mpz_get_ui(mpq_numref(q));
+		c->int8_sd = (int64_t)mpz_get_ui(mpq_denref(q));
+	}
 	t = mpfr_set_q(c->int8_scale_fr, q, MPFR_RNDZ);
 	fpv_real_make_odd(c->int8_scale_fr, t);
 	mpq_clear(q);
@@ -830,6 +1092,11 @@ fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (r->text != NULL && mpfr_number_p(r->approx)) {
 		mpq_t q;
 		uint64_t b;
+		i128 num, den;
+
+		if (c->int8_sn != 0 && text_small(c, r->text, r->len,
+		    r->negative, &num, &den))
+			return int_quantize_small(c, f, num, den, flags);
 
 		mpq_init(q);
 		if (text_rational(r->text, r->len, q)) {
@@ -896,9 +1163,8 @@ fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (f->kind == FPV_KIND_INT)
 		return int_op(c, f, op, args, flags);
 	for (int i = 0; i < n; i++) {
-		mpfr_ptr x = scratch_init(&s[i], fpv_format_prec(f));
+		mpfr_ptr x = scratch_decode(&s[i], f, args[i]);
 
-		ieee_decode(f, args[i], x);
 		o.a[i] = x;
 		nan_in |= mpfr_nan_p(x) != 0;
 		inf_in |= mpfr_inf_p(x) != 0;
@@ -916,9 +1182,8 @@ fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
 	    fpv_round_mpfr(c->round), flags);
 	if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && !nan_in && !inf_in) {
 		struct scratch rs;
-		mpfr_ptr r = scratch_init(&rs, fpv_format_prec(f));
+		mpfr_ptr r = scratch_decode(&rs, f, bits);
 
-		ieee_decode(f, bits, r);
 		if (fpv_num_cancelled(f, op, o.a, r) > 0)
 			*flags |= FPV_FLAG_CANCELLATION;
 		if (absorbed(op, o.a[0], o.a[1], r))
@@ -961,10 +1226,9 @@ fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
 {
 	if (from->kind == FPV_KIND_IEEE) {
 		struct scratch s;
-		mpfr_ptr x = scratch_init(&s, fpv_format_prec(from));
+		mpfr_ptr x = scratch_decode(&s, from, bits);
 		struct operands o = { { x, NULL, NULL }, NULL };
 
-		ieee_decode(from, bits, x);
 		if (to->kind == FPV_KIND_IEEE) {
 			if (is_snan(from, bits)) {
 				*flags |= FPV_FLAG_INVALID;

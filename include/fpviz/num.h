@@ -98,6 +98,7 @@ struct fpv_ctx {
 	enum fpv_round round;
 	mpq_t int8_scale;		/* > 0, exact (decimal text as a rational) */
 	mpfr_t int8_scale_fr;		/* int8_scale at FPV_EXACT_PREC, to odd */
+	int64_t int8_sn, int8_sd;	/* int8_scale as num/den when both < 2^31, else 0 */
 	long int8_zero_point;		/* within [qmin, qmax] */
 	enum fpv_int_overflow int8_overflow;
 };
