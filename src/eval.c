@@ -408,7 +408,6 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 	const struct fpv_format *fmt = &fpv_formats[f];
 	int prec = fmt->kind == FPV_KIND_IEEE ? fpv_format_prec(fmt) :
 	    fmt->bits - 1;
-	mpfr_t u;
 
 	e->defined = true;
 	e->ulps = 0;
@@ -445,19 +444,24 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 		mpfr_set_inf(e->rel, mpfr_sgn(e->err));
 	else
 		mpfr_div(e->rel, e->err, ref, MPFR_RNDN);
-	mpfr_init2(u, 64);
-	ulp_at(t, f, ref, u);
-	mpfr_div(u, e->err, u, MPFR_RNDN);
-	e->ulps = fabs(mpfr_get_d(u, MPFR_RNDN));
+	/* ulps and bits lost need only a double's worth of precision;
+	 * frexp-style parts keep tiny magnitudes from underflowing. */
+	long ex;
+	double m;
+	struct { mp_limb_t l[1]; mpfr_t x; } u;
+
+	mpfr_custom_init(u.l, 64);
+	mpfr_custom_init_set(u.x, MPFR_ZERO_KIND, 0, 64, u.l);
+	ulp_at(t, f, ref, u.x);
+	mpfr_div(u.x, e->err, u.x, MPFR_RNDN);
+	e->ulps = fabs(mpfr_get_d(u.x, MPFR_RNDN));
 	if (mpfr_inf_p(e->rel)) {
 		e->bits_lost = prec;
 	} else {
-		mpfr_abs(u, e->rel, MPFR_RNDN);
-		mpfr_log2(u, u, MPFR_RNDN);
-		double lost = prec + mpfr_get_d(u, MPFR_RNDN);
+		m = mpfr_get_d_2exp(&ex, e->rel, MPFR_RNDN);
+		double lost = prec + log2(fabs(m)) + (double)ex;
 		e->bits_lost = lost < 0 ? 0 : lost > prec ? prec : lost;
 	}
-	mpfr_clear(u);
 }
 
 /* The exact result of step i's operation on column f's operands. */
