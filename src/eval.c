@@ -436,6 +436,11 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 		return;
 	}
 	mpfr_sub(e->err, v, ref, MPFR_RNDN);
+	/* The reference itself is good to about 2^-(FPV_EXACT_PREC - 8)
+	 * relative; a difference below that is no error. */
+	if (!mpfr_zero_p(e->err) && !mpfr_zero_p(ref) &&
+	    mpfr_get_exp(e->err) < mpfr_get_exp(ref) - (FPV_EXACT_PREC - 8))
+		mpfr_set_zero(e->err, 1);
 	if (mpfr_zero_p(e->err)) {
 		mpfr_set_zero(e->rel, 1);
 		return;
@@ -444,6 +449,8 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 		mpfr_set_inf(e->rel, mpfr_sgn(e->err));
 	else
 		mpfr_div(e->rel, e->err, ref, MPFR_RNDN);
+	if (mpfr_sgn(ref) < 0)
+		mpfr_neg(e->rel, e->rel, MPFR_RNDN);
 	/* ulps and bits lost need only a double's worth of precision;
 	 * frexp-style parts keep tiny magnitudes from underflowing. */
 	long ex;
