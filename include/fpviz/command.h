@@ -61,4 +61,10 @@ int fpv_formats_parse(const char *list, unsigned *mask, const char **why);
  * eps, decimal digits); malloc'd. */
 char *fpv_format_info(const struct fpv_ctx *c, const struct fpv_format *f);
 
+/* The same facts as one JSON object and a newline (for --info --json):
+ * {"format", "title", "kind", bits and fields, "max", "smallest_normal",
+ * "smallest_subnormal", "eps" as {"value", "bits", "exact_value"}, ...};
+ * malloc'd. */
+char *fpv_format_info_json(const struct fpv_ctx *c, const struct fpv_format *f);
+
 #endif

@@ -44,4 +44,7 @@ char *fpv_dec_exact_mpfr(mpfr_srcptr x);
  */
 size_t fpv_dec_round(mpfr_srcptr x, int digits, char *buf, size_t size);
 
+/* The same for a double, digits <= 17 ("0.8", "1.5e+07", "nan", "inf"). */
+size_t fpv_dec_double(double d, int digits, char *buf, size_t size);
+
 #endif
