@@ -1,1 +1,1017 @@
-/* placeholder: being written */
+/*
+ * The expression language: a lexer that produces one token at a time on
+ * demand, and a recursive-descent parser that emits the flat post-order
+ * node array of a struct fpv_ast (see parse.h for the grammar).
+ *
+ * The input is a byte range, not a C string; nothing here reads past it.
+ * Every recursive rule counts its depth against FPV_PARSE_MAX_DEPTH, and
+ * every token is lexed a bounded number of times (at most three: once
+ * when it becomes current, at most twice more by the one- and two-token
+ * look-ahead of the negative-literal rule), so parsing is linear in the
+ * length of the line.  The first error stops the parse; it is reported
+ * with its line, its column in characters and what was expected.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fpviz/format.h"
+#include "fpviz/num.h"
+#include "fpviz/parse.h"
+
+/* Longest line accepted: spans are 32-bit byte offsets. */
+#define MAX_LINE ((size_t)1 << 30)
+
+/* Bytes of a token quoted in an error message. */
+#define QUOTE_MAX 24
+
+/* Keep helpers with buffers out of the recursive rules' stack frames. */
+#define NOINLINE __attribute__((noinline))
+#define COLD __attribute__((noinline, cold))
+
+enum tok_kind {
+	T_EOL,			/* end of line, or a '#' comment */
+	T_NUM,			/* number literal, or the words inf / nan */
+	T_NAME,			/* identifier */
+	T_BITS,			/* FORMAT:0xHEX */
+	T_PLUS, T_MINUS, T_STAR, T_SLASH, T_CARET,
+	T_LPAREN, T_RPAREN, T_COMMA, T_EQ,
+	T_ERR			/* a lexical error; see enum lex_err */
+};
+
+enum lex_err {
+	LE_NONE,
+	LE_CHAR,		/* unexpected (valid) character */
+	LE_UTF8,		/* byte that starts no valid UTF-8 sequence */
+	LE_NUMBER,		/* malformed number */
+	LE_FORMAT,		/* NAME: where NAME is no format */
+	LE_BITS_DIGITS,		/* FORMAT: not followed by 0xHEX */
+	LE_BITS_WIDE,		/* too many hex digits for the format */
+	LE_COLON		/* ':' not directly after a name */
+};
+
+struct token {
+	enum tok_kind kind;
+	enum lex_err err;	/* T_ERR: which error */
+	uint32_t start, end;	/* byte span of the token */
+	uint32_t aux;		/* T_BITS / LE_BITS_*: offset of the hex part;
+				   LE_FORMAT: end of the name */
+	int format;		/* T_BITS, LE_BITS_*: format index */
+	uint64_t bits;		/* T_BITS: the encoding */
+	uint32_t cp;		/* LE_CHAR: the code point */
+};
+
+struct parser {
+	const char *s;		/* the line (the AST's own copy) */
+	uint32_t len;
+	int line;
+	struct fpv_ast *a;
+	struct fpv_error *err;
+	struct token tok;	/* current token */
+	struct token prev;	/* the token before it (kind T_EOL at start) */
+	bool have_prev;
+	int depth;
+	bool failed;
+};
+
+/* ---- Characters ----------------------------------------------------- */
+
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool
+is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+static unsigned
+hex_value(unsigned char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	return (unsigned)((c | 0x20) - 'a' + 10);
+}
+
+/* Decode the UTF-8 sequence at s[i..len); its length, or 0 if invalid. */
+static int
+utf8_decode(const unsigned char *s, size_t i, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[i];
+	uint32_t v, min;
+	int n;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2; v = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3; v = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4; v = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len - i < (size_t)n)
+		return 0;
+	for (int k = 1; k < n; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i + k] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Column (1-based, in characters) of byte offset off in src. */
+int
+fpv_parse_column(const char *src, size_t off)
+{
+	size_t col = 1;
+
+	for (size_t i = 0; i < off; i++)
+		if (((unsigned char)src[i] & 0xc0) != 0x80)
+			col++;
+	return col > (size_t)0x7fffffff ? 0x7fffffff : (int)col;
+}
+
+/* ---- Reserved words -------------------------------------------------- */
+
+/* True if s[0..len) is inf or nan in any letter case. */
+static bool
+is_number_word(const char *s, size_t len)
+{
+	return len == 3 && (strncasecmp(s, "inf", 3) == 0 ||
+	    strncasecmp(s, "nan", 3) == 0);
+}
+
+/* True if s[0..len) is exactly the word w. */
+static bool
+word_is(const char *s, size_t len, const char *w)
+{
+	return strlen(w) == len && memcmp(s, w, len) == 0;
+}
+
+/* True if s[0..len) is a reserved word (function, constant, format, ans). */
+bool
+fpv_parse_reserved(const char *s, size_t len)
+{
+	return fpv_op_by_name(s, len) >= 0 ||
+	    fpv_format_by_name(s, len) != NULL ||
+	    word_is(s, len, "pi") || word_is(s, len, "e") ||
+	    word_is(s, len, "ans") || is_number_word(s, len);
+}
+
+/* ---- Lexer ----------------------------------------------------------- */
+
+/* Check that s[0..n) is a decimal literal: digits [. digits] [e[+-]digits]. */
+static bool
+valid_decimal(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+
+	while (i < n && is_digit((unsigned char)s[i]))
+		i++, digits++;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && is_digit((unsigned char)s[i]))
+			i++, digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || !is_digit((unsigned char)s[i]))
+			return false;
+		while (i < n && is_digit((unsigned char)s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+/* Check that s[0..n) is a hex literal: 0x hex [. hex] [p[+-]digits]. */
+static bool
+valid_hex(const char *s, size_t n)
+{
+	size_t i = 2, digits = 0;
+
+	while (i < n && is_hex((unsigned char)s[i]))
+		i++, digits++;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && is_hex((unsigned char)s[i]))
+			i++, digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (i < n && (s[i] == 'p' || s[i] == 'P')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || !is_digit((unsigned char)s[i]))
+			return false;
+		while (i < n && is_digit((unsigned char)s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+/*
+ * Lex a number starting at pos: take the longest run that could be part
+ * of a number (letters, digits, '_', '.', and a sign right after the
+ * exponent letter), then check it, so that "2x" or "1.2.3" is one
+ * malformed number rather than two tokens.
+ */
+static void
+lex_number(const struct parser *p, uint32_t pos, struct token *t)
+{
+	const char *s = p->s;
+	bool hex = s[pos] == '0' && pos + 1 < p->len &&
+	    (s[pos + 1] == 'x' || s[pos + 1] == 'X');
+	char expch = hex ? 'p' : 'e';
+	uint32_t end = pos;
+
+	while (end < p->len) {
+		unsigned char c = (unsigned char)s[end];
+
+		if (is_alnum(c) || c == '.')
+			end++;
+		else if ((c == '+' || c == '-') && end > pos &&
+		    (s[end - 1] | 0x20) == expch)
+			end++;
+		else
+			break;
+	}
+	t->start = pos;
+	t->end = end;
+	if (hex ? valid_hex(s + pos, end - pos) : valid_decimal(s + pos, end - pos)) {
+		t->kind = T_NUM;
+	} else {
+		t->kind = T_ERR;
+		t->err = LE_NUMBER;
+	}
+}
+
+/* Lex the bit pattern after "NAME:" (name at [pos, colon)). */
+static void
+lex_bits(const struct parser *p, uint32_t pos, uint32_t colon,
+    struct token *t)
+{
+	const char *s = p->s;
+	const struct fpv_format *f = fpv_format_by_name(s + pos, colon - pos);
+	uint32_t i = colon + 1, end, hs;
+	uint64_t v = 0;
+	int maxdigits;
+
+	t->start = pos;
+	t->aux = colon + 1;
+	if (f == NULL) {
+		t->kind = T_ERR;
+		t->err = LE_FORMAT;
+		t->end = colon;
+		t->aux = colon;
+		return;
+	}
+	t->format = fpv_format_index(f);
+	maxdigits = (f->bits + 3) / 4;
+	/* The run that belongs to the literal, for the span and errors. */
+	end = i;
+	while (end < p->len && (is_alnum((unsigned char)s[end]) || s[end] == '.'))
+		end++;
+	t->end = end;
+	if (end - i < 3 || s[i] != '0' || (s[i + 1] | 0x20) != 'x') {
+		t->kind = T_ERR;
+		t->err = LE_BITS_DIGITS;
+		return;
+	}
+	hs = i + 2;
+	for (uint32_t k = hs; k < end; k++) {
+		if (!is_hex((unsigned char)s[k])) {
+			t->kind = T_ERR;
+			t->err = LE_BITS_DIGITS;
+			return;
+		}
+	}
+	if (end - hs > (uint32_t)maxdigits) {
+		t->kind = T_ERR;
+		t->err = LE_BITS_WIDE;
+		return;
+	}
+	for (uint32_t k = hs; k < end; k++)
+		v = (v << 4) | hex_value((unsigned char)s[k]);
+	if ((v & ~fpv_format_mask(f)) != 0) {
+		t->kind = T_ERR;
+		t->err = LE_BITS_WIDE;
+		return;
+	}
+	t->kind = T_BITS;
+	t->bits = v;
+}
+
+/*
+ * Lex the token that starts at or after pos (after spaces and tabs).
+ * The end of line (or a '#' comment) is a T_EOL token placed at pos, just
+ * after the previous token, which is where a missing piece belongs.
+ */
+static void
+lex(const struct parser *p, uint32_t pos, struct token *t)
+{
+	const char *s = p->s;
+	uint32_t i = pos;
+	unsigned char c;
+
+	memset(t, 0, sizeof *t);
+	while (i < p->len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= p->len || s[i] == '#') {
+		t->kind = T_EOL;
+		t->start = t->end = pos;
+		return;
+	}
+	c = (unsigned char)s[i];
+	t->start = i;
+	t->end = i + 1;
+	switch (c) {
+	case '+': t->kind = T_PLUS; return;
+	case '-': t->kind = T_MINUS; return;
+	case '*': t->kind = T_STAR; return;
+	case '/': t->kind = T_SLASH; return;
+	case '^': t->kind = T_CARET; return;
+	case '(': t->kind = T_LPAREN; return;
+	case ')': t->kind = T_RPAREN; return;
+	case ',': t->kind = T_COMMA; return;
+	case '=': t->kind = T_EQ; return;
+	case ':':
+		t->kind = T_ERR;
+		t->err = LE_COLON;
+		return;
+	default:
+		break;
+	}
+	if (is_digit(c) || (c == '.' && i + 1 < p->len &&
+	    is_digit((unsigned char)s[i + 1]))) {
+		lex_number(p, i, t);
+		return;
+	}
+	if (is_alpha(c)) {
+		uint32_t e = i + 1;
+
+		while (e < p->len && is_alnum((unsigned char)s[e]))
+			e++;
+		if (e < p->len && s[e] == ':') {
+			lex_bits(p, i, e, t);
+			return;
+		}
+		t->end = e;
+		t->kind = is_number_word(s + i, e - i) ? T_NUM : T_NAME;
+		return;
+	}
+	t->kind = T_ERR;
+	int n = utf8_decode((const unsigned char *)s, i, p->len, &t->cp);
+	if (n == 0) {
+		t->err = LE_UTF8;
+		t->cp = c;
+	} else {
+		t->err = LE_CHAR;
+		t->end = i + (uint32_t)n;
+	}
+}
+
+/* ---- Errors ---------------------------------------------------------- */
+
+/* Record the first error, at byte offset off. */
+static COLD void __attribute__((format(printf, 3, 4)))
+fail(struct parser *p, uint32_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	p->err->line = p->line;
+	p->err->col = fpv_parse_column(p->s, off);
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* Quote a token's text for a message: 'text', shortened if long. */
+static COLD const char *
+quote(const struct parser *p, const struct token *t, char *buf, size_t size)
+{
+	uint32_t n = t->end - t->start;
+
+	if (t->kind == T_EOL)
+		snprintf(buf, size, "end of line");
+	else if (n > QUOTE_MAX)
+		snprintf(buf, size, "'%.*s...'", QUOTE_MAX, p->s + t->start);
+	else
+		snprintf(buf, size, "'%.*s'", (int)n, p->s + t->start);
+	return buf;
+}
+
+/* The list of format names, "fp16, fp32, fp64, int8". */
+static COLD void
+format_list(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < FPV_NFORMATS && n < size; i++) {
+		int w = snprintf(buf + n, size - n, "%s%s", i ? ", " : "",
+		    fpv_formats[i].name);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* Report the lexical error of token t. */
+static COLD void
+fail_lex(struct parser *p, const struct token *t)
+{
+	const char *s = p->s;
+	char list[64];
+	const char *hint;
+	const struct fpv_format *f;
+
+	switch (t->err) {
+	case LE_NUMBER:
+		if (t->end - t->start > QUOTE_MAX)
+			fail(p, t->start, "malformed number '%.*s...'",
+			    QUOTE_MAX, s + t->start);
+		else
+			fail(p, t->start, "malformed number '%.*s'",
+			    (int)(t->end - t->start), s + t->start);
+		break;
+	case LE_FORMAT:
+		format_list(list, sizeof list);
+		fail(p, t->start, "unknown format '%.*s' in a bit pattern "
+		    "(formats: %s)", (int)(t->aux - t->start > QUOTE_MAX ?
+		    QUOTE_MAX : t->aux - t->start), s + t->start, list);
+		break;
+	case LE_BITS_DIGITS:
+		f = &fpv_formats[t->format];
+		fail(p, t->aux, "expected '0x' and up to %d hex digits after "
+		    "'%s:'", (f->bits + 3) / 4, f->name);
+		break;
+	case LE_BITS_WIDE:
+		f = &fpv_formats[t->format];
+		fail(p, t->aux, "bit pattern too wide for %s (%d bits, at "
+		    "most %d hex digits)", f->name, f->bits, (f->bits + 3) / 4);
+		break;
+	case LE_COLON:
+		fail(p, t->start, "unexpected character ':' (a bit pattern "
+		    "is written FORMAT:0xHEX, as in fp16:0x3c00)");
+		break;
+	case LE_UTF8:
+		fail(p, t->start, "invalid UTF-8 byte 0x%02x", (unsigned)t->cp);
+		break;
+	case LE_CHAR:
+	case LE_NONE:
+		if (t->cp < 0x20 || t->cp == 0x7f) {
+			fail(p, t->start, "unexpected control character U+%04X",
+			    (unsigned)t->cp);
+			break;
+		}
+		if (t->cp < 0x80) {
+			fail(p, t->start, "unexpected character '%c'",
+			    (char)t->cp);
+			break;
+		}
+		switch (t->cp) {
+		case 0xd7: case 0x22c5: hint = ", use '*'"; break;
+		case 0xf7: case 0x2215: hint = ", use '/'"; break;
+		case 0x2212: hint = ", use '-'"; break;
+		default: hint = ""; break;
+		}
+		fail(p, t->start, "unexpected character '%.*s' (U+%04X)%s",
+		    (int)(t->end - t->start), s + t->start, (unsigned)t->cp,
+		    hint);
+		break;
+	}
+}
+
+/* ---- Parser helpers -------------------------------------------------- */
+
+/*
+ * The recursive rules keep their stack frames small (no arrays, no
+ * token copies, helpers that need buffers are not inlined), so that the
+ * deepest nesting allowed fits easily in a thread's stack, also under
+ * AddressSanitizer.
+ */
+
+/* Make the next token current; -1 on a lexical error. */
+static NOINLINE int
+advance(struct parser *p)
+{
+	p->prev = p->tok;
+	p->have_prev = true;
+	lex(p, p->tok.end, &p->tok);
+	if (p->tok.kind == T_ERR) {
+		fail_lex(p, &p->tok);
+		return -1;
+	}
+	return 0;
+}
+
+/* Enter a nested rule; -1 past the nesting limit. */
+static int
+enter(struct parser *p)
+{
+	if (++p->depth > FPV_PARSE_MAX_DEPTH) {
+		fail(p, p->tok.start, "expression nested too deeply (limit %d)",
+		    FPV_PARSE_MAX_DEPTH);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Append a node spanning [start, end) whose token is the current token;
+ * NULL when out of memory.  The array grows geometrically.
+ */
+static NOINLINE struct fpv_node *
+emit(struct parser *p, enum fpv_node_kind kind, uint32_t start, uint32_t end)
+{
+	struct fpv_ast *a = p->a;
+	struct fpv_node *n;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct fpv_node *nn;
+
+		if (cap > SIZE_MAX / sizeof *nn ||
+		    (nn = realloc(a->nodes, cap * sizeof *nn)) == NULL) {
+			fail(p, start, "out of memory");
+			return NULL;
+		}
+		a->nodes = nn;
+		a->cap = cap;
+	}
+	n = &a->nodes[a->n++];
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->start = start;
+	n->end = end;
+	n->tok = p->tok.start;
+	n->toklen = p->tok.end - p->tok.start;
+	return n;
+}
+
+/* Index of the last node emitted: the root of what was just parsed. */
+static uint32_t
+last(const struct parser *p)
+{
+	return (uint32_t)(p->a->n - 1);
+}
+
+/* Emit the one-character operator at byte at over nodes l and (r). */
+static NOINLINE int
+emit_op(struct parser *p, enum fpv_op op, uint32_t at, uint32_t l, uint32_t r)
+{
+	struct fpv_node *n;
+	uint32_t start = p->a->nodes[l].start;
+	uint32_t end = p->a->nodes[fpv_ops[op].nargs == 2 ? r : l].end;
+
+	if (op == FPV_OP_NEG)
+		start = at;
+	if ((n = emit(p, FPV_NODE_OP, start, end)) == NULL)
+		return -1;
+	n->u.op = op;
+	n->tok = at;
+	n->toklen = 1;
+	n->args[0] = l;
+	n->args[1] = fpv_ops[op].nargs == 2 ? r : 0;
+	return 0;
+}
+
+/* Report a missing operand: "expected an expression after '+'". */
+static COLD int
+fail_expected_expr(struct parser *p)
+{
+	char a[QUOTE_MAX + 8], b[QUOTE_MAX + 8];
+
+	if (p->have_prev && p->tok.kind == T_EOL)
+		fail(p, p->tok.start, "expected an expression after %s",
+		    quote(p, &p->prev, a, sizeof a));
+	else if (p->have_prev)
+		fail(p, p->tok.start, "expected an expression after %s, "
+		    "found %s", quote(p, &p->prev, a, sizeof a),
+		    quote(p, &p->tok, b, sizeof b));
+	else
+		fail(p, p->tok.start, "expected an expression, found %s",
+		    quote(p, &p->tok, b, sizeof b));
+	return -1;
+}
+
+/* Report "expected ')' to close '(' at L:C" at the current token. */
+static COLD int
+fail_close(struct parser *p, uint32_t lparen)
+{
+	fail(p, p->tok.start, "expected ')' to close '(' at %d:%d", p->line,
+	    fpv_parse_column(p->s, lparen));
+	return -1;
+}
+
+/* Report a wrong number of arguments, or a missing ',' or ')'. */
+static COLD int
+fail_args(struct parser *p, uint32_t name, uint32_t len, int count,
+    int nargs)
+{
+	const char *s = p->s + name;
+
+	if (p->tok.kind == T_COMMA)
+		fail(p, p->tok.start, "too many arguments to '%.*s' "
+		    "(expected %d)", (int)len, s, nargs);
+	else if (p->tok.kind == T_RPAREN)
+		fail(p, p->tok.start, "too few arguments to '%.*s' "
+		    "(expected %d)", (int)len, s, nargs);
+	else
+		fail(p, p->tok.start, "expected ',' or ')' after argument %d "
+		    "of '%.*s'", count, (int)len, s);
+	return -1;
+}
+
+/* Report NAME '(' where NAME is no function. */
+static COLD int
+fail_not_function(struct parser *p, uint32_t name, uint32_t len)
+{
+	const char *s = p->s + name;
+
+	if (fpv_parse_reserved(s, len))
+		fail(p, name, "'%.*s' is not a function", (int)len, s);
+	else
+		fail(p, name, "unknown function '%.*s'",
+		    (int)(len > QUOTE_MAX ? QUOTE_MAX : len), s);
+	return -1;
+}
+
+/* True if the current '-' is followed by a number that is not a base of '^'. */
+static NOINLINE bool
+negative_literal_ahead(const struct parser *p)
+{
+	struct token num, after;
+
+	lex(p, p->tok.end, &num);
+	if (num.kind != T_NUM)
+		return false;
+	lex(p, num.end, &after);
+	return after.kind != T_CARET;
+}
+
+/* ---- Grammar --------------------------------------------------------- */
+
+static int parse_expr(struct parser *p);
+
+/*
+ * call -> NAME '(' expr { ',' expr } ')'
+ * A function (op >= 0) or a cast (format >= 0) of exactly nargs
+ * arguments; the current token is the '('.
+ */
+static int
+parse_call(struct parser *p, uint32_t name, uint32_t len, int op, int format,
+    int nargs)
+{
+	uint32_t lparen = p->tok.start, a0 = 0, a1 = 0, a2 = 0;
+	struct fpv_node *n;
+	int count = 0;
+
+	if (enter(p) < 0 || advance(p) < 0)
+		return -1;
+	if (p->tok.kind == T_RPAREN)
+		return fail_args(p, name, len, 0, nargs);
+	for (;;) {
+		if (parse_expr(p) < 0)
+			return -1;
+		switch (count++) {
+		case 0: a0 = last(p); break;
+		case 1: a1 = last(p); break;
+		default: a2 = last(p); break;
+		}
+		if (p->tok.kind == T_COMMA && count < nargs) {
+			if (advance(p) < 0)
+				return -1;
+			continue;
+		}
+		if (p->tok.kind == T_RPAREN && count == nargs)
+			break;
+		if (count == nargs && p->tok.kind != T_COMMA)
+			return fail_close(p, lparen);
+		return fail_args(p, name, len, count, nargs);
+	}
+	if ((n = emit(p, op >= 0 ? FPV_NODE_OP : FPV_NODE_CAST, name,
+	    p->tok.end)) == NULL)
+		return -1;
+	n->tok = name;
+	n->toklen = len;
+	if (op >= 0)
+		n->u.op = (enum fpv_op)op;
+	else
+		n->u.format = format;
+	n->args[0] = a0;
+	n->args[1] = a1;
+	n->args[2] = a2;
+	p->depth--;
+	return advance(p);
+}
+
+/*
+ * primary -> NAME | NAME '(' args ')'      (a constant, variable,
+ * function or cast; the current token is the NAME)
+ */
+static int
+parse_name(struct parser *p)
+{
+	uint32_t name = p->tok.start, len = p->tok.end - p->tok.start;
+	const char *s = p->s + name;
+	int op = fpv_op_by_name(s, len);
+	const struct fpv_format *f = fpv_format_by_name(s, len);
+	struct fpv_node *n;
+
+	if (op >= 0 || f != NULL) {
+		if (advance(p) < 0)
+			return -1;
+		if (p->tok.kind != T_LPAREN) {
+			fail(p, p->tok.start, "expected '(' after '%.*s'",
+			    (int)len, s);
+			return -1;
+		}
+		if (op >= 0)
+			return parse_call(p, name, len, op, -1,
+			    fpv_ops[op].nargs);
+		return parse_call(p, name, len, -1, fpv_format_index(f), 1);
+	}
+	if ((n = emit(p, word_is(s, len, "pi") || word_is(s, len, "e") ?
+	    FPV_NODE_CONST : FPV_NODE_VAR, name, name + len)) == NULL)
+		return -1;
+	if (n->kind == FPV_NODE_CONST)
+		n->u.constant = s[0] == 'p' ? FPV_CONST_PI : FPV_CONST_E;
+	if (advance(p) < 0)
+		return -1;
+	if (p->tok.kind == T_LPAREN)
+		return fail_not_function(p, name, len);
+	return 0;
+}
+
+/*
+ * primary -> NUMBER | FORMAT ':' HEX | '(' expr ')' | name
+ * (The negative literal '-' NUMBER is recognised in unary.)
+ */
+static int
+parse_primary(struct parser *p)
+{
+	uint32_t at = p->tok.start;
+	struct fpv_node *n;
+
+	switch (p->tok.kind) {
+	case T_NUM:
+		if (emit(p, FPV_NODE_NUM, at, p->tok.end) == NULL)
+			return -1;
+		return advance(p);
+	case T_BITS:
+		if ((n = emit(p, FPV_NODE_BITS, at, p->tok.end)) == NULL)
+			return -1;
+		n->u.format = p->tok.format;
+		n->bits = p->tok.bits;
+		return advance(p);
+	case T_LPAREN:
+		if (enter(p) < 0 || advance(p) < 0 || parse_expr(p) < 0)
+			return -1;
+		if (p->tok.kind != T_RPAREN)
+			return fail_close(p, at);
+		/* The parentheses belong to the sub-expression's span. */
+		p->a->nodes[last(p)].start = at;
+		p->a->nodes[last(p)].end = p->tok.end;
+		p->depth--;
+		return advance(p);
+	case T_NAME:
+		return parse_name(p);
+	default:
+		return fail_expected_expr(p);
+	}
+}
+
+/*
+ * unary -> ('-' | '+') unary | '-' NUMBER | power
+ * power -> primary [ '^' unary ]             (right associative)
+ * A '-' directly before a number literal is part of the literal, unless
+ * the literal is the base of '^' (-2^2 is -(2^2)).
+ */
+static int
+parse_unary(struct parser *p)
+{
+	enum tok_kind k = p->tok.kind;
+	uint32_t at = p->tok.start, base;
+	struct fpv_node *n;
+
+	if (k == T_MINUS && negative_literal_ahead(p)) {
+		if (advance(p) < 0 ||
+		    (n = emit(p, FPV_NODE_NUM, at, p->tok.end)) == NULL)
+			return -1;
+		n->negative = true;
+		return advance(p);
+	}
+	if (k == T_MINUS || k == T_PLUS) {
+		if (enter(p) < 0 || advance(p) < 0 || parse_unary(p) < 0)
+			return -1;
+		p->depth--;
+		if (k == T_MINUS)
+			return emit_op(p, FPV_OP_NEG, at, last(p), 0);
+		/* Identity: no node, but the sign is part of the span. */
+		p->a->nodes[last(p)].start = at;
+		return 0;
+	}
+	if (parse_primary(p) < 0)
+		return -1;
+	if (p->tok.kind != T_CARET)
+		return 0;
+	at = p->tok.start;
+	base = last(p);
+	if (enter(p) < 0 || advance(p) < 0 || parse_unary(p) < 0)
+		return -1;
+	p->depth--;
+	return emit_op(p, FPV_OP_POW, at, base, last(p));
+}
+
+/*
+ * expr -> term { ('+' | '-') term }
+ * term -> unary { ('*' | '/') unary }
+ * Both levels in one function (a '+' or '-' waits while its right term
+ * is parsed), so that each parenthesis costs fewer stack frames.
+ */
+static int
+parse_expr(struct parser *p)
+{
+	enum fpv_op pend = FPV_OP_COUNT, op;
+	uint32_t pend_at = 0, pend_left = 0, at, left;
+
+	for (;;) {
+		if (parse_unary(p) < 0)
+			return -1;
+		while (p->tok.kind == T_STAR || p->tok.kind == T_SLASH) {
+			op = p->tok.kind == T_STAR ? FPV_OP_MUL : FPV_OP_DIV;
+			at = p->tok.start;
+			left = last(p);
+			if (advance(p) < 0 || parse_unary(p) < 0 ||
+			    emit_op(p, op, at, left, last(p)) < 0)
+				return -1;
+		}
+		if (pend != FPV_OP_COUNT &&
+		    emit_op(p, pend, pend_at, pend_left, last(p)) < 0)
+			return -1;
+		if (p->tok.kind != T_PLUS && p->tok.kind != T_MINUS)
+			return 0;
+		pend = p->tok.kind == T_PLUS ? FPV_OP_ADD : FPV_OP_SUB;
+		pend_at = p->tok.start;
+		pend_left = last(p);
+		if (advance(p) < 0)
+			return -1;
+	}
+}
+
+/* line -> [ NAME '=' ] expr | <empty> */
+static int
+parse_line(struct parser *p)
+{
+	struct fpv_ast *a = p->a;
+	struct token next;
+
+	lex(p, 0, &p->tok);
+	if (p->tok.kind == T_ERR) {
+		fail_lex(p, &p->tok);
+		return -1;
+	}
+	if (p->tok.kind == T_EOL)
+		return 0;
+	if (p->tok.kind == T_NAME || p->tok.kind == T_NUM) {
+		lex(p, p->tok.end, &next);
+		if (next.kind == T_EQ) {
+			const char *name = p->s + p->tok.start;
+			uint32_t len = p->tok.end - p->tok.start;
+
+			if (p->tok.kind == T_NUM && !is_number_word(name, len)) {
+				fail(p, next.start, "'=' can only follow a "
+				    "variable name at the start of the line");
+				return -1;
+			}
+			if (fpv_parse_reserved(name, len)) {
+				fail(p, p->tok.start, "cannot assign to "
+				    "reserved name '%.*s'", (int)len, name);
+				return -1;
+			}
+			a->assign = true;
+			a->name = p->tok.start;
+			a->namelen = len;
+			if (advance(p) < 0 || advance(p) < 0)
+				return -1;
+		}
+	}
+	if (parse_expr(p) < 0)
+		return -1;
+	switch (p->tok.kind) {
+	case T_EOL:
+		return 1;
+	case T_RPAREN:
+		fail(p, p->tok.start, "unmatched ')'");
+		return -1;
+	case T_EQ:
+		fail(p, p->tok.start, "'=' can only follow a variable name at "
+		    "the start of the line");
+		return -1;
+	default:
+		fail(p, p->tok.start, "trailing input: expected an operator or "
+		    "end of line");
+		return -1;
+	}
+}
+
+/* ---- Public interface ------------------------------------------------ */
+
+/* Initialize an empty AST. */
+void
+fpv_ast_init(struct fpv_ast *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+/* Release an AST's storage. */
+void
+fpv_ast_free(struct fpv_ast *a)
+{
+	free(a->src);
+	free(a->nodes);
+	memset(a, 0, sizeof *a);
+}
+
+/* Parse one line into a. */
+int
+fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
+    struct fpv_error *err)
+{
+	struct parser p;
+	char *copy;
+	int rc;
+
+	memset(err, 0, sizeof *err);
+	a->n = 0;
+	a->assign = false;
+	a->name = a->namelen = 0;
+	if (len > MAX_LINE) {
+		err->line = line;
+		err->col = 1;
+		snprintf(err->msg, sizeof err->msg, "line too long (limit 1 GiB)");
+		return -1;
+	}
+	/* A line's own terminator is not part of it. */
+	while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r'))
+		len--;
+	if ((copy = realloc(a->src, len + 1)) == NULL) {
+		err->line = line;
+		err->col = 1;
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		return -1;
+	}
+	if (len > 0)
+		memcpy(copy, src, len);
+	copy[len] = '\0';
+	a->src = copy;
+	a->len = len;
+
+	memset(&p, 0, sizeof p);
+	p.s = a->src;
+	p.len = (uint32_t)len;
+	p.line = line;
+	p.a = a;
+	p.err = err;
+	rc = parse_line(&p);
+	if (rc < 0) {
+		a->n = 0;
+		a->assign = false;
+		a->name = a->namelen = 0;
+	}
+	return rc;
+}

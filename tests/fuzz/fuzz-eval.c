@@ -1,0 +1,127 @@
+/*
+ * libFuzzer target over the whole path of a line: parse, evaluate in
+ * every format, and render as text (with every step) and as JSON Lines,
+ * into /dev/null.  Errors are rendered too.  The input is split into
+ * lines like a -f FILE, so assignments made on one line are used by the
+ * next; the session lives across inputs and its variables are cleared
+ * now and then.  The input's length picks the rounding mode and the int8
+ * overflow rule, so every setting is exercised.
+ *
+ * Beyond "no crash, no sanitizer report", it checks what the parser
+ * promises: operands come before their node, spans lie within the line,
+ * an error has a located, non-empty, printable one-line message.
+ *
+ * Build: configure --enable-fuzzing CC=clang; see tests/fuzz/README.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpviz/parse.h"
+#include "fpviz/render.h"
+#include "fpviz/trace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct fpv_session session;
+static struct fpv_trace trace;
+static FILE *devnull;
+static unsigned long runs;
+
+/* Stop the fuzzer with a message: a broken promise is a finding. */
+static void
+broken(const char *what, const char *line, size_t len)
+{
+	fprintf(stderr, "fuzz-eval: %s on line '%.*s'\n", what,
+	    (int)(len > 200 ? 200 : len), line);
+	abort();
+}
+
+/* Check the parsed line's structure. */
+static void
+check_ast(const struct fpv_ast *a, const char *line, size_t len)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct fpv_node *n = &a->nodes[i];
+		uint32_t args[3];
+		int k = fpv_trace_args(&trace, i, args);
+
+		for (int j = 0; j < k; j++)
+			if (args[j] >= i)
+				broken("operand after its node", line, len);
+		if (n->start > n->end || n->end > a->len ||
+		    n->tok < n->start || n->tok + n->toklen > n->end)
+			broken("span outside the line", line, len);
+	}
+	if (a->assign && a->name + a->namelen > a->len)
+		broken("assigned name outside the line", line, len);
+}
+
+/* Check an error: located within the line, one printable line of text. */
+static void
+check_error(const struct fpv_error *err, int lineno, const char *line,
+    size_t len)
+{
+	if (err->line != lineno || err->col < 1 ||
+	    (size_t)err->col > len + 1)
+		broken("error location outside the line", line, len);
+	if (err->msg[0] == '\0')
+		broken("empty error message", line, len);
+	for (const char *c = err->msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			broken("control character in an error message", line,
+			    len);
+}
+
+/* Evaluate one line and render whatever came of it. */
+static void
+run_line(const char *line, size_t len, int lineno, bool color)
+{
+	struct fpv_render_opts text = { 0xf, true, color };
+	struct fpv_render_opts json = { 0xf, true, false };
+	struct fpv_error err;
+	int rc;
+
+	rc = fpv_eval_line(&session, line, len, lineno, &trace, &err);
+	if (rc > 0) {
+		check_ast(&trace.ast, line, len);
+		fpv_render_text(devnull, &trace, &text);
+		fpv_render_json(devnull, &trace, &json);
+	} else if (rc < 0) {
+		check_error(&err, lineno, line, len);
+		fpv_render_error(devnull, &err, color);
+		fpv_render_json_error(devnull, line, len, &err);
+	}
+}
+
+/* One input: its lines in turn, in one session. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	size_t start = 0;
+	int lineno = 1;
+
+	if (devnull == NULL) {
+		fpv_session_init(&session);
+		fpv_trace_init(&trace);
+		if ((devnull = fopen("/dev/null", "w")) == NULL) {
+			perror("/dev/null");
+			abort();
+		}
+	}
+	if (++runs % 64 == 0)
+		fpv_session_clear_vars(&session);
+	session.ctx.round = (enum fpv_round)(size % 4);
+	session.ctx.int8_overflow = (size / 4) % 2 ? FPV_OVF_WRAP :
+	    FPV_OVF_SATURATE;
+	while (start < size) {
+		const char *nl = memchr(s + start, '\n', size - start);
+		size_t end = nl ? (size_t)(nl - s) : size;
+
+		run_line(s + start, end - start, lineno++, size % 3 == 0);
+		start = end + 1;
+	}
+	return 0;
+}
