@@ -260,9 +260,9 @@ test_class(void)
 	}
 }
 
-/* A deterministic xorshift64 generator. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
+/* A deterministic xorshift64 generator. */
 static uint64_t
 rng(void)
 {
@@ -403,6 +403,7 @@ test_int8_decode(void)
 	mpfr_clear(x);
 }
 
+/* Every check in turn; the TAP plan last. */
 int
 main(void)
 {

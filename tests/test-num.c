@@ -91,18 +91,21 @@ make(int fmt, unsigned s, uint64_t e, uint64_t m)
 	    (m & (((uint64_t)1 << f->frac_bits) - 1));
 }
 
+/* The mask of fmt's fraction field. */
 static uint64_t
 frac_mask(int fmt)
 {
 	return ((uint64_t)1 << FMT(fmt)->frac_bits) - 1;
 }
 
+/* The exponent field of inf and NaN in fmt. */
 static uint64_t
 exp_all_ones(int fmt)
 {
 	return ((uint64_t)1 << FMT(fmt)->exp_bits) - 1;
 }
 
+/* Is b a NaN of fmt? */
 static int
 is_nan(int fmt, uint64_t b)
 {
@@ -593,8 +596,7 @@ conv_edge_set(int from, int to, uint64_t *out)
 {
 	const struct fpv_format *ft = FMT(to);
 	long temin = 1 - ft->emax;
-	/* Values as (significand, exponent), with the exponent of ft's
-	 * ulp at that value. */
+	/* Six base values, each with the exponent of ft's ulp there. */
 	static const int nbase = 6;
 	mpfr_t v, h, x;
 	int n = 0;
@@ -975,8 +977,8 @@ test_fp16_literals(void)
 }
 
 /*
- * The exact decimal digits of x (positive, dyadic), for at most maxd
- * digits, into buf as "d.ddd...e<exp>"; returns the text or NULL.
+ * The exact decimal digits of x (positive, dyadic) as a malloc'd
+ * "d.ddd...e<exp>"; NULL if that takes maxd digits or more.
  */
 static char *
 exact_decimal(mpfr_srcptr x, size_t maxd)
@@ -991,6 +993,10 @@ exact_decimal(mpfr_srcptr x, size_t maxd)
 	n = strlen(d);
 	while (n > 1 && d[n - 1] == '0')
 		n--;
+	if (n >= maxd) {	/* maybe rounded: not the exact digits */
+		mpfr_free_str(d);
+		return NULL;
+	}
 	out = malloc(n + 64);
 	if (out == NULL) {
 		mpfr_free_str(d);
@@ -1306,7 +1312,8 @@ test_int8(void)
 					    (unsigned)got, gfl & mask,
 					    (unsigned)want, wfl);
 			}
-			/* Literals m * 10^e, written with a point. */
+			/* Literals mant * 10^e: "12345e-3", "12.345", or
+			 * "0.0012345". */
 			for (int k = 0; k < 500; k++) {
 				char text[64];
 				uint64_t mant = rng() % (k % 2 ? 100000 :
@@ -1316,30 +1323,37 @@ test_int8(void)
 				struct fpv_real rr;
 				unsigned gfl = 0, wfl = 0;
 				uint64_t got, want;
-				int t;
+				int t, nd;
 
-				/* "mant" with a point before its last -e
-				 * digits, as a literal; the value exactly. */
-				snprintf(text, sizeof text, "%llue%ld",
-				    (unsigned long long)mant, e);
-				mpz_set_ui(mpq_numref(r), 0);
-				mpq_set_str(r, text, 10);	/* digits only */
-				{
-					char digits_only[32];
+				nd = snprintf(text, sizeof text, "%llu",
+				    (unsigned long long)mant);
+				if (e < 0 && -e < nd && rng() % 2) {
+					memmove(text + nd + e + 1, text + nd + e,
+					    (size_t)-e + 1);
+					text[nd + e] = '.';
+				} else if (e < 0 && -e >= nd && rng() % 2) {
+					/* "0.000ddd": -e - nd zeros after the
+					 * point, then the digits. */
+					char digits_[24];
 
-					snprintf(digits_only, sizeof digits_only,
-					    "%llu", (unsigned long long)mant);
-					mpq_set_str(r, digits_only, 10);
+					memcpy(digits_, text, (size_t)nd + 1);
+					snprintf(text, sizeof text, "0.%0*d%s",
+					    (int)(-e - nd), 0, digits_);
+					if (-e - nd == 0)
+						snprintf(text, sizeof text,
+						    "0.%s", digits_);
+				} else {
+					snprintf(text + nd, sizeof text - (size_t)nd,
+					    "e%ld", e);
 				}
-				mpz_ui_pow_ui(mpq_denref(v[0]), 10,
+				mpz_set_ui(mpq_numref(r), (unsigned long)mant);
+				mpz_ui_pow_ui(mpq_denref(r), 10,
 				    (unsigned long)(e < 0 ? -e : e));
-				mpz_set_ui(mpq_numref(v[0]), 1);
-				if (e < 0)
-					mpz_mul(mpq_denref(r), mpq_denref(r),
-					    mpq_denref(v[0]));
-				else
+				if (e >= 0) {
 					mpz_mul(mpq_numref(r), mpq_numref(r),
-					    mpq_denref(v[0]));
+					    mpq_denref(r));
+					mpz_set_ui(mpq_denref(r), 1);
+				}
 				mpq_canonicalize(r);
 				if (neg)
 					mpq_neg(r, r);
@@ -1380,6 +1394,7 @@ test_int8(void)
 	fpv_ctx_init(&ctx);
 }
 
+/* Every check in turn; the TAP plan last. */
 int
 main(void)
 {

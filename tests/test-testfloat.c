@@ -173,6 +173,7 @@ run_file(const struct tf_func *fn, int mode)
 		    status);
 }
 
+/* Every function in every mode; the TAP plan last. */
 int
 main(void)
 {
