@@ -589,8 +589,7 @@ fpv_trace_describe(const struct fpv_trace *t, size_t i, char *buf,
 		w = snprintf(buf, size, "variable %.*s", tl, tok);
 		break;
 	case FPV_NODE_BITS:
-		w = snprintf(buf, size, "bits %.*s", (int)(n->end - n->start),
-		    t->ast.src + n->start);
+		w = snprintf(buf, size, "bits %.*s", tl, tok);
 		break;
 	case FPV_NODE_CAST:
 		w = snprintf(buf, size, "%s(%s)", fpv_formats[n->u.format].name,

@@ -80,6 +80,23 @@ shown(const struct fpv_render_opts *opts)
 
 /* ---- Small text helpers --------------------------------------------- */
 
+/* d * 10^k in double arithmetic, within a few ulps. */
+static double
+scale10(double d, long k)
+{
+	static const double p[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	long a = k < 0 ? -k : k;
+
+	while (a > 22) {
+		d = k < 0 ? d / 1e22 : d * 1e22;
+		a -= 22;
+	}
+	return k < 0 ? d / p[a] : d * p[a];
+}
+
 /*
  * compact() through the nearest double d of x, when that cannot change
  * the two-digit rounding: d's four-digit form tells whether d is near a
@@ -89,30 +106,37 @@ shown(const struct fpv_render_opts *opts)
 static bool
 fast_compact(mpfr_srcptr x, char *buf, size_t size)
 {
-	double d = mpfr_get_d(x, MPFR_RNDN);
-	char s[32], d1, d2;
-	const char *m;
-	long E;
-	bool neg, up;
+	double d = fabs(mpfr_get_d(x, MPFR_RNDN)), sc, fr;
+	char d1, d2;
+	long E, digs;
+	bool neg = mpfr_signbit(x) != 0;
 
-	if (!(fabs(d) > 1e-300 && fabs(d) < 1e300))
+	if (!(d > 1e-300 && d < 1e300))
 		return false;
-	snprintf(s, sizeof s, "%.3e", d);	/* -d.ddde+XX */
-	neg = s[0] == '-';
-	m = s + neg;
-	if ((m[3] == '4' && m[4] == '9') || (m[3] == '5' && m[4] == '0'))
-		return false;
-	d1 = m[0];
-	d2 = m[2];
-	E = strtol(m + 6, NULL, 10);
-	up = m[3] >= '5';
-	if (up && ++d2 > '9') {
-		d2 = '0';
-		if (++d1 > '9') {
-			d1 = '1';
-			E++;
-		}
+	/* d * 10^(1 - E) in [10, 100): two digits.  The scaling costs a few
+	 * ulps, far below the margin kept around the rounding point, and
+	 * values near it go the exact way (mpfr_get_str). */
+	E = (long)floor(log10(d));
+	sc = scale10(d, 1 - E);
+	if (sc >= 100) {
+		E++;
+		sc = scale10(d, 1 - E);
+	} else if (sc < 10) {
+		E--;
+		sc = scale10(d, 1 - E);
 	}
+	if (!(sc >= 10 && sc < 100))
+		return false;
+	digs = (long)sc;
+	fr = sc - (double)digs;
+	if (fabs(fr - 0.5) < 1e-6)
+		return false;
+	if (fr > 0.5 && ++digs == 100) {
+		digs = 10;
+		E++;
+	}
+	d1 = (char)('0' + digs / 10);
+	d2 = (char)('0' + digs % 10);
 	/* -d.de-XX, by hand: this is on every row of every table. */
 	{
 		char t[24];
