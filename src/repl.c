@@ -1,1 +1,563 @@
-/* placeholder: being written */
+/*
+ * Line mode: the handler of one input line (shared by batch mode, the
+ * line-mode REPL and lessons played as text) and the REPL loop with GNU
+ * readline (editing, history kept across runs, Tab completion).
+ *
+ * A line is evaluated into a scratch trace that replaces the last one
+ * only on success, so an error loses nothing.  Outside batch mode the
+ * variables as they were before the last line are kept (a snapshot), so
+ * that after ":set round up" the last line is evaluated again as if it
+ * had been typed under the new settings (ans does not compound).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/readline.h>
+#include <readline/history.h>
+
+#include "fpviz/history.h"
+#include "fpviz/lesson.h"
+#include "fpviz/repl.h"
+
+/* How deep :lesson may nest inside a lesson. */
+#define LESSON_MAX_DEPTH 1
+
+/* Set r up with defaults: text on stdout, errors on stderr. */
+void
+fpv_repl_init(struct fpv_repl *r, struct fpv_session *s,
+    struct fpv_display *d)
+{
+	memset(r, 0, sizeof *r);
+	r->s = s;
+	r->d = d;
+	r->out = stdout;
+	r->err = stderr;
+	fpv_trace_init(&r->trace);
+	fpv_trace_init(&r->scratch);
+}
+
+/* Free an array of n variables. */
+static void
+vars_free(struct fpv_var *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		mpfr_clear(v[i].exact);
+	}
+	free(v);
+}
+
+/* Copy n variables from src into a new array *dst; 0, or -1 if out of memory. */
+static int
+vars_copy(struct fpv_var **dst, const struct fpv_var *src, size_t n)
+{
+	struct fpv_var *v = NULL;
+	size_t i;
+
+	*dst = NULL;
+	if (n == 0)
+		return 0;
+	if ((v = calloc(n, sizeof *v)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((v[i].name = strdup(src[i].name)) == NULL) {
+			vars_free(v, i);
+			return -1;
+		}
+		memcpy(v[i].bits, src[i].bits, sizeof v[i].bits);
+		mpfr_init2(v[i].exact, mpfr_get_prec(src[i].exact));
+		mpfr_set(v[i].exact, src[i].exact, MPFR_RNDN);
+	}
+	*dst = v;
+	return 0;
+}
+
+/* Drop the snapshot of the variables. */
+static void
+snap_drop(struct fpv_repl *r)
+{
+	vars_free(r->snap, r->nsnap);
+	r->snap = NULL;
+	r->nsnap = 0;
+	r->have_snap = false;
+}
+
+/* Put the session's variables back as the snapshot has them; 0 or -1. */
+static int
+snap_restore(struct fpv_repl *r)
+{
+	struct fpv_session *s = r->s;
+	struct fpv_var *copy;
+
+	if (vars_copy(&copy, r->snap, r->nsnap) < 0)
+		return -1;
+	fpv_session_clear_vars(s);
+	free(s->vars);
+	s->vars = copy;
+	s->nvars = s->capvars = r->nsnap;
+	return 0;
+}
+
+/* Release r. */
+void
+fpv_repl_free(struct fpv_repl *r)
+{
+	snap_drop(r);
+	fpv_trace_free(&r->trace);
+	fpv_trace_free(&r->scratch);
+}
+
+/* Before text output: a blank line between blocks when not interactive. */
+static void
+separate(struct fpv_repl *r)
+{
+	if (r->printed && !r->interactive && !r->json)
+		putc('\n', r->out);
+	r->printed = true;
+}
+
+/* Report an error for the line src[0..len). */
+static void
+report(struct fpv_repl *r, const char *src, size_t len,
+    const struct fpv_error *err)
+{
+	if (r->json) {
+		fpv_render_json_error(r->out, src, len, err);
+		r->printed = true;
+		return;
+	}
+	/* Keep the order of results and errors when both go to one place. */
+	fflush(r->out);
+	fpv_render_error(r->err, err, r->err_color);
+	fflush(r->err);
+}
+
+/* The render options with the display's formats. */
+static struct fpv_render_opts
+render_opts(const struct fpv_repl *r)
+{
+	struct fpv_render_opts o = r->opts;
+
+	o.formats = r->d->formats;
+	return o;
+}
+
+/* Print the result of the last trace. */
+static void
+show_result(struct fpv_repl *r)
+{
+	struct fpv_render_opts o = render_opts(r);
+
+	if (r->json) {
+		fpv_render_json(r->out, &r->trace, &o);
+		r->printed = true;
+		return;
+	}
+	separate(r);
+	fpv_render_text(r->out, &r->trace, &o);
+}
+
+/* Swap the scratch trace in as the last one. */
+static void
+promote(struct fpv_repl *r)
+{
+	struct fpv_trace t = r->trace;
+
+	r->trace = r->scratch;
+	r->scratch = t;
+	r->have = true;
+	r->step = r->trace.nsteps - 1;
+}
+
+/* Evaluate an expression line. */
+static enum fpv_repl_status
+expression(struct fpv_repl *r, const char *src, size_t len, int lineno)
+{
+	struct fpv_error err;
+	struct fpv_var *before = NULL;
+	size_t nbefore = r->batch ? 0 : r->s->nvars;
+	int rc;
+
+	if (vars_copy(&before, r->s->vars, nbefore) < 0) {
+		err.line = lineno;
+		err.col = 1;
+		snprintf(err.msg, sizeof err.msg, "out of memory");
+		report(r, src, len, &err);
+		return FPV_REPL_ERROR;
+	}
+	rc = fpv_eval_line(r->s, src, len, lineno, &r->scratch, &err);
+	if (rc < 0) {
+		vars_free(before, nbefore);
+		report(r, src, len, &err);
+		return FPV_REPL_ERROR;
+	}
+	if (rc == 0) {
+		vars_free(before, nbefore);
+		return FPV_REPL_OK;
+	}
+	promote(r);
+	/* The snapshot belongs to the last line (none in batch mode). */
+	snap_drop(r);
+	if (!r->batch) {
+		r->snap = before;
+		r->nsnap = nbefore;
+		r->have_snap = true;
+	}
+	show_result(r);
+	return FPV_REPL_OK;
+}
+
+/* Evaluate the last line again under the current settings and show it. */
+static enum fpv_repl_status
+reevaluate(struct fpv_repl *r)
+{
+	struct fpv_error err;
+	char *src;
+	size_t len;
+	int rc;
+
+	if (!r->have)
+		return FPV_REPL_OK;
+	len = r->trace.ast.len;
+	if ((src = malloc(len + 1)) == NULL)
+		return FPV_REPL_ERROR;
+	memcpy(src, r->trace.ast.src, len);
+	src[len] = '\0';
+	/* The variables as they were before the line, so ans does not compound. */
+	if (r->have_snap && snap_restore(r) < 0) {
+		free(src);
+		return FPV_REPL_ERROR;
+	}
+	rc = fpv_eval_line(r->s, src, len, r->trace.line, &r->scratch, &err);
+	if (rc < 0)
+		report(r, src, len, &err);
+	free(src);
+	if (rc <= 0)
+		return rc < 0 ? FPV_REPL_ERROR : FPV_REPL_OK;
+	promote(r);
+	show_result(r);
+	return FPV_REPL_OK;
+}
+
+/* Show step r->step of the last trace as a text block. */
+static void
+show_step(struct fpv_repl *r)
+{
+	struct fpv_render_opts o = render_opts(r);
+
+	separate(r);
+	fpv_render_text_step(r->out, &r->trace, r->step, &o);
+}
+
+/* A note for the reader (text mode only). */
+static void
+note(struct fpv_repl *r, const char *what)
+{
+	if (r->json)
+		return;
+	separate(r);
+	fprintf(r->out, "%s\n", what);
+}
+
+/* Carry out a command's step action (:next, :prev, :steps). */
+static void
+step_action(struct fpv_repl *r, enum fpv_cmd_action a)
+{
+	if (r->json)
+		return;
+	if (!r->have) {
+		note(r, "no expression yet: type one first");
+		return;
+	}
+	switch (a) {
+	case FPV_CMD_NEXT:
+		if (r->step + 1 >= r->trace.nsteps) {
+			note(r, "already at the last step");
+			return;
+		}
+		r->step++;
+		show_step(r);
+		break;
+	case FPV_CMD_PREV:
+		if (r->step == 0) {
+			note(r, "already at the first step");
+			return;
+		}
+		r->step--;
+		show_step(r);
+		break;
+	default:
+		for (r->step = 0; r->step < r->trace.nsteps; r->step++)
+			show_step(r);
+		r->step = r->trace.nsteps - 1;
+		break;
+	}
+}
+
+/* Run a colon command line (leading blanks already skipped: off of them). */
+static enum fpv_repl_status
+command(struct fpv_repl *r, const char *src, size_t len, size_t off,
+    int lineno)
+{
+	struct fpv_cmd_reply reply = { FPV_CMD_NONE, NULL, NULL };
+	struct fpv_error err;
+	enum fpv_repl_status st = FPV_REPL_OK;
+	size_t nvars = r->s->nvars;
+
+	if (fpv_command_run(r->s, r->d, src + off, len - off, lineno, &reply,
+	    &err) < 0) {
+		if (err.line == lineno)
+			err.col += fpv_parse_column(src, off) - 1;
+		report(r, src, len, &err);
+		return FPV_REPL_ERROR;
+	}
+	/* A command that changed the variables (:clear) ends re-evaluation. */
+	if (r->s->nvars != nvars)
+		snap_drop(r);
+	if (reply.text != NULL && !r->json) {
+		size_t n = strlen(reply.text);
+
+		separate(r);
+		fputs(reply.text, r->out);
+		if (n > 0 && reply.text[n - 1] != '\n')
+			putc('\n', r->out);
+	}
+	switch (reply.action) {
+	case FPV_CMD_QUIT:
+		st = FPV_REPL_QUIT;
+		break;
+	case FPV_CMD_NEXT:
+	case FPV_CMD_PREV:
+	case FPV_CMD_STEPS:
+		step_action(r, reply.action);
+		break;
+	case FPV_CMD_REEVAL:
+		if (!r->batch)
+			st = reevaluate(r);
+		break;
+	case FPV_CMD_LESSON:
+		st = fpv_repl_lesson(r, reply.arg ? reply.arg : "");
+		break;
+	case FPV_CMD_NONE:
+		break;
+	}
+	fpv_cmd_reply_free(&reply);
+	return st;
+}
+
+/* Handle one input line. */
+enum fpv_repl_status
+fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
+{
+	size_t off = 0;
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	while (off < len && (line[off] == ' ' || line[off] == '\t'))
+		off++;
+	if (off < len && line[off] == ':')
+		return command(r, line, len, off, lineno);
+	return expression(r, line, len, lineno);
+}
+
+/* Play a lesson as text. */
+enum fpv_repl_status
+fpv_repl_lesson(struct fpv_repl *r, const char *name)
+{
+	struct fpv_lesson l;
+	struct fpv_error err;
+	enum fpv_repl_status st = FPV_REPL_OK;
+	bool batch = r->batch;
+
+	if (strcmp(name, "list") == 0) {
+		char *list = fpv_lesson_list();
+
+		if (list == NULL) {
+			fflush(r->out);
+			fprintf(r->err, "fpviz: no built-in lessons found\n");
+			return FPV_REPL_ERROR;
+		}
+		if (!r->json) {
+			separate(r);
+			fputs(list, r->out);
+		}
+		free(list);
+		return FPV_REPL_OK;
+	}
+	if (r->lesson_depth >= LESSON_MAX_DEPTH) {
+		fflush(r->out);
+		fprintf(r->err, "fpviz: a lesson cannot start another lesson\n");
+		return FPV_REPL_ERROR;
+	}
+	if (fpv_lesson_load(name, &l, &err) < 0) {
+		fflush(r->out);
+		if (err.line > 0)
+			fpv_render_error(r->err, &err, r->err_color);
+		else
+			fprintf(r->err, "fpviz: %s\n", err.msg);
+		return FPV_REPL_ERROR;
+	}
+	r->lesson_depth++;
+	/* Items are shown once each: a :set does not show the last one again. */
+	r->batch = true;
+	if (!r->json) {
+		separate(r);
+		fprintf(r->out, "== %s ==\n", l.title);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct fpv_lesson_item *it = &l.items[i];
+		enum fpv_repl_status s1;
+
+		if (!r->json) {
+			separate(r);
+			if (it->caption != NULL)
+				fprintf(r->out, "%s\n", it->caption);
+			if (it->kind == FPV_LESSON_COMMAND)
+				fprintf(r->out, "%s\n", it->text);
+			/* The table follows its caption without a blank line. */
+			r->printed = false;
+		}
+		s1 = fpv_repl_line(r, it->text, strlen(it->text), it->line);
+		r->printed = true;
+		if (s1 == FPV_REPL_QUIT) {
+			st = s1;
+			break;
+		}
+		if (s1 == FPV_REPL_ERROR)
+			st = s1;
+	}
+	r->batch = batch;
+	r->lesson_depth--;
+	fpv_lesson_free(&l);
+	return st;
+}
+
+/* ---- Completion ------------------------------------------------------- */
+
+/* The REPL whose session completion reads. */
+static struct fpv_repl *complete_repl;
+/* Completing a command name (the word starts the line with ':'). */
+static bool complete_commands;
+
+/* The k-th word that may complete ("" to skip): commands, or names. */
+static const char *
+complete_word(size_t k)
+{
+	static const char *const words[] = { "pi", "e", "ans", "inf", "nan" };
+	const struct fpv_session *s = complete_repl->s;
+	size_t nwords = sizeof words / sizeof *words;
+
+	if (complete_commands)
+		return fpv_command_names[k];
+	if (k < FPV_OP_COUNT)
+		return fpv_ops[k].callable ? fpv_ops[k].name : "";
+	k -= FPV_OP_COUNT;
+	if (k < FPV_NFORMATS)
+		return fpv_formats[k].name;
+	k -= FPV_NFORMATS;
+	if (k < nwords)
+		return words[k];
+	k -= nwords;
+	return k < s->nvars ? s->vars[k].name : NULL;
+}
+
+/* readline's generator: the next word starting with text. */
+static char *
+complete_next(const char *text, int state)
+{
+	static size_t k;
+	size_t n = strlen(text);
+	const char *w;
+
+	if (state == 0)
+		k = 0;
+	while ((w = complete_word(k++)) != NULL)
+		if (w[0] != '\0' && strncmp(w, text, n) == 0)
+			return strdup(w);
+	return NULL;
+}
+
+/* Complete function, constant, format, variable and command names. */
+static char **
+complete(const char *text, int start, int end)
+{
+	int first = (int)strspn(rl_line_buffer, " \t");
+	char **m;
+
+	(void)end;
+	complete_commands = start == first && text[0] == ':';
+	rl_attempted_completion_over = 1;
+	m = rl_completion_matches(text, complete_next);
+	/* A function completes with its '(' (a cast too), anything else with a space. */
+	rl_completion_append_character = ' ';
+	if (m != NULL && m[1] == NULL && !complete_commands &&
+	    (fpv_op_by_name(m[0], strlen(m[0])) >= 0 ||
+	    fpv_format_by_name(m[0], strlen(m[0])) != NULL))
+		rl_completion_append_character = '(';
+	return m;
+}
+
+/* ---- The loop --------------------------------------------------------- */
+
+/* Read lines with readline until end of file or :quit. */
+static int
+run_readline(struct fpv_repl *r, FILE *in)
+{
+	struct fpv_history h;
+	char warn[512], *line;
+	int lineno = 0;
+
+	rl_readline_name = "fpviz";
+	rl_instream = in;
+	rl_outstream = isatty(STDOUT_FILENO) ? stdout : stderr;
+	rl_attempted_completion_function = complete;
+	/* ':' and '.' belong to words (":set", "int8.scale"). */
+	rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/^)";
+	complete_repl = r;
+	if (fpv_history_open(&h, warn, sizeof warn) != 0)
+		fprintf(stderr, "fpviz: %s\n", warn);
+	while ((line = readline("fpviz> ")) != NULL) {
+		enum fpv_repl_status st;
+
+		if (fpv_history_add(&h, line, warn, sizeof warn) != 0)
+			fprintf(stderr, "fpviz: %s\n", warn);
+		st = fpv_repl_line(r, line, strlen(line), ++lineno);
+		free(line);
+		fflush(r->out);
+		if (st == FPV_REPL_QUIT)
+			break;
+	}
+	if (line == NULL)
+		fputc('\n', rl_outstream);
+	fpv_history_close(&h);
+	complete_repl = NULL;
+	return 0;
+}
+
+/* Run the line-mode REPL. */
+int
+fpv_repl_run(struct fpv_repl *r, FILE *in)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0;
+	bool flush = isatty(fileno(in)) || isatty(fileno(r->out));
+
+	if (isatty(fileno(in))) {
+		r->interactive = true;
+		return run_readline(r, in);
+	}
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		enum fpv_repl_status st = fpv_repl_line(r, line, (size_t)n,
+		    ++lineno);
+
+		if (flush)
+			fflush(r->out);
+		if (st == FPV_REPL_QUIT)
+			break;
+	}
+	free(line);
+	return 0;
+}

@@ -1,3 +1,78 @@
+/*
+ * Line mode: one input line at a time, answered as text or JSON Lines.
+ *
+ * The same line handler serves batch mode (-e, -f), the line-mode REPL
+ * (--plain, stdin not a terminal, TERM=dumb) and lessons played as
+ * text: a line is a colon command (run through fpv_command_run) or an
+ * expression (fpv_eval_line, then fpv_render_text or fpv_render_json).
+ * A line that fails prints one error line and changes nothing: the
+ * session, the last result and the step being shown stay as they were.
+ */
 #ifndef FPVIZ_REPL_H
 #define FPVIZ_REPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fpviz/command.h"
+#include "fpviz/render.h"
+#include "fpviz/trace.h"
+
+/* What fpv_repl_line did with a line. */
+enum fpv_repl_status {
+	FPV_REPL_OK,		/* evaluated, or nothing to do */
+	FPV_REPL_ERROR,		/* an error line was printed */
+	FPV_REPL_QUIT		/* :quit */
+};
+
+struct fpv_repl {
+	struct fpv_session *s;
+	struct fpv_display *d;		/* d->formats chooses the columns */
+	struct fpv_render_opts opts;	/* steps and colour of text output */
+	bool json;			/* JSON Lines instead of text */
+	bool batch;			/* -e/-f: :set does not re-evaluate */
+	bool interactive;		/* a person types: no blank separators */
+	bool err_color;			/* colour on error lines */
+	FILE *out;			/* results and command replies */
+	FILE *err;			/* error lines */
+
+	/* Private to repl.c. */
+	struct fpv_trace trace;		/* the last evaluated line */
+	struct fpv_trace scratch;	/* where the next line is evaluated */
+	bool have;			/* trace holds a result */
+	size_t step;			/* step shown by :next / :prev */
+	struct fpv_var *snap;		/* variables before the last line */
+	size_t nsnap;
+	bool have_snap;
+	bool printed;			/* something went to out already */
+	int lesson_depth;
+};
+
+/* Set r up over session s and display d; fields default to text on stdout. */
+void fpv_repl_init(struct fpv_repl *r, struct fpv_session *s,
+    struct fpv_display *d);
+void fpv_repl_free(struct fpv_repl *r);
+
+/*
+ * Handle one input line line[0..len) (no newline needed; lineno is its
+ * 1-based number, for error messages).
+ */
+enum fpv_repl_status fpv_repl_line(struct fpv_repl *r, const char *line,
+    size_t len, int lineno);
+
+/*
+ * Play the lesson name (built-in name or file) as text: each caption,
+ * then its command or expression.  Returns FPV_REPL_ERROR if it could
+ * not be loaded or an item failed (the others still run).
+ */
+enum fpv_repl_status fpv_repl_lesson(struct fpv_repl *r, const char *name);
+
+/*
+ * The line-mode REPL: read lines from in until end of file or :quit,
+ * with readline's editing, history and completion when in is a
+ * terminal, without a prompt otherwise.  Returns the exit status (0).
+ */
+int fpv_repl_run(struct fpv_repl *r, FILE *in);
+
 #endif

@@ -1,0 +1,287 @@
+/*
+ * The full-screen view's insides, shared by its source files and by the
+ * responsiveness benchmark (bench/view-bench.c):
+ *
+ *   src/view-model.c  what is shown: the trace, the current step, the
+ *                     selected format, messages, overlays, lessons, and
+ *                     the texts of the current step (computed once per
+ *                     step, not once per frame);
+ *   src/view-draw.c   palettes, layout and drawing with curses;
+ *   src/view-input.c  keys and the readline input line;
+ *   src/view.c        terminal set-up, signals and the main loop.
+ *
+ * The model and the drawing know nothing of readline: the input line's
+ * text reaches them as a copy (struct fpv_view.input).  Only the view
+ * includes curses; the core never includes this header.
+ *
+ * Room for bit editing (issue 4): a mode of the selected row, entered
+ * by a key in view_input_key (which then sends keys to the editor before
+ * readline), with a cursor over v->cells[v->sel].bin that draw_bits
+ * highlights; toggling a bit evaluates the bit-pattern literal
+ * ("fp16:0x3c01") through view_submit, so values, flags, neighbours and
+ * the detail pane follow by the usual path.  The big layout is
+ * ROW_BIG, chosen in view_layout from fpv_display.big.
+ */
+#ifndef FPVIZ_VIEW_IMPL_H
+#define FPVIZ_VIEW_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <curses.h>
+
+#include "fpviz/command.h"
+#include "fpviz/decimal.h"
+#include "fpviz/lesson.h"
+#include "fpviz/trace.h"
+
+/* Smallest terminal the view draws into; below, "terminal too small". */
+#define VIEW_MIN_COLS 40
+#define VIEW_MIN_ROWS 12
+
+/* Text styles (ORDER STYLE: keep in step with the palettes in view-draw.c). */
+enum view_style {
+	ST_NORMAL, ST_TITLE, ST_LABEL, ST_SPAN, ST_SPANMARK, ST_SIGN, ST_EXP,
+	ST_FRAC, ST_IMAG, ST_HEX, ST_VALUE, ST_EXACT, ST_KEPT, ST_DROPPED,
+	ST_SELECTED, ST_CURSTEP, ST_ERROR, ST_WARN, ST_INFO, ST_HINT, ST_KEY,
+	ST_SEP, ST_CAPTION,
+	/* markers: a word in its own style for each event */
+	ST_M_INEXACT, ST_M_OVERFLOW, ST_M_UNDERFLOW, ST_M_SUBNORMAL,
+	ST_M_ABSORBED, ST_M_CANCEL, ST_M_INVALID, ST_M_DIVZERO,
+	ST_M_SATURATED, ST_M_WRAPPED, ST_M_NAN, ST_M_INF,
+	ST_COUNT
+};
+
+/* Which palette is in use. */
+enum view_colors { COLORS_MONO, COLORS_8, COLORS_256 };
+
+/* Status-line messages, by severity. */
+enum view_msg { MSG_NONE, MSG_INFO, MSG_WARN, MSG_ERROR };
+
+/* What covers the body of the screen, if anything. */
+enum view_overlay { OV_NONE, OV_HELP, OV_TEXT };
+
+/* How the format rows are laid out. */
+enum view_rowmode {
+	ROW_ONE,	/* one line: name, bits (maybe cut), value, flags */
+	ROW_TWO,	/* two lines: bits and hex; value, error and flags */
+	ROW_WIDE,	/* one line with everything */
+	ROW_BIG		/* --big, :set big on: three lines, bits spaced out */
+};
+
+/* The geometry of the screen, recomputed on resize and on changes of
+ * the visible formats or the caption. */
+struct view_layout {
+	int rows, cols;
+	bool too_small;
+	bool compact;		/* below the normal size: fewer lines */
+	int caption_rows;	/* lesson caption lines shown */
+	int top_rows;		/* title, caption, expression, description */
+	bool marks;		/* '^~~~' under the highlighted span */
+	enum view_rowmode rowmode;
+	int sep1;		/* separator line above the rows (0 or 1) */
+	int fmt_rows;		/* lines of the format rows and the exact row */
+	int sep2;		/* separator above the detail pane */
+	int detail_rows;	/* lines of the detail pane */
+	int sep3;		/* separator above the step list */
+	int steps_rows;		/* lines of the step list below the detail */
+	int side_w;		/* width of the step list beside the detail, or 0 */
+	int body_rows;		/* lines between the top and the status line */
+};
+
+/* The texts of one format's cell at the current step. */
+struct view_cell {
+	char bin[72];		/* binary digits, most significant first */
+	char hex[24];
+	char val[FPV_DEC_SHORT];
+	char abs[40], rel[40], ulps[40];	/* accumulated error */
+	bool err_zero;		/* no error at all */
+	bool err_defined;	/* false: NaN or infinity against a finite value */
+	uint32_t flags;		/* this step's flags */
+	int32_t cancelled;
+	enum fpv_class cls;
+};
+
+/* The detail pane of the selected format at the current step. */
+struct view_detail {
+	bool valid;
+	int fmt;
+	size_t step;
+	char what[160];		/* "rounded up", "exact", "overflow to +inf" */
+	char loss[120];		/* this step's own loss: "lost 1.2e-05 (0.2 ulp)" */
+	/* the local exact result's significand: kept | dropped */
+	char lead[8];		/* "1." / "0." / "-1." ... or "" */
+	char kept[80];		/* the bits that fit */
+	char dropped[200];	/* the bits rounding dropped (a prefix) */
+	bool more;		/* nonzero bits beyond dropped[] */
+	char scale[48];		/* " x2^-4", or for int8 "(q = v/scale)" */
+	char plain[160];	/* instead of bits: "inf", "nan", "0" */
+	char stored[80];	/* the stored significand's digits, same form */
+	char stored_lead[8];
+	char stored_scale[48];	/* " x2^-2": the stored value's exponent */
+	char *dec;		/* the stored value's exact decimal (malloc'd) */
+	bool has_down, has_up;
+	char down_hex[24], down_val[FPV_DEC_SHORT];
+	char up_hex[24], up_val[FPV_DEC_SHORT];
+	char ulp[96];		/* "0.000244140625 = 2^-12" */
+	char total[256];	/* accumulated error with bits lost */
+};
+
+/*
+ * One lesson being played.  It is shown as slides: a slide is a run of
+ * command items ended by an expression item (or by the lesson's end);
+ * its commands run when it is shown, their captions join the
+ * expression's, and multi-line replies (":info") open an overlay.
+ */
+struct view_lesson {
+	bool on;
+	struct fpv_lesson l;
+	size_t *end;		/* end[j]: index of slide j's last item */
+	size_t nslides;
+	size_t slide;		/* slide shown */
+	struct fpv_ctx ctx0;	/* settings when the lesson started */
+	struct fpv_display d0;
+};
+
+struct fpv_view {
+	struct fpv_session *s;
+	struct fpv_display *d;
+
+	/* The shown result: tr[cur]; the other trace takes new input. */
+	struct fpv_trace tr[2];
+	int cur;
+	bool have;
+	size_t step;		/* shown step, 0-based */
+	int sel;		/* selected format row: an index in fpv_formats */
+	char *caption;		/* lesson caption of the shown item (malloc'd), or NULL */
+
+	/* step descriptions of the shown trace (computed when first drawn) */
+	char **desc;
+	size_t ndesc;
+
+	/* texts of the shown step */
+	bool cells_valid;
+	size_t cells_step;
+	struct view_cell cells[FPV_NFORMATS];
+	char exact[96];		/* the exact row's value */
+	struct view_detail det;
+
+	/* status line and overlay */
+	char msg[512];
+	enum view_msg msgkind;
+	enum view_overlay ov;
+	char *ovtext;		/* OV_TEXT: malloc'd text; OV_HELP: built */
+	int ovscroll;
+
+	struct view_lesson lesson;
+
+	/* the input line, as readline last showed it */
+	char prompt[64];
+	char *input;
+	size_t inputlen, inputcap, point;
+	size_t inscroll;	/* first column of the line shown */
+
+	/* the screen */
+	bool utf8;
+	enum view_colors colors;
+	attr_t attr[ST_COUNT];
+	short pair[ST_COUNT];
+	struct view_layout lay;
+	WINDOW *wtop, *wbody, *wstatus, *winput;
+	unsigned dirty;		/* DIRTY_* */
+	bool quit;
+};
+
+enum {
+	DIRTY_TOP = 1u << 0,
+	DIRTY_BODY = 1u << 1,
+	DIRTY_STATUS = 1u << 2,
+	DIRTY_INPUT = 1u << 3,
+	DIRTY_LAYOUT = 1u << 4,	/* recompute the layout, then draw all */
+	DIRTY_CLEAR = 1u << 5,	/* repaint the terminal from scratch */
+	DIRTY_ALL = 0x3f
+};
+
+/* ---- view-model.c ---- */
+
+/* Initialize v for session s and display d (no terminal needed). */
+void view_init(struct fpv_view *v, struct fpv_session *s,
+    struct fpv_display *d);
+void view_free(struct fpv_view *v);
+
+/* The trace shown, or NULL before the first result. */
+const struct fpv_trace *view_trace(const struct fpv_view *v);
+
+/* Enter a line as if typed: an expression or a colon command. */
+void view_submit(struct fpv_view *v, const char *line);
+
+/* Step by delta (clamped); past the ends, a lesson moves to its
+ * neighbouring item.  Returns true if anything changed. */
+bool view_step(struct fpv_view *v, long delta);
+
+/* Go to the first (where < 0) or last (where > 0) step. */
+bool view_step_end(struct fpv_view *v, int where);
+
+/* Select the next (delta 1) or previous (-1) visible format row. */
+void view_select(struct fpv_view *v, int delta);
+
+/* Keep sel on a visible format (after the format list changed). */
+void view_fix_selection(struct fpv_view *v);
+
+/* Start the lesson called name; problems go to the status line. */
+void view_lesson_start(struct fpv_view *v, const char *name);
+
+/* Set the status line (printf-style). */
+void view_message(struct fpv_view *v, enum view_msg kind, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+/* Open an overlay; text is copied (OV_TEXT) or ignored (OV_HELP). */
+void view_overlay(struct fpv_view *v, enum view_overlay ov, const char *text);
+void view_overlay_close(struct fpv_view *v);
+
+/* The help overlay's text (keys, then the commands of :help). */
+char *view_help_text(struct fpv_view *v);
+
+/* The description of step i of the shown trace (cached). */
+const char *view_step_desc(struct fpv_view *v, size_t i);
+
+/* Fill the cell and detail texts of the shown step (cached). */
+void view_prepare(struct fpv_view *v);
+
+/* Set the copy of the input line. */
+void view_set_input(struct fpv_view *v, const char *prompt, const char *text,
+    size_t len, size_t point);
+
+/* ---- view-input.c ---- */
+
+struct fpv_history;
+
+/* Start readline's callback interface for v, lines going to history h
+ * (call before curses starts: readline reads the terminal database). */
+void view_input_init(struct fpv_view *v, struct fpv_history *h);
+
+/* Handle one key read from curses (a byte or a KEY_* code). */
+void view_input_key(struct fpv_view *v, int key);
+
+/* Stop readline's callback interface. */
+void view_input_done(void);
+
+/* Set by view.c: true when a signal asks the view to end. */
+extern volatile sig_atomic_t view_stop_signal;
+
+/* ---- view-draw.c ---- */
+
+/* Choose the palette (NO_COLOR, colours available) after curses starts. */
+void view_palette_init(struct fpv_view *v);
+
+/* Compute the layout for the terminal's size and make the windows. */
+void view_layout(struct fpv_view *v);
+
+/* Draw what is dirty and update the terminal (one doupdate). */
+void view_draw(struct fpv_view *v);
+
+/* Delete the windows. */
+void view_windows_free(struct fpv_view *v);
+
+#endif

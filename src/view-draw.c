@@ -1,0 +1,1402 @@
+/*
+ * Drawing the full-screen view: the palettes (256 colours, 8 colours,
+ * monochrome), the layout for the terminal's size, and the drawing of
+ * each window from the texts the model prepared.
+ *
+ * The screen is four windows: the top (title, lesson caption,
+ * expression, step description), the body (format rows, detail pane,
+ * step list, or an overlay), the status line and the input line.  Only
+ * the windows marked dirty are drawn again, each with wnoutrefresh, and
+ * the terminal is updated once with doupdate, which sends only the
+ * cells that changed.
+ */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "fpviz/view-impl.h"
+
+/* Lines of the detail pane when there is room. */
+#define DETAIL_MAX 5
+/* Width given to a format row's value, error and flags in the wide mode. */
+#define WIDE_VALUE 24
+#define WIDE_ERROR 38
+#define WIDE_FLAGS 24
+
+/* ---- Palettes ------------------------------------------------------- */
+
+/* A style in each palette: attributes alone (monochrome, NO_COLOR), or
+ * attributes with a foreground and background (-1: the terminal's). */
+struct style_def {
+	attr_t mono;
+	attr_t attr;
+	short fg8, bg8;
+	short fg256, bg256;
+};
+
+#define R A_REVERSE
+#define B A_BOLD
+#define U A_UNDERLINE
+
+/* ORDER STYLE: indexed by enum view_style. */
+static const struct style_def style_defs[ST_COUNT] = {
+	[ST_NORMAL] =	{ A_NORMAL, A_NORMAL, -1, -1, -1, -1 },
+	[ST_TITLE] =	{ R | B, B, COLOR_WHITE, COLOR_BLUE, 231, 24 },
+	[ST_LABEL] =	{ B, B, -1, -1, 252, -1 },
+	[ST_SPAN] =	{ R | B, B, COLOR_BLACK, COLOR_YELLOW, 16, 222 },
+	[ST_SPANMARK] =	{ B, B, COLOR_YELLOW, -1, 222, -1 },
+	[ST_SIGN] =	{ B, B, COLOR_RED, -1, 203, -1 },
+	[ST_EXP] =	{ U, A_NORMAL, COLOR_GREEN, -1, 114, -1 },
+	[ST_FRAC] =	{ A_NORMAL, A_NORMAL, COLOR_CYAN, -1, 75, -1 },
+	[ST_IMAG] =	{ A_NORMAL, A_NORMAL, COLOR_YELLOW, -1, 180, -1 },
+	[ST_HEX] =	{ A_NORMAL, A_NORMAL, -1, -1, 248, -1 },
+	[ST_VALUE] =	{ B, B, -1, -1, -1, -1 },
+	[ST_EXACT] =	{ B, B, COLOR_GREEN, -1, 150, -1 },
+	[ST_KEPT] =	{ B, B, COLOR_CYAN, -1, 75, -1 },
+	[ST_DROPPED] =	{ A_DIM, A_NORMAL, COLOR_MAGENTA, -1, 241, -1 },
+	[ST_SELECTED] =	{ R | B, R | B, -1, -1, -1, -1 },
+	[ST_CURSTEP] =	{ R, R, -1, -1, -1, -1 },
+	[ST_ERROR] =	{ B, B, COLOR_RED, -1, 196, -1 },
+	[ST_WARN] =	{ B, B, COLOR_YELLOW, -1, 214, -1 },
+	[ST_INFO] =	{ A_NORMAL, A_NORMAL, -1, -1, -1, -1 },
+	[ST_HINT] =	{ A_NORMAL, A_NORMAL, -1, -1, 244, -1 },
+	[ST_KEY] =	{ B, B, -1, -1, 252, -1 },
+	[ST_SEP] =	{ A_NORMAL, A_NORMAL, COLOR_BLUE, -1, 239, -1 },
+	[ST_CAPTION] =	{ B, B, COLOR_YELLOW, -1, 230, -1 },
+	[ST_M_INEXACT] = { A_NORMAL, A_NORMAL, -1, -1, 245, -1 },
+	[ST_M_OVERFLOW] = { R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
+	[ST_M_UNDERFLOW] = { B | U, B, COLOR_WHITE, COLOR_MAGENTA, 231, 91 },
+	[ST_M_SUBNORMAL] = { U, U, COLOR_MAGENTA, -1, 177, -1 },
+	[ST_M_ABSORBED] = { R, A_NORMAL, COLOR_BLACK, COLOR_YELLOW, 16, 214 },
+	[ST_M_CANCEL] =	{ B, B | U, COLOR_YELLOW, -1, 214, -1 },
+	[ST_M_INVALID] = { R | B | U, B, COLOR_YELLOW, COLOR_RED, 226, 124 },
+	[ST_M_DIVZERO] = { R | U, B | U, COLOR_RED, -1, 203, -1 },
+	[ST_M_SATURATED] = { R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
+	[ST_M_WRAPPED] = { R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
+	[ST_M_NAN] =	{ R | B | U, B, COLOR_YELLOW, COLOR_RED, 226, 124 },
+	[ST_M_INF] =	{ R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
+};
+
+#undef R
+#undef B
+#undef U
+
+/* Choose the palette. */
+void
+view_palette_init(struct fpv_view *v)
+{
+	const char *nc = getenv("NO_COLOR");
+	bool want = nc == NULL || nc[0] == '\0';
+	short dfg = -1, dbg = -1;
+
+	v->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	v->colors = COLORS_MONO;
+	if (want && has_colors() && start_color() == OK && COLORS >= 8 &&
+	    COLOR_PAIRS > ST_COUNT) {
+		v->colors = COLORS >= 256 ? COLORS_256 : COLORS_8;
+		if (use_default_colors() != OK) {
+			dfg = COLOR_WHITE;
+			dbg = COLOR_BLACK;
+		}
+	}
+	for (int s = 0; s < ST_COUNT; s++) {
+		const struct style_def *d = &style_defs[s];
+		short fg, bg;
+
+		v->pair[s] = 0;
+		if (v->colors == COLORS_MONO) {
+			v->attr[s] = d->mono;
+			continue;
+		}
+		v->attr[s] = d->attr;
+		fg = v->colors == COLORS_256 ? d->fg256 : d->fg8;
+		bg = v->colors == COLORS_256 ? d->bg256 : d->bg8;
+		if (fg < 0 && bg < 0)
+			continue;
+		if (init_pair((short)(s + 1), fg < 0 ? dfg : fg,
+		    bg < 0 ? dbg : bg) == OK)
+			v->pair[s] = (short)(s + 1);
+		else
+			v->attr[s] = d->mono;
+	}
+}
+
+/* ---- Text output ---------------------------------------------------- */
+
+/* Set the style of w. */
+static void
+style(struct fpv_view *v, WINDOW *w, enum view_style st)
+{
+	wattr_set(w, v->attr[st], v->pair[st], NULL);
+}
+
+/* Columns taken by s[0..n) (UTF-8 aware when the locale is). */
+static int
+text_width(const struct fpv_view *v, const char *s, size_t n)
+{
+	mbstate_t ps;
+	int w = 0;
+
+	if (!v->utf8)
+		return (int)n;
+	memset(&ps, 0, sizeof ps);
+	for (size_t i = 0; i < n;) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + i, n - i, &ps);
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&ps, 0, sizeof ps);
+			k = 1;
+			w++;
+		} else {
+			int cw = wcwidth(wc);
+
+			w += cw < 0 ? 1 : cw;
+		}
+		i += k;
+	}
+	return w;
+}
+
+/*
+ * Write s[0..n) at (y, x) of w in style st, clipped before column xmax;
+ * returns the column after it.  Bytes that are not text in the locale
+ * become '?'.
+ */
+static int
+putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    enum view_style st, const char *s, size_t n)
+{
+	mbstate_t ps;
+	size_t i = 0;
+
+	if (x >= xmax || y < 0)
+		return x;
+	style(v, w, st);
+	wmove(w, y, x);
+	memset(&ps, 0, sizeof ps);
+	while (i < n && x < xmax) {
+		unsigned char c = (unsigned char)s[i];
+		size_t run = 0;
+
+		/* A run of printable ASCII goes out in one call. */
+		while (i + run < n && x + (int)run < xmax &&
+		    (unsigned char)s[i + run] >= 0x20 &&
+		    (unsigned char)s[i + run] < 0x7f)
+			run++;
+		if (run > 0) {
+			waddnstr(w, s + i, (int)run);
+			x += (int)run;
+			i += run;
+			continue;
+		}
+		if (c < 0x80 || !v->utf8) {
+			waddch(w, c >= 0x20 && c < 0x7f ? c : '?');
+			x++;
+			i++;
+			continue;
+		}
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + i, n - i, &ps);
+		int cw;
+
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0 ||
+		    (cw = wcwidth(wc)) < 0) {
+			memset(&ps, 0, sizeof ps);
+			waddch(w, '?');
+			x++;
+			i++;
+			continue;
+		}
+		if (x + cw > xmax)
+			break;
+		waddnstr(w, s + i, (int)k);
+		x += cw;
+		i += k;
+	}
+	return x;
+}
+
+/* Write the string s; see putn. */
+static int
+put(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    enum view_style st, const char *s)
+{
+	return putn(v, w, y, x, xmax, st, s, strlen(s));
+}
+
+/* Write s, cut with an ellipsis if it does not fit before xmax. */
+static int
+put_cut(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    enum view_style st, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (x + text_width(v, s, n) <= xmax)
+		return putn(v, w, y, x, xmax, st, s, n);
+	x = putn(v, w, y, x, xmax - 1, st, s, n);
+	return put(v, w, y, x, xmax, st, v->utf8 ? "\xe2\x80\xa6" : "~");
+}
+
+/* A horizontal line from x over n columns. */
+static void
+rule(struct fpv_view *v, WINDOW *w, int y, int x, int n)
+{
+	if (n <= 0)
+		return;
+	wmove(w, y, x);
+	if (v->utf8) {
+		/* U+2500 itself: the same everywhere, no alternate charset. */
+		style(v, w, ST_SEP);
+		for (int i = 0; i < n; i++)
+			waddstr(w, "\xe2\x94\x80");
+		return;
+	}
+	whline(w, ACS_HLINE | v->attr[ST_SEP] | COLOR_PAIR(v->pair[ST_SEP]), n);
+}
+
+/* ---- Flags as words ------------------------------------------------- */
+
+struct flagword {
+	char word[32];
+	enum view_style st;
+};
+
+/* The marker words of a cell, most severe first; returns their number. */
+static int
+flag_words(const struct view_cell *c, struct flagword *out)
+{
+	static const struct { uint32_t flag; enum view_style st; } order[] = {
+		{ FPV_FLAG_INVALID, ST_M_INVALID },
+		{ FPV_FLAG_OVERFLOW, ST_M_OVERFLOW },
+		{ FPV_FLAG_SATURATED, ST_M_SATURATED },
+		{ FPV_FLAG_WRAPPED, ST_M_WRAPPED },
+		{ FPV_FLAG_DIVBYZERO, ST_M_DIVZERO },
+		{ FPV_FLAG_UNDERFLOW, ST_M_UNDERFLOW },
+		{ FPV_FLAG_SUBNORMAL, ST_M_SUBNORMAL },
+		{ FPV_FLAG_ABSORBED, ST_M_ABSORBED },
+		{ FPV_FLAG_CANCELLATION, ST_M_CANCEL },
+		{ FPV_FLAG_INEXACT, ST_M_INEXACT },
+	};
+	int n = 0;
+	bool nan = c->cls == FPV_CLASS_QNAN || c->cls == FPV_CLASS_SNAN;
+
+	if (nan && !(c->flags & FPV_FLAG_INVALID)) {
+		snprintf(out[n].word, sizeof out[n].word, "nan");
+		out[n++].st = ST_M_NAN;
+	}
+	if (c->cls == FPV_CLASS_INF &&
+	    !(c->flags & (FPV_FLAG_OVERFLOW | FPV_FLAG_DIVBYZERO))) {
+		snprintf(out[n].word, sizeof out[n].word, "inf");
+		out[n++].st = ST_M_INF;
+	}
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		uint32_t fl = order[i].flag;
+		int bit = 0;
+
+		if (!(c->flags & fl))
+			continue;
+		while (!((fl >> bit) & 1))
+			bit++;
+		if (fl == FPV_FLAG_CANCELLATION && c->cancelled > 0)
+			snprintf(out[n].word, sizeof out[n].word,
+			    "cancellation(%d bits)", (int)c->cancelled);
+		else
+			snprintf(out[n].word, sizeof out[n].word, "%s",
+			    fpv_flag_names[bit]);
+		out[n++].st = order[i].st;
+	}
+	return n;
+}
+
+/* Width of all the words with single spaces. */
+static int
+flags_width(const struct flagword *fw, int n)
+{
+	int w = 0;
+
+	for (int i = 0; i < n; i++)
+		w += (int)strlen(fw[i].word) + (i > 0);
+	return w;
+}
+
+/* Draw the words from x, clipped at xmax; returns the column after. */
+static int
+draw_flags(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    const struct flagword *fw, int n)
+{
+	for (int i = 0; i < n && x < xmax; i++) {
+		if (i > 0)
+			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
+		x = put_cut(v, w, y, x, xmax, fw[i].st, fw[i].word);
+	}
+	return x;
+}
+
+/* ---- Layout --------------------------------------------------------- */
+
+/* Number of visible formats. */
+static int
+nvisible(const struct fpv_view *v)
+{
+	int n = 0;
+
+	for (int f = 0; f < FPV_NFORMATS; f++)
+		n += (v->d->formats >> f) & 1;
+	return n;
+}
+
+/* Columns the bits of format f take with their field spaces. */
+static int
+bits_width(const struct fpv_format *f)
+{
+	return f->bits + (f->kind == FPV_KIND_IEEE ? 2 : 1);
+}
+
+/* Bytes of q[0..left) on the next caption line of width columns:
+ * broken at the last space that fits. */
+static size_t
+wrap_next(const char *q, size_t left, int width)
+{
+	size_t k = left;
+
+	if (width < 1)
+		return left;
+	if (k > (size_t)width) {
+		k = (size_t)width;
+		while (k > 0 && q[k] != ' ')
+			k--;
+		if (k == 0)
+			k = (size_t)width;
+	}
+	return k;
+}
+
+/* Lines the caption takes when wrapped at width (at most max). */
+static int
+caption_lines(const struct fpv_view *v, int width, int max)
+{
+	int n = 0;
+
+	if (v->caption == NULL || width < 10)
+		return 0;
+	for (const char *p = v->caption; *p != '\0' && n < max;) {
+		const char *nl = strchr(p, '\n');
+		size_t left = nl ? (size_t)(nl - p) : strlen(p);
+		const char *q = p;
+
+		do {
+			size_t k = wrap_next(q, left, width);
+
+			n++;
+			q += k;
+			left -= k;
+			while (left > 0 && *q == ' ') {
+				q++;
+				left--;
+			}
+		} while (left > 0);
+		p = nl ? nl + 1 : q;
+	}
+	return n < max ? n : max;
+}
+
+/* Delete the windows. */
+void
+view_windows_free(struct fpv_view *v)
+{
+	WINDOW **ws[] = { &v->wtop, &v->wbody, &v->wstatus, &v->winput };
+
+	for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++)
+		if (*ws[i] != NULL) {
+			delwin(*ws[i]);
+			*ws[i] = NULL;
+		}
+}
+
+/* Make the input window, which also reads the keys. */
+static void
+make_input(struct fpv_view *v, int y, int cols)
+{
+	v->winput = newwin(1, cols, y, 0);
+	keypad(v->winput, TRUE);
+	nodelay(v->winput, TRUE);
+	untouchwin(v->winput);
+}
+
+/* Compute the layout and make the windows. */
+void
+view_layout(struct fpv_view *v)
+{
+	struct view_layout *L = &v->lay;
+	int rows = LINES, cols = COLS, n = nvisible(v), bw = 0, hw = 0;
+	int avail, rem, capmax;
+
+	view_windows_free(v);
+	memset(L, 0, sizeof *L);
+	L->rows = rows;
+	L->cols = cols;
+	v->dirty = (v->dirty & DIRTY_CLEAR) | DIRTY_TOP | DIRTY_BODY |
+	    DIRTY_STATUS | DIRTY_INPUT;
+	if (n == 0)
+		n = 1;
+	if (cols < VIEW_MIN_COLS || rows < VIEW_MIN_ROWS) {
+		L->too_small = true;
+		v->wbody = newwin(rows, cols, 0, 0);
+		make_input(v, rows - 1, cols);
+		return;
+	}
+	L->compact = cols < 72 || rows < 20;
+	for (int f = 0; f < FPV_NFORMATS; f++)
+		if ((v->d->formats >> f) & 1) {
+			int b = bits_width(&fpv_formats[f]);
+			int h = 2 + (fpv_formats[f].bits + 3) / 4;
+
+			bw = b > bw ? b : bw;
+			hw = h > hw ? h : hw;
+		}
+	capmax = L->compact ? 2 : rows / 6 > 1 ? rows / 6 : 1;
+	for (;;) {
+		L->caption_rows = caption_lines(v, cols - 2, capmax);
+		L->top_rows = 3 + L->caption_rows;
+		avail = rows - L->top_rows - 2;
+		if (v->d->big && !L->compact && avail >= 3 * n + 1 + 2 + 1) {
+			/* The presentation layout: a projector's back row. */
+			L->rowmode = ROW_BIG;
+			L->fmt_rows = 3 * n + 1;
+		} else if (!L->compact && cols >= 8 + bw + 2 + hw + 2 +
+		    WIDE_VALUE + 2 + WIDE_ERROR + 2 + WIDE_FLAGS) {
+			L->rowmode = ROW_WIDE;
+			L->fmt_rows = n + 1;
+		} else if (!L->compact && avail >= 2 * n + 1 + 2 + 4) {
+			L->rowmode = ROW_TWO;
+			L->fmt_rows = 2 * n + 1;
+		} else {
+			L->rowmode = ROW_ONE;
+			L->fmt_rows = n + 1;
+		}
+		if (avail >= L->fmt_rows + 1 || capmax == 0)
+			break;
+		capmax = L->caption_rows - 1 > 0 ? L->caption_rows - 1 : 0;
+	}
+	if (avail < L->fmt_rows) {
+		L->too_small = true;
+		v->wbody = newwin(rows, cols, 0, 0);
+		make_input(v, rows - 1, cols);
+		return;
+	}
+	L->marks = !L->compact;
+	rem = avail - L->fmt_rows;
+	L->detail_rows = rem >= 1;
+	rem -= L->detail_rows;
+	L->sep1 = rem >= 1;
+	rem -= L->sep1;
+	L->sep2 = rem >= 1;
+	rem -= L->sep2;
+	int add = rem < DETAIL_MAX - L->detail_rows ? rem :
+	    DETAIL_MAX - L->detail_rows;
+	L->detail_rows += add;
+	rem -= add;
+	if (cols >= 150 && !L->compact && L->detail_rows > 0) {
+		L->side_w = cols * 2 / 5 < 70 ? cols * 2 / 5 : 70;
+		L->steps_rows = L->detail_rows + rem;
+	} else if (rem >= 3) {
+		L->sep3 = 1;
+		L->steps_rows = rem - 1;
+	}
+	L->body_rows = rows - L->top_rows - 2;
+	v->wtop = newwin(L->top_rows, cols, 0, 0);
+	v->wbody = newwin(L->body_rows, cols, L->top_rows, 0);
+	v->wstatus = newwin(1, cols, rows - 2, 0);
+	make_input(v, rows - 1, cols);
+}
+
+/* ---- The top: title, caption, expression, description ------------- */
+
+/* Draw the title bar on line 0 of w: the program and the lesson on the
+ * left; the step, the rounding mode and unusual int8 settings on the
+ * right, dropping the least needed when the line is short. */
+static void
+draw_title(struct fpv_view *v, WINDOW *w)
+{
+	const struct fpv_trace *t = view_trace(v);
+	const struct fpv_ctx *c = &v->s->ctx;
+	int cols = v->lay.cols, x, rw;
+	char step[64], round[48], int8[96], right[256], left[256];
+
+	step[0] = int8[0] = '\0';
+	if (t != NULL)
+		snprintf(step, sizeof step, "step %zu/%zu", v->step + 1,
+		    t->nsteps);
+	snprintf(round, sizeof round, v->lay.compact ? "%s" : "round: %s",
+	    fpv_round_names[c->round]);
+	if (((v->d->formats >> FPV_INT8) & 1) &&
+	    (mpfr_cmp_ui(c->int8_scale_fr, 1) != 0 ||
+	    c->int8_zero_point != 0 || c->int8_overflow != FPV_OVF_SATURATE)) {
+		char sc[48];
+		mpfr_t q;
+		int n;
+
+		mpfr_init2(q, 64);
+		mpfr_set_q(q, c->int8_scale, MPFR_RNDN);
+		fpv_dec_round(q, 6, sc, sizeof sc);
+		mpfr_clear(q);
+		n = snprintf(int8, sizeof int8, "int8 scale %s", sc);
+		if (c->int8_zero_point != 0 && n > 0 && (size_t)n < sizeof int8)
+			n += snprintf(int8 + n, sizeof int8 - (size_t)n,
+			    " zero %ld", c->int8_zero_point);
+		if (c->int8_overflow == FPV_OVF_WRAP && n > 0 &&
+		    (size_t)n < sizeof int8)
+			snprintf(int8 + n, sizeof int8 - (size_t)n, " wrap");
+	}
+	left[0] = '\0';
+	if (v->lesson.on)
+		snprintf(left, sizeof left, "  lesson %zu/%zu: %s",
+		    v->lesson.slide + 1, v->lesson.nslides,
+		    v->lesson.l.title ? v->lesson.l.title : v->lesson.l.name);
+	/* The right part: drop int8, then shorten the lesson's title. */
+	for (int k = 0; k < 2; k++) {
+		snprintf(right, sizeof right, "%s%s%s%s%s%s", step,
+		    step[0] ? "   " : "", round, k == 0 && int8[0] ? "   " : "",
+		    k == 0 ? int8 : "", v->d->big && !v->lay.compact ?
+		    "   big" : "");
+		rw = text_width(v, right, strlen(right));
+		if (6 + (v->lesson.on ? 24 : 0) + rw + 2 <= cols)
+			break;
+	}
+	style(v, w, ST_TITLE);
+	wmove(w, 0, 0);
+	for (int i = 0; i < cols; i++)
+		waddch(w, ' ');
+	x = put(v, w, 0, 1, cols, ST_TITLE, "fpviz");
+	if (left[0] != '\0')
+		x = put_cut(v, w, 0, x, cols - rw - 3, ST_TITLE, left);
+	put(v, w, 0, cols - rw - 1 > x + 1 ? cols - rw - 1 : x + 1, cols,
+	    ST_TITLE, right);
+}
+
+/* Draw the wrapped caption from line y; returns the next line. */
+static int
+draw_caption(struct fpv_view *v, WINDOW *w, int y, int rows)
+{
+	int width = v->lay.cols - 2, end = y + rows;
+	const char *p = v->caption;
+
+	while (p != NULL && *p != '\0' && y < end) {
+		const char *nl = strchr(p, '\n');
+		size_t left = nl ? (size_t)(nl - p) : strlen(p);
+		const char *q = p;
+
+		do {
+			size_t k = wrap_next(q, left, width);
+
+			if (y == end - 1 && (k < left || (nl && nl[1]))) {
+				/* The last line: show that more was cut. */
+				putn(v, w, y, 1, v->lay.cols - 2, ST_CAPTION, q, k);
+				put(v, w, y, v->lay.cols - 2, v->lay.cols, ST_HINT,
+				    v->utf8 ? "\xe2\x80\xa6" : "~");
+				return end;
+			}
+			putn(v, w, y++, 1, v->lay.cols, ST_CAPTION, q, k);
+			q += k;
+			left -= k;
+			while (left > 0 && *q == ' ') {
+				q++;
+				left--;
+			}
+		} while (left > 0 && y < end);
+		p = nl ? nl + 1 : q + left;
+	}
+	return end;
+}
+
+/* Draw the expression with the step's span highlighted, and under it
+ * the span's marks and the step in words. */
+static void
+draw_expression(struct fpv_view *v, WINDOW *w, int y)
+{
+	const struct fpv_trace *t = view_trace(v);
+	int cols = v->lay.cols, x0 = v->lay.compact ? 1 : 7, avail = cols - x0;
+	const char *src;
+	size_t len, s0, s1, off = 0;
+
+	if (!v->lay.compact)
+		put(v, w, y, 1, cols, ST_LABEL, "expr");
+	if (t == NULL) {
+		put_cut(v, w, y, x0, cols, ST_HINT,
+		    "type an expression below and press Enter (F1: help)");
+		return;
+	}
+	src = t->ast.src;
+	len = t->ast.len;
+	s0 = t->ast.nodes[v->step].start;
+	s1 = t->ast.nodes[v->step].end;
+	if (s1 > len)
+		s1 = len;
+	if (s0 > s1)
+		s0 = s1;
+	if ((int)len > avail) {
+		/* Scroll so that the span shows, with some context. */
+		if ((int)s1 + 4 > avail)
+			off = s1 + 4 - (size_t)avail;
+		if (off > s0)
+			off = s0 > 2 ? s0 - 2 : 0;
+		if (len - off < (size_t)avail && len > (size_t)avail)
+			off = len - (size_t)avail;
+	}
+	int x = x0;
+	size_t end = off + (size_t)avail < len ? off + (size_t)avail : len;
+	if (off < s0)
+		x = putn(v, w, y, x, cols, ST_NORMAL, src + off,
+		    (s0 < end ? s0 : end) - off);
+	if (s0 < end && s1 > off) {
+		size_t a = s0 > off ? s0 : off, b = s1 < end ? s1 : end;
+
+		x = putn(v, w, y, x, cols, ST_SPAN, src + a, b - a);
+	}
+	if (s1 < end)
+		putn(v, w, y, x, cols, ST_NORMAL, src + (s1 > off ? s1 : off),
+		    end - (s1 > off ? s1 : off));
+	if (off > 0)
+		put(v, w, y, x0, cols, ST_HINT, v->utf8 ? "\xe2\x80\xa6" : "<");
+	if (end < len)
+		put(v, w, y, cols - 1, cols, ST_HINT,
+		    v->utf8 ? "\xe2\x80\xa6" : ">");
+
+	/* The line under it: ^~~~ under the span, then the description. */
+	const char *desc = view_step_desc(v, v->step);
+	int dw = text_width(v, desc, strlen(desc));
+	int mx0 = x0 + (int)(s0 > off ? s0 - off : 0);
+	int mx1 = x0 + (int)((s1 < end ? s1 : end) - off);
+	int dx;
+
+	y++;
+	if (v->lay.marks && mx1 > mx0) {
+		wmove(w, y, mx0);
+		style(v, w, ST_SPANMARK);
+		for (int i = mx0; i < mx1 && i < cols; i++)
+			waddch(w, i == mx0 ? '^' : '~');
+		if (mx1 + 2 + dw <= cols)
+			dx = mx1 + 2;
+		else if (dw + 2 <= mx0 - x0)
+			dx = mx0 - 2 - dw;
+		else
+			dx = mx1 + 2 < cols - 10 ? mx1 + 2 : x0;
+	} else {
+		dx = x0;
+	}
+	if (dx == x0 && v->lay.marks && mx1 > mx0 && mx0 <= x0 + 1) {
+		/* The marks start at the left: the words go after them. */
+		dx = mx1 + 2 < cols ? mx1 + 2 : x0;
+	}
+	put_cut(v, w, y, dx, cols, ST_NORMAL, desc);
+}
+
+/* Draw the top window. */
+static void
+draw_top(struct fpv_view *v)
+{
+	WINDOW *w = v->wtop;
+	int y = 1;
+
+	werase(w);
+	draw_title(v, w);
+	if (v->lay.caption_rows > 0)
+		y = draw_caption(v, w, y, v->lay.caption_rows);
+	draw_expression(v, w, y);
+	wnoutrefresh(w);
+}
+
+/* ---- The body: format rows, detail pane, step list ----------------- */
+
+/* Draw the bits of format f from bin (digits) at x, within width cols:
+ * fields separated by spaces and styled; cut with an ellipsis. */
+static int
+draw_bits(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    const struct fpv_format *f, const char *bin)
+{
+	int total = bits_width(f), xmax = x + width, col = 0;
+	bool cut = total > width;
+
+	if (cut)
+		xmax--;
+	wmove(w, y, x);
+	for (int i = 0; i < f->bits && x < xmax; i++) {
+		enum view_style st;
+
+		if (f->kind == FPV_KIND_IEEE)
+			st = i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
+		else
+			st = i == 0 ? ST_SIGN : ST_IMAG;
+		if (i == 1 || (f->kind == FPV_KIND_IEEE && i == 1 + f->exp_bits)) {
+			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
+			col++;
+			if (x >= xmax)
+				break;
+		}
+		style(v, w, st);
+		waddch(w, (chtype)bin[i]);
+		x++;
+		col++;
+	}
+	if (cut)
+		x = put(v, w, y, x, xmax + 1, ST_HINT,
+		    v->utf8 ? "\xe2\x80\xa6" : "~");
+	return x;
+}
+
+/* Draw the bits spaced out for the big layout (a space after each bit,
+ * three between fields); the plain form when that does not fit. */
+static void
+draw_bits_big(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    const struct fpv_format *f, const char *bin)
+{
+	int need = 2 * f->bits + (f->kind == FPV_KIND_IEEE ? 4 : 2);
+
+	if (need > width) {
+		draw_bits(v, w, y, x, width, f, bin);
+		return;
+	}
+	for (int i = 0; i < f->bits; i++) {
+		enum view_style st;
+
+		if (f->kind == FPV_KIND_IEEE)
+			st = i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
+		else
+			st = i == 0 ? ST_SIGN : ST_IMAG;
+		if (i == 1 || (f->kind == FPV_KIND_IEEE && i == 1 + f->exp_bits))
+			x += 2;
+		wmove(w, y, x);
+		style(v, w, st);
+		waddch(w, (chtype)bin[i]);
+		x += 2;
+	}
+}
+
+/* The accumulated error of a cell as one text. */
+static void
+error_text(const struct view_cell *c, char *buf, size_t size)
+{
+	if (c->err_zero)
+		snprintf(buf, size, "no error");
+	else
+		snprintf(buf, size, "abs %s  rel %s  %s ulp", c->abs, c->rel,
+		    c->ulps);
+}
+
+/* Draw the name column (marker, name) of a row; returns its end. */
+static int
+draw_name(struct fpv_view *v, WINDOW *w, int y, const char *name, bool sel,
+    int x0)
+{
+	if (sel)
+		put(v, w, y, 0, x0, ST_SELECTED,
+		    v->utf8 ? "\xe2\x96\xb6" : ">");
+	put(v, w, y, x0 > 6 ? 2 : 1, x0, sel ? ST_SELECTED : ST_LABEL, name);
+	return x0;
+}
+
+/* Draw the format rows and the exact row from line y; returns the next. */
+static int
+draw_rows(struct fpv_view *v, WINDOW *w, int y)
+{
+	const struct view_layout *L = &v->lay;
+	int cols = L->cols, bw = 0, hw = 0, vw = 5, ew = 0, x0;
+	char err[FPV_NFORMATS][120], err_short[FPV_NFORMATS][80];
+	struct flagword fw[FPV_NFORMATS][16];
+	int nfw[FPV_NFORMATS];
+
+	for (int f = 0; f < FPV_NFORMATS; f++) {
+		if (!((v->d->formats >> f) & 1))
+			continue;
+		const struct view_cell *c = &v->cells[f];
+		int b = bits_width(&fpv_formats[f]), h = (int)strlen(c->hex);
+		int vl = (int)strlen(c->val), el;
+
+		error_text(c, err[f], sizeof err[f]);
+		if (c->err_zero)
+			snprintf(err_short[f], sizeof err_short[f], "no error");
+		else
+			snprintf(err_short[f], sizeof err_short[f], "abs %s  %s ulp",
+			    c->abs, c->ulps);
+		el = (int)strlen(err[f]);
+		nfw[f] = flag_words(c, fw[f]);
+		bw = b > bw ? b : bw;
+		hw = h > hw ? h : hw;
+		vw = vl > vw ? vl : vw;
+		ew = el > ew ? el : ew;
+	}
+	x0 = L->rowmode == ROW_ONE && cols < 60 ? 6 : 8;
+	bool hex_on_line1 = L->rowmode == ROW_TWO && x0 + bw + 2 + hw <= cols;
+	for (int f = 0; f < FPV_NFORMATS; f++) {
+		if (!((v->d->formats >> f) & 1))
+			continue;
+		const struct fpv_format *F = &fpv_formats[f];
+		const struct view_cell *c = &v->cells[f];
+		bool sel = f == v->sel;
+		int x;
+
+		draw_name(v, w, y, F->name, sel, x0);
+		switch (L->rowmode) {
+		case ROW_WIDE:
+			x = draw_bits(v, w, y, x0, bw, F, c->bin);
+			x = x0 + bw + 2;
+			put(v, w, y, x, cols, ST_HEX, c->hex);
+			x += hw + 2;
+			put(v, w, y, x, cols, ST_VALUE, c->val);
+			x += (vw > WIDE_VALUE ? vw : WIDE_VALUE) + 2;
+			put(v, w, y, x, cols, ST_NORMAL, err[f]);
+			x += (ew > WIDE_ERROR ? ew : WIDE_ERROR) + 2;
+			draw_flags(v, w, y, x, cols, fw[f], nfw[f]);
+			y++;
+			break;
+		case ROW_TWO:
+			draw_bits(v, w, y, x0, cols - x0, F, c->bin);
+			if (hex_on_line1)
+				put(v, w, y, x0 + bw + 2, cols, ST_HEX, c->hex);
+			y++;
+			x = x0;
+			if (!hex_on_line1) {
+				put(v, w, y, x, cols, ST_HEX, c->hex);
+				x += hw + 2;
+			}
+			put(v, w, y, x, cols, ST_VALUE, c->val);
+			x += vw + 2;
+			{
+				/* The markers must show: the error gets what
+				 * they leave, in a shorter form if need be. */
+				int flw = flags_width(fw[f], nfw[f]);
+				int room = cols - x - (nfw[f] ? flw + 2 : 0);
+				const char *e = (int)strlen(err[f]) <= room ?
+				    err[f] : err_short[f];
+
+				if (room > 4)
+					put_cut(v, w, y, x, x + room, ST_NORMAL, e);
+				x += room < 0 ? 0 : ew < room ? ew : room;
+				draw_flags(v, w, y, x + 2 < cols ? x + 2 : x, cols,
+				    fw[f], nfw[f]);
+			}
+			y++;
+			break;
+		case ROW_BIG:
+			draw_bits_big(v, w, y, x0, cols - x0, F, c->bin);
+			y++;
+			x = put(v, w, y, x0, cols, ST_VALUE, c->val);
+			x = put(v, w, y, x + 3, cols, ST_HEX, c->hex);
+			draw_flags(v, w, y, x + 3, cols, fw[f], nfw[f]);
+			y++;
+			put(v, w, y, x0, cols, ST_HINT, err[f]);
+			y++;
+			break;
+		case ROW_ONE: {
+			int vl = (int)strlen(c->val);
+			int flw = flags_width(fw[f], nfw[f]);
+			int nf = nfw[f];
+			int full = bits_width(F);
+			int room = cols - x0 - 1 - vl - (nf ? 1 + flw : 0);
+
+			if (room < (full < 18 ? full : 18) && nf > 0) {
+				/* Only the most severe word, without details. */
+				char *paren = strchr(fw[f][0].word, '(');
+
+				if (paren != NULL)
+					*paren = '\0';
+				nf = 1;
+				flw = flags_width(fw[f], 1);
+				room = cols - x0 - 1 - vl - 1 - flw;
+			}
+			if (room > full)
+				room = full;
+			x = x0;
+			if (room >= 3)
+				x = draw_bits(v, w, y, x0, room, F, c->bin) + 1;
+			x = put(v, w, y, x, cols, ST_VALUE, c->val);
+			if (nf > 0)
+				draw_flags(v, w, y, x + 1, cols, fw[f], nf);
+			y++;
+			break;
+		}
+		}
+	}
+	/* The exact row, its value where the values are. */
+	int xv = x0;
+
+	if (L->rowmode == ROW_WIDE)
+		xv = x0 + bw + 2 + hw + 2;
+	else if (L->rowmode == ROW_TWO && !hex_on_line1)
+		xv = x0 + hw + 2;
+	put(v, w, y, x0 > 6 ? 2 : 1, cols, ST_LABEL, "exact");
+	put_cut(v, w, y, xv > 7 ? xv : 7, cols, ST_EXACT, v->exact);
+	return y + 1;
+}
+
+/* Draw a separator line with an optional title. */
+static void
+draw_sep(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    const char *title, enum view_style st, const char *more)
+{
+	rule(v, w, y, x, width);
+	if (title == NULL)
+		return;
+	int tx = put(v, w, y, x + 2, x + width, ST_NORMAL, " ");
+	tx = put(v, w, y, tx, x + width, st, title);
+	if (more != NULL && more[0] != '\0') {
+		tx = put(v, w, y, tx, x + width, ST_NORMAL, "  ");
+		tx = put_cut(v, w, y, tx, x + width - 1, ST_NORMAL, more);
+	}
+	put(v, w, y, tx, x + width, ST_NORMAL, " ");
+}
+
+/* Draw the detail pane's lines from y (rows lines, width columns from
+ * x); the title is on the separator above when there is one. */
+static void
+draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
+{
+	const struct view_detail *dt = &v->det;
+	const struct fpv_format *F = &fpv_formats[v->sel];
+	int xmax = x + width, lx = x + 10, end = y + rows, cx;
+
+	if (rows <= 0)
+		return;
+	int lx1 = lx;
+
+	if (!v->lay.sep2 || v->lay.compact) {
+		/* One line: name, then the kept | dropped bits. */
+		cx = put(v, w, y, x + 1, xmax, ST_SELECTED, F->name);
+		lx1 = cx + 1;
+	} else {
+		put(v, w, y, x + 1, xmax, ST_LABEL, "exact");
+	}
+	/* exact: lead kept|dropped... scale */
+	if (dt->plain[0] != '\0') {
+		put_cut(v, w, y, lx1, xmax, ST_NORMAL, dt->plain);
+	} else {
+		cx = put(v, w, y, lx1, xmax, ST_NORMAL, dt->lead);
+		cx = put(v, w, y, cx, xmax, ST_KEPT, dt->kept);
+		if (dt->dropped[0] != '\0' || dt->more) {
+			int sw = (int)strlen(dt->scale);
+			int dmax = xmax - sw - 2 > cx + 4 ? xmax - sw - 2 : xmax;
+
+			cx = put(v, w, y, cx, xmax, ST_SPANMARK, "|");
+			cx = putn(v, w, y, cx, dmax, ST_DROPPED, dt->dropped,
+			    strlen(dt->dropped));
+			if (dt->more || cx >= dmax)
+				cx = put(v, w, y, cx, xmax, ST_HINT,
+				    v->utf8 ? "\xe2\x80\xa6" : "...");
+		}
+		put(v, w, y, cx, xmax, ST_HINT, dt->scale);
+	}
+	if (++y >= end)
+		return;
+	/* stored: the kept significand as stored, and its hex */
+	put(v, w, y, x + 1, xmax, ST_LABEL, "stored");
+	if (dt->stored[0] != '\0') {
+		cx = put(v, w, y, lx, xmax, ST_NORMAL, dt->stored_lead);
+		cx = put(v, w, y, cx, xmax, ST_KEPT, dt->stored);
+		cx = put(v, w, y, cx, xmax, ST_HINT, dt->stored_scale);
+		cx = put(v, w, y, cx + 2, xmax, ST_NORMAL, "= ");
+		cx = put(v, w, y, cx, xmax, ST_HEX, v->cells[v->sel].hex);
+	} else {
+		cx = put(v, w, y, lx, xmax, ST_HEX, v->cells[v->sel].hex);
+	}
+	if (dt->what[0] != '\0' && !v->lay.sep2) {
+		cx = put(v, w, y, cx + 2, xmax, ST_NORMAL, "");
+		put_cut(v, w, y, cx, xmax, ST_NORMAL, dt->what);
+	}
+	if (++y >= end)
+		return;
+	/* decimal: the stored value exactly */
+	put(v, w, y, x + 1, xmax, ST_LABEL, "decimal");
+	put_cut(v, w, y, lx, xmax, ST_VALUE, dt->dec ? dt->dec : "");
+	if (++y >= end)
+		return;
+	/* neighbours and ulp */
+	put(v, w, y, x + 1, xmax, ST_LABEL, "next");
+	cx = lx;
+	if (dt->has_down) {
+		cx = put(v, w, y, cx, xmax, ST_HINT, "down ");
+		cx = put(v, w, y, cx, xmax, ST_NORMAL, dt->down_val);
+		cx = put(v, w, y, cx + 1, xmax, ST_HEX, "(");
+		cx = put(v, w, y, cx, xmax, ST_HEX, dt->down_hex);
+		cx = put(v, w, y, cx, xmax, ST_HEX, ")");
+		cx += 3;
+	}
+	if (dt->has_up) {
+		cx = put(v, w, y, cx, xmax, ST_HINT, "up ");
+		cx = put(v, w, y, cx, xmax, ST_NORMAL, dt->up_val);
+		cx = put(v, w, y, cx + 1, xmax, ST_HEX, "(");
+		cx = put(v, w, y, cx, xmax, ST_HEX, dt->up_hex);
+		cx = put(v, w, y, cx, xmax, ST_HEX, ")");
+		cx += 3;
+	}
+	if (!dt->has_down && !dt->has_up)
+		cx = put(v, w, y, cx, xmax, ST_HINT, "none   ");
+	if (dt->ulp[0] != '\0') {
+		cx = put(v, w, y, cx, xmax, ST_HINT, "ulp ");
+		put_cut(v, w, y, cx, xmax, ST_NORMAL, dt->ulp);
+	}
+	if (++y >= end)
+		return;
+	put(v, w, y, x + 1, xmax, ST_LABEL, "error");
+	put_cut(v, w, y, lx, xmax, ST_NORMAL, dt->total +
+	    (strncmp(dt->total, "total error: ", 13) == 0 ? 13 : 0));
+}
+
+/* The most severe marker of step i in the selected format, or NULL. */
+static const char *
+step_marker(struct fpv_view *v, const struct fpv_trace *t, size_t i,
+    enum view_style *st)
+{
+	static struct flagword fw[16];
+	struct view_cell c;
+	int n;
+
+	memset(&c, 0, sizeof c);
+	c.flags = t->steps[i].cell[v->sel].flags;
+	c.cancelled = t->steps[i].cell[v->sel].cancelled;
+	c.cls = fpv_bits_class(&fpv_formats[v->sel],
+	    t->steps[i].cell[v->sel].bits);
+	n = flag_words(&c, fw);
+	if (n == 0 || (n == 1 && fw[0].st == ST_M_INEXACT))
+		return NULL;
+	*st = fw[0].st;
+	return fw[0].word;
+}
+
+/* Draw the step list (rows lines at y, x; width columns). */
+static void
+draw_steps(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
+{
+	const struct fpv_trace *t = view_trace(v);
+	size_t first = 0, n;
+	int xmax = x + width;
+
+	if (t == NULL || rows <= 0)
+		return;
+	n = t->nsteps;
+	if (n > (size_t)rows) {
+		/* Keep the current step in view, a little below the top. */
+		size_t want = v->step > (size_t)rows / 3 ? v->step - (size_t)rows / 3 : 0;
+
+		first = want + (size_t)rows > n ? n - (size_t)rows : want;
+	}
+	for (size_t i = first; i < n && (int)(i - first) < rows; i++) {
+		int yy = y + (int)(i - first), cx;
+		bool cur = i == v->step;
+		enum view_style base = cur ? ST_CURSTEP : ST_NORMAL, mst;
+		char num[32];
+		const char *mk = step_marker(v, t, i, &mst);
+
+		snprintf(num, sizeof num, "%3zu ", i + 1);
+		if (cur) {
+			style(v, w, ST_CURSTEP);
+			wmove(w, yy, x);
+			for (int k = x; k < xmax; k++)
+				waddch(w, ' ');
+		}
+		cx = put(v, w, yy, x, xmax, cur ? ST_CURSTEP : ST_HINT, num);
+		int mw = mk ? (int)strlen(mk) + 1 : 0;
+		cx = put_cut(v, w, yy, cx, xmax - mw, base, view_step_desc(v, i));
+		if (mk != NULL)
+			put(v, w, yy, xmax - mw + 1 > cx + 1 ? xmax - mw + 1 : cx + 1,
+			    xmax, mst, mk);
+	}
+}
+
+/* Draw the overlay (help or command output) over the body. */
+static void
+draw_overlay(struct fpv_view *v, WINDOW *w)
+{
+	int rows = v->lay.body_rows, cols = v->lay.cols, y = 1, line = 0;
+	const char *p = v->ovtext;
+
+	style(v, w, ST_TITLE);
+	wmove(w, 0, 0);
+	for (int i = 0; i < cols; i++)
+		waddch(w, ' ');
+	put(v, w, 0, 1, cols, ST_TITLE, v->ov == OV_HELP ?
+	    "Help: keys and commands" : "Output");
+	put(v, w, 0, cols - 28 > 20 ? cols - 28 : 20, cols, ST_TITLE,
+	    "Esc closes, PgUp/PgDn scroll");
+	for (; p != NULL && *p != '\0' && y < rows; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (line >= v->ovscroll) {
+			int x = 1;
+
+			/* Marker words in their own style (help only). */
+			for (size_t i = 0; i < len;) {
+				size_t j = i;
+
+				while (j < len && p[j] != ' ')
+					j++;
+				enum view_style st = ST_NORMAL;
+				if (v->ov == OV_HELP && y > 0) {
+					static const struct { const char *w;
+					    enum view_style st; } mk[] = {
+						{ "overflow", ST_M_OVERFLOW },
+						{ "underflow", ST_M_UNDERFLOW },
+						{ "subnormal", ST_M_SUBNORMAL },
+						{ "absorbed", ST_M_ABSORBED },
+						{ "cancellation", ST_M_CANCEL },
+						{ "invalid", ST_M_INVALID },
+						{ "divbyzero", ST_M_DIVZERO },
+						{ "saturated", ST_M_SATURATED },
+						{ "wrapped", ST_M_WRAPPED },
+						{ "nan", ST_M_NAN },
+						{ "inf", ST_M_INF },
+						{ "inexact", ST_M_INEXACT },
+					};
+					bool listing = strncmp(p, "  overflow", 10) == 0 ||
+					    strncmp(p, "  saturated", 11) == 0;
+
+					for (size_t k = 0; listing &&
+					    k < sizeof mk / sizeof mk[0]; k++)
+						if (strlen(mk[k].w) == j - i &&
+						    memcmp(mk[k].w, p + i, j - i) == 0)
+							st = mk[k].st;
+				}
+				x = putn(v, w, y, x, cols, st, p + i, j - i);
+				i = j;
+				while (i < len && p[i] == ' ') {
+					x = put(v, w, y, x, cols, ST_NORMAL, " ");
+					i++;
+				}
+			}
+			y++;
+		}
+		p += len + (nl != NULL);
+	}
+}
+
+/* Draw the body window. */
+static void
+draw_body(struct fpv_view *v)
+{
+	const struct view_layout *L = &v->lay;
+	WINDOW *w = v->wbody;
+	int y = 0, cols = L->cols;
+
+	werase(w);
+	if (v->ov != OV_NONE) {
+		draw_overlay(v, w);
+		wnoutrefresh(w);
+		return;
+	}
+	if (view_trace(v) == NULL) {
+		static const char *const welcome[] = {
+			"Type an expression and press Enter, for example:",
+			"",
+			"    0.1 + 0.2          (1e4 + 1e-4) - 1e4",
+			"    65504 * 2          1e-8 * 1e-8",
+			"    1/3                fp32(fp16(0.1) * fp16(3))",
+			"",
+			"fpviz evaluates it in fp16, fp32, fp64 and int8 at once,",
+			"rounding after every operation, and shows every step:",
+			"PgUp/PgDn step through it, Tab picks a format, F1 shows",
+			"every key and command, :lesson list lists the lessons.",
+			NULL
+		};
+		if (L->sep1)
+			rule(v, w, y++, 0, cols);
+		for (int i = 0; welcome[i] && y < L->body_rows; i++)
+			put(v, w, y++, 2, cols, i == 0 ? ST_LABEL : ST_NORMAL,
+			    welcome[i]);
+		wnoutrefresh(w);
+		return;
+	}
+	view_prepare(v);
+	if (L->sep1)
+		rule(v, w, y++, 0, cols);
+	y = draw_rows(v, w, y);
+	int dw = L->side_w ? cols - L->side_w - 1 : cols;
+	if (L->sep2) {
+		char title[48];
+
+		snprintf(title, sizeof title, "%s detail:",
+		    fpv_formats[v->sel].name);
+		draw_sep(v, w, y, 0, dw, title, ST_LABEL, NULL);
+		/* what happened and this step's loss, after the title */
+		int tx = 2 + 1 + (int)strlen(title) + 1;
+		tx = put(v, w, y, tx, dw - 1, ST_NORMAL, v->det.what);
+		if (v->det.loss[0] != '\0') {
+			tx = put(v, w, y, tx, dw - 1, ST_NORMAL, ", ");
+			tx = put_cut(v, w, y, tx, dw - 1, ST_NORMAL, v->det.loss);
+		}
+		put(v, w, y, tx, dw, ST_NORMAL, " ");
+		if (L->side_w) {
+			draw_sep(v, w, y, dw, cols - dw, "steps", ST_LABEL, NULL);
+		}
+		y++;
+	}
+	draw_detail(v, w, y, 0, dw, L->detail_rows);
+	if (L->side_w) {
+		for (int i = 0; i < L->steps_rows; i++) {
+			if (v->utf8) {
+				put(v, w, y + i, dw, cols, ST_SEP, "\xe2\x94\x82");
+				continue;
+			}
+			wmove(w, y + i, dw);
+			wvline(w, ACS_VLINE | v->attr[ST_SEP] |
+			    COLOR_PAIR(v->pair[ST_SEP]), 1);
+		}
+		draw_steps(v, w, y, dw + 2, cols - dw - 2, L->steps_rows);
+	} else {
+		y += L->detail_rows;
+		if (L->sep3) {
+			draw_sep(v, w, y++, 0, cols, "steps", ST_LABEL, NULL);
+			draw_steps(v, w, y, 1, cols - 1, L->steps_rows);
+		}
+	}
+	wnoutrefresh(w);
+}
+
+/* ---- Status and input lines ----------------------------------------- */
+
+/* Draw the status line: the message, or the key hints. */
+static void
+draw_status(struct fpv_view *v)
+{
+	WINDOW *w = v->wstatus;
+	int cols = v->lay.cols, x = 1;
+	static const char *const hints[][2] = {
+		{ "PgDn/PgUp", "step" },
+		{ "\xe2\x86\x92/\xe2\x86\x90/Space", "step (empty line)" },
+		{ "Tab", "format" },
+		{ "F1", "help" },
+		{ "^D", "quit" },
+	};
+
+	werase(w);
+	if (v->msgkind != MSG_NONE) {
+		enum view_style st = v->msgkind == MSG_ERROR ? ST_ERROR :
+		    v->msgkind == MSG_WARN ? ST_WARN : ST_INFO;
+
+		put_cut(v, w, 0, 1, cols, st, v->msg);
+	} else if (v->ov != OV_NONE) {
+		x = put(v, w, 0, x, cols, ST_KEY, "Esc");
+		x = put(v, w, 0, x, cols, ST_HINT, " close  ");
+		x = put(v, w, 0, x, cols, ST_KEY, "PgUp/PgDn");
+		put(v, w, 0, x, cols, ST_HINT, " scroll");
+	} else {
+		for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+			const char *k = hints[i][0];
+
+			if (i == 1 && !v->utf8)
+				k = "Right/Left/Space";
+			if (v->lay.compact && (i == 1 || i == 2))
+				continue;
+			int need = text_width(v, k, strlen(k)) + 1 +
+			    (int)strlen(hints[i][1]) + 2;
+			if (x + need > cols)
+				break;
+			x = put(v, w, 0, x, cols, ST_KEY, k);
+			x = put(v, w, 0, x + 1, cols, ST_HINT, hints[i][1]);
+			x += 2;
+		}
+	}
+	wnoutrefresh(w);
+}
+
+/* Column of byte offset off in the input line. */
+static size_t
+input_col(const struct fpv_view *v, size_t off)
+{
+	return (size_t)text_width(v, v->input ? v->input : "", off);
+}
+
+/* Draw the input line with the cursor at the point. */
+static void
+draw_input(struct fpv_view *v)
+{
+	WINDOW *w = v->winput;
+	int cols = v->lay.cols;
+	const char *in = v->input ? v->input : "";
+	int pw = text_width(v, v->prompt, strlen(v->prompt));
+	int avail = cols - pw - 1;
+	size_t pcol = input_col(v, v->point), i = 0, col = 0;
+	int x;
+
+	if (avail < 1)
+		avail = 1;
+	if (pcol < v->inscroll)
+		v->inscroll = pcol;
+	if (pcol >= v->inscroll + (size_t)avail)
+		v->inscroll = pcol - (size_t)avail + 1;
+	werase(w);
+	x = put(v, w, 0, 0, cols, ST_KEY, v->prompt);
+	/* Skip to the first shown column. */
+	while (i < v->inputlen && col < v->inscroll) {
+		size_t k = 1;
+
+		while (v->utf8 && i + k < v->inputlen &&
+		    ((unsigned char)in[i + k] & 0xc0) == 0x80)
+			k++;
+		col += (size_t)text_width(v, in + i, k);
+		i += k;
+	}
+	putn(v, w, 0, x, cols, ST_NORMAL, in + i, v->inputlen - i);
+	wmove(w, 0, pw + (int)(pcol - v->inscroll));
+}
+
+/* Draw the "terminal too small" screen. */
+static void
+draw_too_small(struct fpv_view *v)
+{
+	WINDOW *w = v->wbody;
+	char need[64];
+	int rows = v->lay.rows, cols = v->lay.cols;
+	const char *msg = "terminal too small";
+
+	werase(w);
+	snprintf(need, sizeof need, "need %dx%d, have %dx%d", VIEW_MIN_COLS,
+	    VIEW_MIN_ROWS, cols, rows);
+	int y = rows / 2 - 1 > 0 ? rows / 2 - 1 : 0;
+	int x = (cols - (int)strlen(msg)) / 2;
+	put(v, w, y, x > 0 ? x : 0, cols, ST_ERROR, msg);
+	if (y + 1 < rows) {
+		x = (cols - (int)strlen(need)) / 2;
+		put(v, w, y + 1, x > 0 ? x : 0, cols, ST_NORMAL, need);
+	}
+	wnoutrefresh(w);
+}
+
+/* Draw what is dirty and update the terminal. */
+void
+view_draw(struct fpv_view *v)
+{
+	if (v->dirty & DIRTY_LAYOUT) {
+		v->dirty &= ~DIRTY_LAYOUT;
+		view_layout(v);
+	}
+	if (v->dirty & DIRTY_CLEAR) {
+		clearok(curscr, TRUE);
+		v->dirty |= DIRTY_TOP | DIRTY_BODY | DIRTY_STATUS | DIRTY_INPUT;
+	}
+	if (v->lay.too_small) {
+		if (v->dirty) {
+			draw_too_small(v);
+			curs_set(0);
+			doupdate();
+		}
+		v->dirty = 0;
+		return;
+	}
+	if (v->dirty == 0)
+		return;
+	if (v->dirty & DIRTY_TOP)
+		draw_top(v);
+	if (v->dirty & DIRTY_BODY)
+		draw_body(v);
+	if (v->dirty & DIRTY_STATUS)
+		draw_status(v);
+	/* The input line last: the cursor stays where it leaves it. */
+	draw_input(v);
+	wnoutrefresh(v->winput);
+	curs_set(1);
+	doupdate();
+	v->dirty = 0;
+}

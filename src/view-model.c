@@ -1,0 +1,1045 @@
+/*
+ * What the full-screen view shows, independent of curses calls: the
+ * shown trace and step, the selected format, the status message, the
+ * overlay, the lesson being played, and the texts of the shown step.
+ *
+ * The texts of a step (bits, values, error figures, the detail pane) are
+ * computed once when the step or the selected format changes and kept in
+ * struct fpv_view, so a redraw only copies text to the screen.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fpviz/view-impl.h"
+
+static void forget_desc(struct fpv_view *v);
+
+/* ---- Set-up --------------------------------------------------------- */
+
+/* Initialize the model. */
+void
+view_init(struct fpv_view *v, struct fpv_session *s, struct fpv_display *d)
+{
+	memset(v, 0, sizeof *v);
+	v->s = s;
+	v->d = d;
+	fpv_trace_init(&v->tr[0]);
+	fpv_trace_init(&v->tr[1]);
+	v->sel = FPV_FP16;
+	view_fix_selection(v);
+	snprintf(v->prompt, sizeof v->prompt, "> ");
+	v->dirty = DIRTY_ALL;
+}
+
+/* Stop the lesson, if one is playing. */
+static void
+lesson_stop(struct fpv_view *v)
+{
+	struct view_lesson *L = &v->lesson;
+
+	if (!L->on)
+		return;
+	fpv_lesson_free(&L->l);
+	fpv_ctx_clear(&L->ctx0);
+	free(L->end);
+	memset(L, 0, sizeof *L);
+}
+
+/* Release the model. */
+void
+view_free(struct fpv_view *v)
+{
+	lesson_stop(v);
+	forget_desc(v);
+	fpv_trace_free(&v->tr[0]);
+	fpv_trace_free(&v->tr[1]);
+	free(v->det.dec);
+	free(v->ovtext);
+	free(v->input);
+	free(v->caption);
+	memset(v, 0, sizeof *v);
+}
+
+/* The shown trace. */
+const struct fpv_trace *
+view_trace(const struct fpv_view *v)
+{
+	return v->have ? &v->tr[v->cur] : NULL;
+}
+
+/* Forget the step descriptions. */
+static void
+forget_desc(struct fpv_view *v)
+{
+	for (size_t i = 0; i < v->ndesc; i++)
+		free(v->desc[i]);
+	free(v->desc);
+	v->desc = NULL;
+	v->ndesc = 0;
+}
+
+/* The description of step i (cached for the shown trace). */
+const char *
+view_step_desc(struct fpv_view *v, size_t i)
+{
+	const struct fpv_trace *t = view_trace(v);
+	char buf[512];
+
+	if (t == NULL || i >= t->nsteps)
+		return "";
+	if (v->ndesc != t->nsteps) {
+		forget_desc(v);
+		if ((v->desc = calloc(t->nsteps, sizeof *v->desc)) == NULL)
+			return "";
+		v->ndesc = t->nsteps;
+	}
+	if (v->desc[i] == NULL) {
+		fpv_trace_describe(t, i, buf, sizeof buf);
+		v->desc[i] = strdup(buf);
+	}
+	return v->desc[i] ? v->desc[i] : "";
+}
+
+/* Forget the texts of the shown step. */
+static void
+invalidate(struct fpv_view *v)
+{
+	v->cells_valid = false;
+	v->det.valid = false;
+	v->dirty |= DIRTY_TOP | DIRTY_BODY;
+}
+
+/* ---- Messages and overlays ------------------------------------------ */
+
+/* Set the status line. */
+void
+view_message(struct fpv_view *v, enum view_msg kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->msgkind = kind;
+	if (kind == MSG_NONE || fmt == NULL) {
+		v->msg[0] = '\0';
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(v->msg, sizeof v->msg, fmt, ap);
+		va_end(ap);
+		/* One line: cut at the first newline. */
+		char *nl = strchr(v->msg, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+	}
+	v->dirty |= DIRTY_STATUS;
+}
+
+/* Open an overlay over the body. */
+void
+view_overlay(struct fpv_view *v, enum view_overlay ov, const char *text)
+{
+	free(v->ovtext);
+	v->ovtext = NULL;
+	if (ov == OV_HELP)
+		v->ovtext = view_help_text(v);
+	else if (text != NULL)
+		v->ovtext = strdup(text);
+	v->ov = v->ovtext != NULL ? ov : OV_NONE;
+	v->ovscroll = 0;
+	v->dirty |= DIRTY_BODY | DIRTY_STATUS;
+}
+
+/* Close the overlay. */
+void
+view_overlay_close(struct fpv_view *v)
+{
+	if (v->ov == OV_NONE)
+		return;
+	free(v->ovtext);
+	v->ovtext = NULL;
+	v->ov = OV_NONE;
+	v->dirty |= DIRTY_BODY | DIRTY_STATUS;
+}
+
+/* Show a command's reply text: one line on the status line, more in an
+ * overlay. */
+static void
+show_reply(struct fpv_view *v, const char *text)
+{
+	size_t n;
+
+	if (text == NULL || text[0] == '\0')
+		return;
+	n = strlen(text);
+	while (n > 0 && text[n - 1] == '\n')
+		n--;
+	if (memchr(text, '\n', n) == NULL)
+		view_message(v, MSG_INFO, "%.*s", (int)n, text);
+	else
+		view_overlay(v, OV_TEXT, text);
+}
+
+/* Append s to the malloc'd string *buf (with a newline between). */
+static void
+append_line(char **buf, const char *s)
+{
+	size_t a = *buf ? strlen(*buf) : 0, b = strlen(s);
+	char *nb = realloc(*buf, a + b + 2);
+
+	if (nb == NULL)
+		return;
+	if (a > 0)
+		nb[a++] = '\n';
+	memcpy(nb + a, s, b + 1);
+	*buf = nb;
+}
+
+/* The keys part of the help overlay (ORDER: as the man page lists them). */
+static const char *const help_keys[] = {
+	"Keys (the input line always has the keyboard: type at any moment)",
+	"  Enter            evaluate the line or run the command; show the last step",
+	"  PgDn  PgUp       step forward, back",
+	"  %s  %s  Space      step forward, back, forward (input line empty)",
+	"  Home  End        first, last step (input line empty)",
+	"  Tab  Shift-Tab   next, previous format row (input line empty);",
+	"                   otherwise Tab completes names",
+	"  %s  %s             previous, next line of the history",
+	"  F1  ?            this help (? on an empty input line); Esc closes it",
+	"  Ctrl-L           redraw the screen",
+	"  Ctrl-D           quit, as :quit (input line empty)",
+	"  other keys       edit the line as readline does (Ctrl-A, Ctrl-E,",
+	"                   Ctrl-K, Ctrl-R, Alt-B, Alt-F ...)",
+	"",
+	"Markers (each has its own style and is always written as a word)",
+	"  overflow underflow subnormal absorbed cancellation invalid divbyzero",
+	"  saturated wrapped nan inf inexact",
+	"",
+	"The detail pane shows the selected format: the exact result's",
+	"significand in binary, the bits kept | the bits rounding dropped, the",
+	"stored value's exact decimal, its neighbours and the ulp there.",
+	NULL
+};
+
+/* The help overlay's text: keys, markers, then the commands' own help. */
+char *
+view_help_text(struct fpv_view *v)
+{
+	char *buf = NULL, line[160];
+	struct fpv_cmd_reply r;
+	struct fpv_error err;
+	const char *right = v->utf8 ? "\xe2\x86\x92" : "Right";
+	const char *left = v->utf8 ? "\xe2\x86\x90" : "Left";
+	const char *up = v->utf8 ? "\xe2\x86\x91" : "Up";
+	const char *down = v->utf8 ? "\xe2\x86\x93" : "Down";
+
+	for (int i = 0; help_keys[i] != NULL; i++) {
+		if (strstr(help_keys[i], "%s") == NULL) {
+			append_line(&buf, help_keys[i]);
+			continue;
+		}
+		if (strstr(help_keys[i], "Space") != NULL) {
+			if (v->utf8)
+				snprintf(line, sizeof line, help_keys[i], right, left);
+			else
+				snprintf(line, sizeof line, "  Right Left Space  "
+				    "step forward, back, forward (input line empty)");
+		} else if (v->utf8) {
+			snprintf(line, sizeof line, help_keys[i], up, down);
+		} else {
+			snprintf(line, sizeof line, "  Up  Down         "
+			    "previous, next line of the history");
+		}
+		append_line(&buf, line);
+	}
+	append_line(&buf, "");
+	memset(&r, 0, sizeof r);
+	if (fpv_command_run(v->s, v->d, ":help", 5, 1, &r, &err) == 0 &&
+	    r.text != NULL && r.text[0] != '\0') {
+		size_t n = strlen(r.text);
+
+		while (n > 0 && r.text[n - 1] == '\n')
+			r.text[--n] = '\0';
+		append_line(&buf, r.text);
+	} else {
+		append_line(&buf, "Commands");
+		for (int i = 0; fpv_command_names[i] != NULL; i++) {
+			snprintf(line, sizeof line, "  %s", fpv_command_names[i]);
+			append_line(&buf, line);
+		}
+	}
+	fpv_cmd_reply_free(&r);
+	return buf;
+}
+
+/* ---- Steps and formats ---------------------------------------------- */
+
+/* True if format f is shown. */
+static bool
+visible(const struct fpv_view *v, int f)
+{
+	return (v->d->formats >> f) & 1;
+}
+
+/* Keep the selection on a visible format. */
+void
+view_fix_selection(struct fpv_view *v)
+{
+	if (visible(v, v->sel))
+		return;
+	for (int f = 0; f < FPV_NFORMATS; f++)
+		if (visible(v, f)) {
+			v->sel = f;
+			v->det.valid = false;
+			return;
+		}
+}
+
+/* Select the next or previous visible format. */
+void
+view_select(struct fpv_view *v, int delta)
+{
+	int f = v->sel;
+
+	for (int i = 0; i < FPV_NFORMATS; i++) {
+		f = (f + (delta < 0 ? FPV_NFORMATS - 1 : 1)) % FPV_NFORMATS;
+		if (visible(v, f))
+			break;
+	}
+	if (f != v->sel) {
+		v->sel = f;
+		v->det.valid = false;
+		v->dirty |= DIRTY_BODY;
+	}
+}
+
+static void lesson_show(struct fpv_view *v, size_t j, bool at_end);
+
+/* Step by delta; past the ends a lesson moves between slides. */
+bool
+view_step(struct fpv_view *v, long delta)
+{
+	const struct fpv_trace *t = view_trace(v);
+	struct view_lesson *L = &v->lesson;
+	long n = t ? (long)t->nsteps : 0, i;
+
+	if (L->on && delta > 0 && (n == 0 || (long)v->step >= n - 1)) {
+		if (L->slide + 1 < L->nslides) {
+			lesson_show(v, L->slide + 1, false);
+			return true;
+		}
+		view_message(v, MSG_INFO, "end of the lesson: %s goes back; "
+		    "type an expression, or :lesson NAME",
+		    v->utf8 ? "\xe2\x86\x90" : "Left");
+		return false;
+	}
+	if (L->on && delta < 0 && (n == 0 || v->step == 0)) {
+		if (L->slide > 0) {
+			lesson_show(v, L->slide - 1, true);
+			return true;
+		}
+		return false;
+	}
+	if (n == 0)
+		return false;
+	i = (long)v->step + delta;
+	if (i < 0)
+		i = 0;
+	if (i > n - 1)
+		i = n - 1;
+	if ((size_t)i == v->step)
+		return false;
+	v->step = (size_t)i;
+	invalidate(v);
+	return true;
+}
+
+/* Jump to the first or last step. */
+bool
+view_step_end(struct fpv_view *v, int where)
+{
+	const struct fpv_trace *t = view_trace(v);
+	size_t i;
+
+	if (t == NULL || t->nsteps == 0)
+		return false;
+	i = where < 0 ? 0 : t->nsteps - 1;
+	if (i == v->step)
+		return false;
+	v->step = i;
+	invalidate(v);
+	return true;
+}
+
+/* ---- Entering lines ------------------------------------------------- */
+
+/* Evaluate an expression line; on success show it at its last step (or
+ * first, for a lesson moving forward).  Returns 0, or -1 after showing
+ * the error. */
+static int
+eval_line(struct fpv_view *v, const char *line, int lineno, bool first)
+{
+	struct fpv_trace *t = &v->tr[!v->cur];
+	struct fpv_error err;
+	int rc;
+
+	rc = fpv_eval_line(v->s, line, strlen(line), lineno, t, &err);
+	if (rc < 0) {
+		view_message(v, MSG_ERROR, "error: %d:%d: %s", err.line,
+		    err.col, err.msg);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	forget_desc(v);
+	v->cur = !v->cur;
+	v->have = true;
+	v->step = first ? 0 : t->nsteps - 1;
+	invalidate(v);
+	return 0;
+}
+
+/* Evaluate the shown line again with the session's new settings. */
+static void
+reevaluate(struct fpv_view *v)
+{
+	const struct fpv_trace *t = view_trace(v);
+	size_t step = v->step;
+	char *src;
+
+	if (t == NULL || (src = strdup(t->ast.src)) == NULL)
+		return;
+	if (eval_line(v, src, t->line, false) == 0 && v->have) {
+		t = view_trace(v);
+		v->step = step < t->nsteps ? step : t->nsteps - 1;
+	}
+	free(src);
+}
+
+/* Run a colon command; quiet: show nothing (lesson replay).  Returns 0,
+ * or -1 after showing the error. */
+static int
+run_command(struct fpv_view *v, const char *line, int lineno, bool quiet)
+{
+	struct fpv_cmd_reply r;
+	struct fpv_error err;
+	unsigned formats = v->d->formats;
+	bool big = v->d->big;
+	const char *p = line + 1;
+
+	/* ":help" alone opens the help overlay (keys and commands). */
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!quiet && strncmp(p, "help", 4) == 0 &&
+	    p[4 + strspn(p + 4, " \t")] == '\0') {
+		view_overlay(v, OV_HELP, NULL);
+		return 0;
+	}
+	memset(&r, 0, sizeof r);
+	if (fpv_command_run(v->s, v->d, line, strlen(line), lineno, &r,
+	    &err) < 0) {
+		if (!quiet)
+			view_message(v, MSG_ERROR, "error: %d:%d: %s", err.line,
+			    err.col, err.msg);
+		return -1;
+	}
+	switch (r.action) {
+	case FPV_CMD_QUIT:
+		if (!quiet)
+			v->quit = true;
+		break;
+	case FPV_CMD_NEXT:
+		if (!quiet)
+			view_step(v, 1);
+		break;
+	case FPV_CMD_PREV:
+		if (!quiet)
+			view_step(v, -1);
+		break;
+	case FPV_CMD_STEPS:
+		if (!quiet && r.text == NULL && view_trace(v) != NULL) {
+			const struct fpv_trace *t = view_trace(v);
+			char *buf = NULL, d[256], l[300];
+
+			for (size_t i = 0; i < t->nsteps; i++) {
+				fpv_trace_describe(t, i, d, sizeof d);
+				snprintf(l, sizeof l, "%3zu  %-9s %s", i + 1,
+				    fpv_trace_opname(t, i), d);
+				append_line(&buf, l);
+			}
+			if (buf != NULL)
+				view_overlay(v, OV_TEXT, buf);
+			free(buf);
+		}
+		break;
+	case FPV_CMD_REEVAL:
+		reevaluate(v);
+		break;
+	case FPV_CMD_LESSON:
+		if (!quiet) {
+			char *name = r.arg ? strdup(r.arg) : NULL;
+
+			fpv_cmd_reply_free(&r);
+			memset(&r, 0, sizeof r);
+			if (name != NULL)
+				view_lesson_start(v, name);
+			free(name);
+			return 0;
+		}
+		break;
+	case FPV_CMD_NONE:
+		break;
+	}
+	if (!quiet)
+		show_reply(v, r.text);
+	fpv_cmd_reply_free(&r);
+	if (v->d->formats != formats || v->d->big != big) {
+		view_fix_selection(v);
+		v->cells_valid = false;
+		v->det.valid = false;
+		v->dirty |= DIRTY_LAYOUT;
+	}
+	return 0;
+}
+
+/* Enter a line as if typed. */
+void
+view_submit(struct fpv_view *v, const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '\0')
+		return;
+	view_overlay_close(v);
+	view_message(v, MSG_NONE, NULL);
+	if (*line == ':') {
+		run_command(v, line, 1, false);
+		return;
+	}
+	if (eval_line(v, line, 1, false) == 0 && v->caption != NULL) {
+		free(v->caption);
+		v->caption = NULL;
+		v->dirty |= DIRTY_LAYOUT;
+	}
+}
+
+/* ---- Lessons -------------------------------------------------------- */
+
+/* Show slide j of the lesson: replay the settings of the slides before
+ * it, run its commands, show its expression at its first step (or last,
+ * at_end). */
+static void
+lesson_show(struct fpv_view *v, size_t j, bool at_end)
+{
+	struct view_lesson *L = &v->lesson;
+	size_t a = j == 0 ? 0 : L->end[j - 1] + 1, b = L->end[j];
+	char *caption = NULL;
+
+	view_overlay_close(v);
+	view_message(v, MSG_NONE, NULL);
+	fpv_ctx_copy(&v->s->ctx, &L->ctx0);
+	*v->d = L->d0;
+	for (size_t i = 0; i < a; i++)
+		if (L->l.items[i].kind == FPV_LESSON_COMMAND)
+			run_command(v, L->l.items[i].text, L->l.items[i].line,
+			    true);
+	for (size_t i = a; i <= b; i++) {
+		const struct fpv_lesson_item *it = &L->l.items[i];
+
+		if (it->caption != NULL)
+			append_line(&caption, it->caption);
+		if (it->kind == FPV_LESSON_COMMAND)
+			run_command(v, it->text, it->line, false);
+		else
+			eval_line(v, it->text, it->line, !at_end);
+	}
+	free(v->caption);
+	v->caption = caption;
+	L->slide = j;
+	view_fix_selection(v);
+	v->cells_valid = false;
+	v->det.valid = false;
+	v->dirty |= DIRTY_LAYOUT;
+}
+
+/* Start a lesson ("list": show the built-in lessons). */
+void
+view_lesson_start(struct fpv_view *v, const char *name)
+{
+	struct view_lesson *L = &v->lesson;
+	struct fpv_lesson l;
+	struct fpv_error err;
+	size_t n = 0;
+
+	if (strcmp(name, "list") == 0) {
+		char *list = fpv_lesson_list();
+
+		if (list == NULL)
+			view_message(v, MSG_ERROR, "error: no built-in lessons "
+			    "found");
+		else
+			view_overlay(v, OV_TEXT, list);
+		free(list);
+		return;
+	}
+	memset(&l, 0, sizeof l);
+	if (fpv_lesson_load(name, &l, &err) < 0) {
+		if (err.line > 0)
+			view_message(v, MSG_ERROR, "error: %s:%d:%d: %s", name,
+			    err.line, err.col, err.msg);
+		else
+			view_message(v, MSG_ERROR, "error: %s", err.msg);
+		return;
+	}
+	if (l.n == 0) {
+		view_message(v, MSG_ERROR, "error: lesson %s is empty", name);
+		fpv_lesson_free(&l);
+		return;
+	}
+	lesson_stop(v);
+	L->l = l;
+	if ((L->end = malloc(l.n * sizeof *L->end)) == NULL) {
+		fpv_lesson_free(&L->l);
+		memset(L, 0, sizeof *L);
+		return;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		if (l.items[i].kind == FPV_LESSON_EXPR || i == l.n - 1)
+			L->end[n++] = i;
+	L->nslides = n;
+	fpv_ctx_init(&L->ctx0);
+	fpv_ctx_copy(&L->ctx0, &v->s->ctx);
+	L->d0 = *v->d;
+	L->on = true;
+	lesson_show(v, 0, false);
+}
+
+/* ---- Texts of the shown step ---------------------------------------- */
+
+/* Write the binary digits of bits (f->bits of them) into buf. */
+static void
+binary_digits(const struct fpv_format *f, uint64_t bits, char *buf)
+{
+	int n = 0;
+
+	for (int i = f->bits - 1; i >= 0; i--)
+		buf[n++] = (char)('0' + ((bits >> i) & 1));
+	buf[n] = '\0';
+}
+
+/* x as a short signed decimal ("+4.4e-05"), for error figures. */
+static void
+short_signed(mpfr_srcptr x, char *buf, size_t size)
+{
+	if (mpfr_sgn(x) > 0 && size > 1) {
+		buf[0] = '+';
+		fpv_dec_round(x, 2, buf + 1, size - 1);
+	} else {
+		fpv_dec_round(x, 2, buf, size);
+	}
+}
+
+/* A count of ulps as short text ("0.5", "3", "1.2e+04"). */
+static void
+ulps_text(double u, char *buf, size_t size)
+{
+	if (isnan(u))
+		snprintf(buf, size, "nan");
+	else if (isinf(u))
+		snprintf(buf, size, "inf");
+	else if (u != 0 && u < 0.01)
+		snprintf(buf, size, "%.1e", u);
+	else if (u < 1000)
+		snprintf(buf, size, "%.3g", u);
+	else
+		snprintf(buf, size, "%.2e", u);
+}
+
+/* Fill the texts of format f's cell at the shown step. */
+static void
+fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
+{
+	const struct fpv_format *F = &fpv_formats[f];
+	const struct fpv_cell *c = &t->steps[v->step].cell[f];
+	struct view_cell *vc = &v->cells[f];
+	struct fpv_errinfo e;
+
+	binary_digits(F, c->bits, vc->bin);
+	fpv_bits_hex(F, c->bits, vc->hex);
+	fpv_dec_shortest(&t->ctx, F, c->bits, vc->val);
+	vc->flags = c->flags;
+	vc->cancelled = c->cancelled;
+	vc->cls = fpv_bits_class(F, c->bits);
+	fpv_errinfo_init(&e);
+	fpv_trace_accum_error(t, v->step, f, &e);
+	vc->err_defined = e.defined;
+	vc->err_zero = e.defined && mpfr_zero_p(e.err);
+	if (!e.defined) {
+		snprintf(vc->abs, sizeof vc->abs, "%s",
+		    mpfr_nan_p(e.err) ? "nan" : mpfr_sgn(e.err) > 0 ? "+inf" :
+		    "-inf");
+		snprintf(vc->rel, sizeof vc->rel, "%s", vc->abs);
+		ulps_text(e.ulps, vc->ulps, sizeof vc->ulps);
+	} else {
+		short_signed(e.err, vc->abs, sizeof vc->abs);
+		short_signed(e.rel, vc->rel, sizeof vc->rel);
+		ulps_text(e.ulps, vc->ulps, sizeof vc->ulps);
+	}
+	fpv_errinfo_clear(&e);
+}
+
+/* The neighbour of bits one step up (dir > 0) or down in format f;
+ * false if there is none. */
+static bool
+neighbour(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t bits,
+    int dir, uint64_t *out)
+{
+	if (f->kind == FPV_KIND_INT) {
+		long q = (long)(int8_t)(uint8_t)bits;
+
+		if (f->bits != 8)
+			return false;
+		(void)c;
+		q += dir > 0 ? 1 : -1;
+		if (q < f->qmin || q > f->qmax)
+			return false;
+		*out = (uint64_t)(uint8_t)(int8_t)q;
+		return true;
+	}
+	uint64_t sign = (uint64_t)1 << (f->bits - 1);
+	uint64_t mag = bits & (sign - 1);
+	enum fpv_class cls = fpv_bits_class(f, bits);
+
+	if (cls == FPV_CLASS_QNAN || cls == FPV_CLASS_SNAN)
+		return false;
+	if (cls == FPV_CLASS_INF && ((bits & sign) != 0) == (dir < 0))
+		return false;
+	if (mag == 0)
+		*out = dir > 0 ? 1 : sign | 1;
+	else if (((bits & sign) == 0) == (dir > 0))
+		*out = bits + 1;
+	else
+		*out = bits - 1;
+	return true;
+}
+
+/* Binary digits of |x| (n of them, truncated) into buf; returns the
+ * exponent E with |x| = 1.ddd x 2^E, and sets *more if nonzero bits
+ * follow the n digits. */
+static long
+sig_digits(mpfr_srcptr x, size_t n, char *buf, bool *more)
+{
+	mpfr_t y;
+	mpfr_exp_t e;
+	char *s;
+
+	mpfr_init2(y, mpfr_get_prec(x));
+	mpfr_abs(y, x, MPFR_RNDN);
+	s = mpfr_get_str(NULL, &e, 2, n, y, MPFR_RNDZ);
+	snprintf(buf, n + 1, "%s", s);
+	mpfr_free_str(s);
+	*more = mpfr_prec_round(y, (mpfr_prec_t)n, MPFR_RNDZ) != 0;
+	mpfr_clear(y);
+	return (long)e - 1;
+}
+
+/* Drop trailing zeros of s (when nothing follows them). */
+static void
+trim_zeros(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == '0')
+		s[--n] = '\0';
+}
+
+/* The local exact result as kept | dropped bits, for an IEEE format. */
+static void
+detail_ieee_bits(struct view_detail *dt, const struct fpv_format *F,
+    mpfr_srcptr x, uint64_t stored)
+{
+	long emin = 1 - F->emax, E;
+	size_t keep = (size_t)F->frac_bits, drop = 64, n;
+	char digits[256], frac[256];
+	bool neg = mpfr_signbit(x) != 0;
+
+	if (!mpfr_regular_p(x)) {
+		snprintf(dt->plain, sizeof dt->plain, "exact result %s",
+		    mpfr_nan_p(x) ? "nan (undefined)" : mpfr_inf_p(x) ?
+		    (neg ? "-inf" : "+inf") : neg ? "-0" : "0");
+	} else {
+		E = sig_digits(x, 1 + keep + drop, digits, &dt->more);
+		if (E >= emin) {
+			snprintf(dt->lead, sizeof dt->lead, "%s1.", neg ? "-" : "");
+			snprintf(frac, sizeof frac, "%s", digits + 1);
+			snprintf(dt->scale, sizeof dt->scale, " x2^%ld", E);
+		} else {
+			/* Below the normal range: 0.000ddd x 2^emin. */
+			long z = emin - E - 1;
+
+			size_t i = 0;
+
+			snprintf(dt->lead, sizeof dt->lead, "%s0.", neg ? "-" : "");
+			n = 0;
+			for (long k = 0; k < z && n < keep + drop; k++)
+				frac[n++] = '0';
+			for (; digits[i] && n < keep + drop; i++)
+				frac[n++] = digits[i];
+			/* Ones among the digits that did not fit follow. */
+			if (strchr(digits + i, '1') != NULL)
+				dt->more = true;
+			frac[n] = '\0';
+			snprintf(dt->scale, sizeof dt->scale, " x2^%ld", emin);
+		}
+		snprintf(dt->kept, sizeof dt->kept, "%.*s", (int)keep, frac);
+		snprintf(dt->dropped, sizeof dt->dropped, "%s",
+		    strlen(frac) > keep ? frac + keep : "");
+		if (!dt->more)
+			trim_zeros(dt->dropped);
+	}
+	/* The stored significand in the same form. */
+	enum fpv_class cls = fpv_bits_class(F, stored);
+
+	if (cls == FPV_CLASS_NORMAL || cls == FPV_CLASS_SUBNORMAL) {
+		char b[72];
+
+		binary_digits(F, stored, b);
+		snprintf(dt->stored_lead, sizeof dt->stored_lead, "%s%s",
+		    fpv_bits_sign(F, stored) ? "-" : "",
+		    cls == FPV_CLASS_NORMAL ? "1." : "0.");
+		snprintf(dt->stored, sizeof dt->stored, "%s",
+		    b + 1 + F->exp_bits);
+		snprintf(dt->stored_scale, sizeof dt->stored_scale, " x2^%ld",
+		    cls == FPV_CLASS_NORMAL ?
+		    (long)fpv_bits_exp(F, stored) - F->emax : 1L - F->emax);
+	}
+}
+
+/* The local exact result as kept | dropped bits, for an int format: the
+ * exact quotient value / scale, whose integer part is kept. */
+static void
+detail_int_bits(struct view_detail *dt, const struct fpv_trace *t,
+    mpfr_srcptr x)
+{
+	mpfr_t q, ip, fp;
+	char *s;
+	mpfr_exp_t e;
+
+	if (!mpfr_number_p(x)) {
+		snprintf(dt->plain, sizeof dt->plain, "exact result %s",
+		    mpfr_nan_p(x) ? "nan (undefined)" :
+		    mpfr_signbit(x) ? "-inf" : "+inf");
+		return;
+	}
+	mpfr_inits2(FPV_EXACT_PREC + 64, q, ip, fp, (mpfr_ptr)0);
+	mpfr_div(q, x, t->ctx.int8_scale_fr, MPFR_RNDN);
+	mpfr_add_si(q, q, t->ctx.int8_zero_point, MPFR_RNDN);
+	snprintf(dt->lead, sizeof dt->lead, "%s", mpfr_sgn(q) < 0 ? "-" : "");
+	mpfr_abs(q, q, MPFR_RNDN);
+	mpfr_modf(ip, fp, q, MPFR_RNDN);
+	if (mpfr_zero_p(ip)) {
+		snprintf(dt->kept, sizeof dt->kept, "0");
+	} else if (mpfr_get_exp(ip) > 70) {
+		snprintf(dt->kept, sizeof dt->kept, "(2^%ld and more)",
+		    (long)mpfr_get_exp(ip) - 1);
+	} else {
+		s = mpfr_get_str(NULL, &e, 2, (size_t)mpfr_get_exp(ip) + 1, ip,
+		    MPFR_RNDZ);
+		snprintf(dt->kept, sizeof dt->kept, "%.*s", (int)e, s);
+		mpfr_free_str(s);
+	}
+	if (!mpfr_zero_p(fp)) {
+		char bits[40];
+		int n = 0;
+
+		for (; n < 32 && !mpfr_zero_p(fp); n++) {
+			mpfr_mul_2ui(fp, fp, 1, MPFR_RNDN);
+			bits[n] = mpfr_cmp_ui(fp, 1) >= 0 ? '1' : '0';
+			if (bits[n] == '1')
+				mpfr_sub_ui(fp, fp, 1, MPFR_RNDN);
+		}
+		bits[n] = '\0';
+		dt->more = !mpfr_zero_p(fp);
+		snprintf(dt->dropped, sizeof dt->dropped, ".%s", bits);
+	}
+	snprintf(dt->scale, sizeof dt->scale, "  (q = value/scale + zero point)");
+	mpfr_clears(q, ip, fp, (mpfr_ptr)0);
+}
+
+/* The stored q of an int format in binary, as the detail pane shows it. */
+static void
+detail_int_stored(struct view_detail *dt, const struct fpv_format *F,
+    uint64_t bits)
+{
+	long q = F->bits == 8 ? (long)(int8_t)(uint8_t)bits : (long)bits;
+	unsigned long m = q < 0 ? (unsigned long)-q : (unsigned long)q;
+	char b[72];
+	int n = 0;
+
+	do {
+		b[n++] = (char)('0' + (m & 1));
+		m >>= 1;
+	} while (m != 0 && n < 70);
+	for (int i = 0; i < n; i++)
+		dt->stored[i] = b[n - 1 - i];
+	dt->stored[n] = '\0';
+	snprintf(dt->stored_lead, sizeof dt->stored_lead, "%s", q < 0 ? "-" : "");
+	snprintf(dt->stored_scale, sizeof dt->stored_scale, "  (q = %ld)", q);
+}
+
+/* Fill the detail pane for the selected format at the shown step. */
+static void
+fill_detail(struct fpv_view *v, const struct fpv_trace *t)
+{
+	struct view_detail *dt = &v->det;
+	int f = v->sel;
+	const struct fpv_format *F = &fpv_formats[f];
+	const struct fpv_cell *c = &t->steps[v->step].cell[f];
+	struct fpv_errinfo e;
+	mpfr_t x, val, u;
+	uint64_t nb;
+	char a[48], r[48], ul[40];
+
+	free(dt->dec);
+	memset(dt, 0, sizeof *dt);
+	dt->valid = true;
+	dt->fmt = f;
+	dt->step = v->step;
+	mpfr_inits2(FPV_EXACT_PREC, x, val, u, (mpfr_ptr)0);
+	fpv_trace_local_exact(t, v->step, f, x);
+	mpfr_set_prec(val, FPV_EXACT_PREC);
+	fpv_num_decode(&t->ctx, F, c->bits, val);
+
+	/* Which way the rounding went. */
+	enum fpv_class cls = fpv_bits_class(F, c->bits);
+	const char *mode = fpv_round_names[t->ctx.round];
+
+	if (cls == FPV_CLASS_QNAN || cls == FPV_CLASS_SNAN)
+		snprintf(dt->what, sizeof dt->what, "%s",
+		    c->flags & FPV_FLAG_INVALID ? "invalid operation: nan" :
+		    "nan");
+	else if (mpfr_nan_p(x))
+		snprintf(dt->what, sizeof dt->what, "%s",
+		    c->flags & FPV_FLAG_INVALID ? "invalid operation" :
+		    "no exact value (nan)");
+	else if (cls == FPV_CLASS_INF && !mpfr_inf_p(x))
+		snprintf(dt->what, sizeof dt->what, "overflow: |exact| beyond "
+		    "the largest %s, rounded to %s (%s)", F->name,
+		    fpv_bits_sign(F, c->bits) ? "-inf" : "+inf", mode);
+	else if (c->flags & FPV_FLAG_SATURATED)
+		snprintf(dt->what, sizeof dt->what, "saturated to the end of "
+		    "the range (%s)", mode);
+	else if (c->flags & FPV_FLAG_WRAPPED)
+		snprintf(dt->what, sizeof dt->what, "wrapped modulo 256 (%s)",
+		    mode);
+	else if (mpfr_equal_p(val, x) || (mpfr_inf_p(x) && mpfr_inf_p(val)))
+		snprintf(dt->what, sizeof dt->what, "exact: nothing rounded");
+	else
+		snprintf(dt->what, sizeof dt->what, "rounded %s%s (%s)",
+		    mpfr_greater_p(val, x) ? "up" : "down",
+		    mpfr_zero_p(val) ? " to zero" : "", mode);
+
+	/* This step's own loss. */
+	fpv_errinfo_init(&e);
+	fpv_trace_local_error(t, v->step, f, &e);
+	if (e.defined && !mpfr_zero_p(e.err)) {
+		short_signed(e.err, a, sizeof a);
+		ulps_text(e.ulps, ul, sizeof ul);
+		snprintf(dt->loss, sizeof dt->loss, "this step: %s (%s ulp)",
+		    a, ul);
+	}
+	fpv_trace_accum_error(t, v->step, f, &e);
+	if (!e.defined) {
+		snprintf(dt->total, sizeof dt->total, "total error: undefined "
+		    "(%s against the exact %s)", v->cells[f].val,
+		    mpfr_nan_p(t->steps[v->step].exact) ? "nan" : "value");
+	} else if (mpfr_zero_p(e.err)) {
+		snprintf(dt->total, sizeof dt->total, "total error: none");
+	} else {
+		short_signed(e.err, a, sizeof a);
+		short_signed(e.rel, r, sizeof r);
+		ulps_text(e.ulps, ul, sizeof ul);
+		snprintf(dt->total, sizeof dt->total, "total error: abs %s  "
+		    "rel %s  %s ulp  %.1f bits lost", a, r, ul, e.bits_lost);
+	}
+	fpv_errinfo_clear(&e);
+
+	/* Kept and dropped bits. */
+	if (F->kind == FPV_KIND_IEEE)
+		detail_ieee_bits(dt, F, x, c->bits);
+	else {
+		detail_int_bits(dt, t, x);
+		detail_int_stored(dt, F, c->bits);
+	}
+
+	/* The stored value, its neighbours and its ulp. */
+	dt->dec = fpv_dec_exact(&t->ctx, F, c->bits);
+	if ((dt->has_down = neighbour(&t->ctx, F, c->bits, -1, &nb))) {
+		fpv_bits_hex(F, nb, dt->down_hex);
+		fpv_dec_shortest(&t->ctx, F, nb, dt->down_val);
+	}
+	if ((dt->has_up = neighbour(&t->ctx, F, c->bits, 1, &nb))) {
+		fpv_bits_hex(F, nb, dt->up_hex);
+		fpv_dec_shortest(&t->ctx, F, nb, dt->up_val);
+	}
+	if (cls != FPV_CLASS_QNAN && cls != FPV_CLASS_SNAN &&
+	    cls != FPV_CLASS_INF) {
+		size_t n;
+
+		mpfr_set_prec(u, 64);
+		fpv_num_ulp(&t->ctx, F, c->bits, u);
+		n = fpv_dec_round(u, 6, dt->ulp, sizeof dt->ulp);
+		if (F->kind == FPV_KIND_IEEE && mpfr_regular_p(u) &&
+		    n + 16 < sizeof dt->ulp)
+			snprintf(dt->ulp + n, sizeof dt->ulp - n, " = 2^%ld",
+			    (long)mpfr_get_exp(u) - 1);
+	}
+	mpfr_clears(x, val, u, (mpfr_ptr)0);
+}
+
+/* Fill the texts of the shown step (cached per step and selection). */
+void
+view_prepare(struct fpv_view *v)
+{
+	const struct fpv_trace *t = view_trace(v);
+
+	if (t == NULL || t->nsteps == 0)
+		return;
+	if (v->step >= t->nsteps)
+		v->step = t->nsteps - 1;
+	if (!v->cells_valid || v->cells_step != v->step) {
+		for (int f = 0; f < FPV_NFORMATS; f++)
+			if (visible(v, f))
+				fill_cell(v, t, f);
+		fpv_dec_round(t->steps[v->step].exact, 24, v->exact,
+		    sizeof v->exact);
+		v->cells_valid = true;
+		v->cells_step = v->step;
+	}
+	if (!v->det.valid || v->det.fmt != v->sel || v->det.step != v->step)
+		fill_detail(v, t);
+}
+
+/* Keep a copy of the input line for drawing. */
+void
+view_set_input(struct fpv_view *v, const char *prompt, const char *text,
+    size_t len, size_t point)
+{
+	if (len + 1 > v->inputcap) {
+		size_t cap = v->inputcap ? v->inputcap : 128;
+		char *nb;
+
+		while (cap < len + 1)
+			cap *= 2;
+		if ((nb = realloc(v->input, cap)) == NULL)
+			return;
+		v->input = nb;
+		v->inputcap = cap;
+	}
+	memcpy(v->input, text, len);
+	v->input[len] = '\0';
+	v->inputlen = len;
+	v->point = point <= len ? point : len;
+	snprintf(v->prompt, sizeof v->prompt, "%s", prompt ? prompt : "");
+	v->dirty |= DIRTY_INPUT;
+}
