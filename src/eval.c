@@ -8,6 +8,7 @@
  * operands, and once more without rounding for the exact reference
  * (casts are roundings, so the exact reference passes through them).
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,7 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 		v->bits[f] = step->cell[f].bits;
 	mpfr_set_prec(v->exact, mpfr_get_prec(step->exact));
 	mpfr_set(v->exact, step->exact, MPFR_RNDN);
+	v->approx = step->approx;
 	return 0;
 }
 
@@ -197,6 +199,41 @@ cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
 	return k;
 }
 
+/*
+ * An approximate reference cannot tell a sum that cancels below its own
+ * accuracy (about 2^-(FPV_EXACT_PREC - 8) of the operands) from zero:
+ * 0.1 * 10 - 1 is 0, not the 2^-256 noise of the approximation of 0.1.
+ */
+static void
+snap_cancelled(enum fpv_op op, mpfr_ptr r, mpfr_srcptr const *a)
+{
+	long big;
+
+	if (!mpfr_regular_p(r))
+		return;
+	switch (op) {
+	case FPV_OP_ADD: case FPV_OP_SUB:
+		if (!mpfr_number_p(a[0]) || !mpfr_number_p(a[1]))
+			return;
+		big = mpfr_regular_p(a[0]) ? mpfr_get_exp(a[0]) : LONG_MIN;
+		if (mpfr_regular_p(a[1]) && mpfr_get_exp(a[1]) > big)
+			big = mpfr_get_exp(a[1]);
+		break;
+	case FPV_OP_FMA:
+		if (!mpfr_regular_p(a[0]) || !mpfr_regular_p(a[1]) ||
+		    !mpfr_number_p(a[2]))
+			return;
+		big = mpfr_get_exp(a[0]) + mpfr_get_exp(a[1]);
+		if (mpfr_regular_p(a[2]) && mpfr_get_exp(a[2]) > big)
+			big = mpfr_get_exp(a[2]);
+		break;
+	default:
+		return;
+	}
+	if (mpfr_get_exp(r) < big - (FPV_EXACT_PREC - 8))
+		mpfr_set_zero(r, 1);
+}
+
 /* Compute step i (node i) in every column and exactly; -1 on error. */
 static int
 eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
@@ -208,6 +245,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	int tern;
 
 	st->node = (uint32_t)i;
+	st->approx = false;
 	memset(st->cell, 0, sizeof st->cell);
 	mpfr_set_prec(st->exact, FPV_EXACT_PREC);
 	switch (n->kind) {
@@ -221,6 +259,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		if (n->negative)
 			mpfr_neg(st->exact, st->exact, MPFR_RNDN);
 		r.inexact = tern;
+		st->approx = tern != 0;
 		r.negative = n->negative;
 		r.text = t->ast.src + n->tok;
 		r.len = n->toklen;
@@ -235,6 +274,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		}
 		fpv_real_make_odd(st->exact, tern);
 		r.inexact = 1;
+		st->approx = true;
 		step_real(t, st, &r);
 		break;
 	case FPV_NODE_VAR: {
@@ -252,6 +292,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			st->cell[f].bits = v->bits[f];
 		mpfr_set_prec(st->exact, mpfr_get_prec(v->exact));
 		mpfr_set(st->exact, v->exact, MPFR_RNDN);
+		st->approx = v->approx;
 		break;
 	}
 	case FPV_NODE_OP: {
@@ -271,9 +312,13 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 				st->cell[f].cancelled = cancelled_bits(t, n, f,
 				    st->cell[f].bits);
 		}
-		for (int j = 0; j < k; j++)
+		for (int j = 0; j < k; j++) {
 			ex[j] = t->steps[n->args[j]].exact;
-		fpv_exact_op(n->u.op, st->exact, ex);
+			st->approx |= t->steps[n->args[j]].approx;
+		}
+		st->approx |= fpv_exact_op(n->u.op, st->exact, ex) != 0;
+		if (st->approx)
+			snap_cancelled(n->u.op, st->exact, ex);
 		break;
 	}
 	case FPV_NODE_CAST: {
@@ -294,6 +339,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		}
 		mpfr_set_prec(st->exact, mpfr_get_prec(a->exact));
 		mpfr_set(st->exact, a->exact, MPFR_RNDN);
+		st->approx = a->approx;
 		break;
 	}
 	case FPV_NODE_BITS: {

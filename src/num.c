@@ -1290,7 +1290,7 @@ exact_prec(mpfr_prec_t want)
 }
 
 /* The exact reference of op on exact operands. */
-void
+int
 fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
 {
 	struct operands o = { { a[0], NULL, NULL }, NULL };
@@ -1316,20 +1316,21 @@ fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
 		break;
 	case FPV_OP_FMA: {
 		mpfr_t prod;
+		int t;
 
 		mpfr_init2(prod, exact_prec(mpfr_get_prec(a[0]) +
 		    mpfr_get_prec(a[1])));
-		mpfr_mul(prod, a[0], a[1], MPFR_RNDN);
+		t = mpfr_mul(prod, a[0], a[1], MPFR_RNDN);
 		mpfr_set_prec(out, exact_prec(sum_prec(prod, a[2])));
-		mpfr_add(out, prod, a[2], MPFR_RNDN);
+		t |= mpfr_add(out, prod, a[2], MPFR_RNDN);
 		mpfr_clear(prod);
-		return;
+		return t;
 	}
 	default:
 		break;
 	}
 	mpfr_set_prec(out, exact_prec(prec));
-	compute(op, out, &o, MPFR_RNDN);
+	return compute(op, out, &o, MPFR_RNDN);
 }
 
 /* One ulp of f at the value of bits. */

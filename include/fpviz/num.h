@@ -180,8 +180,9 @@ void fpv_num_decode(const struct fpv_ctx *c, const struct fpv_format *f,
  * precision of out is raised as needed, up to FPV_EXACT_MAXPREC); other
  * operations are correctly rounded to nearest at max(FPV_EXACT_PREC,
  * operand precision).  out must be initialized; its precision is reset.
+ * Returns 0 if out is the exact result, nonzero if it was rounded.
  */
-void fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *args);
+int fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *args);
 
 /* The value of one unit in the last place of f at the value of bits. */
 void fpv_num_ulp(const struct fpv_ctx *c, const struct fpv_format *f,

@@ -34,6 +34,7 @@ struct fpv_cell {
 struct fpv_step {
 	uint32_t node;		/* AST node (== step index) */
 	mpfr_t exact;		/* exact reference of this sub-expression */
+	bool approx;		/* exact is an approximation (to ~2^-248 relative) */
 	struct fpv_cell cell[FPV_NFORMATS];
 };
 
@@ -51,6 +52,7 @@ struct fpv_var {
 	char *name;
 	uint64_t bits[FPV_NFORMATS];
 	mpfr_t exact;
+	bool approx;		/* as fpv_step.approx */
 };
 
 struct fpv_session {
