@@ -209,10 +209,11 @@ fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
 		return -2;
 	memcpy(buf, text, len);
 	buf[len] = '\0';
-	if (strcasecmp(buf, "inf") == 0 || strcasecmp(buf, "infinity") == 0) {
+	if ((buf[0] | 0x20) == 'i' && (strcasecmp(buf, "inf") == 0 ||
+	    strcasecmp(buf, "infinity") == 0)) {
 		mpfr_set_inf(x, 1);
 		t = 0;
-	} else if (strcasecmp(buf, "nan") == 0) {
+	} else if ((buf[0] | 0x20) == 'n' && strcasecmp(buf, "nan") == 0) {
 		mpfr_set_nan(x);
 		t = 0;
 	} else if (decimal_fast(x, buf, len, &t)) {
@@ -416,15 +417,25 @@ ieee_round_op(const struct fpv_format *f, int op, const struct operands *o,
 	int t;
 	long E;
 
-	mpfr_clear_flags();
+	/* Operands of a format are within 2^+-2^16, so arithmetic on them
+	 * stays far inside MPFR's exponent range; only the transcendental
+	 * functions and rounding a literal's stand-in can leave it. */
+	bool ranged = op == OP_SET || op == FPV_OP_POW || op == FPV_OP_EXP;
+	bool movf = false, munf = false;
+
+	if (ranged)
+		mpfr_clear_flags();
 	t = compute(op, r, o, rnd);
+	if (ranged) {
+		movf = mpfr_overflow_p() != 0;
+		munf = mpfr_underflow_p() != 0;
+	}
 	if (mpfr_nan_p(r)) {
 		if (!nan_in)
 			*flags |= FPV_FLAG_INVALID;
 		return f->qnan;
 	}
-	if (mpfr_overflow_p() ||
-	    (mpfr_regular_p(r) && mpfr_get_exp(r) - 1 > f->emax)) {
+	if (movf || (mpfr_regular_p(r) && mpfr_get_exp(r) - 1 > f->emax)) {
 		*flags |= FPV_FLAG_OVERFLOW | FPV_FLAG_INEXACT;
 		ieee_overflow_value(f, r, mpfr_signbit(r), rnd);
 		return ieee_encode(f, r);
@@ -434,7 +445,7 @@ ieee_round_op(const struct fpv_format *f, int op, const struct operands *o,
 			*flags |= FPV_FLAG_DIVBYZERO;
 		return ieee_encode(f, r);
 	}
-	if (mpfr_underflow_p()) {
+	if (munf) {
 		/* Far below the subnormals: MPFR itself underflowed. */
 		tiny = true;
 		E = LONG_MIN;
@@ -1079,6 +1090,63 @@ fpv_ctx_set_scale(struct fpv_ctx *c, const char *text, const char **why)
 	return 0;
 }
 
+/*
+ * Round x into f when the result is a normal number: the significand's
+ * top bits, the rounding bits and a sticky bit decide it, as hardware
+ * does.  Returns false (and does nothing) for anything else.
+ */
+static bool
+ieee_round_normal(const struct fpv_format *f, mpfr_srcptr x,
+    enum fpv_round rnd, uint64_t *bits, unsigned *flags)
+{
+	int p = fpv_format_prec(f);
+	mpfr_prec_t prec = mpfr_get_prec(x);
+	const mp_limb_t *mp;
+	size_t n;
+	uint64_t top, m, rest, half = (uint64_t)1 << 63;
+	bool neg, sticky = false, inc;
+	long E;
+
+	if (!mpfr_regular_p(x) || p > 63 || mp_bits_per_limb != 64)
+		return false;
+	E = mpfr_get_exp(x) - 1;
+	if (E < ieee_emin(f) || E > f->emax)
+		return false;
+	mp = mpfr_custom_get_significand(x);
+	n = (size_t)((prec + 63) / 64);
+	top = mp[n - 1];
+	for (size_t i = 0; i + 1 < n && !sticky; i++)
+		sticky = mp[i] != 0;
+	m = top >> (64 - p);
+	rest = top << p;		/* the dropped bits, as a fraction */
+	neg = mpfr_signbit(x) != 0;
+	switch (rnd) {
+	case FPV_RND_NEAREST:
+		inc = rest > half || (rest == half && (sticky || (m & 1)));
+		break;
+	case FPV_RND_UP:
+		inc = !neg && (rest || sticky);
+		break;
+	case FPV_RND_DOWN:
+		inc = neg && (rest || sticky);
+		break;
+	default:
+		inc = false;
+		break;
+	}
+	if (inc && ++m == (uint64_t)1 << p) {
+		m >>= 1;
+		if (++E > f->emax)
+			return false;	/* overflow: the general path */
+	}
+	*bits = ((uint64_t)neg << (f->bits - 1)) |
+	    ((uint64_t)(E + f->emax) << f->frac_bits) |
+	    (m & (((uint64_t)1 << f->frac_bits) - 1));
+	if (rest || sticky)
+		*flags |= FPV_FLAG_INEXACT;
+	return true;
+}
+
 /* Round a real number (literal or constant) into f. */
 uint64_t
 fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
@@ -1086,9 +1154,14 @@ fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
 {
 	struct operands o = { { r->approx, NULL, NULL }, NULL };
 
-	if (f->kind == FPV_KIND_IEEE)
+	if (f->kind == FPV_KIND_IEEE) {
+		uint64_t b;
+
+		if (ieee_round_normal(f, r->approx, c->round, &b, flags))
+			return b;
 		return ieee_round_op(f, OP_SET, &o, mpfr_nan_p(r->approx),
 		    mpfr_inf_p(r->approx), fpv_round_mpfr(c->round), flags);
+	}
 	if (r->text != NULL && mpfr_number_p(r->approx)) {
 		mpq_t q;
 		uint64_t b;
