@@ -19,10 +19,12 @@
 #define FPV_SRCDIR "."
 #endif
 
-/* Folders searched for built-in lessons, in order. */
+/* Folders searched for built-in lessons, in order: the source tree the
+ * program was built from (so a build runs its own lessons), then the
+ * installed ones. */
 static const char *const lesson_dirs[] = {
-	FPV_PKGDATADIR "/lessons",
 	FPV_SRCDIR "/lessons",
+	FPV_PKGDATADIR "/lessons",
 };
 
 /* Release a lesson. */

@@ -65,6 +65,7 @@ static const struct style_def style_defs[ST_COUNT] = {
 	[ST_KEY] =	{ B, B, -1, -1, 252, -1 },
 	[ST_SEP] =	{ A_NORMAL, A_NORMAL, COLOR_BLUE, -1, 239, -1 },
 	[ST_CAPTION] =	{ B, B, COLOR_YELLOW, -1, 230, -1 },
+	[ST_BITCUR] =	{ R | B | U, R | B | U, -1, -1, -1, -1 },
 	[ST_M_INEXACT] = { A_NORMAL, A_NORMAL, -1, -1, 245, -1 },
 	[ST_M_OVERFLOW] = { R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
 	[ST_M_UNDERFLOW] = { B | U, B, COLOR_WHITE, COLOR_MAGENTA, 231, 91 },
@@ -560,7 +561,7 @@ draw_title(struct fpv_view *v, WINDOW *w)
 	for (int k = 0; k < 2; k++) {
 		snprintf(right, sizeof right, "%s%s%s%s%s%s", step,
 		    step[0] ? "   " : "", round, k == 0 && int8[0] ? "   " : "",
-		    k == 0 ? int8 : "", v->d->big && !v->lay.compact ?
+		    k == 0 ? int8 : "", v->lay.rowmode == ROW_BIG ?
 		    "   big" : "");
 		rw = text_width(v, right, strlen(right));
 		if (6 + (v->lesson.on ? 24 : 0) + rw + 2 <= cols)
@@ -711,35 +712,37 @@ draw_top(struct fpv_view *v)
 
 /* ---- The body: format rows, detail pane, step list ----------------- */
 
+/* The style of bit i of format f. */
+static enum view_style
+bit_style(const struct fpv_format *f, int i)
+{
+	if (f->kind == FPV_KIND_IEEE)
+		return i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
+	return i == 0 ? ST_SIGN : ST_IMAG;
+}
+
 /* Draw the bits of format f from bin (digits) at x, within width cols:
- * fields separated by spaces and styled; cut with an ellipsis. */
+ * fields separated by spaces and styled; cut with an ellipsis.  Bit
+ * cursor (if >= 0) is the bit editor's cursor. */
 static int
 draw_bits(struct fpv_view *v, WINDOW *w, int y, int x, int width,
-    const struct fpv_format *f, const char *bin)
+    const struct fpv_format *f, const char *bin, int cursor)
 {
-	int total = bits_width(f), xmax = x + width, col = 0;
+	int total = bits_width(f), xmax = x + width;
 	bool cut = total > width;
 
 	if (cut)
 		xmax--;
 	wmove(w, y, x);
 	for (int i = 0; i < f->bits && x < xmax; i++) {
-		enum view_style st;
-
-		if (f->kind == FPV_KIND_IEEE)
-			st = i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
-		else
-			st = i == 0 ? ST_SIGN : ST_IMAG;
 		if (i == 1 || (f->kind == FPV_KIND_IEEE && i == 1 + f->exp_bits)) {
 			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
-			col++;
 			if (x >= xmax)
 				break;
 		}
-		style(v, w, st);
+		style(v, w, i == cursor ? ST_BITCUR : bit_style(f, i));
 		waddch(w, (chtype)bin[i]);
 		x++;
-		col++;
 	}
 	if (cut)
 		x = put(v, w, y, x, xmax + 1, ST_HINT,
@@ -747,31 +750,33 @@ draw_bits(struct fpv_view *v, WINDOW *w, int y, int x, int width,
 	return x;
 }
 
-/* Draw the bits spaced out for the big layout (a space after each bit,
- * three between fields); the plain form when that does not fit. */
+/*
+ * Draw the bits for the big layout: a space after each bit and three
+ * between fields; where that does not fit (fp64), the fraction in
+ * groups of four, fields two apart; else the plain form.
+ */
 static void
 draw_bits_big(struct fpv_view *v, WINDOW *w, int y, int x, int width,
-    const struct fpv_format *f, const char *bin)
+    const struct fpv_format *f, const char *bin, int cursor)
 {
-	int need = 2 * f->bits + (f->kind == FPV_KIND_IEEE ? 4 : 2);
+	bool ieee = f->kind == FPV_KIND_IEEE;
+	int spaced = 2 * f->bits + (ieee ? 4 : 2);
+	int grouped = f->bits + (ieee ? 4 + (f->frac_bits - 1) / 4 : 2);
 
-	if (need > width) {
-		draw_bits(v, w, y, x, width, f, bin);
+	if (spaced > width && (!ieee || grouped > width)) {
+		draw_bits(v, w, y, x, width, f, bin, cursor);
 		return;
 	}
 	for (int i = 0; i < f->bits; i++) {
-		enum view_style st;
-
-		if (f->kind == FPV_KIND_IEEE)
-			st = i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
-		else
-			st = i == 0 ? ST_SIGN : ST_IMAG;
-		if (i == 1 || (f->kind == FPV_KIND_IEEE && i == 1 + f->exp_bits))
+		if (i == 1 || (ieee && i == 1 + f->exp_bits))
 			x += 2;
+		else if (spaced > width && ieee && i > 1 + f->exp_bits &&
+		    (i - 1 - f->exp_bits) % 4 == 0)
+			x++;
 		wmove(w, y, x);
-		style(v, w, st);
+		style(v, w, i == cursor ? ST_BITCUR : bit_style(f, i));
 		waddch(w, (chtype)bin[i]);
-		x += 2;
+		x += spaced > width ? 1 : 2;
 	}
 }
 
@@ -836,12 +841,13 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 		const struct fpv_format *F = &fpv_formats[f];
 		const struct view_cell *c = &v->cells[f];
 		bool sel = f == v->sel;
+		int cur = sel && v->be.on ? v->be.cur : -1;
 		int x;
 
 		draw_name(v, w, y, F->name, sel, x0);
 		switch (L->rowmode) {
 		case ROW_WIDE:
-			x = draw_bits(v, w, y, x0, bw, F, c->bin);
+			x = draw_bits(v, w, y, x0, bw, F, c->bin, cur);
 			x = x0 + bw + 2;
 			put(v, w, y, x, cols, ST_HEX, c->hex);
 			x += hw + 2;
@@ -853,7 +859,7 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 			y++;
 			break;
 		case ROW_TWO:
-			draw_bits(v, w, y, x0, cols - x0, F, c->bin);
+			draw_bits(v, w, y, x0, cols - x0, F, c->bin, cur);
 			if (hex_on_line1)
 				put(v, w, y, x0 + bw + 2, cols, ST_HEX, c->hex);
 			y++;
@@ -881,7 +887,7 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 			y++;
 			break;
 		case ROW_BIG:
-			draw_bits_big(v, w, y, x0, cols - x0, F, c->bin);
+			draw_bits_big(v, w, y, x0, cols - x0, F, c->bin, cur);
 			y++;
 			x = put(v, w, y, x0, cols, ST_VALUE, c->val);
 			x = put(v, w, y, x + 3, cols, ST_HEX, c->hex);
@@ -911,7 +917,7 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 				room = full;
 			x = x0;
 			if (room >= 3)
-				x = draw_bits(v, w, y, x0, room, F, c->bin) + 1;
+				x = draw_bits(v, w, y, x0, room, F, c->bin, cur) + 1;
 			x = put(v, w, y, x, cols, ST_VALUE, c->val);
 			if (nf > 0)
 				draw_flags(v, w, y, x + 1, cols, fw[f], nf);
@@ -1256,6 +1262,68 @@ draw_body(struct fpv_view *v)
 
 /* ---- Status and input lines ----------------------------------------- */
 
+/* Draw key hints (key, what) from x while they fit; returns the end. */
+static int
+draw_hints(struct fpv_view *v, WINDOW *w, int x, const char *const (*h)[2],
+    size_t n)
+{
+	int cols = v->lay.cols;
+
+	for (size_t i = 0; i < n; i++) {
+		int need = text_width(v, h[i][0], strlen(h[i][0])) + 1 +
+		    (int)strlen(h[i][1]) + 2;
+
+		if (x + need > cols)
+			break;
+		x = put(v, w, 0, x, cols, ST_KEY, h[i][0]);
+		x = put(v, w, 0, x + 1, cols, ST_HINT, h[i][1]);
+		x += 2;
+	}
+	return x;
+}
+
+/* The status line of the bit editor: the bit under the cursor ("fp16
+ * bit 15: sign") and its keys, or the hex prompt's keys. */
+static void
+draw_bitedit_status(struct fpv_view *v, WINDOW *w)
+{
+	static const char *const keys[][2] = {
+		{ "\xe2\x86\x90/\xe2\x86\x92", "move" }, { "Space", "toggle" },
+		{ "e", "hex" }, { "Tab", "row" }, { "Esc", "done" },
+	};
+	static const char *const keys_ascii[][2] = {
+		{ "Left/Right", "move" }, { "Space", "toggle" },
+		{ "e", "hex" }, { "Tab", "row" }, { "Esc", "done" },
+	};
+	static const char *const hexkeys[][2] = {
+		{ "Enter", "applies" }, { "Esc", "cancels" },
+	};
+	const struct fpv_format *F = &fpv_formats[v->sel];
+	int cols = v->lay.cols, i = v->be.cur, k = F->bits - 1 - i, x;
+	char what[64];
+
+	x = put(v, w, 0, 1, cols, ST_SELECTED, " bit edit ");
+	if (v->be.hex) {
+		snprintf(what, sizeof what, "%s in hex, %d digits",
+		    F->name, (F->bits + 3) / 4);
+		x = put(v, w, 0, x + 1, cols, ST_NORMAL, what);
+		draw_hints(v, w, x + 2, hexkeys, 2);
+		return;
+	}
+	if (F->kind == FPV_KIND_IEEE)
+		snprintf(what, sizeof what, "%s bit %d: %s", F->name, k,
+		    i == 0 ? "sign" : i <= F->exp_bits ? "exponent" :
+		    "fraction");
+	else if (i == 0)
+		snprintf(what, sizeof what, "%s bit %d: sign (-%llu)", F->name,
+		    k, 1ULL << k);
+	else
+		snprintf(what, sizeof what, "%s bit %d: +%llu", F->name, k,
+		    1ULL << k);
+	x = put(v, w, 0, x + 1, cols, ST_NORMAL, what);
+	draw_hints(v, w, x + 2, v->utf8 ? keys : keys_ascii, 5);
+}
+
 /* Draw the status line: the message, or the key hints. */
 static void
 draw_status(struct fpv_view *v)
@@ -1266,6 +1334,7 @@ draw_status(struct fpv_view *v)
 		{ "PgDn/PgUp", "step" },
 		{ "\xe2\x86\x92/\xe2\x86\x90/Space", "step (empty line)" },
 		{ "Tab", "format" },
+		{ "F2", "bits" },
 		{ "F1", "help" },
 		{ "^D", "quit" },
 	};
@@ -1281,6 +1350,8 @@ draw_status(struct fpv_view *v)
 		x = put(v, w, 0, x, cols, ST_HINT, " close  ");
 		x = put(v, w, 0, x, cols, ST_KEY, "PgUp/PgDn");
 		put(v, w, 0, x, cols, ST_HINT, " scroll");
+	} else if (v->be.on) {
+		draw_bitedit_status(v, w);
 	} else {
 		for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
 			const char *k = hints[i][0];
@@ -1320,6 +1391,17 @@ draw_input(struct fpv_view *v)
 	size_t pcol = input_col(v, v->point), i = 0, col = 0;
 	int x;
 
+	if (v->be.on && v->be.hex) {
+		char prompt[48];
+
+		snprintf(prompt, sizeof prompt, "%s bits: 0x",
+		    fpv_formats[v->sel].name);
+		werase(w);
+		x = put(v, w, 0, 0, cols, ST_KEY, prompt);
+		x = put(v, w, 0, x, cols, ST_NORMAL, v->be.hexbuf);
+		wmove(w, 0, x < cols ? x : cols - 1);
+		return;
+	}
 	if (avail < 1)
 		avail = 1;
 	if (pcol < v->inscroll)
@@ -1396,7 +1478,8 @@ view_draw(struct fpv_view *v)
 	/* The input line last: the cursor stays where it leaves it. */
 	draw_input(v);
 	wnoutrefresh(v->winput);
-	curs_set(1);
+	/* The bit editor shows its own cursor over the bits. */
+	curs_set(v->be.on && !v->be.hex ? 0 : 1);
 	doupdate();
 	v->dirty = 0;
 }

@@ -4,7 +4,9 @@
  * The input line always has the keyboard.  Keys that editing does not
  * need step, select a format row or open the help (PgDn/PgUp always;
  * arrows, Space, Home, End, Tab and ? only when the line is empty);
- * every other key goes to GNU readline, run through its callback
+ * F2 starts the bit editor, which then takes the keys it knows (and
+ * gives up the keyboard on any other); every other key goes to GNU
+ * readline, run through its callback
  * interface: curses reads the keys, they are turned back into the bytes
  * readline expects and queued, rl_getc_function hands them over, and
  * rl_redisplay_function copies the edited line into the model, which
@@ -459,8 +461,12 @@ escape(struct fpv_view *v)
 	int next = v->winput != NULL ? wgetch(v->winput) : ERR;
 
 	if (next == ERR) {
-		if (v->ov != OV_NONE)
+		if (v->be.hex)
+			view_bitedit_hex_close(v);
+		else if (v->ov != OV_NONE)
 			view_overlay_close(v);
+		else if (v->be.on)
+			view_bitedit_stop(v);
 		else if (v->msgkind != MSG_NONE)
 			view_message(v, MSG_NONE, NULL);
 		else if (special_state())
@@ -469,6 +475,77 @@ escape(struct fpv_view *v)
 	}
 	push_key(27);
 	feed(v, next);
+}
+
+/* Handle a key in the hex prompt of the bit editor (all keys but Esc
+ * stay there). */
+static void
+hex_key(struct fpv_view *v, int k)
+{
+	switch (k) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		view_bitedit_hex_apply(v);
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case '\b':
+		view_bitedit_hex_key(v, '\b');
+		break;
+	case KEY_RESIZE:
+		v->dirty |= DIRTY_LAYOUT;
+		break;
+	default:
+		if (k >= 0 && k < 128)
+			view_bitedit_hex_key(v, k);
+		break;
+	}
+}
+
+/* Handle a key in the bit editor; true if it was used up.  Keys it does
+ * not know end the editing and go on as usual. */
+static bool
+bitedit_key(struct fpv_view *v, int k)
+{
+	switch (k) {
+	case KEY_LEFT:
+		view_bitedit_move(v, -1);
+		return true;
+	case KEY_RIGHT:
+		view_bitedit_move(v, 1);
+		return true;
+	case KEY_HOME:
+	case KEY_END:
+		view_bitedit_jump(v, k == KEY_HOME ? -1 : 1);
+		return true;
+	case ' ':
+		view_bitedit_toggle(v);
+		return true;
+	case 'e':
+	case 'E':
+		view_bitedit_hex_open(v);
+		return true;
+	case '\t':
+	case KEY_BTAB:
+		view_select(v, k == KEY_BTAB ? -1 : 1);
+		return true;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_F(2):
+		view_bitedit_stop(v);
+		return true;
+	case KEY_NPAGE:
+	case KEY_PPAGE:
+	case KEY_F(1):
+	case KEY_RESIZE:
+	case 'L' & 0x1f:
+		return false;
+	default:
+		view_bitedit_stop(v);
+		return false;
+	}
 }
 
 /* Handle one key. */
@@ -481,8 +558,13 @@ view_input_key(struct fpv_view *v, int k)
 		escape(v);
 		return;
 	}
-
+	if (v->be.on && v->be.hex) {
+		hex_key(v, k);
+		return;
+	}
 	if (v->ov != OV_NONE && overlay_key(v, k, empty))
+		return;
+	if (v->be.on && bitedit_key(v, k))
 		return;
 	switch (k) {
 	case KEY_RESIZE:
@@ -496,6 +578,9 @@ view_input_key(struct fpv_view *v, int k)
 		return;
 	case KEY_F(1):
 		view_overlay(v, OV_HELP, NULL);
+		return;
+	case KEY_F(2):
+		view_bitedit_start(v);
 		return;
 	case 'L' & 0x1f:
 		v->dirty |= DIRTY_CLEAR | DIRTY_LAYOUT;

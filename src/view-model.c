@@ -1,7 +1,8 @@
 /*
  * What the full-screen view shows, independent of curses calls: the
  * shown trace and step, the selected format, the status message, the
- * overlay, the lesson being played, and the texts of the shown step.
+ * overlay, the lesson being played, the bit editor, and the texts of
+ * the shown step.
  *
  * The texts of a step (bits, values, error figures, the detail pane) are
  * computed once when the step or the selected format changes and kept in
@@ -16,6 +17,69 @@
 #include "fpviz/view-impl.h"
 
 static void forget_desc(struct fpv_view *v);
+
+/* ---- Snapshots of the variables ------------------------------------- */
+
+/* Free an array of n variables. */
+static void
+vars_free(struct fpv_var *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].name);
+		mpfr_clear(a[i].exact);
+	}
+	free(a);
+}
+
+/* Copy n variables into a new array *dst; 0, or -1 if out of memory. */
+static int
+vars_copy(struct fpv_var **dst, const struct fpv_var *src, size_t n)
+{
+	struct fpv_var *a;
+
+	*dst = NULL;
+	if (n == 0)
+		return 0;
+	if ((a = calloc(n, sizeof *a)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if ((a[i].name = strdup(src[i].name)) == NULL) {
+			vars_free(a, i);
+			return -1;
+		}
+		memcpy(a[i].bits, src[i].bits, sizeof a[i].bits);
+		a[i].approx = src[i].approx;
+		mpfr_init2(a[i].exact, mpfr_get_prec(src[i].exact));
+		mpfr_set(a[i].exact, src[i].exact, MPFR_RNDN);
+	}
+	*dst = a;
+	return 0;
+}
+
+/* Give the session a copy of the n variables src; 0, or -1 (unchanged). */
+static int
+vars_restore(struct fpv_session *s, const struct fpv_var *src, size_t n)
+{
+	struct fpv_var *a;
+
+	if (vars_copy(&a, src, n) < 0)
+		return -1;
+	fpv_session_clear_vars(s);
+	free(s->vars);
+	s->vars = a;
+	s->nvars = s->capvars = n;
+	return 0;
+}
+
+/* Forget the snapshot of the shown line. */
+static void
+snap_drop(struct fpv_view *v)
+{
+	vars_free(v->snap, v->nsnap);
+	v->snap = NULL;
+	v->nsnap = 0;
+	v->have_snap = false;
+}
 
 /* ---- Set-up --------------------------------------------------------- */
 
@@ -44,6 +108,7 @@ lesson_stop(struct fpv_view *v)
 		return;
 	fpv_lesson_free(&L->l);
 	fpv_ctx_clear(&L->ctx0);
+	vars_free(L->vars0, L->nvars0);
 	free(L->end);
 	memset(L, 0, sizeof *L);
 }
@@ -53,6 +118,7 @@ void
 view_free(struct fpv_view *v)
 {
 	lesson_stop(v);
+	snap_drop(v);
 	forget_desc(v);
 	fpv_trace_free(&v->tr[0]);
 	fpv_trace_free(&v->tr[1]);
@@ -206,6 +272,12 @@ static const char *const help_keys[] = {
 	"                   otherwise Tab completes names",
 	"  %s  %s             previous, next line of the history",
 	"  F1  ?            this help (? on an empty input line); Esc closes it",
+	"  F2               edit the bits of the selected row: a cursor over",
+	"                   the bits; in it Left/Right move, Home/End go to the",
+	"                   first/last bit, Space toggles the bit, e types all",
+	"                   the bits in hex (Enter applies), Tab changes the",
+	"                   row, Esc, Enter or F2 end it (other keys end it and",
+	"                   go to the input line)",
 	"  Ctrl-L           redraw the screen",
 	"  Ctrl-D           quit, as :quit (input line empty)",
 	"  other keys       edit the line as readline does (Ctrl-A, Ctrl-E,",
@@ -291,6 +363,8 @@ view_fix_selection(struct fpv_view *v)
 		if (visible(v, f)) {
 			v->sel = f;
 			v->det.valid = false;
+			if (v->be.cur >= fpv_formats[f].bits)
+				v->be.cur = fpv_formats[f].bits - 1;
 			return;
 		}
 }
@@ -309,11 +383,28 @@ view_select(struct fpv_view *v, int delta)
 	if (f != v->sel) {
 		v->sel = f;
 		v->det.valid = false;
-		v->dirty |= DIRTY_BODY;
+		v->dirty |= DIRTY_BODY | DIRTY_STATUS;
+		if (v->be.cur >= fpv_formats[f].bits)
+			v->be.cur = fpv_formats[f].bits - 1;
 	}
 }
 
 static void lesson_show(struct fpv_view *v, size_t j, bool at_end);
+
+/* At the lesson's very end (its last slide at its last step), say so. */
+static void
+lesson_end_note(struct fpv_view *v)
+{
+	const struct view_lesson *L = &v->lesson;
+	const struct fpv_trace *t = view_trace(v);
+
+	if (!L->on || L->slide + 1 < L->nslides || v->msgkind == MSG_ERROR)
+		return;
+	if (t != NULL && v->step + 1 < t->nsteps)
+		return;
+	view_message(v, MSG_INFO, "end of the lesson: %s goes back; type an "
+	    "expression, or :lesson NAME", v->utf8 ? "\xe2\x86\x90" : "Left");
+}
 
 /* Step by delta; past the ends a lesson moves between slides. */
 bool
@@ -328,9 +419,7 @@ view_step(struct fpv_view *v, long delta)
 			lesson_show(v, L->slide + 1, false);
 			return true;
 		}
-		view_message(v, MSG_INFO, "end of the lesson: %s goes back; "
-		    "type an expression, or :lesson NAME",
-		    v->utf8 ? "\xe2\x86\x90" : "Left");
+		lesson_end_note(v);
 		return false;
 	}
 	if (L->on && delta < 0 && (n == 0 || v->step == 0)) {
@@ -351,6 +440,7 @@ view_step(struct fpv_view *v, long delta)
 		return false;
 	v->step = (size_t)i;
 	invalidate(v);
+	lesson_end_note(v);
 	return true;
 }
 
@@ -368,29 +458,42 @@ view_step_end(struct fpv_view *v, int where)
 		return false;
 	v->step = i;
 	invalidate(v);
+	lesson_end_note(v);
 	return true;
 }
 
 /* ---- Entering lines ------------------------------------------------- */
 
-/* Evaluate an expression line; on success show it at its last step (or
- * first, for a lesson moving forward).  Returns 0, or -1 after showing
- * the error. */
+/*
+ * Evaluate an expression line; on success show it at its last step (or
+ * first, for a lesson moving forward) and keep the variables as they
+ * were before it.  Returns 0, or -1 after showing the error.
+ */
 static int
 eval_line(struct fpv_view *v, const char *line, int lineno, bool first)
 {
 	struct fpv_trace *t = &v->tr[!v->cur];
 	struct fpv_error err;
+	struct fpv_var *before;
+	size_t nbefore = v->s->nvars;
 	int rc;
 
-	rc = fpv_eval_line(v->s, line, strlen(line), lineno, t, &err);
-	if (rc < 0) {
-		view_message(v, MSG_ERROR, "error: %d:%d: %s", err.line,
-		    err.col, err.msg);
+	if (vars_copy(&before, v->s->vars, nbefore) < 0) {
+		view_message(v, MSG_ERROR, "error: out of memory");
 		return -1;
 	}
-	if (rc == 0)
-		return 0;
+	rc = fpv_eval_line(v->s, line, strlen(line), lineno, t, &err);
+	if (rc <= 0) {
+		vars_free(before, nbefore);
+		if (rc < 0)
+			view_message(v, MSG_ERROR, "error: %d:%d: %s",
+			    err.line, err.col, err.msg);
+		return rc;
+	}
+	snap_drop(v);
+	v->snap = before;
+	v->nsnap = nbefore;
+	v->have_snap = true;
 	forget_desc(v);
 	v->cur = !v->cur;
 	v->have = true;
@@ -399,7 +502,18 @@ eval_line(struct fpv_view *v, const char *line, int lineno, bool first)
 	return 0;
 }
 
-/* Evaluate the shown line again with the session's new settings. */
+/* Evaluate a lesson's expression only for its effect on the variables
+ * (replaying the slides before the one shown); errors are ignored. */
+static void
+replay_line(struct fpv_view *v, const char *line, int lineno)
+{
+	struct fpv_error err;
+
+	fpv_eval_line(v->s, line, strlen(line), lineno, &v->tr[!v->cur], &err);
+}
+
+/* Evaluate the shown line again with the session's new settings, from
+ * the variables it started with (so "x = x + 1" does not count twice). */
 static void
 reevaluate(struct fpv_view *v)
 {
@@ -407,8 +521,12 @@ reevaluate(struct fpv_view *v)
 	size_t step = v->step;
 	char *src;
 
-	if (t == NULL || (src = strdup(t->ast.src)) == NULL)
+	if (t == NULL || (src = strndup(t->ast.src, t->ast.len)) == NULL)
 		return;
+	if (v->have_snap && vars_restore(v->s, v->snap, v->nsnap) < 0) {
+		free(src);
+		return;
+	}
 	if (eval_line(v, src, t->line, false) == 0 && v->have) {
 		t = view_trace(v);
 		v->step = step < t->nsteps ? step : t->nsteps - 1;
@@ -416,15 +534,26 @@ reevaluate(struct fpv_view *v)
 	free(src);
 }
 
-/* Run a colon command; quiet: show nothing (lesson replay).  Returns 0,
- * or -1 after showing the error. */
+/* How run_command treats a command. */
+enum run_mode {
+	RUN_TYPED,	/* typed: show the reply, do what it asks */
+	RUN_LESSON,	/* in the lesson's slide shown: show the reply; no
+			 * re-evaluation, stepping, quitting or lessons */
+	RUN_REPLAY	/* replaying earlier slides: settings only, silently */
+};
+
+/* Run a colon command.  Returns 0, or -1 after showing the error
+ * (unless replaying). */
 static int
-run_command(struct fpv_view *v, const char *line, int lineno, bool quiet)
+run_command(struct fpv_view *v, const char *line, int lineno,
+    enum run_mode mode)
 {
 	struct fpv_cmd_reply r;
 	struct fpv_error err;
 	unsigned formats = v->d->formats;
 	bool big = v->d->big;
+	bool quiet = mode == RUN_REPLAY, typed = mode == RUN_TYPED;
+	size_t nvars = v->s->nvars;
 	const char *p = line + 1;
 
 	/* ":help" alone opens the help overlay (keys and commands). */
@@ -443,17 +572,20 @@ run_command(struct fpv_view *v, const char *line, int lineno, bool quiet)
 			    err.col, err.msg);
 		return -1;
 	}
+	/* A command that changed the variables (:clear) keeps them so. */
+	if (v->s->nvars != nvars)
+		snap_drop(v);
 	switch (r.action) {
 	case FPV_CMD_QUIT:
-		if (!quiet)
+		if (typed)
 			v->quit = true;
 		break;
 	case FPV_CMD_NEXT:
-		if (!quiet)
+		if (typed)
 			view_step(v, 1);
 		break;
 	case FPV_CMD_PREV:
-		if (!quiet)
+		if (typed)
 			view_step(v, -1);
 		break;
 	case FPV_CMD_STEPS:
@@ -473,10 +605,11 @@ run_command(struct fpv_view *v, const char *line, int lineno, bool quiet)
 		}
 		break;
 	case FPV_CMD_REEVAL:
-		reevaluate(v);
+		if (typed)
+			reevaluate(v);
 		break;
 	case FPV_CMD_LESSON:
-		if (!quiet) {
+		if (typed) {
 			char *name = r.arg ? strdup(r.arg) : NULL;
 
 			fpv_cmd_reply_free(&r);
@@ -502,6 +635,17 @@ run_command(struct fpv_view *v, const char *line, int lineno, bool quiet)
 	return 0;
 }
 
+/* Drop the lesson's caption: what is shown is no longer the lesson's. */
+static void
+drop_caption(struct fpv_view *v)
+{
+	if (v->caption == NULL)
+		return;
+	free(v->caption);
+	v->caption = NULL;
+	v->dirty |= DIRTY_LAYOUT;
+}
+
 /* Enter a line as if typed. */
 void
 view_submit(struct fpv_view *v, const char *line)
@@ -513,46 +657,65 @@ view_submit(struct fpv_view *v, const char *line)
 	view_overlay_close(v);
 	view_message(v, MSG_NONE, NULL);
 	if (*line == ':') {
-		run_command(v, line, 1, false);
+		run_command(v, line, 1, RUN_TYPED);
 		return;
 	}
-	if (eval_line(v, line, 1, false) == 0 && v->caption != NULL) {
-		free(v->caption);
-		v->caption = NULL;
-		v->dirty |= DIRTY_LAYOUT;
-	}
+	if (eval_line(v, line, 1, false) == 0)
+		drop_caption(v);
 }
 
 /* ---- Lessons -------------------------------------------------------- */
 
-/* Show slide j of the lesson: replay the settings of the slides before
- * it, run its commands, show its expression at its first step (or last,
- * at_end). */
+/*
+ * Show slide j of the lesson: go back to the settings and variables the
+ * lesson started with, replay the slides before j (their commands and
+ * expressions, silently), run slide j's commands and show its
+ * expression at its first step (or last, at_end).  A slide of commands
+ * alone (the lesson's last) shows the lesson's last expression under
+ * them.  A slide without a caption keeps the one before it.
+ */
 static void
 lesson_show(struct fpv_view *v, size_t j, bool at_end)
 {
 	struct view_lesson *L = &v->lesson;
+	const struct fpv_lesson_item *items = L->l.items;
 	size_t a = j == 0 ? 0 : L->end[j - 1] + 1, b = L->end[j];
+	size_t shown = (size_t)-1;
+	bool has_expr = items[b].kind == FPV_LESSON_EXPR;
 	char *caption = NULL;
 
+	view_bitedit_stop(v);
 	view_overlay_close(v);
 	view_message(v, MSG_NONE, NULL);
 	fpv_ctx_copy(&v->s->ctx, &L->ctx0);
 	*v->d = L->d0;
-	for (size_t i = 0; i < a; i++)
-		if (L->l.items[i].kind == FPV_LESSON_COMMAND)
-			run_command(v, L->l.items[i].text, L->l.items[i].line,
-			    true);
-	for (size_t i = a; i <= b; i++) {
-		const struct fpv_lesson_item *it = &L->l.items[i];
-
-		if (it->caption != NULL)
-			append_line(&caption, it->caption);
-		if (it->kind == FPV_LESSON_COMMAND)
-			run_command(v, it->text, it->line, false);
+	vars_restore(v->s, L->vars0, L->nvars0);
+	if (!has_expr)
+		for (size_t i = a; i-- > 0;)
+			if (items[i].kind == FPV_LESSON_EXPR) {
+				shown = i;
+				break;
+			}
+	for (size_t i = 0; i < a; i++) {
+		if (items[i].kind == FPV_LESSON_COMMAND)
+			run_command(v, items[i].text, items[i].line, RUN_REPLAY);
+		else if (i == shown)
+			eval_line(v, items[i].text, items[i].line, false);
 		else
-			eval_line(v, it->text, it->line, !at_end);
+			replay_line(v, items[i].text, items[i].line);
 	}
+	for (size_t i = a; i <= b; i++) {
+		if (items[i].caption != NULL)
+			append_line(&caption, items[i].caption);
+		if (items[i].kind == FPV_LESSON_EXPR)
+			eval_line(v, items[i].text, items[i].line, !at_end);
+		else if (run_command(v, items[i].text, items[i].line,
+		    RUN_LESSON) == 0 && !has_expr)
+			reevaluate(v);
+	}
+	for (size_t i = a; caption == NULL && i-- > 0;)
+		if (items[i].caption != NULL)
+			caption = strdup(items[i].caption);
 	free(v->caption);
 	v->caption = caption;
 	L->slide = j;
@@ -560,6 +723,7 @@ lesson_show(struct fpv_view *v, size_t j, bool at_end)
 	v->cells_valid = false;
 	v->det.valid = false;
 	v->dirty |= DIRTY_LAYOUT;
+	lesson_end_note(v);
 }
 
 /* Start a lesson ("list": show the built-in lessons). */
@@ -598,11 +762,15 @@ view_lesson_start(struct fpv_view *v, const char *name)
 	}
 	lesson_stop(v);
 	L->l = l;
-	if ((L->end = malloc(l.n * sizeof *L->end)) == NULL) {
+	if ((L->end = malloc(l.n * sizeof *L->end)) == NULL ||
+	    vars_copy(&L->vars0, v->s->vars, v->s->nvars) < 0) {
+		free(L->end);
 		fpv_lesson_free(&L->l);
 		memset(L, 0, sizeof *L);
+		view_message(v, MSG_ERROR, "error: out of memory");
 		return;
 	}
+	L->nvars0 = v->s->nvars;
 	for (size_t i = 0; i < l.n; i++)
 		if (l.items[i].kind == FPV_LESSON_EXPR || i == l.n - 1)
 			L->end[n++] = i;
@@ -612,6 +780,164 @@ view_lesson_start(struct fpv_view *v, const char *name)
 	L->d0 = *v->d;
 	L->on = true;
 	lesson_show(v, 0, false);
+}
+
+/* ---- Bit editing ---------------------------------------------------- */
+
+/* The bits of the selected format at the shown step (0 if none). */
+static uint64_t
+shown_bits(const struct fpv_view *v)
+{
+	const struct fpv_trace *t = view_trace(v);
+
+	if (t == NULL || t->nsteps == 0 || v->step >= t->nsteps)
+		return 0;
+	return t->steps[v->step].cell[v->sel].bits;
+}
+
+/* Keep the cursor on a bit of the selected format. */
+static void
+bitedit_clamp(struct fpv_view *v)
+{
+	int n = fpv_formats[v->sel].bits;
+
+	if (v->be.cur >= n)
+		v->be.cur = n - 1;
+	if (v->be.cur < 0)
+		v->be.cur = 0;
+}
+
+/* Start bit editing on the selected row (at 0 if nothing is shown). */
+bool
+view_bitedit_start(struct fpv_view *v)
+{
+	view_overlay_close(v);
+	view_message(v, MSG_NONE, NULL);
+	if (view_trace(v) == NULL && view_bitedit_set(v, 0) < 0)
+		return false;
+	v->be.on = true;
+	v->be.hex = false;
+	v->be.cur = 0;
+	v->dirty |= DIRTY_BODY | DIRTY_STATUS | DIRTY_INPUT;
+	return true;
+}
+
+/* Stop bit editing. */
+void
+view_bitedit_stop(struct fpv_view *v)
+{
+	if (!v->be.on)
+		return;
+	v->be.on = false;
+	v->be.hex = false;
+	v->dirty |= DIRTY_BODY | DIRTY_STATUS | DIRTY_INPUT;
+}
+
+/* Move the cursor by delta bits (stopping at the ends). */
+void
+view_bitedit_move(struct fpv_view *v, int delta)
+{
+	v->be.cur += delta;
+	bitedit_clamp(v);
+	v->dirty |= DIRTY_BODY | DIRTY_STATUS;
+}
+
+/* Move the cursor to the first (where < 0) or last bit. */
+void
+view_bitedit_jump(struct fpv_view *v, int where)
+{
+	v->be.cur = where < 0 ? 0 : fpv_formats[v->sel].bits - 1;
+	v->dirty |= DIRTY_BODY | DIRTY_STATUS;
+}
+
+/* Show the bit pattern bits of the selected format: the literal
+ * "FORMAT:0xHEX" evaluated as if typed.  Returns 0 or -1. */
+int
+view_bitedit_set(struct fpv_view *v, uint64_t bits)
+{
+	const struct fpv_format *F = &fpv_formats[v->sel];
+	char hex[24], line[48];
+
+	fpv_bits_hex(F, bits & fpv_format_mask(F), hex);
+	snprintf(line, sizeof line, "%s:%s", F->name, hex);
+	view_message(v, MSG_NONE, NULL);
+	if (eval_line(v, line, 1, false) != 0)
+		return -1;
+	drop_caption(v);
+	return 0;
+}
+
+/* Toggle the bit under the cursor. */
+void
+view_bitedit_toggle(struct fpv_view *v)
+{
+	const struct fpv_format *F = &fpv_formats[v->sel];
+
+	bitedit_clamp(v);
+	view_bitedit_set(v, shown_bits(v) ^
+	    ((uint64_t)1 << (F->bits - 1 - v->be.cur)));
+}
+
+/* Open the hex prompt. */
+void
+view_bitedit_hex_open(struct fpv_view *v)
+{
+	v->be.hex = true;
+	v->be.hexbuf[0] = '\0';
+	view_message(v, MSG_NONE, NULL);
+	v->dirty |= DIRTY_STATUS | DIRTY_INPUT;
+}
+
+/* Close the hex prompt without applying it. */
+void
+view_bitedit_hex_close(struct fpv_view *v)
+{
+	v->be.hex = false;
+	v->dirty |= DIRTY_STATUS | DIRTY_INPUT;
+}
+
+/* A key for the hex prompt: a hex digit (up to the format's width),
+ * '\b' (delete one), Ctrl-U (delete all); "0x" in front is skipped. */
+void
+view_bitedit_hex_key(struct fpv_view *v, int c)
+{
+	char *b = v->be.hexbuf;
+	size_t n = strlen(b), max = (size_t)(fpv_formats[v->sel].bits + 3) / 4;
+
+	if (c == '\b') {
+		if (n > 0)
+			b[n - 1] = '\0';
+	} else if (c == ('U' & 0x1f)) {
+		b[0] = '\0';
+	} else if ((c == 'x' || c == 'X') && n == 1 && b[0] == '0') {
+		b[0] = '\0';
+	} else if (c >= 0 && c < 128 && strchr("0123456789abcdefABCDEF",
+	    c) != NULL && c != '\0') {
+		if (n < max) {
+			b[n] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+			b[n + 1] = '\0';
+		} else {
+			view_message(v, MSG_WARN, "%s has %zu hex digits",
+			    fpv_formats[v->sel].name, max);
+		}
+	}
+	v->dirty |= DIRTY_INPUT;
+}
+
+/* Apply the hex prompt (nothing typed: keep the bits). */
+void
+view_bitedit_hex_apply(struct fpv_view *v)
+{
+	uint64_t bits = 0;
+
+	v->be.hex = false;
+	v->dirty |= DIRTY_STATUS | DIRTY_INPUT;
+	if (v->be.hexbuf[0] == '\0')
+		return;
+	for (const char *p = v->be.hexbuf; *p != '\0'; p++)
+		bits = bits << 4 | (uint64_t)(*p <= '9' ? *p - '0' :
+		    *p - 'a' + 10);
+	view_bitedit_set(v, bits);
 }
 
 /* ---- Texts of the shown step ---------------------------------------- */

@@ -258,6 +258,7 @@ define_keys(void)
 		{ "\033[3~", KEY_DC }, { "\033[Z", KEY_BTAB },
 		{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
 		{ "\033OP", KEY_F(1) }, { "\033[11~", KEY_F(1) },
+		{ "\033OQ", KEY_F(2) }, { "\033[12~", KEY_F(2) },
 	};
 
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)

@@ -14,11 +14,11 @@
  * text reaches them as a copy (struct fpv_view.input).  Only the view
  * includes curses; the core never includes this header.
  *
- * Room for bit editing (issue 4): a mode of the selected row, entered
- * by a key in view_input_key (which then sends keys to the editor before
- * readline), with a cursor over v->cells[v->sel].bin that draw_bits
- * highlights; toggling a bit evaluates the bit-pattern literal
- * ("fp16:0x3c01") through view_submit, so values, flags, neighbours and
+ * Bit editing: a mode of the selected row, entered with F2 in
+ * view_input_key (which then sends keys to the editor before readline),
+ * with a cursor over v->cells[v->sel].bin that draw_bits highlights;
+ * toggling a bit, or typing the bits in hex, evaluates the bit-pattern
+ * literal ("fp16:0x3c01") as if typed, so values, flags, neighbours and
  * the detail pane follow by the usual path.  The big layout is
  * ROW_BIG, chosen in view_layout from fpv_display.big.
  */
@@ -45,7 +45,7 @@ enum view_style {
 	ST_NORMAL, ST_TITLE, ST_LABEL, ST_SPAN, ST_SPANMARK, ST_SIGN, ST_EXP,
 	ST_FRAC, ST_IMAG, ST_HEX, ST_VALUE, ST_EXACT, ST_KEPT, ST_DROPPED,
 	ST_SELECTED, ST_CURSTEP, ST_ERROR, ST_WARN, ST_INFO, ST_HINT, ST_KEY,
-	ST_SEP, ST_CAPTION,
+	ST_SEP, ST_CAPTION, ST_BITCUR,
 	/* markers: a word in its own style for each event */
 	ST_M_INEXACT, ST_M_OVERFLOW, ST_M_UNDERFLOW, ST_M_SUBNORMAL,
 	ST_M_ABSORBED, ST_M_CANCEL, ST_M_INVALID, ST_M_DIVZERO,
@@ -142,6 +142,16 @@ struct view_lesson {
 	size_t slide;		/* slide shown */
 	struct fpv_ctx ctx0;	/* settings when the lesson started */
 	struct fpv_display d0;
+	struct fpv_var *vars0;	/* variables when the lesson started */
+	size_t nvars0;
+};
+
+/* The bit editor of the selected row (F2). */
+struct view_bitedit {
+	bool on;
+	int cur;		/* the bit under the cursor, 0: most significant */
+	bool hex;		/* the hex prompt is open on the input line */
+	char hexbuf[24];	/* hex digits typed so far */
 };
 
 struct fpv_view {
@@ -155,6 +165,12 @@ struct fpv_view {
 	size_t step;		/* shown step, 0-based */
 	int sel;		/* selected format row: an index in fpv_formats */
 	char *caption;		/* lesson caption of the shown item (malloc'd), or NULL */
+
+	/* the variables as they were before the shown line, so that
+	 * evaluating it again (after :set) does not compound */
+	struct fpv_var *snap;
+	size_t nsnap;
+	bool have_snap;
 
 	/* step descriptions of the shown trace (computed when first drawn) */
 	char **desc;
@@ -175,6 +191,7 @@ struct fpv_view {
 	int ovscroll;
 
 	struct view_lesson lesson;
+	struct view_bitedit be;
 
 	/* the input line, as readline last showed it */
 	char prompt[64];
@@ -248,6 +265,24 @@ const char *view_step_desc(struct fpv_view *v, size_t i);
 
 /* Fill the cell and detail texts of the shown step (cached). */
 void view_prepare(struct fpv_view *v);
+
+/* Bit editing: start it on the selected row (false, with a message, if
+ * nothing is shown), stop it, move its cursor by delta bits (or to the
+ * first, where < 0, or last, where > 0, bit), toggle the bit under the
+ * cursor, or show the bits given (the encoding in the selected format). */
+bool view_bitedit_start(struct fpv_view *v);
+void view_bitedit_stop(struct fpv_view *v);
+void view_bitedit_move(struct fpv_view *v, int delta);
+void view_bitedit_jump(struct fpv_view *v, int where);
+void view_bitedit_toggle(struct fpv_view *v);
+int view_bitedit_set(struct fpv_view *v, uint64_t bits);
+
+/* The hex prompt of the bit editor: open it, add a key to it (a hex
+ * digit, Backspace, Ctrl-U), apply it (Enter) or close it (Esc). */
+void view_bitedit_hex_open(struct fpv_view *v);
+void view_bitedit_hex_key(struct fpv_view *v, int key);
+void view_bitedit_hex_apply(struct fpv_view *v);
+void view_bitedit_hex_close(struct fpv_view *v);
 
 /* Set the copy of the input line. */
 void view_set_input(struct fpv_view *v, const char *prompt, const char *text,
