@@ -136,15 +136,14 @@ fpv_real_make_odd(mpfr_ptr x, int t)
 }
 
 /*
- * The common literal: at most 19 significant decimal digits m and a
- * power of ten within 10^+-19, so x = m * 10^e is one exact product or
- * one division by a one-limb integer, truncated with ternary *t.
- * Returns false for anything else (the caller uses mpfr_strtofr).
+ * Split a short decimal literal into m * 10^e: at most 19 significant
+ * digits and |e| <= 19.  Returns false for anything else (hex, longer
+ * or larger literals), which the callers then treat in full.
  */
 static bool
-decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
+short_decimal(const char *s, size_t len, uint64_t *mp, int *ep)
 {
-	uint64_t m = 0, p = 1;
+	uint64_t m = 0;
 	int e = 0, digits = 0;
 	bool dot = false, any = false;
 	size_t i = 0;
@@ -187,6 +186,23 @@ decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
 	if (m == 0)
 		e = 0;
 	if (e > 19 || e < -19)
+		return false;
+	*mp = m;
+	*ep = e;
+	return true;
+}
+
+/*
+ * The common literal m * 10^e of short_decimal is one exact product or
+ * one division by a one-limb integer, truncated with ternary *t.
+ */
+static bool
+decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
+{
+	uint64_t m, p = 1;
+	int e;
+
+	if (!short_decimal(s, len, &m, &e))
 		return false;
 	for (int k = 0; k < (e < 0 ? -e : e); k++)
 		p *= 10;
@@ -616,48 +632,13 @@ static bool
 text_small(const struct fpv_ctx *c, const char *s, size_t len,
     bool negative, i128 *num, i128 *den)
 {
-	uint64_t m = 0;
-	int e = 0, digits = 0;
-	bool dot = false;
-	size_t i = 0;
+	uint64_t m;
+	int e;
 
-	for (; i < len; i++) {
-		if (s[i] == '.' && !dot) {
-			dot = true;
-		} else if (s[i] >= '0' && s[i] <= '9') {
-			if (m == 0 && s[i] == '0') {
-				if (dot)
-					e--;
-				continue;
-			}
-			if (++digits > 18)
-				return false;
-			m = m * 10 + (uint64_t)(s[i] - '0');
-			if (dot)
-				e--;
-		} else {
-			break;
-		}
-	}
-	if (i < len) {
-		int sign = 1, x = 0;
-
-		if ((s[i] != 'e' && s[i] != 'E') || ++i >= len)
-			return false;
-		if (s[i] == '+' || s[i] == '-')
-			sign = s[i++] == '-' ? -1 : 1;
-		if (i >= len)
-			return false;
-		for (; i < len; i++) {
-			if (s[i] < '0' || s[i] > '9' || x > 1000)
-				return false;
-			x = 10 * x + (s[i] - '0');
-		}
-		e += sign * x;
-	}
 	/* m < 10^18 < 2^60 and sn, sd < 2^31; 10^10 < 2^34, 10^18 < 2^60:
 	 * every product stays below 2^126. */
-	if (e > 10 || e < -18)
+	if (!short_decimal(s, len, &m, &e) || m >= 1000000000000000000u ||
+	    e > 10 || e < -18)
 		return false;
 	i128 p = 1;
 	for (int k = 0; k < (e < 0 ? -e : e); k++)
