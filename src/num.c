@@ -532,31 +532,6 @@ int_value(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t b,
 	mpq_mul(v, v, c->int8_scale);
 }
 
-/* Saturate or wrap the integer n (already offset by the zero point). */
-static uint64_t
-int_store(const struct fpv_ctx *c, const struct fpv_format *f, mpz_srcptr n,
-    unsigned *flags)
-{
-	long q;
-
-	if (mpz_cmp_si(n, f->qmax) > 0 || mpz_cmp_si(n, f->qmin) < 0) {
-		if (c->int8_overflow == FPV_OVF_WRAP) {
-			mpz_t w;
-
-			mpz_init(w);
-			mpz_fdiv_r_2exp(w, n, f->bits);
-			q = (long)mpz_get_ui(w);
-			mpz_clear(w);
-			*flags |= FPV_FLAG_WRAPPED | FPV_FLAG_INEXACT;
-		} else {
-			q = mpz_sgn(n) > 0 ? f->qmax : f->qmin;
-			*flags |= FPV_FLAG_SATURATED | FPV_FLAG_INEXACT;
-		}
-	} else {
-		q = mpz_get_si(n);
-	}
-	return (uint64_t)q & fpv_format_mask(f);
-}
 
 /*
  * The fast path of the integer grid: when the scale is a ratio of small
@@ -579,6 +554,21 @@ int_store_small(const struct fpv_ctx *c, const struct fpv_format *f, i128 n,
 		n = n > 0 ? f->qmax : f->qmin;
 	}
 	return (uint64_t)(int64_t)n & fpv_format_mask(f);
+}
+
+/* Saturate or wrap the integer n (already offset by the zero point). */
+static uint64_t
+int_store(const struct fpv_ctx *c, const struct fpv_format *f, mpz_srcptr n,
+    unsigned *flags)
+{
+	i128 v;
+
+	if (mpz_fits_slong_p(n))
+		v = mpz_get_si(n);
+	else		/* far out of range: keep the sign and the residue */
+		v = (i128)mpz_fdiv_ui(n, 1ul << f->bits) +
+		    (mpz_sgn(n) > 0 ? 1 : -1) * ((i128)1 << 62);
+	return int_store_small(c, f, v, flags);
 }
 
 /* num / den (den > 0) rounded to an integer in mode rnd. */
