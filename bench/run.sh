@@ -1,0 +1,172 @@
+#!/bin/sh
+# bench/run.sh: throughput and memory benchmarks of fpviz (make bench).
+#
+#   sh bench/run.sh [PATH/TO/fpviz]
+#
+# 1. Throughput: a generated corpus (bench/gen.awk, seeded, the same on
+#    every machine) of BENCH_N (100000) expressions of 8 binary operations,
+#    evaluated with `fpviz -f`, output to /dev/null: expressions per second
+#    for text output, --steps and --json --steps (best of BENCH_RUNS, 3).
+# 2. Length: one expression 0.1+0.1+... of 10^3 ... 10^6 terms: wall time
+#    and peak RSS, with the ratio between successive sizes (10 means
+#    linear).
+# 3. Lines: peak RSS for 10% of the corpus against all of it (flat means
+#    streaming).
+#
+# Peak RSS comes from GNU time (/usr/bin/time, Debian package "time") when
+# it is installed, else from VmHWM in /proc sampled while the process runs.
+# Not part of make check.
+set -eu
+
+fpviz=${1:-./fpviz}
+here=$(cd "$(dirname "$0")" && pwd)
+n=${BENCH_N:-100000}
+runs=${BENCH_RUNS:-3}
+seed=${BENCH_SEED:-42}
+maxterms=${BENCH_MAXTERMS:-1000000}
+
+if [ ! -x "$fpviz" ]; then
+	echo "bench: $fpviz is not an executable (give the fpviz binary as \$1)" >&2
+	exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fpviz-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# Current time in seconds, with nanoseconds.
+now() {
+	date +%s.%N
+}
+
+# Wall seconds of one run of the command "$@", output to /dev/null.
+wall() {
+	t0=$(now)
+	"$@" >/dev/null 2>"$tmp/stderr" || {
+		echo "bench: command failed: $*" >&2
+		cat "$tmp/stderr" >&2
+		exit 1
+	}
+	t1=$(now)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# Best (smallest) wall seconds of $runs runs of "$@".
+best() {
+	b=
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		t=$(wall "$@")
+		b=$(awk -v a="$b" -v t="$t" 'BEGIN { print (a == "" || t < a) ? t : a }')
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
+# "SECONDS KIB": wall time and peak RSS of one run of "$@".
+measure() {
+	if [ -x /usr/bin/time ] &&
+	    /usr/bin/time -f '%e %M' true >/dev/null 2>&1; then
+		/usr/bin/time -o "$tmp/time" -f '%e %M' "$@" >/dev/null \
+		    2>"$tmp/stderr" || {
+			echo "bench: command failed: $*" >&2
+			cat "$tmp/stderr" >&2
+			exit 1
+		}
+		# GNU time's %e has only 2 decimals: time the wall clock again.
+		kib=$(awk '{ print $2 }' "$tmp/time")
+		secs=$(wall "$@")
+		echo "$secs $kib"
+		return
+	fi
+	# Fallback: sample VmHWM (peak RSS) while the process runs.
+	t0=$(now)
+	"$@" >/dev/null 2>"$tmp/stderr" &
+	pid=$!
+	hwm=0
+	while kill -0 "$pid" 2>/dev/null; do
+		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" \
+		    2>/dev/null || true)
+		[ -n "$v" ] && [ "$v" -gt "$hwm" ] && hwm=$v
+		sleep 0.01
+	done
+	wait "$pid" || {
+		echo "bench: command failed: $*" >&2
+		cat "$tmp/stderr" >&2
+		exit 1
+	}
+	t1=$(now)
+	awk -v a="$t0" -v b="$t1" -v k="$hwm" \
+	    'BEGIN { printf "%.3f %d\n", b - a, k }'
+}
+
+# Ratio a/b with one decimal, or "-" when b is empty or zero.
+ratio() {
+	awk -v a="$1" -v b="$2" \
+	    'BEGIN { if (b == "" || b + 0 == 0) print "-"; else printf "%.1f\n", a / b }'
+}
+
+if [ -x /usr/bin/time ]; then
+	rss_how="GNU time %M"
+else
+	rss_how="VmHWM sampled every 10 ms (install the Debian package 'time' for exact figures)"
+fi
+
+echo "fpviz benchmark"
+echo "  binary:  $fpviz ($("$fpviz" --version 2>/dev/null | head -n 1))"
+echo "  machine: $(uname -m), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores; $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)"
+echo "  peak RSS from: $rss_how"
+echo
+
+# 1. Throughput.
+awk -v n="$n" -v ops=8 -v seed="$seed" -f "$here/gen.awk" >"$tmp/corpus"
+echo "Throughput: $n expressions of 8 binary operations (seed $seed), best of $runs, output to /dev/null"
+printf '  %-22s %10s %14s\n' "mode" "seconds" "expressions/s"
+for mode in text steps json; do
+	case $mode in
+	text) label="text"; set -- ;;
+	steps) label="--steps"; set -- --steps ;;
+	json) label="--json --steps"; set -- --json --steps ;;
+	esac
+	s=$(best "$fpviz" "$@" -f "$tmp/corpus")
+	rate=$(awk -v n="$n" -v s="$s" \
+	    'BEGIN { if (s > 0) printf "%.0f\n", n / s; else print "inf" }')
+	printf '  %-22s %10s %14s\n' "$label" "$s" "$rate"
+done
+echo
+
+# 2. One long expression.
+echo "One expression 0.1+0.1+...: text output, time and peak RSS"
+printf '  %-10s %10s %7s %16s %7s\n' "terms" "seconds" "ratio" "peak RSS (KiB)" "ratio"
+prev_s=
+prev_k=
+terms=1000
+while [ "$terms" -le "$maxterms" ]; do
+	awk -v n="$terms" 'BEGIN {
+		printf "0.1"
+		for (i = 1; i < n; i++)
+			printf "+0.1"
+		printf "\n"
+	}' >"$tmp/long"
+	r=$(measure "$fpviz" -f "$tmp/long")
+	set -- $r
+	printf '  %-10s %10s %7s %16s %7s\n' "$terms" "$1" \
+	    "$(ratio "$1" "$prev_s")" "$2" "$(ratio "$2" "$prev_k")"
+	prev_s=$1
+	prev_k=$2
+	terms=$((terms * 10))
+done
+echo "  (a ratio near 10 between successive sizes is linear growth)"
+echo
+
+# 3. Memory against the number of lines.
+small=$((n / 10))
+head -n "$small" "$tmp/corpus" >"$tmp/small"
+echo "Memory in the number of input lines: text output with --steps"
+printf '  %-10s %10s %16s\n' "lines" "seconds" "peak RSS (KiB)"
+r=$(measure "$fpviz" --steps -f "$tmp/small")
+set -- $r
+printf '  %-10s %10s %16s\n' "$small" "$1" "$2"
+k_small=$2
+r=$(measure "$fpviz" --steps -f "$tmp/corpus")
+set -- $r
+printf '  %-10s %10s %16s\n' "$n" "$1" "$2"
+echo "  peak RSS ratio $n/$small lines: $(ratio "$2" "$k_small") (1.0 is flat: streaming)"
