@@ -313,10 +313,10 @@ fpv_lesson_list(void)
 				stem = d + 3;
 			d[dl - 7] = '\0';
 			if (fpv_lesson_load(stem, &l, &err) < 0)
-				snprintf(line, sizeof line, "%-14s (%s)\n",
+				snprintf(line, sizeof line, "%-16s (%s)\n",
 				    stem, err.msg);
 			else
-				snprintf(line, sizeof line, "%-14s %s\n", stem,
+				snprintf(line, sizeof line, "%-16s %s\n", stem,
 				    l.title), fpv_lesson_free(&l);
 			size_t ll = strlen(line);
 			char *no = realloc(out, outlen + ll + 1);

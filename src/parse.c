@@ -674,14 +674,17 @@ fail_not_function(struct parser *p, uint32_t name, uint32_t len)
 	return -1;
 }
 
-/* True if the current '-' is followed by a number that is not a base of '^'. */
+/*
+ * True if the current '-' is written directly before a number (no blank
+ * between them) that is not a base of '^'.
+ */
 static NOINLINE bool
 negative_literal_ahead(const struct parser *p)
 {
 	struct token num, after;
 
 	lex(p, p->tok.end, &num);
-	if (num.kind != T_NUM)
+	if (num.kind != T_NUM || num.start != p->tok.end)
 		return false;
 	lex(p, num.end, &after);
 	return after.kind != T_CARET;
