@@ -498,7 +498,7 @@ main(int argc, char **argv)
 	static char outbuf[OUT_BUFSIZE];
 	struct options o = { 0 };
 	struct fpv_session s;
-	struct fpv_display d = { (1u << FPV_NFORMATS) - 1, false };
+	struct fpv_display d = { (1u << FPV_NFORMATS) - 1, false, false };
 	struct fpv_repl r;
 	int status;
 
@@ -514,6 +514,7 @@ main(int argc, char **argv)
 	r.opts.steps = o.steps;
 	r.opts.color = !o.json && want_color(o.color, STDOUT_FILENO);
 	r.err_color = want_color(o.color, STDERR_FILENO);
+	d.no_color = o.color == COLOR_NEVER;
 
 	if (o.ninfos > 0) {
 		status = run_info(&o, &s);

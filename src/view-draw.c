@@ -89,7 +89,7 @@ void
 view_palette_init(struct fpv_view *v)
 {
 	const char *nc = getenv("NO_COLOR");
-	bool want = nc == NULL || nc[0] == '\0';
+	bool want = (nc == NULL || nc[0] == '\0') && !v->d->no_color;
 	short dfg = -1, dbg = -1;
 
 	v->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;

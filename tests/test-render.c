@@ -651,7 +651,7 @@ static void
 test_commands(void)
 {
 	struct fpv_session s;
-	struct fpv_display d = { 0xf, false };
+	struct fpv_display d = { 0xf, false, false };
 	struct fpv_cmd_reply r;
 	struct fpv_error err;
 	unsigned mask;

@@ -29,6 +29,7 @@ enum fpv_cmd_action {
 struct fpv_display {
 	unsigned formats;	/* bit i: show fpv_formats[i] */
 	bool big;		/* :set big on|off (presentation layout) */
+	bool no_color;		/* --color=never: the view uses attributes only */
 };
 
 struct fpv_cmd_reply {
