@@ -17,15 +17,29 @@
  *
  * Shortest decimals.  Among the decimals with the fewest significant
  * digits that read back (round to nearest even) to the same encoding,
- * the one nearest the value, as Python's repr does for doubles.  For a
- * format whose values and rounding boundaries are doubles (every
- * built-in one), candidates come from glibc's exact snprintf and are
- * read back with strtod (fp64) or strtof (fp32), both correctly rounded;
- * for other formats (fp16) a candidate is compared with the exact
- * rounding boundaries, and a candidate that falls on a boundary as a
- * double is decided by the project's own correct rounding
+ * the one nearest the value, as Python's repr does for doubles.  IEEE
+ * formats whose significands fit 53 bits and exponents binary64's (every
+ * built-in one) use Schubfach (see the section below): a few 128-bit
+ * multiplications, no libc conversion.  The original method is kept as
+ * fpv_dec_shortest_search, the reference the tests compare with (and
+ * the path for any other format): candidates come from glibc's exact
+ * snprintf and are read back with strtod (fp64) or strtof (fp32), both
+ * correctly rounded; for other formats a candidate is compared with the
+ * exact rounding boundaries, and a candidate that falls on a boundary
+ * as a double is decided by the project's own correct rounding
  * (fpv_real_from_text + fpv_num_round_real), never by rounding twice.
  * Formats beyond the double range use MPFR and that rounding throughout.
+ *
+ * Roundings to a few digits (fpv_dec_round, fpv_dec_digits,
+ * fpv_dec_double) multiply the top 128 bits of the significand by a
+ * 128-bit power of ten, which settles the digits unless the value lies
+ * within about 2^-60 of a rounding tie; those go to exact integer
+ * division (GMP's mpn layer, on the stack), a double's exact ties are
+ * recognized directly, and only what is beyond both (huge exponents or
+ * precisions) is left to mpfr_get_str or snprintf.  Ties go to even, as
+ * MPFR and glibc do.  Exact decimals of IEEE encodings are produced digit
+ * by digit in 128-bit arithmetic when the value has at most 124 fraction
+ * bits and an integer part below 2^64, and with GMP otherwise.
  */
 #include <float.h>
 #include <math.h>
@@ -67,6 +81,69 @@ put(char *buf, size_t size, size_t *n, char c)
 	(*n)++;
 }
 
+static size_t emit_slow(char *buf, size_t size, bool neg, const char *d,
+    size_t nd, long E, bool plain);
+
+/* emit_digits when it fits: straight writes. */
+static size_t
+emit_direct(char *buf, size_t size, bool neg, const char *d, size_t nd,
+    long E, bool plain)
+{
+	char *p = buf;
+	size_t len = neg;
+	unsigned a = (unsigned)(E < 0 ? -E : E);
+
+	if (plain && E >= 0)
+		len += nd <= (size_t)E + 1 ? (size_t)E + 1 : nd + 1;
+	else if (plain)
+		len += 2 + (size_t)(-E - 1) + nd;
+	else
+		len += 1 + (nd > 1 ? nd : 0) + 2 + (a >= 100 ? 3 : 2);
+	if (len >= size)
+		return emit_slow(buf, size, neg, d, nd, E, plain);
+	if (neg)
+		*p++ = '-';
+	if (plain && E >= 0) {
+		size_t ip = (size_t)E + 1;
+
+		if (nd <= ip) {
+			memcpy(p, d, nd);
+			memset(p + nd, '0', ip - nd);
+			p += ip;
+		} else {
+			memcpy(p, d, ip);
+			p += ip;
+			*p++ = '.';
+			memcpy(p, d + ip, nd - ip);
+			p += nd - ip;
+		}
+	} else if (plain) {
+		*p++ = '0';
+		*p++ = '.';
+		memset(p, '0', (size_t)(-E - 1));
+		p += -E - 1;
+		memcpy(p, d, nd);
+		p += nd;
+	} else {
+		*p++ = d[0];
+		if (nd > 1) {
+			*p++ = '.';
+			memcpy(p, d + 1, nd - 1);
+			p += nd - 1;
+		}
+		*p++ = 'e';
+		*p++ = E < 0 ? '-' : '+';
+		if (a >= 100) {
+			*p++ = (char)('0' + a / 100);
+			a %= 100;
+		}
+		*p++ = (char)('0' + a / 10);
+		*p++ = (char)('0' + a % 10);
+	}
+	*p = '\0';
+	return len;
+}
+
 /*
  * Write the digits d[0..nd) (first nonzero, no trailing zeros) with
  * decimal exponent E in the notation of the file comment; plain when
@@ -75,6 +152,16 @@ put(char *buf, size_t size, size_t *n, char c)
  */
 static size_t
 emit_digits(char *buf, size_t size, bool neg, const char *d, size_t nd,
+    long E, bool plain)
+{
+	if (size > 0 && nd <= 64 && E > -1000 && E < 1000)
+		return emit_direct(buf, size, neg, d, nd, E, plain);
+	return emit_slow(buf, size, neg, d, nd, E, plain);
+}
+
+/* emit_digits byte by byte, truncating at size. */
+static size_t
+emit_slow(char *buf, size_t size, bool neg, const char *d, size_t nd,
     long E, bool plain)
 {
 	size_t n = 0;
@@ -97,8 +184,9 @@ emit_digits(char *buf, size_t size, bool neg, const char *d, size_t nd,
 		for (size_t i = 0; i < nd; i++)
 			put(buf, size, &n, d[i]);
 	} else {
-		char ex[32];
-		int el;
+		char ex[24];
+		int el = 0;
+		unsigned long a = (unsigned long)(E < 0 ? -E : E);
 
 		put(buf, size, &n, d[0]);
 		if (nd > 1) {
@@ -106,10 +194,14 @@ emit_digits(char *buf, size_t size, bool neg, const char *d, size_t nd,
 			for (size_t i = 1; i < nd; i++)
 				put(buf, size, &n, d[i]);
 		}
-		el = snprintf(ex, sizeof ex, "e%c%02ld", E < 0 ? '-' : '+',
-		    E < 0 ? -E : E);
-		for (int i = 0; i < el; i++)
-			put(buf, size, &n, ex[i]);
+		put(buf, size, &n, 'e');
+		put(buf, size, &n, E < 0 ? '-' : '+');
+		/* At least two exponent digits. */
+		do
+			ex[el++] = (char)('0' + a % 10);
+		while ((a /= 10) != 0 || el < 2);
+		while (el > 0)
+			put(buf, size, &n, ex[--el]);
 	}
 	if (size > 0)
 		buf[n < size ? n : size - 1] = '\0';
@@ -128,17 +220,24 @@ static size_t
 emit_special(mpfr_srcptr x, char *buf, size_t size)
 {
 	const char *s;
+	size_t n;
 
+	if (mpfr_regular_p(x))
+		return 0;
 	if (mpfr_nan_p(x))
 		s = "nan";
 	else if (mpfr_inf_p(x))
 		s = mpfr_signbit(x) ? "-inf" : "inf";
-	else if (mpfr_zero_p(x))
-		s = mpfr_signbit(x) ? "-0" : "0";
 	else
-		return 0;
-	snprintf(buf, size, "%s", s);
-	return strlen(s);
+		s = mpfr_signbit(x) ? "-0" : "0";
+	n = strlen(s);
+	if (size > 0) {
+		size_t k = n < size ? n : size - 1;
+
+		memcpy(buf, s, k);
+		buf[k] = '\0';
+	}
+	return n;
 }
 
 /* Parse "d.ddde+XX" from snprintf's %e into v. */
@@ -392,9 +491,9 @@ fits_double(const struct fpv_format *f)
 	    1 - f->emax - f->frac_bits - 2 >= DBL_MIN_EXP - DBL_MANT_DIG;
 }
 
-/* Shortest decimal of an IEEE encoding. */
+/* Shortest decimal of an IEEE encoding by round-trip search (reference). */
 static size_t
-shortest_ieee(const struct fpv_format *f, uint64_t bits, char *buf)
+shortest_ieee_search(const struct fpv_format *f, uint64_t bits, char *buf)
 {
 	struct rt r;
 	struct dnum v17, best;
@@ -482,6 +581,561 @@ shortest_ieee(const struct fpv_format *f, uint64_t bits, char *buf)
 	return n;
 }
 
+/* ---- Shortest decimals by Schubfach ----------------------------------
+ *
+ * Raffaello Giulietti's "Schubfach" (The Schubfach way to render doubles,
+ * 2020).  A value v = c 2^q rounds back from every real in its rounding
+ * interval R (bounds included when c is even: ties go to even).  Let k
+ * be the largest integer with 10^k <= |R| (the width of R, 2^q, or
+ * 3/4 2^q below a power of two); then R holds one or two multiples of
+ * 10^k and at most one multiple of 10^(k+1).  If it holds a multiple of
+ * 10^(k+1) that is the answer (the one decimal with the fewest digits);
+ * otherwise the multiple of 10^k nearest v is, ties to even.  Everything
+ * needed is v, R's bounds and the midpoint times 4 10^-k, rounded to odd,
+ * which a 128-bit approximation g of 10^-k gives exactly (v, bounds and
+ * products of 10^-k are either integers or far from one).
+ *
+ * The proof covers binary64; for binary32 every product the algorithm
+ * forms (for all 2^31 positive encodings) was checked once against exact
+ * integer arithmetic, and the tests compare every binary16 value and a
+ * million binary32 and binary64 ones with the search.  Formats are taken
+ * here when their significands fit 53 bits and their exponents binary64's.
+ */
+
+/* Powers of ten 10^e, e in [POW10_MIN, POW10_MAX], for Schubfach. */
+#define POW10_MIN (-292)
+#define POW10_MAX 326
+
+/* g = floor(10^e 2^(127 - lg)) + 1 in [2^127, 2^128], lg = floor(log2 10^e). */
+struct pow10 {
+	uint64_t hi, lo;
+	int lg;
+};
+
+static struct pow10 pow10_tab[POW10_MAX - POW10_MIN + 1];
+static bool pow10_ready;
+
+/* Compute the power-of-ten table once, exactly, with GMP. */
+static void
+pow10_init(void)
+{
+	mpz_t z, g;
+
+	mpz_init(z);
+	mpz_init(g);
+	for (int e = POW10_MIN; e <= POW10_MAX; e++) {
+		struct pow10 *p = &pow10_tab[e - POW10_MIN];
+		long bits;
+
+		mpz_ui_pow_ui(z, 10, (unsigned long)(e < 0 ? -e : e));
+		bits = (long)mpz_sizeinbase(z, 2);
+		if (e >= 0) {
+			/* 10^e in [2^(bits-1), 2^bits): lg = bits - 1. */
+			p->lg = (int)bits - 1;
+			if (bits > 128)
+				mpz_tdiv_q_2exp(g, z, (mp_bitcnt_t)(bits - 128));
+			else
+				mpz_mul_2exp(g, z, (mp_bitcnt_t)(128 - bits));
+		} else {
+			/* 10^e in (2^-bits, 2^(1-bits)): lg = -bits. */
+			p->lg = -(int)bits;
+			mpz_set_ui(g, 1);
+			mpz_mul_2exp(g, g, (mp_bitcnt_t)(127 + bits));
+			mpz_tdiv_q(g, g, z);
+		}
+		mpz_add_ui(g, g, 1);
+		p->lo = (uint64_t)mpz_getlimbn(g, 0);
+		p->hi = (uint64_t)mpz_getlimbn(g, 1);
+		if (GMP_NUMB_BITS == 32) {
+			p->lo |= (uint64_t)mpz_getlimbn(g, 1) << 32;
+			p->hi = (uint64_t)mpz_getlimbn(g, 2) |
+			    (uint64_t)mpz_getlimbn(g, 3) << 32;
+		}
+	}
+	mpz_clear(g);
+	mpz_clear(z);
+	pow10_ready = true;
+}
+
+/* floor(x / 2^s) for a possibly negative x. */
+static int
+floor_shift(long x, int s)
+{
+	return (int)(x >= 0 ? x >> s : -((-x + (1L << s) - 1) >> s));
+}
+
+/* cp g / 2^128, rounded to odd (g is 10^e's entry). */
+static uint64_t
+round_odd(const struct pow10 *g, uint64_t cp)
+{
+	unsigned __int128 x = (unsigned __int128)g->lo * cp;
+	unsigned __int128 y = (unsigned __int128)g->hi * cp + (x >> 64);
+
+	return (uint64_t)(y >> 64) | ((uint64_t)y != 0);
+}
+
+/*
+ * The shortest decimal d 10^k of v = c 2^q (c > 0) that rounds back to
+ * v, the nearest to v among those; asym: v is a power of two above the
+ * smallest normal, so the interval reaches half as far down.
+ */
+static void
+schubfach(uint64_t c, int q, bool asym, uint64_t *d, int *k)
+{
+	const struct pow10 *g;
+	bool even = (c & 1) == 0;
+	uint64_t cbl, cb, cbr, vbl, vb, vbr, lower, upper, s;
+	int h;
+
+	/* Integers with at most the format's precision are exact. */
+	if (q <= 0 && q > -64 && (c & (((uint64_t)1 << -q) - 1)) == 0) {
+		*d = c >> -q;
+		*k = 0;
+		return;
+	}
+	if (!pow10_ready)
+		pow10_init();
+	cbl = 4 * c - 2 + asym;
+	cb = 4 * c;
+	cbr = 4 * c + 2;
+	/* floor(log10(2^q)), or floor(log10(3/4 2^q)). */
+	*k = floor_shift((long)q * 1262611 - (asym ? 524031 : 0), 22);
+	g = &pow10_tab[-*k - POW10_MIN];
+	h = q + g->lg + 1;	/* 1..4 */
+	vbl = round_odd(g, cbl << h);
+	vb = round_odd(g, cb << h);
+	vbr = round_odd(g, cbr << h);
+	lower = vbl + !even;
+	upper = vbr - !even;
+	s = vb >> 2;
+	if (s >= 10) {
+		uint64_t sp = s / 10;
+		bool up_in = lower <= 40 * sp, wp_in = 40 * sp + 40 <= upper;
+
+		if (up_in != wp_in) {
+			*d = sp + wp_in;
+			(*k)++;
+			return;
+		}
+	}
+	{
+		bool u_in = lower <= 4 * s, w_in = 4 * s + 4 <= upper;
+
+		if (u_in != w_in) {
+			*d = s + w_in;
+			return;
+		}
+	}
+	*d = s + (vb > 4 * s + 2 || (vb == 4 * s + 2 && (s & 1)));
+}
+
+/* Can Schubfach with pow10_tab serve f? */
+static bool
+schubfach_fits(const struct fpv_format *f)
+{
+	return f->kind == FPV_KIND_IEEE && fpv_format_prec(f) <= 53 &&
+	    f->emax <= 1023 && 1 - f->emax - f->frac_bits >= -1074;
+}
+
+/* "00".."99", for writing two digits at a time. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Write d (> 0) in decimal at the end of buf[0..20); returns the start. */
+static char *
+u64_digits(uint64_t d, char *end)
+{
+	while (d >= 100) {
+		unsigned r = (unsigned)(d % 100);
+
+		d /= 100;
+		end -= 2;
+		end[0] = digit_pairs[2 * r];
+		end[1] = digit_pairs[2 * r + 1];
+	}
+	if (d >= 10) {
+		end -= 2;
+		end[0] = digit_pairs[2 * d];
+		end[1] = digit_pairs[2 * d + 1];
+	} else {
+		*--end = (char)('0' + d);
+	}
+	return end;
+}
+
+/*
+ * Write sign and d 10^k (d > 0) in the notation of the file comment into
+ * buf (FPV_DEC_SHORT bytes); returns the length.
+ */
+static size_t
+emit_u64(char *buf, bool neg, uint64_t d, int k)
+{
+	char tmp[24], *ds;
+	size_t nd;
+
+	while (d % 10 == 0) {
+		d /= 10;
+		k++;
+	}
+	ds = u64_digits(d, tmp + sizeof tmp);
+	nd = (size_t)(tmp + sizeof tmp - ds);
+	k += (int)nd - 1;
+	return emit_direct(buf, FPV_DEC_SHORT, neg, ds, nd, k,
+	    plain_exponent(k));
+}
+
+/* Shortest decimal of an IEEE encoding by Schubfach. */
+static size_t
+shortest_ieee(const struct fpv_format *f, uint64_t bits, char *buf)
+{
+	unsigned sign = fpv_bits_sign(f, bits);
+	uint64_t ef = fpv_bits_exp(f, bits), frac = fpv_bits_frac(f, bits);
+	uint64_t c, d;
+	int q, k;
+
+	if (ef == ((uint64_t)1 << f->exp_bits) - 1) {
+		if (frac != 0) {
+			memcpy(buf, "nan", 4);
+			return 3;
+		}
+		memcpy(buf, sign ? "-inf" : "inf", sign ? 5 : 4);
+		return sign ? 4 : 3;
+	}
+	if (ef == 0 && frac == 0) {
+		memcpy(buf, sign ? "-0" : "0", sign ? 3 : 2);
+		return sign ? 2 : 1;
+	}
+	if (ef == 0) {
+		c = frac;
+		q = 1 - f->emax - f->frac_bits;
+	} else {
+		c = frac | (uint64_t)1 << f->frac_bits;
+		q = (int)ef - f->emax - f->frac_bits;
+	}
+	schubfach(c, q, frac == 0 && ef > 1, &d, &k);
+	return emit_u64(buf, sign != 0, d, k);
+}
+
+/* ---- Fast correct rounding to a few significant digits ------------- */
+
+/* 10^n for 0 <= n <= 19. */
+static const uint64_t pow10_u64[20] = {
+	UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
+	UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+	UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+	UINT64_C(10000000000), UINT64_C(100000000000),
+	UINT64_C(1000000000000), UINT64_C(10000000000000),
+	UINT64_C(100000000000000), UINT64_C(1000000000000000),
+	UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+	UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)
+};
+
+/* 10^n for 0 <= n <= 38. */
+static unsigned __int128
+pow10_u128(int n)
+{
+	if (n <= 19)
+		return pow10_u64[n];
+	return (unsigned __int128)pow10_u64[19] * pow10_u64[n - 19];
+}
+
+/*
+ * Round |x| = M 2^(ex - 128) (M's top bit set, M below the true
+ * significand by less than one unit) to nearest at d <= 20 significant
+ * digits: *D in [10^(d-1), 10^d), |x| ~ D 10^(*E - d + 1).  With g from
+ * pow10_tab the product M g is within 2^128 of the exact one, so the
+ * digits are right unless the scaled value lies within about 2^-60 of a
+ * rounding tie: then returns -1 with *D the digits rounded down (and
+ * *E), to be decided exactly by the caller.  Returns 1 when done, 0 out
+ * of the table's range.
+ */
+static int
+round_digits(unsigned __int128 M, long ex, int d, unsigned __int128 *D,
+    long *E)
+{
+	unsigned __int128 lim = pow10_u128(d);
+	long e10;
+
+	if (ex < -1500 || ex > 1500 || d < 1 || d > 20)
+		return 0;
+	if (!pow10_ready)
+		pow10_init();
+	/* floor(log10(2^(ex-1))): |x| >= 10^e10; at most one too small. */
+	e10 = floor_shift((ex - 1) * 1262611, 22);
+	for (int pass = 0; pass < 2; pass++) {
+		long s = d - 1 - e10;
+		const struct pow10 *g;
+		uint64_t mh = (uint64_t)(M >> 64), ml = (uint64_t)M;
+		unsigned __int128 ll, lh, hl, hh, mid, ph, t, w, mask;
+		int sh;
+		unsigned hb;
+
+		if (s < POW10_MIN || s > POW10_MAX)
+			return 0;
+		g = &pow10_tab[s - POW10_MIN];
+		/* The top half of the 256-bit product M g. */
+		ll = (unsigned __int128)ml * g->lo;
+		lh = (unsigned __int128)ml * g->hi;
+		hl = (unsigned __int128)mh * g->lo;
+		hh = (unsigned __int128)mh * g->hi;
+		mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+		ph = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+		/* |x| 10^s = (M g) 2^(ex + lg - 255) = ph 2^-sh. */
+		sh = (int)(127 - ex - g->lg);
+		if (sh < 56 || sh > 127)
+			return 0;
+		t = ph >> sh;
+		if (t >= lim) {
+			/* e10 was one too small. */
+			if (pass == 0) {
+				e10++;
+				continue;
+			}
+			return 0;
+		}
+		hb = (unsigned)(ph >> (sh - 1)) & 1;
+		mask = ((unsigned __int128)1 << (sh - 2)) - 1;
+		w = (ph >> 1) & mask;
+		if (hb ? w == 0 : w == mask) {
+			*D = t;		/* too near a tie */
+			*E = e10;
+			return -1;
+		}
+		t += hb;
+		if (t == lim) {
+			t = lim / 10;
+			e10++;
+		}
+		*D = t;
+		*E = e10;
+		return 1;
+	}
+	return 0;
+}
+
+/* Write D (< 10^38) as decimal digits into ds (>= 40 bytes); its length. */
+static int
+u128_digits(unsigned __int128 D, char *ds)
+{
+	char tmp[48], *end = tmp + sizeof tmp, *p;
+	const uint64_t e19 = UINT64_C(10000000000000000000);
+	int n;
+
+	if (D >> 64 == 0) {
+		p = u64_digits((uint64_t)D, end);
+	} else {
+		uint64_t lo = (uint64_t)(D % e19);
+
+		p = u64_digits((uint64_t)(D / e19), end - 19);
+		/* The low 19 digits, with their leading zeros. */
+		for (int i = 0; i < 19; i++) {
+			end[-1 - i] = (char)('0' + lo % 10);
+			lo /= 10;
+		}
+	}
+	n = (int)(end - p);
+	memcpy(ds, p, (size_t)n);
+	return n;
+}
+
+/* M and ex of round_digits for an mpfr number (regular). */
+static void
+mpfr_top(mpfr_srcptr x, unsigned __int128 *M, long *ex)
+{
+	const mp_limb_t *l = mpfr_custom_get_significand(x);
+	size_t n = ((size_t)mpfr_get_prec(x) + GMP_NUMB_BITS - 1) /
+	    GMP_NUMB_BITS;
+
+	*M = (unsigned __int128)l[n - 1] << 64;
+	if (n >= 2)
+		*M |= l[n - 2];
+	*ex = (long)mpfr_get_exp(x);
+}
+
+/* Limbs of the scratch numbers of round_exact. */
+#define RX_LIMBS 160
+
+/* 5^k into r (RX_LIMBS limbs, k <= 400); returns its length in limbs. */
+static mp_size_t
+pow5_limbs(mp_limb_t *r, long k)
+{
+	mp_size_t n = 1;
+
+	r[0] = 1;
+	while (k > 0) {
+		long j = k < 19 ? k : 19;
+		mp_limb_t cy = mpn_mul_1(r, r, n, (mp_limb_t)(pow10_u64[j] >> j));
+
+		if (cy != 0)
+			r[n++] = cy;
+		k -= j;
+	}
+	return n;
+}
+
+/* {p, n} without its high zero limbs: the new n. */
+static mp_size_t
+normalize(const mp_limb_t *p, mp_size_t n)
+{
+	while (n > 0 && p[n - 1] == 0)
+		n--;
+	return n;
+}
+
+/* Shift {p, n} left by cnt bits in place (room: cap limbs); the new
+ * length, or -1 when it would not fit. */
+static mp_size_t
+shl_limbs(mp_limb_t *p, mp_size_t n, long cnt, mp_size_t cap)
+{
+	long w = cnt / GMP_NUMB_BITS;
+	unsigned bits = (unsigned)(cnt % GMP_NUMB_BITS);
+
+	if (n + w + 1 > cap)
+		return -1;
+	if (bits != 0) {
+		p[n] = mpn_lshift(p, p, n, bits);
+		n++;
+	}
+	if (w > 0) {
+		memmove(p + w, p, (size_t)n * sizeof *p);
+		memset(p, 0, (size_t)w * sizeof *p);
+		n += w;
+	}
+	return normalize(p, n);
+}
+
+/*
+ * x (regular) rounded to nearest, ties to even, at d <= 64 significant
+ * digits, exactly, by integer division with GMP's mpn functions on the
+ * stack: D gets the digits (ASCII), *E the decimal exponent.  Returns
+ * d, or 0 when the numbers would not fit the scratch space (then MPFR
+ * does it).
+ */
+static int
+round_exact(mpfr_srcptr x, int d, char *D, long *E)
+{
+	const mp_limb_t *l = mpfr_custom_get_significand(x);
+	mp_size_t n = (mp_size_t)(((size_t)mpfr_get_prec(x) + GMP_NUMB_BITS -
+	    1) / GMP_NUMB_BITS);
+	long ex = (long)mpfr_get_exp(x), e10;
+	mp_limb_t a[RX_LIMBS], b[RX_LIMBS], q[RX_LIMBS], r[RX_LIMBS];
+	mp_limb_t lim[RX_LIMBS], t[RX_LIMBS + 1];
+	mp_size_t nl;
+	unsigned char ds[80];
+
+	if (n > 64 || ex < -1500 || ex > 1500 || d < 1 || d > 64)
+		return 0;
+	nl = shl_limbs(lim, pow5_limbs(lim, d), d, RX_LIMBS);	/* 10^d */
+	e10 = floor_shift((ex - 1) * 1262611, 22);	/* |x| >= 10^e10 */
+	for (int pass = 0; pass < 2; pass++) {
+		long s = d - 1 - e10;
+		/* |x| 10^s = L 5^s 2^bexp, L = {l, n} */
+		long bexp = ex - (long)n * GMP_NUMB_BITS + s;
+		mp_size_t na, nb, nq, nr;
+		int half;	/* 2 (remainder) against the divisor */
+
+		if (s > 400 || s < -400)
+			return 0;
+		/* a = L 5^max(s,0) 2^max(bexp,0), b = 5^max(-s,0) 2^max(-bexp,0) */
+		nb = pow5_limbs(b, s < 0 ? -s : s);
+		if (s > 0) {
+			if (n >= nb)
+				mpn_mul(a, l, n, b, nb);
+			else
+				mpn_mul(a, b, nb, l, n);
+			na = normalize(a, n + nb);
+			b[0] = 1;
+			nb = 1;
+		} else {
+			memcpy(a, l, (size_t)n * sizeof *a);
+			na = normalize(a, n);
+		}
+		if (bexp > 0)
+			na = shl_limbs(a, na, bexp, RX_LIMBS);
+		else if (bexp < 0)
+			nb = shl_limbs(b, nb, -bexp, RX_LIMBS);
+		if (na < 0 || nb < 0)
+			return 0;
+		/* q = a / b, r = a mod b */
+		if (na < nb) {
+			nq = 0;
+			memcpy(r, a, (size_t)na * sizeof *r);
+			memset(r + na, 0, (size_t)(nb - na) * sizeof *r);
+		} else {
+			mpn_tdiv_qr(q, r, 0, a, na, b, nb);
+			nq = normalize(q, na - nb + 1);
+		}
+		if (nq > nl || (nq == nl && mpn_cmp(q, lim, nq) >= 0)) {
+			/* e10 was one too small. */
+			if (pass == 0) {
+				e10++;
+				continue;
+			}
+			return 0;
+		}
+		nr = normalize(r, nb);
+		if (nr == 0) {
+			half = -1;
+		} else {
+			t[nr] = mpn_lshift(t, r, nr, 1);
+			nr = normalize(t, nr + 1);
+			half = nr != nb ? (nr < nb ? -1 : 1) : mpn_cmp(t, b, nb);
+		}
+		if (nq == 0)
+			return 0;
+		if (half > 0 || (half == 0 && (q[0] & 1))) {
+			if (mpn_add_1(q, q, nq, 1))
+				q[nq++] = 1;
+			if (nq == nl && mpn_cmp(q, lim, nq) == 0) {
+				/* Rounded up to 10^d: 10^(d-1) one place up. */
+				memset(D, '0', (size_t)d);
+				D[0] = '1';
+				*E = e10 + 1;
+				return d;
+			}
+		}
+		if (mpn_get_str(ds, 10, q, nq) != (size_t)d)
+			return 0;
+		for (int i = 0; i < d; i++)
+			D[i] = (char)('0' + ds[i]);
+		*E = e10;
+		return d;
+	}
+	return 0;
+}
+
+/* The first digits significant digits of x rounded to nearest. */
+int
+fpv_dec_digits(mpfr_srcptr x, int digits, char *d, long *E)
+{
+	unsigned __int128 M, D;
+	long ex;
+	int n;
+
+	if (!mpfr_regular_p(x) || digits < 1 || digits > 64)
+		return 0;
+	if (GMP_NUMB_BITS == 64 && digits <= 20) {
+		mpfr_top(x, &M, &ex);
+		if (round_digits(M, ex, digits, &D, E) == 1)
+			return u128_digits(D, d);
+	}
+	if (GMP_NUMB_BITS == 64 && (n = round_exact(x, digits, d, E)) > 0)
+		return n;
+	{
+		char s[72];
+		mpfr_exp_t e;
+		bool neg;
+
+		mpfr_get_str(s, &e, 10, (size_t)digits, x, MPFR_RNDN);
+		neg = s[0] == '-';
+		memcpy(d, s + neg, (size_t)digits);
+		*E = (long)e - 1;
+		return digits;
+	}
+}
+
 
 /*
  * The exact significant digits of a rational with a terminating decimal
@@ -538,6 +1192,63 @@ plain_length(size_t nd, long E)
 	return 2 + (size_t)(-E - 1) + nd;
 }
 
+/*
+ * The exact digits of an int encoding's value scale * (q - zero_point)
+ * when the scale is a small fraction num/den with den = 2^a 5^b and the
+ * digits fit 64 bits: into d (no trailing zeros; *nd = 0 for zero), with
+ * the decimal exponent *E and the sign *neg.  False when that does not
+ * apply (then q_digits does it with GMP).
+ */
+static bool
+int_digits_fast(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, char *d, size_t *nd, long *E, bool *neg)
+{
+	int64_t num = c->int8_sn, den = c->int8_sd, q, m;
+	int a = 0, b = 0, k;
+	unsigned __int128 v;
+	char tmp[24], *p;
+
+	if (num <= 0 || den <= 0 ||
+	    mpz_cmp_ui(mpq_numref(c->int8_scale), (unsigned long)num) != 0 ||
+	    mpz_cmp_ui(mpq_denref(c->int8_scale), (unsigned long)den) != 0)
+		return false;
+	bits &= fpv_format_mask(f);
+	q = (bits >> (f->bits - 1)) ? (int64_t)bits -
+	    (int64_t)fpv_format_mask(f) - 1 : (int64_t)bits;
+	m = q - c->int8_zero_point;
+	while (den % 2 == 0) {
+		den /= 2;
+		a++;
+	}
+	while (den % 5 == 0) {
+		den /= 5;
+		b++;
+	}
+	if (den != 1 || a > 20 || b > 20)
+		return false;
+	/* value = num m 2^(k-a) 5^(k-b) / 10^k */
+	k = a > b ? a : b;
+	*neg = m < 0;
+	v = (unsigned __int128)num * (uint64_t)(m < 0 ? -m : m);
+	for (int i = a; i < k; i++)
+		v *= 2;
+	for (int i = b; i < k; i++)
+		v *= 5;
+	if (v >> 64 != 0)
+		return false;
+	if (v == 0) {
+		*nd = 0;
+		return true;
+	}
+	p = u64_digits((uint64_t)v, tmp + sizeof tmp);
+	*nd = (size_t)(tmp + sizeof tmp - p);
+	*E = (long)*nd - 1 - k;
+	while (*nd > 1 && p[*nd - 1] == '0')
+		(*nd)--;
+	memcpy(d, p, *nd);
+	return true;
+}
+
 /* Shortest (here: exact) decimal of an int encoding. */
 static size_t
 shortest_int(const struct fpv_ctx *c, const struct fpv_format *f,
@@ -548,6 +1259,19 @@ shortest_int(const struct fpv_ctx *c, const struct fpv_format *f,
 	long E = 0, q;
 	bool neg = false;
 	size_t n, nd;
+
+	{
+		char fd[24];
+
+		if (int_digits_fast(c, f, bits, fd, &nd, &E, &neg)) {
+			if (nd == 0) {
+				memcpy(buf, "0", 2);
+				return 1;
+			}
+			return emit_digits(buf, FPV_DEC_SHORT, neg, fd, nd, E,
+			    plain_length(nd, E) <= PLAIN_INT_MAX);
+		}
+	}
 
 	bits &= fpv_format_mask(f);
 	q = (bits >> (f->bits - 1)) ? (long)bits - (long)fpv_format_mask(f) - 1 :
@@ -595,7 +1319,19 @@ fpv_dec_shortest(const struct fpv_ctx *c, const struct fpv_format *f,
 {
 	if (f->kind == FPV_KIND_INT)
 		return shortest_int(c, f, bits, buf);
-	return shortest_ieee(f, bits, buf);
+	if (schubfach_fits(f))
+		return shortest_ieee(f, bits, buf);
+	return shortest_ieee_search(f, bits, buf);
+}
+
+/* The same by the round-trip search, the slow reference of the tests. */
+size_t
+fpv_dec_shortest_search(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, char *buf)
+{
+	if (f->kind == FPV_KIND_INT)
+		return shortest_int(c, f, bits, buf);
+	return shortest_ieee_search(f, bits, buf);
 }
 
 /* A malloc'd copy of s. */
@@ -668,6 +1404,69 @@ fpv_dec_exact_mpfr(mpfr_srcptr x)
 	return out;
 }
 
+/*
+ * The exact decimal of a finite IEEE encoding whose value c 2^q has its
+ * integer part below 2^64 and at most 124 fraction bits, by 128-bit
+ * arithmetic (each fraction bit gives one decimal digit); malloc'd, or
+ * NULL when it does not fit (or no memory).
+ */
+static char *
+exact_ieee_fast(const struct fpv_format *f, uint64_t bits)
+{
+	uint64_t ef = fpv_bits_exp(f, bits), c = fpv_bits_frac(f, bits), ip;
+	int q, k;
+	unsigned __int128 fr, mask;
+	char tmp[24], *p, *out, *o;
+	size_t ni;
+
+	if (ef == ((uint64_t)1 << f->exp_bits) - 1 || f->frac_bits > 62)
+		return NULL;
+	if (ef == 0 && c == 0)
+		return dup_string(fpv_bits_sign(f, bits) ? "-0" : "0");
+	if (ef == 0) {
+		q = 1 - f->emax - f->frac_bits;
+	} else {
+		c |= (uint64_t)1 << f->frac_bits;
+		q = (int)ef - f->emax - f->frac_bits;
+	}
+	if (q >= 0) {
+		if (q > 63 - f->frac_bits)
+			return NULL;
+		ip = c << q;
+		k = 0;
+		fr = 0;
+	} else {
+		if (-q > 124)
+			return NULL;
+		k = -q;
+		mask = ((unsigned __int128)1 << k) - 1;
+		ip = k >= 64 ? 0 : c >> k;
+		fr = (unsigned __int128)c & mask;
+	}
+	p = u64_digits(ip, tmp + sizeof tmp);
+	ni = (size_t)(tmp + sizeof tmp - p);
+	/* Sign, integer digits, point, at most k fraction digits. */
+	out = malloc(1 + ni + 1 + (size_t)k + 1);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	if (fpv_bits_sign(f, bits))
+		*o++ = '-';
+	memcpy(o, p, ni);
+	o += ni;
+	if (fr != 0) {
+		mask = ((unsigned __int128)1 << k) - 1;
+		*o++ = '.';
+		while (fr != 0) {
+			fr *= 10;
+			*o++ = (char)('0' + (int)(fr >> k));
+			fr &= mask;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /* Exact decimal of the value stored in an encoding. */
 char *
 fpv_dec_exact(const struct fpv_ctx *c, const struct fpv_format *f,
@@ -680,6 +1479,20 @@ fpv_dec_exact(const struct fpv_ctx *c, const struct fpv_format *f,
 		bool neg = false;
 		size_t len, nd;
 
+		{
+			char fd[24];
+
+			if (int_digits_fast(c, f, bits, fd, &nd, &E, &neg)) {
+				if (nd == 0)
+					return dup_string("0");
+				len = emit_digits(NULL, 0, neg, fd, nd, E, true);
+				out = malloc(len + 1);
+				if (out != NULL)
+					emit_digits(out, len + 1, neg, fd, nd, E,
+					    true);
+				return out;
+			}
+		}
 		bits &= fpv_format_mask(f);
 		q = (bits >> (f->bits - 1)) ?
 		    (long)bits - (long)fpv_format_mask(f) - 1 : (long)bits;
@@ -709,6 +1522,8 @@ fpv_dec_exact(const struct fpv_ctx *c, const struct fpv_format *f,
 		if (fpv_bits_class(f, bits) == FPV_CLASS_QNAN ||
 		    fpv_bits_class(f, bits) == FPV_CLASS_SNAN)
 			return dup_string("nan");
+		if ((out = exact_ieee_fast(f, bits)) != NULL)
+			return out;
 		mpfr_init2(x, fpv_format_prec(f));
 		fpv_num_decode(c, f, bits, x);
 		out = fpv_dec_exact_mpfr(x);
@@ -730,6 +1545,17 @@ fpv_dec_round(mpfr_srcptr x, int digits, char *buf, size_t size)
 		return n < size ? n : size - 1;
 	if (digits < 1)
 		digits = 1;
+	if (digits <= 64) {
+		char dg[72];
+		long E;
+
+		nd = (size_t)fpv_dec_digits(x, digits, dg, &E);
+		while (nd > 1 && dg[nd - 1] == '0')
+			nd--;
+		n = emit_digits(buf, size, mpfr_signbit(x) != 0, dg, nd, E,
+		    plain_exponent(E));
+		return n < size ? n : size - 1;
+	}
 	/* MPFR wants room for max(digits + 2, 7) bytes. */
 	s = mpfr_get_str(digits <= 100 ? small : NULL, &e, 10, (size_t)digits,
 	    x, MPFR_RNDN);
@@ -749,6 +1575,31 @@ fpv_dec_round(mpfr_srcptr x, int digits, char *buf, size_t size)
 	return n < size ? n : size - 1;
 }
 
+/*
+ * Is c 2^q 10^s exactly T + 1/2?  (c > 0.)  With c = c' 2^z, c' odd,
+ * 2 c' 2^(q+z) 10^s is odd only if the powers of two cancel: for s >= 0
+ * when q + z + s + 1 == 0 and c' 5^s == 2T + 1, for s < 0 when
+ * q + z + 1 == -s and c' == (2T + 1) 5^-s.  Decided in 128 bits, or
+ * false (then the caller falls back on the slow way).
+ */
+static bool
+double_tie(uint64_t c, int q, long s, unsigned __int128 T)
+{
+	unsigned __int128 p = 1, odd = 2 * T + 1;
+	int z = __builtin_ctzll(c);
+
+	c >>= z;
+	q += z;
+	/* Beyond these a tie is impossible or the products overflow. */
+	if (T >> 64 != 0 || s > 32 || s < -22)
+		return false;
+	for (long i = 0; i < (s < 0 ? -s : s); i++)
+		p *= 5;
+	if (s >= 0)
+		return q + s + 1 == 0 && (unsigned __int128)c * p == odd;
+	return q + 1 == -s && odd * p == c;
+}
+
 /* A double to at most digits significant digits (glibc rounds exactly). */
 size_t
 fpv_dec_double(double d, int digits, char *buf, size_t size)
@@ -758,13 +1609,57 @@ fpv_dec_double(double d, int digits, char *buf, size_t size)
 	size_t n;
 
 	if (isnan(d) || isinf(d) || d == 0) {
-		snprintf(buf, size, "%s", isnan(d) ? "nan" : isinf(d) ?
-		    (d < 0 ? "-inf" : "inf") : signbit(d) ? "-0" : "0");
-		return strlen(buf);
+		const char *w = isnan(d) ? "nan" : isinf(d) ?
+		    (d < 0 ? "-inf" : "inf") : signbit(d) ? "-0" : "0";
+
+		n = strlen(w);
+		if (size > 0) {
+			n = n < size ? n : size - 1;
+			memcpy(buf, w, n);
+			buf[n] = '\0';
+		}
+		return n;
 	}
 	digits = digits < 1 ? 1 : digits > 17 ? 17 : digits;
+	if (GMP_NUMB_BITS == 64) {
+		uint64_t u, c;
+		int q, len;
+		unsigned __int128 D;
+		long E;
+
+		memcpy(&u, &d, sizeof u);
+		c = u & ((UINT64_C(1) << 52) - 1);
+		q = (int)(u >> 52 & 0x7ff);
+		if (q == 0) {
+			q = -1074;
+		} else {
+			c |= UINT64_C(1) << 52;
+			q -= 1075;
+		}
+		len = 64 - __builtin_clzll(c);
+		switch (round_digits((unsigned __int128)c << (128 - len),
+		    q + len, digits, &D, &E)) {
+		case -1:
+			if (!double_tie(c, q, digits - 1 - E, D))
+				break;
+			/* A tie: to even. */
+			D += D & 1;
+			if (D == pow10_u128(digits)) {
+				D /= 10;
+				E++;
+			}
+			/* FALLTHROUGH */
+		case 1:
+			v.n = u128_digits(D, v.d);
+			v.E = E;
+			goto emit;
+		default:
+			break;
+		}
+	}
 	snprintf(s, sizeof s, "%.*e", digits - 1, fabs(d));
 	dnum_from_e(&v, s);
+emit:
 	trim_zeros(&v);
 	n = emit_digits(buf, size, d < 0, v.d, (size_t)v.n, v.E,
 	    plain_exponent(v.E));

@@ -29,7 +29,16 @@
  *               "cancelled_bits": N     when the flags hold cancellation
  *                                       (results: the largest of any step)
  *               "q": N                  int formats: the stored integer
- *   per step    "description": "1e4 + 0.0001"   the step in words
+ *   per step    "text": the step's source text, at most STEP_TEXT_MAX
+ *                 (256) bytes: a longer one is cut (never inside a UTF-8
+ *                 sequence) and ends in an ellipsis (U+2026, 3 bytes),
+ *                 so that the output of deeply nested or very long
+ *                 lines stays linear in their length
+ *               "start": N, "end": N   the step's span in the line: 0-based
+ *                 byte offsets (end exclusive) into the line as read
+ *                 (the bytes of "expr"), which give the full text even
+ *                 when "text" is cut
+ *               "description": "1e4 + 0.0001"   the step in words
  *               "args": [1, 2]          operand step indices (1-based)
  *               "exact": "..."          exact reference of the sub-expression
  *               results.F."local_abs_error", "local_rel_error",
@@ -59,6 +68,8 @@
 #define JSON_ERROR_DIGITS 17
 /* Significant digits of ulps and bits lost in JSON. */
 #define JSON_ULP_DIGITS 6
+/* Bytes of a step's source text in JSON before it is cut (then U+2026). */
+#define STEP_TEXT_MAX 256
 
 /* ANSI styles (text only). */
 #define C_RESET "\033[0m"
@@ -80,151 +91,208 @@ shown(const struct fpv_render_opts *opts)
 
 /* ---- Small text helpers --------------------------------------------- */
 
-/* d * 10^k in double arithmetic, within a few ulps. */
-static double
-scale10(double d, long k)
+/* Copy s (n bytes) to buf[0..size) NUL-terminated, truncating; returns n. */
+static size_t
+copy_str(char *buf, size_t size, const char *s, size_t n)
 {
-	static const double p[] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-	};
-	long a = k < 0 ? -k : k;
+	if (size > 0) {
+		size_t k = n < size ? n : size - 1;
 
-	while (a > 22) {
-		d = k < 0 ? d / 1e22 : d * 1e22;
-		a -= 22;
+		memcpy(buf, s, k);
+		buf[k] = '\0';
 	}
-	return k < 0 ? d / p[a] : d * p[a];
+	return n;
 }
 
 /*
- * compact() through the nearest double d of x, when that cannot change
- * the two-digit rounding: d's four-digit form tells whether d is near a
- * two-digit tie (digits 3-4 "49" or "50"); if not, x, within half an ulp
- * of d, rounds the same way.  Returns false when undecided.
+ * x as a compact "-2.0e-04" (two significant digits), "0", "inf", "nan";
+ * returns the length.  This is on every row of every table: no printf.
  */
-static bool
-fast_compact(mpfr_srcptr x, char *buf, size_t size)
-{
-	double d = fabs(mpfr_get_d(x, MPFR_RNDN)), sc, fr;
-	char d1, d2;
-	long E, digs;
-	bool neg = mpfr_signbit(x) != 0;
-
-	if (!(d > 1e-300 && d < 1e300))
-		return false;
-	/* d * 10^(1 - E) in [10, 100): two digits.  The scaling costs a few
-	 * ulps, far below the margin kept around the rounding point, and
-	 * values near it go the exact way (mpfr_get_str). */
-	E = (long)floor(log10(d));
-	sc = scale10(d, 1 - E);
-	if (sc >= 100) {
-		E++;
-		sc = scale10(d, 1 - E);
-	} else if (sc < 10) {
-		E--;
-		sc = scale10(d, 1 - E);
-	}
-	if (!(sc >= 10 && sc < 100))
-		return false;
-	digs = (long)sc;
-	fr = sc - (double)digs;
-	if (fabs(fr - 0.5) < 1e-6)
-		return false;
-	if (fr > 0.5 && ++digs == 100) {
-		digs = 10;
-		E++;
-	}
-	d1 = (char)('0' + digs / 10);
-	d2 = (char)('0' + digs % 10);
-	/* -d.de-XX, by hand: this is on every row of every table. */
-	{
-		char t[24];
-		size_t n = 0;
-		long a = E < 0 ? -E : E;
-
-		if (neg)
-			t[n++] = '-';
-		t[n++] = d1;
-		t[n++] = '.';
-		t[n++] = d2;
-		t[n++] = 'e';
-		t[n++] = E < 0 ? '-' : '+';
-		if (a >= 100)
-			t[n++] = (char)('0' + a / 100);
-		t[n++] = (char)('0' + a / 10 % 10);
-		t[n++] = (char)('0' + a % 10);
-		t[n] = '\0';
-		snprintf(buf, size, "%s", t);
-	}
-	return true;
-}
-
-/* x as a compact "-2.0e-04" (two significant digits), "0", "inf", "nan". */
-static void
+static size_t
 compact(mpfr_srcptr x, char *buf, size_t size)
 {
-	char s[8];
-	mpfr_exp_t e;
+	char t[40], d[4], ex[24];
+	size_t n = 0;
 	long E;
-	bool neg;
+	unsigned long a;
+	int k = 0;
 
-	if (mpfr_nan_p(x)) {
-		snprintf(buf, size, "nan");
-		return;
-	}
-	if (mpfr_inf_p(x)) {
-		snprintf(buf, size, "%sinf", mpfr_signbit(x) ? "-" : "");
-		return;
-	}
-	if (mpfr_zero_p(x)) {
-		snprintf(buf, size, "0");
-		return;
-	}
-	if (fast_compact(x, buf, size))
-		return;
-	mpfr_get_str(s, &e, 10, 2, x, MPFR_RNDN);	/* room for 7 + sign */
-	neg = s[0] == '-';
-	E = (long)e - 1;
-	snprintf(buf, size, "%s%c.%ce%c%02ld", neg ? "-" : "", s[neg],
-	    s[neg + 1], E < 0 ? '-' : '+', E < 0 ? -E : E);
+	if (mpfr_nan_p(x))
+		return copy_str(buf, size, "nan", 3);
+	if (mpfr_inf_p(x))
+		return mpfr_signbit(x) ? copy_str(buf, size, "-inf", 4) :
+		    copy_str(buf, size, "inf", 3);
+	if (mpfr_zero_p(x))
+		return copy_str(buf, size, "0", 1);
+	fpv_dec_digits(x, 2, d, &E);
+	a = (unsigned long)(E < 0 ? -E : E);
+	if (mpfr_signbit(x))
+		t[n++] = '-';
+	t[n++] = d[0];
+	t[n++] = '.';
+	t[n++] = d[1];
+	t[n++] = 'e';
+	t[n++] = E < 0 ? '-' : '+';
+	do			/* at least two exponent digits */
+		ex[k++] = (char)('0' + a % 10);
+	while ((a /= 10) != 0 || k < 2);
+	while (k > 0)
+		t[n++] = ex[--k];
+	return copy_str(buf, size, t, n);
 }
 
 /* A count of ulps to two significant digits ("0.8", "1500", "1.4e+07"). */
-static void
+static size_t
 compact_double(double d, char *buf, size_t size)
 {
 	if (fabs(d) >= 1e4) {
 		mpfr_t x;
+		size_t n;
 
 		mpfr_init2(x, 64);
 		mpfr_set_d(x, d, MPFR_RNDN);
-		compact(x, buf, size);
+		n = compact(x, buf, size);
 		mpfr_clear(x);
-	} else {
-		fpv_dec_double(d, 2, buf, size);
+		return n;
+	}
+	return fpv_dec_double(d, 2, buf, size);
+}
+
+/* Append s (n bytes) at buf + *len if it fits in size (with the NUL). */
+static void
+append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len + n < size) {
+		memcpy(buf + *len, s, n);
+		*len += n;
+		buf[*len] = '\0';
 	}
 }
 
 /*
  * An error cell: "err -2.0e-04 (rel -6.5e-04, 0.8 ulp)", "err 0", or
- * "err inf" when the error is not finite.
+ * "err inf" when the error is not finite.  Returns the length.
  */
-static void
+static size_t
 error_cell(const char *label, const struct fpv_errinfo *e, char *buf,
     size_t size)
 {
 	char a[32], r[32], u[32];
+	size_t na, len = 0;
 
-	compact(e->err, a, sizeof a);
-	if (mpfr_zero_p(e->err) || !mpfr_number_p(e->err)) {
-		snprintf(buf, size, "%s %s", label, a);
-		return;
-	}
-	compact(e->rel, r, sizeof r);
-	compact_double(e->ulps, u, sizeof u);
-	snprintf(buf, size, "%s %s (rel %s, %s ulp)", label, a, r, u);
+	na = compact(e->err, a, sizeof a);
+	buf[0] = '\0';
+	append(buf, size, &len, label, strlen(label));
+	append(buf, size, &len, " ", 1);
+	append(buf, size, &len, a, na);
+	if (mpfr_zero_p(e->err) || !mpfr_number_p(e->err))
+		return len;
+	append(buf, size, &len, " (rel ", 6);
+	append(buf, size, &len, r, compact(e->rel, r, sizeof r));
+	append(buf, size, &len, ", ", 2);
+	append(buf, size, &len, u, compact_double(e->ulps, u, sizeof u));
+	append(buf, size, &len, " ulp)", 5);
+	return len;
 }
+
+/* ---- Output buffer ---------------------------------------------------- */
+
+/*
+ * Output assembled in memory and handed to stdio in large pieces: a
+ * table row or a JSON object is hundreds of small strings, and each
+ * stdio call costs more than copying its bytes.
+ */
+struct obuf {
+	FILE *out;
+	size_t n;
+	char b[4096];
+};
+
+/* Start buffering for out. */
+static void
+ob_init(struct obuf *o, FILE *out)
+{
+	o->out = out;
+	o->n = 0;
+}
+
+/* Write what is buffered. */
+static void
+ob_flush(struct obuf *o)
+{
+	if (o->n > 0)
+		fwrite(o->b, 1, o->n, o->out);
+	o->n = 0;
+}
+
+/* Append n bytes of s. */
+static void
+ob_write(struct obuf *o, const char *s, size_t n)
+{
+	if (o->n + n > sizeof o->b) {
+		ob_flush(o);
+		if (n > sizeof o->b) {
+			fwrite(s, 1, n, o->out);
+			return;
+		}
+	}
+	if (n <= 8) {
+		/* Most pieces are a few bytes: no call. */
+		for (size_t i = 0; i < n; i++)
+			o->b[o->n + i] = s[i];
+	} else {
+		memcpy(o->b + o->n, s, n);
+	}
+	o->n += n;
+}
+
+/* Append a C string. */
+static void
+ob_puts(struct obuf *o, const char *s)
+{
+	ob_write(o, s, strlen(s));
+}
+
+/* Append one byte. */
+static void
+ob_putc(struct obuf *o, char c)
+{
+	if (o->n == sizeof o->b)
+		ob_flush(o);
+	o->b[o->n++] = c;
+}
+
+/* Append n spaces. */
+static void
+ob_pad(struct obuf *o, size_t n)
+{
+	static const char sp[] = "                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+
+		ob_write(o, sp, k);
+		n -= k;
+	}
+}
+
+/* Append a decimal integer. */
+static void
+ob_long(struct obuf *o, long v)
+{
+	char t[24];
+	size_t k = sizeof t;
+	unsigned long a = v < 0 ? 0 - (unsigned long)v : (unsigned long)v;
+
+	do
+		t[--k] = (char)('0' + a % 10);
+	while ((a /= 10) != 0);
+	if (v < 0)
+		t[--k] = '-';
+	ob_write(o, t + k, sizeof t - k);
+}
+
+/* ---- Text ------------------------------------------------------------- */
 
 /* The style of a flag's word, or NULL for plain. */
 static const char *
@@ -254,7 +322,7 @@ max_cancelled(const struct fpv_trace *t, int f)
 
 /* Print the flag words of flags (cancellation with its bit count). */
 static void
-print_flags(FILE *out, uint32_t flags, int32_t cancelled, bool color)
+print_flags(struct obuf *o, uint32_t flags, int32_t cancelled, bool color)
 {
 	bool first = true;
 
@@ -264,161 +332,183 @@ print_flags(FILE *out, uint32_t flags, int32_t cancelled, bool color)
 		if (!(flags & (1u << b)))
 			continue;
 		st = color ? flag_style(b) : NULL;
-		fprintf(out, "%s%s%s", first ? "" : " ", st ? st : "",
-		    fpv_flag_names[b]);
-		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0)
-			fprintf(out, "(%d bits)", (int)cancelled);
+		if (!first)
+			ob_putc(o, ' ');
 		if (st)
-			fputs(C_RESET, out);
+			ob_puts(o, st);
+		ob_puts(o, fpv_flag_names[b]);
+		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
+			ob_putc(o, '(');
+			ob_long(o, cancelled);
+			ob_puts(o, " bits)");
+		}
+		if (st)
+			ob_puts(o, C_RESET);
 		first = false;
 	}
 }
 
 /* Print the grouped binary string of f, coloured by field. */
 static void
-print_bits(FILE *out, const struct fpv_format *f, const char *bin, bool color)
+print_bits(struct obuf *o, const struct fpv_format *f, const char *bin,
+    size_t n, bool color)
 {
 	static const char *const field[3] = { C_SIGN, C_EXP, C_FRAC };
 	int k = 0;
 
 	if (!color) {
-		fputs(bin, out);
+		ob_write(o, bin, n);
 		return;
 	}
-	fputs(field[0], out);
+	ob_puts(o, field[0]);
 	for (const char *p = bin; *p; p++) {
 		if (*p == ' ') {
-			fputs(C_RESET, out);
-			putc(' ', out);
+			ob_puts(o, C_RESET);
+			ob_putc(o, ' ');
 			k++;
 			/* Int formats: sign, then magnitude in the fraction colour. */
 			if (f->kind == FPV_KIND_INT && k == 1)
 				k = 2;
-			fputs(field[k < 3 ? k : 2], out);
+			ob_puts(o, field[k < 3 ? k : 2]);
 		} else {
-			putc(*p, out);
+			ob_putc(o, *p);
 		}
 	}
-	fputs(C_RESET, out);
-}
-
-/* Print n spaces. */
-static void
-pad(FILE *out, size_t n)
-{
-	static const char sp[] = "                                ";
-
-	while (n > 0) {
-		size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
-
-		fwrite(sp, 1, k, out);
-		n -= k;
-	}
+	ob_puts(o, C_RESET);
 }
 
 /* Print the line's text without control characters or trailing space. */
 static void
-print_source(FILE *out, const char *s, size_t len)
+print_source(struct obuf *o, const char *s, size_t len)
 {
+	size_t i = 0;
+
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
 	    s[len - 1] == '\n' || s[len - 1] == '\r'))
 		len--;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len) {
+		size_t j = i;
 
-		putc(c < 0x20 || c == 0x7f ? '?' : c, out);
+		/* Runs of printable bytes go in one piece. */
+		while (j < len && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f)
+			j++;
+		ob_write(o, s + i, j - i);
+		if (j < len)
+			ob_putc(o, '?');
+		i = j + 1;
 	}
 }
 
-/* One text row, in plain strings; widths are computed over a block. */
+/* One text row, in plain strings and their lengths; widths are computed
+ * over a block. */
 struct row {
 	int f;			/* format index, or -1 for the exact row */
 	char bin[72];
 	char hex[20];
 	char value[FPV_DEC_SHORT];
 	char err[128];
+	size_t nbin, nhex, nvalue, nerr;
 	uint32_t flags;
 	int32_t cancelled;
 };
 
-/* Fill the row of column f at step i: local loss or accumulated error. */
+/* Fill the row of column f at step i: local loss or accumulated error
+ * (measured into e, which the caller initialized). */
 static void
 fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
-    uint32_t flags, int32_t cancelled, struct row *r)
+    uint32_t flags, int32_t cancelled, struct fpv_errinfo *e, struct row *r)
 {
 	const struct fpv_format *fmt = &fpv_formats[f];
 	uint64_t b = t->steps[i].cell[f].bits;
-	struct fpv_errinfo e;
 
 	r->f = f;
-	fpv_bits_binary(fmt, b, r->bin);
-	fpv_bits_hex(fmt, b, r->hex);
-	fpv_dec_shortest(&t->ctx, fmt, b, r->value);
-	fpv_errinfo_init(&e);
+	r->nbin = fpv_bits_binary(fmt, b, r->bin);
+	r->nhex = fpv_bits_hex(fmt, b, r->hex);
+	r->nvalue = fpv_dec_shortest(&t->ctx, fmt, b, r->value);
 	if (local)
-		fpv_trace_local_error(t, i, f, &e);
+		fpv_trace_local_error(t, i, f, e);
 	else
-		fpv_trace_accum_error(t, i, f, &e);
-	error_cell(local ? "loss" : "err", &e, r->err, sizeof r->err);
-	fpv_errinfo_clear(&e);
+		fpv_trace_accum_error(t, i, f, e);
+	r->nerr = error_cell(local ? "loss" : "err", e, r->err, sizeof r->err);
 	r->flags = flags;
 	r->cancelled = cancelled;
 }
 
+/* Fill the exact row: x to TEXT_EXACT_DIGITS digits. */
+static void
+fill_exact_row(mpfr_srcptr x, struct row *r)
+{
+	r->f = -1;
+	r->nvalue = fpv_dec_round(x, TEXT_EXACT_DIGITS, r->value,
+	    sizeof r->value);
+}
+
 /* Print rows[0..n) (the last is the exact row) as an aligned table. */
 static void
-print_rows(FILE *out, const struct row *rows, size_t n, bool color)
+print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 {
 	size_t wb = 0, wh = 0, wv = 0, we = 0;
 
 	for (size_t k = 0; k < n; k++) {
-		if (rows[k].f >= 0) {
-			wb = strlen(rows[k].bin) > wb ? strlen(rows[k].bin) : wb;
-			wh = strlen(rows[k].hex) > wh ? strlen(rows[k].hex) : wh;
-			we = strlen(rows[k].err) > we ? strlen(rows[k].err) : we;
+		const struct row *r = &rows[k];
+
+		if (r->f >= 0) {
+			wb = r->nbin > wb ? r->nbin : wb;
+			wh = r->nhex > wh ? r->nhex : wh;
+			we = r->nerr > we ? r->nerr : we;
 		}
-		wv = strlen(rows[k].value) > wv ? strlen(rows[k].value) : wv;
+		wv = r->nvalue > wv ? r->nvalue : wv;
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct row *r = &rows[k];
+		const char *name;
+		size_t nl;
 
 		if (r->f < 0) {
-			fprintf(out, "  %sexact%s  ", color ? C_BOLD : "",
-			    color ? C_RESET : "");
-			pad(out, wb + 2 + wh + 2);
-			fprintf(out, "%s\n", r->value);
+			ob_puts(o, color ? "  " C_BOLD "exact" C_RESET "  " :
+			    "  exact  ");
+			ob_pad(o, wb + 2 + wh + 2);
+			ob_write(o, r->value, r->nvalue);
+			ob_putc(o, '\n');
 			continue;
 		}
-		fprintf(out, "  %-5s  ", fpv_formats[r->f].name);
-		print_bits(out, &fpv_formats[r->f], r->bin, color);
-		pad(out, wb - strlen(r->bin) + 2);
-		fputs(r->hex, out);
-		pad(out, wh - strlen(r->hex) + 2);
-		fputs(r->value, out);
-		pad(out, wv - strlen(r->value) + 2);
-		fputs(r->err, out);
+		name = fpv_formats[r->f].name;
+		nl = strlen(name);
+		ob_write(o, "  ", 2);
+		ob_write(o, name, nl);
+		ob_pad(o, (nl < 5 ? 5 - nl : 0) + 2);
+		print_bits(o, &fpv_formats[r->f], r->bin, r->nbin, color);
+		ob_pad(o, wb - r->nbin + 2);
+		ob_write(o, r->hex, r->nhex);
+		ob_pad(o, wh - r->nhex + 2);
+		ob_write(o, r->value, r->nvalue);
+		ob_pad(o, wv - r->nvalue + 2);
+		ob_write(o, r->err, r->nerr);
 		if (r->flags) {
-			pad(out, we - strlen(r->err) + 2);
-			print_flags(out, r->flags, r->cancelled, color);
+			ob_pad(o, we - r->nerr + 2);
+			print_flags(o, r->flags, r->cancelled, color);
 		}
-		putc('\n', out);
+		ob_putc(o, '\n');
 	}
 }
 
 /* Print the header: expression, rounding mode and int8 settings if set. */
 static void
-print_header(FILE *out, const struct fpv_trace *t,
+print_header(struct obuf *o, const struct fpv_trace *t,
     const struct fpv_render_opts *opts)
 {
 	const struct fpv_ctx *c = &t->ctx;
 
 	if (opts->color)
-		fputs(C_BOLD, out);
-	print_source(out, t->ast.src, t->ast.len);
+		ob_puts(o, C_BOLD);
+	print_source(o, t->ast.src, t->ast.len);
 	if (opts->color)
-		fputs(C_RESET, out);
-	if (c->round != FPV_RND_NEAREST)
-		fprintf(out, "   [round: %s]", fpv_round_names[c->round]);
+		ob_puts(o, C_RESET);
+	if (c->round != FPV_RND_NEAREST) {
+		ob_puts(o, "   [round: ");
+		ob_puts(o, fpv_round_names[c->round]);
+		ob_putc(o, ']');
+	}
 	if ((shown(opts) & (1u << FPV_INT8)) &&
 	    (mpq_cmp_ui(c->int8_scale, 1, 1) != 0 || c->int8_zero_point != 0 ||
 	    c->int8_overflow != FPV_OVF_SATURATE)) {
@@ -429,17 +519,20 @@ print_header(FILE *out, const struct fpv_trace *t,
 		mpfr_set_q(x, c->int8_scale, MPFR_RNDN);
 		fpv_dec_round(x, 17, sc, sizeof sc);
 		mpfr_clear(x);
-		fprintf(out, "   [int8: scale %s, zero point %ld, %s]", sc,
-		    c->int8_zero_point, c->int8_overflow == FPV_OVF_WRAP ?
-		    "wrap" : "saturate");
+		ob_puts(o, "   [int8: scale ");
+		ob_puts(o, sc);
+		ob_puts(o, ", zero point ");
+		ob_long(o, c->int8_zero_point);
+		ob_puts(o, c->int8_overflow == FPV_OVF_WRAP ? ", wrap]" :
+		    ", saturate]");
 	}
-	putc('\n', out);
+	ob_putc(o, '\n');
 }
 
 /* Print step i's rows (its own flags and rounding loss) and exact row. */
 static void
-step_rows(FILE *out, const struct fpv_trace *t, size_t i,
-    const struct fpv_render_opts *opts)
+step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts, struct fpv_errinfo *e)
 {
 	struct row rows[FPV_NFORMATS + 1];
 	size_t n = 0;
@@ -448,13 +541,36 @@ step_rows(FILE *out, const struct fpv_trace *t, size_t i,
 		const struct fpv_cell *c = &t->steps[i].cell[f];
 
 		if (shown(opts) & (1u << f))
-			fill_row(t, i, f, true, c->flags, c->cancelled,
+			fill_row(t, i, f, true, c->flags, c->cancelled, e,
 			    &rows[n++]);
 	}
-	rows[n].f = -1;
-	fpv_dec_round(t->steps[i].exact, TEXT_EXACT_DIGITS, rows[n].value,
-	    sizeof rows[n].value);
-	print_rows(out, rows, n + 1, opts->color);
+	fill_exact_row(t->steps[i].exact, &rows[n]);
+	print_rows(o, rows, n + 1, opts->color);
+}
+
+/* Print step i as a text block into o (e: scratch error figures). */
+static void
+text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts, struct fpv_errinfo *e)
+{
+	char desc[512];
+
+	if (i >= t->nsteps)
+		return;
+	fpv_trace_describe(t, i, desc, sizeof desc);
+	if (opts->color)
+		ob_puts(o, C_BOLD);
+	ob_puts(o, "step ");
+	ob_long(o, (long)i + 1);
+	ob_putc(o, '/');
+	ob_long(o, (long)t->nsteps);
+	ob_putc(o, ':');
+	if (opts->color)
+		ob_puts(o, C_RESET);
+	ob_putc(o, ' ');
+	print_source(o, desc, strlen(desc));
+	ob_putc(o, '\n');
+	step_rows(o, t, i, opts, e);
 }
 
 /* Print step i as a text block. */
@@ -462,16 +578,14 @@ void
 fpv_render_text_step(FILE *out, const struct fpv_trace *t, size_t i,
     const struct fpv_render_opts *opts)
 {
-	char desc[512];
+	struct obuf o;
+	struct fpv_errinfo e;
 
-	if (i >= t->nsteps)
-		return;
-	fpv_trace_describe(t, i, desc, sizeof desc);
-	fprintf(out, "%sstep %zu/%zu:%s ", opts->color ? C_BOLD : "", i + 1,
-	    t->nsteps, opts->color ? C_RESET : "");
-	print_source(out, desc, strlen(desc));
-	putc('\n', out);
-	step_rows(out, t, i, opts);
+	ob_init(&o, out);
+	fpv_errinfo_init(&e);
+	text_step(&o, t, i, opts, &e);
+	fpv_errinfo_clear(&e);
+	ob_flush(&o);
 }
 
 /* Print the result table, after every step when asked. */
@@ -481,32 +595,43 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 {
 	struct row rows[FPV_NFORMATS + 1];
 	size_t n = 0, last;
+	struct obuf o;
+	struct fpv_errinfo e;
 
 	if (t->nsteps == 0)
 		return;
+	ob_init(&o, out);
+	fpv_errinfo_init(&e);
 	if (opts->steps)
 		for (size_t i = 0; i < t->nsteps; i++)
-			fpv_render_text_step(out, t, i, opts);
-	print_header(out, t, opts);
+			text_step(&o, t, i, opts, &e);
+	print_header(&o, t, opts);
 	last = t->nsteps - 1;
 	for (int f = 0; f < FPV_NFORMATS; f++)
 		if (shown(opts) & (1u << f))
 			fill_row(t, last, f, false, t->sticky[f],
-			    max_cancelled(t, f), &rows[n++]);
-	rows[n].f = -1;
-	fpv_dec_round(t->steps[last].exact, TEXT_EXACT_DIGITS, rows[n].value,
-	    sizeof rows[n].value);
-	print_rows(out, rows, n + 1, opts->color);
+			    max_cancelled(t, f), &e, &rows[n++]);
+	fpv_errinfo_clear(&e);
+	fill_exact_row(t->steps[last].exact, &rows[n]);
+	print_rows(&o, rows, n + 1, opts->color);
+	ob_flush(&o);
 }
 
 /* Print "error: L:C: message". */
 void
 fpv_render_error(FILE *out, const struct fpv_error *err, bool color)
 {
-	fprintf(out, "%serror:%s %d:%d: ", color ? C_BAD : "",
-	    color ? C_RESET : "", err->line, err->col);
-	print_source(out, err->msg, strnlen(err->msg, sizeof err->msg));
-	putc('\n', out);
+	struct obuf o;
+
+	ob_init(&o, out);
+	ob_puts(&o, color ? C_BAD "error:" C_RESET " " : "error: ");
+	ob_long(&o, err->line);
+	ob_putc(&o, ':');
+	ob_long(&o, err->col);
+	ob_puts(&o, ": ");
+	print_source(&o, err->msg, strnlen(err->msg, sizeof err->msg));
+	ob_putc(&o, '\n');
+	ob_flush(&o);
 }
 
 /* ---- JSON ------------------------------------------------------------ */
@@ -546,102 +671,162 @@ utf8_seq(const unsigned char *s, size_t len)
 	return n;
 }
 
-/* Write s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
-void
-fpv_json_string(FILE *out, const char *s, size_t len)
+/* Write the inside of a JSON string for s; invalid UTF-8 becomes U+FFFD. */
+static void
+json_str_body(struct obuf *o, const char *s, size_t len)
 {
+	static const char hexd[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 
-	putc('"', out);
 	while (i < len) {
 		unsigned char c = u[i];
-		size_t n;
+		size_t j = i, n;
 
+		/* Runs of plain ASCII go in one piece. */
+		while (j < len && u[j] >= 0x20 && u[j] < 0x7f && u[j] != '"' &&
+		    u[j] != '\\')
+			j++;
+		if (j > i) {
+			ob_write(o, s + i, j - i);
+			i = j;
+			continue;
+		}
 		switch (c) {
-		case '"': fputs("\\\"", out); i++; continue;
-		case '\\': fputs("\\\\", out); i++; continue;
-		case '\n': fputs("\\n", out); i++; continue;
-		case '\r': fputs("\\r", out); i++; continue;
-		case '\t': fputs("\\t", out); i++; continue;
-		case '\b': fputs("\\b", out); i++; continue;
-		case '\f': fputs("\\f", out); i++; continue;
+		case '"': ob_write(o, "\\\"", 2); i++; continue;
+		case '\\': ob_write(o, "\\\\", 2); i++; continue;
+		case '\n': ob_write(o, "\\n", 2); i++; continue;
+		case '\r': ob_write(o, "\\r", 2); i++; continue;
+		case '\t': ob_write(o, "\\t", 2); i++; continue;
+		case '\b': ob_write(o, "\\b", 2); i++; continue;
+		case '\f': ob_write(o, "\\f", 2); i++; continue;
 		default: break;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u%04x", c);
+			char e[6] = { '\\', 'u', '0', '0', hexd[c >> 4],
+			    hexd[c & 15] };
+
+			ob_write(o, e, 6);
 			i++;
 			continue;
 		}
 		n = utf8_seq(u + i, len - i);
 		if (n == 0) {
-			fputs("\\ufffd", out);
+			ob_write(o, "\\ufffd", 6);
 			i++;
 			continue;
 		}
-		fwrite(u + i, 1, n, out);
+		ob_write(o, s + i, n);
 		i += n;
 	}
-	putc('"', out);
+}
+
+/* Write s as a JSON string into o. */
+static void
+json_str(struct obuf *o, const char *s, size_t len)
+{
+	ob_putc(o, '"');
+	json_str_body(o, s, len);
+	ob_putc(o, '"');
+}
+
+/* Write s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
+void
+fpv_json_string(FILE *out, const char *s, size_t len)
+{
+	struct obuf o;
+
+	ob_init(&o, out);
+	json_str(&o, s, len);
+	ob_flush(&o);
 }
 
 /* Write a C string as a JSON string. */
 static void
-json_cstr(FILE *out, const char *s)
+json_cstr(struct obuf *o, const char *s)
 {
-	fpv_json_string(out, s, strlen(s));
+	json_str(o, s, strlen(s));
+}
+
+/*
+ * Write text the renderer made itself (digits, signs, '.', 'e', names)
+ * as a JSON string: it needs no escaping.
+ */
+static void
+json_plain(struct obuf *o, const char *s, size_t n)
+{
+	ob_putc(o, '"');
+	ob_write(o, s, n);
+	ob_putc(o, '"');
 }
 
 /* Write the flags array. */
 static void
-json_flags(FILE *out, uint32_t flags)
+json_flags(struct obuf *o, uint32_t flags)
 {
 	bool first = true;
 
-	putc('[', out);
+	ob_putc(o, '[');
 	for (int b = 0; b < FPV_FLAG_COUNT; b++)
 		if (flags & (1u << b)) {
-			fprintf(out, "%s\"%s\"", first ? "" : ", ",
-			    fpv_flag_names[b]);
+			if (!first)
+				ob_write(o, ", ", 2);
+			json_plain(o, fpv_flag_names[b],
+			    strlen(fpv_flag_names[b]));
 			first = false;
 		}
-	putc(']', out);
+	ob_putc(o, ']');
 }
 
-/* Write the error fields of e with key prefix ("" or "local_"). */
+/* Write the error fields of e, this step's own (local) or accumulated. */
 static void
-json_errors(FILE *out, const char *prefix, const struct fpv_errinfo *e)
+json_errors(struct obuf *o, bool local, const struct fpv_errinfo *e)
 {
-	char a[96], r[96], u[FPV_DEC_SHORT], l[FPV_DEC_SHORT];
+	/* ORDER: abs, rel, ulp, bits; accumulated, then local. */
+	static const char *const key[2][4] = {
+		{ ", \"abs_error\": \"", ", \"rel_error\": \"",
+		  ", \"ulp_error\": \"", ", \"bits_lost\": \"" },
+		{ ", \"local_abs_error\": \"", ", \"local_rel_error\": \"",
+		  ", \"local_ulp_error\": \"", ", \"local_bits_lost\": \"" }
+	};
+	char v[4][96];
+	size_t n[4];
 
-	fpv_dec_round(e->err, JSON_ERROR_DIGITS, a, sizeof a);
-	fpv_dec_round(e->rel, JSON_ERROR_DIGITS, r, sizeof r);
-	fpv_dec_double(e->ulps, JSON_ULP_DIGITS, u, sizeof u);
-	fpv_dec_double(e->bits_lost, JSON_ULP_DIGITS, l, sizeof l);
-	fprintf(out, ", \"%sabs_error\": \"%s\", \"%srel_error\": \"%s\", "
-	    "\"%sulp_error\": \"%s\", \"%sbits_lost\": \"%s\"", prefix, a,
-	    prefix, r, prefix, u, prefix, l);
+	n[0] = fpv_dec_round(e->err, JSON_ERROR_DIGITS, v[0], sizeof v[0]);
+	n[1] = fpv_dec_round(e->rel, JSON_ERROR_DIGITS, v[1], sizeof v[1]);
+	n[2] = fpv_dec_double(e->ulps, JSON_ULP_DIGITS, v[2], sizeof v[2]);
+	n[3] = fpv_dec_double(e->bits_lost, JSON_ULP_DIGITS, v[3],
+	    sizeof v[3]);
+	for (int k = 0; k < 4; k++) {
+		ob_puts(o, key[local][k]);
+		ob_write(o, v[k], n[k]);
+		ob_putc(o, '"');
+	}
 }
 
-/* Write one format's result object for step i. */
+/* Write one format's result object for step i (e: scratch). */
 static void
-json_cell(FILE *out, const struct fpv_trace *t, size_t i, int f,
-    uint32_t flags, int32_t cancelled, bool local)
+json_cell(struct obuf *o, const struct fpv_trace *t, size_t i, int f,
+    uint32_t flags, int32_t cancelled, bool local, struct fpv_errinfo *e)
 {
 	const struct fpv_format *fmt = &fpv_formats[f];
 	uint64_t b = t->steps[i].cell[f].bits;
 	char hex[20], val[FPV_DEC_SHORT], *ex;
-	struct fpv_errinfo e;
+	size_t nhex, nval;
 
-	fpv_bits_hex(fmt, b, hex);
-	fpv_dec_shortest(&t->ctx, fmt, b, val);
+	nhex = fpv_bits_hex(fmt, b, hex);
+	nval = fpv_dec_shortest(&t->ctx, fmt, b, val);
 	ex = fpv_dec_exact(&t->ctx, fmt, b);
-	fprintf(out, "\"%s\": {\"bits\": \"%s\", \"value\": \"%s\", "
-	    "\"exact_value\": ", fmt->name, hex, val);
+	json_plain(o, fmt->name, strlen(fmt->name));
+	ob_write(o, ": {\"bits\": ", 11);
+	json_plain(o, hex, nhex);
+	ob_write(o, ", \"value\": ", 11);
+	json_plain(o, val, nval);
+	ob_write(o, ", \"exact_value\": ", 17);
 	if (ex != NULL)
-		json_cstr(out, ex);
+		json_plain(o, ex, strlen(ex));
 	else
-		fputs("null", out);
+		ob_puts(o, "null");
 	free(ex);
 	if (fmt->kind == FPV_KIND_INT) {
 		uint64_t m = fpv_format_mask(fmt);
@@ -649,82 +834,114 @@ json_cell(FILE *out, const struct fpv_trace *t, size_t i, int f,
 
 		if ((b & m) >> (fmt->bits - 1))
 			q -= (long)m + 1;
-		fprintf(out, ", \"q\": %ld", q);
+		ob_puts(o, ", \"q\": ");
+		ob_long(o, q);
 	}
-	fputs(", \"flags\": ", out);
-	json_flags(out, flags);
-	if ((flags & FPV_FLAG_CANCELLATION) && cancelled > 0)
-		fprintf(out, ", \"cancelled_bits\": %d", (int)cancelled);
-	fpv_errinfo_init(&e);
-	fpv_trace_accum_error(t, i, f, &e);
-	json_errors(out, "", &e);
+	ob_puts(o, ", \"flags\": ");
+	json_flags(o, flags);
+	if ((flags & FPV_FLAG_CANCELLATION) && cancelled > 0) {
+		ob_puts(o, ", \"cancelled_bits\": ");
+		ob_long(o, cancelled);
+	}
+	fpv_trace_accum_error(t, i, f, e);
+	json_errors(o, false, e);
 	if (local) {
-		fpv_trace_local_error(t, i, f, &e);
-		json_errors(out, "local_", &e);
+		fpv_trace_local_error(t, i, f, e);
+		json_errors(o, true, e);
 	}
-	fpv_errinfo_clear(&e);
-	putc('}', out);
+	ob_putc(o, '}');
 }
 
-/* Write the "results" object of step i. */
+/* Write the "results" object of step i (e: scratch error figures). */
 static void
-json_results(FILE *out, const struct fpv_trace *t, size_t i,
-    const struct fpv_render_opts *opts, bool step)
+json_results(struct obuf *o, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts, bool step, struct fpv_errinfo *e)
 {
 	bool first = true;
 
-	fputs("\"results\": {", out);
+	ob_puts(o, "\"results\": {");
 	for (int f = 0; f < FPV_NFORMATS; f++) {
 		if (!(shown(opts) & (1u << f)))
 			continue;
 		if (!first)
-			fputs(", ", out);
+			ob_write(o, ", ", 2);
 		first = false;
 		if (step)
-			json_cell(out, t, i, f, t->steps[i].cell[f].flags,
-			    t->steps[i].cell[f].cancelled, true);
+			json_cell(o, t, i, f, t->steps[i].cell[f].flags,
+			    t->steps[i].cell[f].cancelled, true, e);
 		else
-			json_cell(out, t, i, f, t->sticky[f],
-			    max_cancelled(t, f), false);
+			json_cell(o, t, i, f, t->sticky[f],
+			    max_cancelled(t, f), false, e);
 	}
-	putc('}', out);
+	ob_putc(o, '}');
 }
 
 /* Write the exact reference x to JSON_EXACT_DIGITS digits as a string. */
 static void
-json_exact(FILE *out, mpfr_srcptr x)
+json_exact(struct obuf *o, mpfr_srcptr x)
 {
 	char buf[128];
+	size_t n = fpv_dec_round(x, JSON_EXACT_DIGITS, buf, sizeof buf);
 
-	fpv_dec_round(x, JSON_EXACT_DIGITS, buf, sizeof buf);
-	json_cstr(out, buf);
+	json_plain(o, buf, n);
 }
 
-/* Write the object of step i. */
+/*
+ * Write a step's source text: at most STEP_TEXT_MAX bytes, cut before a
+ * UTF-8 continuation byte, and then an ellipsis (U+2026).
+ */
 static void
-json_step(FILE *out, const struct fpv_trace *t, size_t i,
-    const struct fpv_render_opts *opts)
+json_step_text(struct obuf *o, const char *s, size_t len)
+{
+	size_t n = STEP_TEXT_MAX;
+
+	if (len <= STEP_TEXT_MAX) {
+		json_str(o, s, len);
+		return;
+	}
+	/* s[n] is the first byte left out: not a continuation byte (a
+	 * sequence has at most 3 of them). */
+	while (n > STEP_TEXT_MAX - 3 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	ob_putc(o, '"');
+	json_str_body(o, s, n);
+	ob_write(o, "\xe2\x80\xa6\"", 4);
+}
+
+/* Write the object of step i (e: scratch error figures). */
+static void
+json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts, struct fpv_errinfo *e)
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 	char desc[512];
 	uint32_t args[3];
 	int k = fpv_trace_args(t, i, args);
 
-	fprintf(out, "{\"index\": %zu, \"op\": ", i + 1);
-	json_cstr(out, fpv_trace_opname(t, i));
-	fputs(", \"text\": ", out);
-	fpv_json_string(out, t->ast.src + n->start, n->end - n->start);
+	ob_puts(o, "{\"index\": ");
+	ob_long(o, (long)i + 1);
+	ob_puts(o, ", \"op\": ");
+	json_cstr(o, fpv_trace_opname(t, i));
+	ob_puts(o, ", \"text\": ");
+	json_step_text(o, t->ast.src + n->start, n->end - n->start);
+	ob_puts(o, ", \"start\": ");
+	ob_long(o, (long)n->start);
+	ob_puts(o, ", \"end\": ");
+	ob_long(o, (long)n->end);
 	fpv_trace_describe(t, i, desc, sizeof desc);
-	fputs(", \"description\": ", out);
-	json_cstr(out, desc);
-	fputs(", \"args\": [", out);
-	for (int j = 0; j < k; j++)
-		fprintf(out, "%s%lu", j ? ", " : "", (unsigned long)args[j] + 1);
-	fputs("], \"exact\": ", out);
-	json_exact(out, t->steps[i].exact);
-	fputs(", ", out);
-	json_results(out, t, i, opts, true);
-	putc('}', out);
+	ob_puts(o, ", \"description\": ");
+	json_cstr(o, desc);
+	ob_puts(o, ", \"args\": [");
+	for (int j = 0; j < k; j++) {
+		if (j)
+			ob_write(o, ", ", 2);
+		ob_long(o, (long)args[j] + 1);
+	}
+	ob_puts(o, "], \"exact\": ");
+	json_exact(o, t->steps[i].exact);
+	ob_write(o, ", ", 2);
+	json_results(o, t, i, opts, true, e);
+	ob_putc(o, '}');
 }
 
 /* Print one JSON Lines object for an evaluated line. */
@@ -733,48 +950,56 @@ fpv_render_json(FILE *out, const struct fpv_trace *t,
     const struct fpv_render_opts *opts)
 {
 	const struct fpv_ctx *c = &t->ctx;
-
 	size_t len = t->ast.len;
+	struct obuf o;
+	struct fpv_errinfo e;
 
 	if (t->nsteps == 0)
 		return;
+	ob_init(&o, out);
+	fpv_errinfo_init(&e);
 	while (len > 0 && (t->ast.src[len - 1] == '\n' ||
 	    t->ast.src[len - 1] == '\r'))
 		len--;
-	fputs("{\"expr\": ", out);
-	fpv_json_string(out, t->ast.src, len);
+	ob_puts(&o, "{\"expr\": ");
+	json_str(&o, t->ast.src, len);
 	if (t->ast.assign) {
-		fputs(", \"assign\": ", out);
-		fpv_json_string(out, t->ast.src + t->ast.name, t->ast.namelen);
+		ob_puts(&o, ", \"assign\": ");
+		json_str(&o, t->ast.src + t->ast.name, t->ast.namelen);
 	}
-	fprintf(out, ", \"round\": \"%s\"", fpv_round_names[c->round]);
+	ob_puts(&o, ", \"round\": ");
+	json_cstr(&o, fpv_round_names[c->round]);
 	if (shown(opts) & (1u << FPV_INT8)) {
 		mpfr_t x;
 
 		/* A scale is a decimal of modest length: exact at 40 digits. */
 		mpfr_init2(x, FPV_EXACT_PREC);
 		mpfr_set_q(x, c->int8_scale, MPFR_RNDN);
-		fputs(", \"int8\": {\"scale\": ", out);
-		json_exact(out, x);
+		ob_puts(&o, ", \"int8\": {\"scale\": ");
+		json_exact(&o, x);
 		mpfr_clear(x);
-		fprintf(out, ", \"zero_point\": %ld, \"overflow\": \"%s\"}",
-		    c->int8_zero_point, c->int8_overflow == FPV_OVF_WRAP ?
-		    "wrap" : "saturate");
+		ob_puts(&o, ", \"zero_point\": ");
+		ob_long(&o, c->int8_zero_point);
+		ob_puts(&o, c->int8_overflow == FPV_OVF_WRAP ?
+		    ", \"overflow\": \"wrap\"}" :
+		    ", \"overflow\": \"saturate\"}");
 	}
-	fputs(", \"exact\": ", out);
-	json_exact(out, fpv_trace_result(t)->exact);
-	fputs(", ", out);
-	json_results(out, t, t->nsteps - 1, opts, false);
+	ob_puts(&o, ", \"exact\": ");
+	json_exact(&o, fpv_trace_result(t)->exact);
+	ob_write(&o, ", ", 2);
+	json_results(&o, t, t->nsteps - 1, opts, false, &e);
 	if (opts->steps) {
-		fputs(", \"steps\": [", out);
+		ob_puts(&o, ", \"steps\": [");
 		for (size_t i = 0; i < t->nsteps; i++) {
 			if (i > 0)
-				fputs(", ", out);
-			json_step(out, t, i, opts);
+				ob_write(&o, ", ", 2);
+			json_step(&o, t, i, opts, &e);
 		}
-		putc(']', out);
+		ob_putc(&o, ']');
 	}
-	fputs("}\n", out);
+	fpv_errinfo_clear(&e);
+	ob_write(&o, "}\n", 2);
+	ob_flush(&o);
 }
 
 /* Print the JSON Lines object of a line that failed. */
@@ -782,11 +1007,19 @@ void
 fpv_render_json_error(FILE *out, const char *src, size_t len,
     const struct fpv_error *err)
 {
+	struct obuf o;
+
+	ob_init(&o, out);
 	while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r'))
 		len--;
-	fputs("{\"expr\": ", out);
-	fpv_json_string(out, src, len);
-	fputs(", \"error\": {\"message\": ", out);
-	fpv_json_string(out, err->msg, strnlen(err->msg, sizeof err->msg));
-	fprintf(out, ", \"line\": %d, \"column\": %d}}\n", err->line, err->col);
+	ob_puts(&o, "{\"expr\": ");
+	json_str(&o, src, len);
+	ob_puts(&o, ", \"error\": {\"message\": ");
+	json_str(&o, err->msg, strnlen(err->msg, sizeof err->msg));
+	ob_puts(&o, ", \"line\": ");
+	ob_long(&o, err->line);
+	ob_puts(&o, ", \"column\": ");
+	ob_long(&o, err->col);
+	ob_write(&o, "}}\n", 3);
+	ob_flush(&o);
 }

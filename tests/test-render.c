@@ -4,6 +4,8 @@
  * values and the numbers numpy's finfo/iinfo print.
  */
 #include <float.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,9 +183,12 @@ text_to_q(const char *s, mpq_ptr q)
 {
 	mpz_t m, p;
 	long exp = 0, frac = 0;
-	bool neg = false, dot = false, any = false;
+	bool neg = false, dot = false;
+	size_t nd = 0, cap = strlen(s) + 1;
+	char *dg = malloc(cap);
 
-	mpz_init(m);
+	if (dg == NULL)
+		return false;
 	if (*s == '-') {
 		neg = true;
 		s++;
@@ -194,14 +199,19 @@ text_to_q(const char *s, mpq_ptr q)
 			continue;
 		}
 		if (*s < '0' || *s > '9') {
-			mpz_clear(m);
+			free(dg);
 			return false;
 		}
-		mpz_mul_ui(m, m, 10);
-		mpz_add_ui(m, m, (unsigned long)(*s - '0'));
+		dg[nd++] = *s;
 		frac += dot;
-		any = true;
 	}
+	dg[nd] = '\0';
+	if (nd == 0) {
+		free(dg);
+		return false;
+	}
+	mpz_init_set_str(m, dg, 10);
+	free(dg);
 	if (*s == 'e')
 		exp = strtol(s + 1, NULL, 10);
 	exp -= frac;
@@ -217,7 +227,7 @@ text_to_q(const char *s, mpq_ptr q)
 		mpq_neg(q, q);
 	mpz_clear(p);
 	mpz_clear(m);
-	return any;
+	return true;
 }
 
 /* The exact value of a positive finite IEEE encoding, from its fields. */
@@ -301,6 +311,118 @@ test_shortest_fp16_all(void)
 	mpfr_clear(x);
 	ok(bad == 0, "fp16: all 31743 negative finite encodings: shortest "
 	    "decimals round back exactly, none shorter does");
+}
+
+/* The encoding of d in f (binary64, else binary32), rounded to nearest. */
+static uint64_t
+encode(const struct fpv_format *f, double d)
+{
+	uint64_t b;
+	uint32_t u;
+	float x = (float)d;
+
+	if (f->bits == 64) {
+		memcpy(&b, &d, 8);
+		return b;
+	}
+	memcpy(&u, &x, 4);
+	return u;
+}
+
+/* Random bits of an IEEE format f, biased to where shortest decimals are
+ * delicate: edge exponents, powers of two, subnormals, integers, and
+ * short decimals and their neighbours. */
+static uint64_t
+delicate_bits(const struct fpv_format *f)
+{
+	uint64_t r = rnd(), fm = ((uint64_t)1 << f->frac_bits) - 1;
+	uint64_t emax = ((uint64_t)1 << f->exp_bits) - 2, ef;
+
+	switch (rnd() % 10) {
+	case 0:		/* subnormal, often tiny */
+		return r & (rnd() % 2 ? fm : 0xff);
+	case 1:		/* power of two, any exponent */
+		return (r % (emax + 1)) << f->frac_bits;
+	case 2:		/* edge exponent */
+		ef = (uint64_t[]){ 0, 1, 2, 3, emax - 1, emax }[rnd() % 6];
+		return (ef << f->frac_bits) | (r & fm);
+	case 3:		/* few fraction bits from an end of the binade */
+		ef = r % (emax + 1);
+		r = rnd() % 64;
+		return (ef << f->frac_bits) | (rnd() % 2 ? r : fm - r);
+	case 4: {	/* an integer, or a power of ten */
+		double d;
+
+		if (f->bits != 64 && f->bits != 32)
+			return r & fpv_format_mask(f);
+		d = rnd() % 2 ? (double)(rnd() >> (rnd() % 64)) :
+		    pow(10, (double)(int)(rnd() % 80) - 40);
+		return (encode(f, d) + rnd() % 3 - 1) & fpv_format_mask(f);
+	}
+	case 5: case 6: {	/* a short decimal and its neighbours */
+		char s[40];
+		double d;
+
+		if (f->bits != 64 && f->bits != 32)
+			return r & fpv_format_mask(f);
+		snprintf(s, sizeof s, "%llue%d",
+		    (unsigned long long)(rnd() % 100000000 >> (rnd() % 27)),
+		    (int)(rnd() % (f->bits == 64 ? 640 : 90)) -
+		    (f->bits == 64 ? 330 : 48));
+		d = strtod(s, NULL);
+		return (encode(f, d) + rnd() % 3 - 1) & fpv_format_mask(f);
+	}
+	default:
+		return r & fpv_format_mask(f);
+	}
+}
+
+/*
+ * fpv_dec_shortest (Schubfach) gives exactly the string of the reference
+ * search (fpv_dec_shortest_search) on n delicate encodings of format fi,
+ * or on all of them when the format has at most 16 bits.
+ */
+static void
+test_shortest_vs_search(int fi, long n)
+{
+	const struct fpv_format *f = &fpv_formats[fi];
+	long bad = 0, i, total = f->bits <= 16 ? 1L << f->bits : n;
+
+	for (i = 0; i < total; i++) {
+		uint64_t b = f->bits <= 16 ? (uint64_t)i : delicate_bits(f);
+		char s[FPV_DEC_SHORT], t[FPV_DEC_SHORT];
+		size_t ls, lt;
+
+		if (rnd() % 2)
+			b |= (uint64_t)1 << (f->bits - 1);
+		ls = fpv_dec_shortest(&C, f, b, s);
+		lt = fpv_dec_shortest_search(&C, f, b, t);
+		if ((ls != lt || strcmp(s, t) != 0 || strlen(s) != ls) &&
+		    bad++ < 5)
+			diag("%s 0x%llx: %s, search %s", f->name,
+			    (unsigned long long)b, s, t);
+	}
+	ok(bad == 0, "%s: shortest of %ld%s encodings as the search finds it",
+	    f->name, total, f->bits <= 16 ? " (all)" : " delicate");
+}
+
+/* Encodings to compare with the search: FPV_TEST_SHORTEST_N, or a
+ * million (a few seconds), or fewer under the sanitizers. */
+static long
+shortest_count(void)
+{
+	const char *e = getenv("FPV_TEST_SHORTEST_N");
+
+	long n = 1000000;
+
+#if defined(__SANITIZE_ADDRESS__)
+	n = 50000;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	n = 50000;
+#endif
+#endif
+	return e != NULL && *e != '\0' ? atol(e) : n;
 }
 
 /* Compare fpv_dec_shortest of f, b with want. */
@@ -455,6 +577,204 @@ test_exact(void)
 	short_is(FPV_INT8, 0x80, "-128");
 }
 
+/*
+ * fpv_dec_digits against mpfr_get_str (the truth here): random numbers
+ * of many precisions and exponents, and exact ties (odd m / 2^j at one
+ * digit fewer than its exact length) with their neighbours.
+ */
+static void
+test_digits_vs_mpfr(int n)
+{
+	int bad = 0, badlen = 0;
+	mpfr_t x;
+	mpz_t z, w;
+
+	mpz_inits(z, w, (mpz_ptr)0);
+	for (int i = 0; i < n; i++) {
+		int prec = rnd() % 4 == 0 ? 2 + (int)(rnd() % 1000) :
+		    rnd() % 2 ? 256 : 2 + (int)(rnd() % 200);
+		int digits = 1 + (int)(rnd() % (rnd() % 2 ? 20 : 64));
+		char d[72], want[80], s[96];
+		mpfr_exp_t e;
+		long E;
+		size_t len;
+
+		mpfr_init2(x, prec);
+		if (rnd() % 3 == 0) {
+			/* m / 2^j, m odd: exactly len(m 5^j) digits. */
+			unsigned long j = rnd() % 40;
+
+			mpz_set_ui(z, rnd());
+			mpz_tdiv_q_2exp(z, z, rnd() % 60);
+			mpz_setbit(z, 0);
+			mpz_ui_pow_ui(w, 5, j);
+			mpfr_set_prec(x, 256);
+			mpfr_set_z_2exp(x, z, -(long)j, MPFR_RNDN);
+			mpz_mul(w, w, z);
+			mpz_get_str(s, 10, w);
+			digits = (int)strlen(s) - 1;
+			if (digits < 1)
+				digits = 1;
+			if (rnd() % 3 == 1)
+				mpfr_nextabove(x);
+			else if (rnd() % 2)
+				mpfr_nextbelow(x);
+		} else {
+			mpz_set_ui(z, 0);
+			for (int k = 0; k < (prec + 63) / 64; k++) {
+				mpz_mul_2exp(z, z, 64);
+				mpz_add_ui(z, z, rnd());
+			}
+			mpz_setbit(z, 0);
+			mpfr_set_z_2exp(x, z, (long)(rnd() % 2400) - 1200,
+			    MPFR_RNDN);
+		}
+		if (rnd() % 2)
+			mpfr_neg(x, x, MPFR_RNDN);
+		mpfr_get_str(want, &e, 10, (size_t)digits, x, MPFR_RNDN);
+		if (fpv_dec_digits(x, digits, d, &E) != digits ||
+		    memcmp(d, want + (want[0] == '-'), (size_t)digits) != 0 ||
+		    E != (long)e - 1) {
+			if (bad++ < 5)
+				diag("digits %d of %s: %.*s e%ld", digits, want,
+				    digits, d, E);
+		}
+		len = fpv_dec_round(x, digits, s, sizeof s);
+		if (len != strlen(s) && badlen++ < 5)
+			diag("fpv_dec_round length %zu of %s", len, s);
+		mpfr_clear(x);
+	}
+	mpz_clears(z, w, (mpz_ptr)0);
+	ok(bad == 0 && badlen == 0, "fpv_dec_digits: %d roundings (1-64 "
+	    "digits, ties among them) as mpfr_get_str gives them", n);
+}
+
+/* The digits and decimal exponent of our decimal text s. */
+static int
+text_digits(const char *s, char *d, long *E)
+{
+	int n = 0;
+	long point = -1, lead = 0;
+	bool nonzero = false;
+	const char *p = s[0] == '-' ? s + 1 : s;
+
+	for (; *p && *p != 'e'; p++) {
+		if (*p == '.') {
+			point = n + lead;
+			continue;
+		}
+		if (!nonzero && *p == '0') {
+			lead++;
+			continue;
+		}
+		nonzero = true;
+		d[n++] = *p;
+	}
+	if (point < 0)
+		point = n + lead;
+	while (n > 1 && d[n - 1] == '0')
+		n--;
+	*E = point - lead - 1 + (*p == 'e' ? strtol(p + 1, NULL, 10) : 0);
+	return n;
+}
+
+/*
+ * fpv_dec_double against glibc's exact printf: random doubles, short
+ * dyadic fractions (exact ties at some digit count), integers.
+ */
+static void
+test_double_vs_printf(int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t u = rnd();
+		double d;
+		int p = 1 + (int)(rnd() % 17), nd, nw = 0;
+		char s[64], t[64], dg[64], wd[64];
+		long E, EW;
+		size_t len;
+
+		switch (rnd() % 3) {
+		case 0:
+			d = ldexp((double)(2 * (rnd() % 100000) + 1),
+			    -(int)(rnd() % 40));
+			break;
+		case 1:
+			d = (double)(rnd() >> (rnd() % 64) | 1);
+			break;
+		default:
+			memcpy(&d, &u, 8);
+			if (!isfinite(d) || d == 0)
+				d = 0.1;
+			break;
+		}
+		len = fpv_dec_double(d, p, s, sizeof s);
+		snprintf(t, sizeof t, "%.*e", p - 1, fabs(d));
+		for (const char *c = t; *c != 'e'; c++)
+			if (*c != '.')
+				wd[nw++] = *c;
+		while (nw > 1 && wd[nw - 1] == '0')
+			nw--;
+		EW = strtol(strchr(t, 'e') + 1, NULL, 10);
+		nd = text_digits(s, dg, &E);
+		if ((nd != nw || memcmp(dg, wd, (size_t)nw) != 0 || E != EW ||
+		    (s[0] == '-') != (d < 0) || len != strlen(s) ||
+		    !notation_ok(s)) && bad++ < 5)
+			diag("%a to %d digits: %s, printf %s", d, p, s, t);
+	}
+	ok(bad == 0, "fpv_dec_double: %d roundings as printf's %%.*e", n);
+}
+
+/*
+ * Exact decimals of IEEE encodings, read back as rationals and compared
+ * with the encoding's value from its fields: every fp16 encoding, and
+ * random fp32 and fp64 ones biased to moderate exponents (the 128-bit
+ * path) and edges (the GMP path).
+ */
+static void
+test_exact_all(int n)
+{
+	int bad = 0;
+	mpq_t a, b;
+
+	mpq_inits(a, b, (mpq_ptr)0);
+	for (int fi = FPV_FP16; fi <= FPV_FP64; fi++) {
+		const struct fpv_format *f = &fpv_formats[fi];
+		long total = f->bits <= 16 ? 1L << f->bits : n;
+
+		for (long i = 0; i < total; i++) {
+			uint64_t bits = f->bits <= 16 ? (uint64_t)i :
+			    delicate_bits(f), ef;
+			char *s;
+
+			if (f->bits > 16 && rnd() % 2) {
+				ef = (uint64_t)(f->emax - 60) + rnd() % 130;
+				bits = (bits & ~((((uint64_t)1 << f->exp_bits) -
+				    1) << f->frac_bits)) | ef << f->frac_bits;
+			}
+			bits |= (rnd() % 2) << (f->bits - 1);
+			if (fpv_bits_class(f, bits) >= FPV_CLASS_INF)
+				continue;
+			s = fpv_dec_exact(&C, f, bits);
+			ieee_q(f, bits & (fpv_format_mask(f) >> 1), a);
+			if (fpv_bits_sign(f, bits))
+				mpq_neg(a, a);
+			if ((s == NULL || !text_to_q(s, b) || !mpq_equal(a, b) ||
+			    (bits >> (f->bits - 1) != 0) != (s[0] == '-') ||
+			    strchr(s, 'e') != NULL ||
+			    (strchr(s, '.') && s[strlen(s) - 1] == '0')) &&
+			    bad++ < 5)
+				diag("%s 0x%llx exact %s", f->name,
+				    (unsigned long long)bits, s ? s : "NULL");
+			free(s);
+		}
+	}
+	mpq_clears(a, b, (mpq_ptr)0);
+	ok(bad == 0, "exact decimals of all fp16 and %d random fp32/fp64 "
+	    "encodings equal their values", n);
+}
+
 /* Run f(out) into a string; the caller frees it. */
 #define CAPTURE(var, stmt) do { \
 	size_t capsz_ = 0; \
@@ -480,6 +800,51 @@ test_json_string(void)
 	CAPTURE(s, fpv_json_string(out, "x\0y", 3));
 	ok(strcmp(s, "\"x\\u0000y\"") == 0, "NUL byte escaped");
 	free(s);
+}
+
+/*
+ * A step's "text" in JSON is cut at 256 bytes (never inside a UTF-8
+ * sequence) with an ellipsis, and "start"/"end" give its span.
+ */
+static void
+test_step_text(void)
+{
+	struct fpv_session ss;
+	struct fpv_trace t;
+	struct fpv_error err;
+	struct fpv_render_opts o = { 1u << FPV_FP32, true, false };
+	char src[400], want[300], *s = NULL, *p;
+	size_t n = 0;
+
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(src + n, sizeof src - n, "1.5 + ");
+	n += (size_t)snprintf(src + n, sizeof src - n, "1.5");
+	fpv_session_init(&ss);
+	fpv_trace_init(&t);
+	ok(fpv_eval_line(&ss, src, n, 1, &t, &err) == 1,
+	    "evaluate a sum of 61 terms (%zu bytes)", n);
+	CAPTURE(s, fpv_render_json(out, &t, &o));
+	ok(strstr(s, "{\"index\": 1, \"op\": \"literal\", \"text\": \"1.5\", "
+	    "\"start\": 0, \"end\": 3, ") != NULL, "step 1: text, start, end");
+	snprintf(want, sizeof want, "\"text\": \"%.256s\xe2\x80\xa6\", "
+	    "\"start\": 0, \"end\": %zu, ", src, n);
+	p = strstr(s, "{\"index\": 121,");
+	ok(p != NULL && strstr(p, want) != NULL,
+	    "the whole line's step: 256 bytes, an ellipsis, start 0, end %zu",
+	    n);
+	free(s);
+	s = NULL;
+	/* A 3-byte character across the cut goes whole. */
+	memcpy(t.ast.src + 255, "\xe2\x82\xac", 3);
+	CAPTURE(s, fpv_render_json(out, &t, &o));
+	snprintf(want, sizeof want, "\"text\": \"%.255s\xe2\x80\xa6\", ",
+	    t.ast.src);
+	p = strstr(s, "{\"index\": 121,");
+	ok(p != NULL && strstr(p, want) != NULL,
+	    "the cut does not split a UTF-8 sequence");
+	free(s);
+	fpv_trace_free(&t);
+	fpv_session_free(&ss);
 }
 
 /* Rendering a trace as JSON and text; errors. */
@@ -747,9 +1112,16 @@ main(void)
 	test_shortest_machine(FPV_FP64, 4000);
 	test_shortest_machine(FPV_FP32, 4000);
 	test_shortest_fp16_all();
+	for (int fi = 0; fi < FPV_NFORMATS; fi++)
+		if (fpv_formats[fi].kind == FPV_KIND_IEEE)
+			test_shortest_vs_search(fi, shortest_count());
 	test_exact();
+	test_exact_all(50000);
+	test_digits_vs_mpfr(50000);
+	test_double_vs_printf(100000);
 	test_json_string();
 	test_render();
+	test_step_text();
 	test_info();
 	test_commands();
 	fpv_ctx_clear(&C);

@@ -28,6 +28,14 @@ size_t fpv_dec_shortest(const struct fpv_ctx *c, const struct fpv_format *f,
     uint64_t bits, char *buf);
 
 /*
+ * The same string found the slow way, by searching for the fewest digits
+ * that read back (snprintf candidates, strtod and exact round trips): the
+ * reference the tests hold fpv_dec_shortest to.
+ */
+size_t fpv_dec_shortest_search(const struct fpv_ctx *c,
+    const struct fpv_format *f, uint64_t bits, char *buf);
+
+/*
  * The exact decimal of the value stored in bits ("0.1000000000000000055511151231257827021181583404541015625").
  * Returns a malloc'd string; the caller frees it.
  */
@@ -46,5 +54,14 @@ size_t fpv_dec_round(mpfr_srcptr x, int digits, char *buf, size_t size);
 
 /* The same for a double, digits <= 17 ("0.8", "1.5e+07", "nan", "inf"). */
 size_t fpv_dec_double(double d, int digits, char *buf, size_t size);
+
+/*
+ * The first digits (1..64) significant digits of x (regular: not zero,
+ * inf or nan) rounded to nearest, ties to even, into d (digits bytes,
+ * not NUL-terminated, no sign, trailing zeros kept), and the decimal
+ * exponent *E of the first one: |x| ~ d[0].d[1]... x 10^*E.  Returns
+ * digits, or 0 if x is not regular or digits is out of range.
+ */
+int fpv_dec_digits(mpfr_srcptr x, int digits, char *d, long *E);
 
 #endif
