@@ -69,7 +69,7 @@ static int
 bench_redraw(const char *expr, int sel, long n)
 {
 	struct fpv_session s;
-	struct fpv_display d = { (1u << FPV_NFORMATS) - 1, false };
+	struct fpv_display d = { (1u << FPV_NFORMATS) - 1, false, false };
 	struct fpv_view v;
 	FILE *out = tmpfile(), *in = fopen("/dev/null", "r");
 	SCREEN *scr;
