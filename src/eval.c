@@ -506,8 +506,14 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 	mpfr_custom_init(u.l, 64);
 	mpfr_custom_init_set(u.x, MPFR_ZERO_KIND, 0, 64, u.l);
 	ulp_at(t, f, ref, u.x);
-	mpfr_div(u.x, e->err, u.x, MPFR_RNDN);
-	e->ulps = fabs(mpfr_get_d(u.x, MPFR_RNDN));
+	if (fmt->kind == FPV_KIND_IEEE) {
+		/* The ulp is a power of two: scale, don't divide. */
+		m = mpfr_get_d_2exp(&ex, e->err, MPFR_RNDN);
+		e->ulps = fabs(ldexp(m, (int)(ex - (mpfr_get_exp(u.x) - 1))));
+	} else {
+		mpfr_div(u.x, e->err, u.x, MPFR_RNDN);
+		e->ulps = fabs(mpfr_get_d(u.x, MPFR_RNDN));
+	}
 	if (mpfr_inf_p(e->rel)) {
 		e->bits_lost = prec;
 	} else {
@@ -556,18 +562,52 @@ fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
 		mpfr_clear(a[j]);
 }
 
+/* A number on the stack that holds any IEEE value of the table exactly. */
+struct stackval {
+	mp_limb_t l[2];
+	mpfr_t x;
+};
+
+/*
+ * Column f's value of bits: on the stack for IEEE formats, else (the
+ * integer grid, scale * (q - zero_point)) in heap at FPV_EXACT_PREC.
+ * Returns the number to use; value_done releases it.
+ */
+static mpfr_ptr
+value_of(const struct fpv_trace *t, int f, uint64_t bits, struct stackval *sv)
+{
+	if (fpv_formats[f].kind == FPV_KIND_IEEE) {
+		mpfr_custom_init(sv->l, 128);
+		mpfr_custom_init_set(sv->x, MPFR_ZERO_KIND, 0, 128, sv->l);
+	} else {
+		mpfr_init2(sv->x, FPV_EXACT_PREC);
+	}
+	fpv_num_decode(&t->ctx, &fpv_formats[f], bits, sv->x);
+	return sv->x;
+}
+
+/* Release what value_of took. */
+static void
+value_done(int f, struct stackval *sv)
+{
+	if (fpv_formats[f].kind != FPV_KIND_IEEE)
+		mpfr_clear(sv->x);
+}
+
 /* This step's own rounding loss in column f. */
 void
 fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e)
 {
-	mpfr_t v, ref;
+	struct stackval sv;
+	mpfr_ptr v = value_of(t, f, t->steps[i].cell[f].bits, &sv);
+	mpfr_t ref;
 
-	mpfr_inits2(FPV_EXACT_PREC, v, ref, (mpfr_ptr)0);
-	decode_value(t, f, t->steps[i].cell[f].bits, v);
+	mpfr_init2(ref, FPV_EXACT_PREC);
 	fpv_trace_local_exact(t, i, f, ref);
 	measure(t, f, v, ref, e);
-	mpfr_clears(v, ref, (mpfr_ptr)0);
+	mpfr_clear(ref);
+	value_done(f, &sv);
 }
 
 /* Accumulated error of step i in column f. */
@@ -575,12 +615,11 @@ void
 fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e)
 {
-	mpfr_t v;
+	struct stackval sv;
+	mpfr_ptr v = value_of(t, f, t->steps[i].cell[f].bits, &sv);
 
-	mpfr_init2(v, FPV_EXACT_PREC);
-	decode_value(t, f, t->steps[i].cell[f].bits, v);
 	measure(t, f, v, t->steps[i].exact, e);
-	mpfr_clear(v);
+	value_done(f, &sv);
 }
 
 /* ---- Words ---------------------------------------------------------- */
