@@ -17,11 +17,16 @@
  * cannot round twice.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "fpviz/num.h"
+
+#if defined(__x86_64__) && defined(__SSE2_MATH__)
+#include <xmmintrin.h>
+#endif
 
 /* ORDER FLAG */
 const char *const fpv_flag_names[FPV_FLAG_COUNT] = {
@@ -1005,6 +1010,7 @@ fpv_ctx_init(struct fpv_ctx *c)
 	c->int8_sn = c->int8_sd = 1;
 	c->int8_zero_point = 0;
 	c->int8_overflow = FPV_OVF_SATURATE;
+	c->emulate_only = false;
 }
 
 /* Release a context. */
@@ -1026,6 +1032,7 @@ fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src)
 	dst->int8_sd = src->int8_sd;
 	dst->int8_zero_point = src->int8_zero_point;
 	dst->int8_overflow = src->int8_overflow;
+	dst->emulate_only = src->emulate_only;
 }
 
 /* Set the int8 scale from decimal text. */
@@ -1194,11 +1201,127 @@ absorbed(enum fpv_op op, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcptr r)
 	return (mpfr_signbit(r) == mpfr_signbit(b)) == (op == FPV_OP_ADD);
 }
 
+#if defined(__x86_64__) && defined(__SSE2_MATH__)
+/*
+ * The machine's own binary32/binary64 arithmetic, for + - * / of fp32
+ * and fp64: x86-64 SSE implements IEEE 754 with tininess detected after
+ * rounding, exactly what the emulation computes (the tests check the two
+ * against each other and against TestFloat).  The rounding mode and the
+ * flags are set and read in the SSE control register directly (MXCSR:
+ * flags in bits 0-5, rounding in 13-14, no flush-to-zero or
+ * denormals-are-zero).  Returns false when the operation is not one of
+ * these.
+ */
+static bool
+native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
+    enum fpv_round rnd, uint64_t *out, unsigned *flags)
+{
+	/* MXCSR rounding control of nearest, zero, up, down. */
+	static const unsigned rc[4] = { 0u << 13, 3u << 13, 2u << 13, 1u << 13 };
+	unsigned saved, ex, fl = 0;
+	int ca, cb, cr;
+
+	if (op > FPV_OP_DIV || (f != &fpv_formats[FPV_FP64] &&
+	    f != &fpv_formats[FPV_FP32]))
+		return false;
+	saved = _mm_getcsr();
+	_mm_setcsr((saved & ~0xe07fu) | rc[rnd]);
+	if (f->bits == 64) {
+		volatile double a, b, r;
+		uint64_t u;
+
+		memcpy((double *)&a, &args[0], 8);
+		memcpy((double *)&b, &args[1], 8);
+		switch (op) {
+		case FPV_OP_ADD: r = a + b; break;
+		case FPV_OP_SUB: r = a - b; break;
+		case FPV_OP_MUL: r = a * b; break;
+		default: r = a / b; break;
+		}
+		ex = _mm_getcsr();
+		_mm_setcsr(saved);
+		memcpy(&u, (double *)&r, 8);
+		*out = u;
+		ca = fpclassify(a);
+		cb = fpclassify(b);
+		cr = fpclassify(r);
+		if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && cr != FP_NAN &&
+		    cr != FP_INFINITE && ca != FP_NAN && cb != FP_NAN &&
+		    ca != FP_INFINITE && cb != FP_INFINITE) {
+			double nb = op == FPV_OP_SUB ? -b : b;
+
+			if ((r == a && b != 0) || (r == nb && a != 0))
+				fl |= FPV_FLAG_ABSORBED;
+			if (a != 0 && nb != 0 && signbit(a) != signbit(nb) &&
+			    (r == 0 || ilogb(r) < (ilogb(a) > ilogb(b) ?
+			    ilogb(a) : ilogb(b))))
+				fl |= FPV_FLAG_CANCELLATION;
+		}
+	} else {
+		volatile float a, b, r;
+		uint32_t u, ua = (uint32_t)args[0], ub = (uint32_t)args[1];
+
+		memcpy((float *)&a, &ua, 4);
+		memcpy((float *)&b, &ub, 4);
+		switch (op) {
+		case FPV_OP_ADD: r = a + b; break;
+		case FPV_OP_SUB: r = a - b; break;
+		case FPV_OP_MUL: r = a * b; break;
+		default: r = a / b; break;
+		}
+		ex = _mm_getcsr();
+		_mm_setcsr(saved);
+		memcpy(&u, (float *)&r, 4);
+		*out = u;
+		ca = fpclassify(a);
+		cb = fpclassify(b);
+		cr = fpclassify(r);
+		if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && cr != FP_NAN &&
+		    cr != FP_INFINITE && ca != FP_NAN && cb != FP_NAN &&
+		    ca != FP_INFINITE && cb != FP_INFINITE) {
+			float nb = op == FPV_OP_SUB ? -b : b;
+
+			if ((r == a && b != 0) || (r == nb && a != 0))
+				fl |= FPV_FLAG_ABSORBED;
+			if (a != 0 && nb != 0 && signbit(a) != signbit(nb) &&
+			    (r == 0 || ilogbf(r) < (ilogbf(a) > ilogbf(b) ?
+			    ilogbf(a) : ilogbf(b))))
+				fl |= FPV_FLAG_CANCELLATION;
+		}
+	}
+	if (ex & 0x20) fl |= FPV_FLAG_INEXACT;
+	if (ex & 0x10) fl |= FPV_FLAG_UNDERFLOW;
+	if (ex & 0x08) fl |= FPV_FLAG_OVERFLOW;
+	if (ex & 0x04) fl |= FPV_FLAG_DIVBYZERO;
+	if (ex & 0x01) fl |= FPV_FLAG_INVALID;
+	if (cr == FP_NAN)
+		*out = f->qnan;
+	else if (cr == FP_SUBNORMAL)
+		fl |= FPV_FLAG_SUBNORMAL;
+	*flags |= fl;
+	return true;
+}
+#else
+static bool
+native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
+    enum fpv_round rnd, uint64_t *out, unsigned *flags)
+{
+	(void)f; (void)op; (void)args; (void)rnd; (void)out; (void)flags;
+	return false;
+}
+#endif
+
 /* Apply op to encoded operands. */
 uint64_t
 fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
     enum fpv_op op, const uint64_t *args, unsigned *flags)
 {
+	uint64_t native;
+
+	if (!c->emulate_only && native_op(f, op, args, c->round, &native,
+	    flags))
+		return native;
+
 	int n = fpv_ops[op].nargs;
 	struct scratch s[3];
 	struct operands o = { { NULL, NULL, NULL }, NULL };

@@ -141,11 +141,25 @@ run_file(const struct tf_func *fn, int mode)
 		}
 		want = v[fn->nargs];
 		wflags = (unsigned)v[fn->nargs + 1];
-		if (fn->op >= 0)
+		if (fn->op >= 0) {
+			/* fp32/fp64 + - * / have a native path besides the
+			 * emulation: both must match the vector. */
+			unsigned eflags = 0;
+			uint64_t egot;
+
 			got = fpv_num_op(&ctx, to, (enum fpv_op)fn->op, args,
 			    &flags);
-		else
+			ctx.emulate_only = true;
+			egot = fpv_num_op(&ctx, to, (enum fpv_op)fn->op, args,
+			    &eflags);
+			ctx.emulate_only = false;
+			if (egot != got || eflags != flags) {
+				flags = ~0u;	/* a mismatch either way */
+				got = egot;
+			}
+		} else {
 			got = fpv_num_convert(&ctx, to, from, args[0], &flags);
+		}
 		flags &= FPV_FLAGS_IEEE;
 		cases++;
 		snan_cases += has_snan;

@@ -101,6 +101,8 @@ struct fpv_ctx {
 	int64_t int8_sn, int8_sd;	/* int8_scale as num/den when both < 2^31, else 0 */
 	long int8_zero_point;		/* within [qmin, qmax] */
 	enum fpv_int_overflow int8_overflow;
+	bool emulate_only;		/* never use the machine's own fp32/fp64
+					   arithmetic (tests compare the two) */
 };
 
 /* Initialize c to the defaults: nearest, scale 1, zero point 0, saturate. */
