@@ -1212,6 +1212,46 @@ absorbed(enum fpv_op op, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcptr r)
  * denormals-are-zero).  Returns false when the operation is not one of
  * these.
  */
+/*
+ * One operation in the C type T (double or float, whose encodings are
+ * W-bit integers) with ILOGB its ilogb: the result's bits in *out, the
+ * raised MXCSR flags in ex, the class of the result in cr, and the
+ * absorbed and cancellation markers in fl.
+ */
+#define NATIVE_ARITH(T, W, ILOGB) do {					\
+	volatile T a, b, r;						\
+	uint##W##_t ua = (uint##W##_t)args[0], ub = (uint##W##_t)args[1], u; \
+	int ca, cb;							\
+									\
+	memcpy((T *)&a, &ua, sizeof ua);				\
+	memcpy((T *)&b, &ub, sizeof ub);				\
+	switch (op) {							\
+	case FPV_OP_ADD: r = a + b; break;				\
+	case FPV_OP_SUB: r = a - b; break;				\
+	case FPV_OP_MUL: r = a * b; break;				\
+	default: r = a / b; break;					\
+	}								\
+	ex = _mm_getcsr();						\
+	_mm_setcsr(saved);						\
+	memcpy(&u, (T *)&r, sizeof u);					\
+	*out = u;							\
+	ca = fpclassify(a);						\
+	cb = fpclassify(b);						\
+	cr = fpclassify(r);						\
+	if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && cr != FP_NAN &&	\
+	    cr != FP_INFINITE && ca != FP_NAN && cb != FP_NAN &&	\
+	    ca != FP_INFINITE && cb != FP_INFINITE) {			\
+		T nb = op == FPV_OP_SUB ? -b : b;			\
+									\
+		if ((r == a && b != 0) || (r == nb && a != 0))		\
+			fl |= FPV_FLAG_ABSORBED;			\
+		if (a != 0 && nb != 0 && signbit(a) != signbit(nb) &&	\
+		    (r == 0 || ILOGB(r) < (ILOGB(a) > ILOGB(b) ?	\
+		    ILOGB(a) : ILOGB(b))))				\
+			fl |= FPV_FLAG_CANCELLATION;			\
+	}								\
+} while (0)
+
 static bool
 native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
     enum fpv_round rnd, uint64_t *out, unsigned *flags)
@@ -1219,76 +1259,17 @@ native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
 	/* MXCSR rounding control of nearest, zero, up, down. */
 	static const unsigned rc[4] = { 0u << 13, 3u << 13, 2u << 13, 1u << 13 };
 	unsigned saved, ex, fl = 0;
-	int ca, cb, cr;
+	int cr;
 
 	if (op > FPV_OP_DIV || (f != &fpv_formats[FPV_FP64] &&
 	    f != &fpv_formats[FPV_FP32]))
 		return false;
 	saved = _mm_getcsr();
 	_mm_setcsr((saved & ~0xe07fu) | rc[rnd]);
-	if (f->bits == 64) {
-		volatile double a, b, r;
-		uint64_t u;
-
-		memcpy((double *)&a, &args[0], 8);
-		memcpy((double *)&b, &args[1], 8);
-		switch (op) {
-		case FPV_OP_ADD: r = a + b; break;
-		case FPV_OP_SUB: r = a - b; break;
-		case FPV_OP_MUL: r = a * b; break;
-		default: r = a / b; break;
-		}
-		ex = _mm_getcsr();
-		_mm_setcsr(saved);
-		memcpy(&u, (double *)&r, 8);
-		*out = u;
-		ca = fpclassify(a);
-		cb = fpclassify(b);
-		cr = fpclassify(r);
-		if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && cr != FP_NAN &&
-		    cr != FP_INFINITE && ca != FP_NAN && cb != FP_NAN &&
-		    ca != FP_INFINITE && cb != FP_INFINITE) {
-			double nb = op == FPV_OP_SUB ? -b : b;
-
-			if ((r == a && b != 0) || (r == nb && a != 0))
-				fl |= FPV_FLAG_ABSORBED;
-			if (a != 0 && nb != 0 && signbit(a) != signbit(nb) &&
-			    (r == 0 || ilogb(r) < (ilogb(a) > ilogb(b) ?
-			    ilogb(a) : ilogb(b))))
-				fl |= FPV_FLAG_CANCELLATION;
-		}
-	} else {
-		volatile float a, b, r;
-		uint32_t u, ua = (uint32_t)args[0], ub = (uint32_t)args[1];
-
-		memcpy((float *)&a, &ua, 4);
-		memcpy((float *)&b, &ub, 4);
-		switch (op) {
-		case FPV_OP_ADD: r = a + b; break;
-		case FPV_OP_SUB: r = a - b; break;
-		case FPV_OP_MUL: r = a * b; break;
-		default: r = a / b; break;
-		}
-		ex = _mm_getcsr();
-		_mm_setcsr(saved);
-		memcpy(&u, (float *)&r, 4);
-		*out = u;
-		ca = fpclassify(a);
-		cb = fpclassify(b);
-		cr = fpclassify(r);
-		if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && cr != FP_NAN &&
-		    cr != FP_INFINITE && ca != FP_NAN && cb != FP_NAN &&
-		    ca != FP_INFINITE && cb != FP_INFINITE) {
-			float nb = op == FPV_OP_SUB ? -b : b;
-
-			if ((r == a && b != 0) || (r == nb && a != 0))
-				fl |= FPV_FLAG_ABSORBED;
-			if (a != 0 && nb != 0 && signbit(a) != signbit(nb) &&
-			    (r == 0 || ilogbf(r) < (ilogbf(a) > ilogbf(b) ?
-			    ilogbf(a) : ilogbf(b))))
-				fl |= FPV_FLAG_CANCELLATION;
-		}
-	}
+	if (f->bits == 64)
+		NATIVE_ARITH(double, 64, ilogb);
+	else
+		NATIVE_ARITH(float, 32, ilogbf);
 	if (ex & 0x20) fl |= FPV_FLAG_INEXACT;
 	if (ex & 0x10) fl |= FPV_FLAG_UNDERFLOW;
 	if (ex & 0x08) fl |= FPV_FLAG_OVERFLOW;
@@ -1301,6 +1282,7 @@ native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
 	*flags |= fl;
 	return true;
 }
+#undef NATIVE_ARITH
 #else
 static bool
 native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
