@@ -189,49 +189,27 @@ fpv_parse_reserved(const char *s, size_t len)
 
 /* ---- Lexer ----------------------------------------------------------- */
 
-/* Check that s[0..n) is a decimal literal: digits [. digits] [e[+-]digits]. */
+/*
+ * Check that s[0..n) is a numeric literal: digits [. digits]
+ * [e[+-]digits] in decimal, or 0x hex [. hex] [p[+-]digits] in hex.
+ */
 static bool
-valid_decimal(const char *s, size_t n)
+valid_number(const char *s, size_t n, bool hex)
 {
-	size_t i = 0, digits = 0;
+	size_t i = hex ? 2 : 0, digits = 0;
+	bool (*mantissa)(unsigned char) = hex ? is_hex : is_digit;
+	char exp = hex ? 'p' : 'e';
 
-	while (i < n && is_digit((unsigned char)s[i]))
+	while (i < n && mantissa((unsigned char)s[i]))
 		i++, digits++;
 	if (i < n && s[i] == '.') {
 		i++;
-		while (i < n && is_digit((unsigned char)s[i]))
+		while (i < n && mantissa((unsigned char)s[i]))
 			i++, digits++;
 	}
 	if (digits == 0)
 		return false;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= n || !is_digit((unsigned char)s[i]))
-			return false;
-		while (i < n && is_digit((unsigned char)s[i]))
-			i++;
-	}
-	return i == n;
-}
-
-/* Check that s[0..n) is a hex literal: 0x hex [. hex] [p[+-]digits]. */
-static bool
-valid_hex(const char *s, size_t n)
-{
-	size_t i = 2, digits = 0;
-
-	while (i < n && is_hex((unsigned char)s[i]))
-		i++, digits++;
-	if (i < n && s[i] == '.') {
-		i++;
-		while (i < n && is_hex((unsigned char)s[i]))
-			i++, digits++;
-	}
-	if (digits == 0)
-		return false;
-	if (i < n && (s[i] == 'p' || s[i] == 'P')) {
+	if (i < n && (s[i] | 0x20) == exp) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
@@ -271,7 +249,7 @@ lex_number(const struct parser *p, uint32_t pos, struct token *t)
 	}
 	t->start = pos;
 	t->end = end;
-	if (hex ? valid_hex(s + pos, end - pos) : valid_decimal(s + pos, end - pos)) {
+	if (valid_number(s + pos, end - pos, hex)) {
 		t->kind = T_NUM;
 	} else {
 		t->kind = T_ERR;
