@@ -179,24 +179,57 @@ step_real(struct fpv_trace *t, struct fpv_step *st, const struct fpv_real *r)
 	}
 }
 
+/* A number on the stack: any IEEE value of the table exactly, or an
+ * integer-grid value at FPV_EXACT_PREC bits. */
+struct stackval {
+	mp_limb_t l[(FPV_EXACT_PREC + 63) / 64];
+	mpfr_t x;
+};
+
+/*
+ * Column f's value of bits, on the stack: exact for IEEE formats; for
+ * the integer grid scale * (q - zero_point), correctly rounded to
+ * FPV_EXACT_PREC bits.
+ */
+static mpfr_ptr
+value_of(const struct fpv_trace *t, int f, uint64_t bits, struct stackval *sv)
+{
+	const struct fpv_format *fmt = &fpv_formats[f];
+	const struct fpv_ctx *c = &t->ctx;
+	mpfr_prec_t prec = fmt->kind == FPV_KIND_IEEE ? fpv_format_prec(fmt) :
+	    FPV_EXACT_PREC;
+
+	mpfr_custom_init(sv->l, prec);
+	mpfr_custom_init_set(sv->x, MPFR_ZERO_KIND, 0, prec, sv->l);
+	if (fmt->kind == FPV_KIND_INT && c->int8_sn != 0) {
+		/* The fast path's scale sn/sd: (q - zero_point) * sn / sd. */
+		int sh = 64 - fmt->bits;
+		long q = (long)((int64_t)(bits << sh) >> sh);
+
+		mpfr_set_si(sv->x, (q - c->int8_zero_point) * c->int8_sn,
+		    MPFR_RNDN);
+		if (c->int8_sd != 1)
+			mpfr_div_ui(sv->x, sv->x, (unsigned long)c->int8_sd,
+			    MPFR_RNDN);
+		return sv->x;
+	}
+	fpv_num_decode(c, fmt, bits, sv->x);
+	return sv->x;
+}
+
 /* Count the bits a flagged cancellation lost in column f of step i. */
 static int32_t
 cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
     uint64_t result)
 {
-	const struct fpv_format *fmt = &fpv_formats[f];
-	mpfr_t a[2], r;
-	int k;
+	struct stackval sa, sb, sr;
+	mpfr_srcptr args[2] = {
+		value_of(t, f, t->steps[n->args[0]].cell[f].bits, &sa),
+		value_of(t, f, t->steps[n->args[1]].cell[f].bits, &sb)
+	};
 
-	mpfr_inits2(FPV_EXACT_PREC, a[0], a[1], r, (mpfr_ptr)0);
-	for (int j = 0; j < 2; j++)
-		fpv_num_decode(&t->ctx, fmt, t->steps[n->args[j]].cell[f].bits,
-		    a[j]);
-	fpv_num_decode(&t->ctx, fmt, result, r);
-	mpfr_srcptr args[2] = { a[0], a[1] };
-	k = fpv_num_cancelled(fmt, n->u.op, args, r);
-	mpfr_clears(a[0], a[1], r, (mpfr_ptr)0);
-	return k;
+	return fpv_num_cancelled(&fpv_formats[f], n->u.op, args,
+	    value_of(t, f, result, &sr));
 }
 
 /*
@@ -427,23 +460,51 @@ decode_value(const struct fpv_trace *t, int f, uint64_t bits, mpfr_ptr x)
 	fpv_num_decode(&t->ctx, &fpv_formats[f], bits, x);
 }
 
-/* One ulp of format f at the real value x (the reference). */
-static void
-ulp_at(const struct fpv_trace *t, int f, mpfr_srcptr x, mpfr_ptr out)
+/* The exponent k of one ulp, 2^k, of IEEE format f at the real value x. */
+static long
+ulp_exp(const struct fpv_format *fmt, mpfr_srcptr x)
 {
-	const struct fpv_format *fmt = &fpv_formats[f];
 	long E, emin = 1 - fmt->emax;
 
-	if (fmt->kind == FPV_KIND_INT) {
-		mpfr_set_q(out, t->ctx.int8_scale, MPFR_RNDN);
-		return;
-	}
 	E = mpfr_regular_p(x) ? mpfr_get_exp(x) - 1 : emin;
 	if (E < emin)
 		E = emin;
 	if (E > fmt->emax)
 		E = fmt->emax;
-	mpfr_set_ui_2exp(out, 1, E - fmt->frac_bits, MPFR_RNDN);
+	return E - fmt->frac_bits;
+}
+
+/*
+ * x's significand as a double in [0.5, 1) (rounded to nearest) and its
+ * exponent in *ex, for a regular x; as mpfr_get_d_2exp, but read off a
+ * one-limb significand directly when x has one.
+ */
+static double
+frexp_fr(mpfr_srcptr x, long *ex)
+{
+	if (mpfr_get_prec(x) > 64 || mp_bits_per_limb != 64)
+		return mpfr_get_d_2exp(ex, x, MPFR_RNDN);
+	*ex = mpfr_get_exp(x);
+	double m = ldexp((double)((const mp_limb_t *)
+	    mpfr_custom_get_significand(x))[0], -64);
+
+	return mpfr_signbit(x) ? -m : m;
+}
+
+/* |x| * 2^k as a double for a regular x, without overflow or underflow
+ * on the way. */
+static double
+scaled(mpfr_srcptr x, long k)
+{
+	long ex;
+	double m = frexp_fr(x, &ex);
+
+	ex += k;
+	if (ex > INT_MAX)
+		ex = INT_MAX;
+	if (ex < INT_MIN)
+		ex = INT_MIN;
+	return fabs(ldexp(m, (int)ex));
 }
 
 /* Fill e with the error of value v against reference ref in format f. */
@@ -497,28 +558,27 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 		mpfr_div(e->rel, e->err, ref, MPFR_RNDN);
 	if (mpfr_sgn(ref) < 0)
 		mpfr_neg(e->rel, e->rel, MPFR_RNDN);
-	/* ulps and bits lost need only a double's worth of precision;
-	 * frexp-style parts keep tiny magnitudes from underflowing. */
-	long ex;
-	double m;
-	struct { mp_limb_t l[1]; mpfr_t x; } u;
-
-	mpfr_custom_init(u.l, 64);
-	mpfr_custom_init_set(u.x, MPFR_ZERO_KIND, 0, 64, u.l);
-	ulp_at(t, f, ref, u.x);
+	/* ulps and bits lost need only a double's worth of precision. */
 	if (fmt->kind == FPV_KIND_IEEE) {
 		/* The ulp is a power of two: scale, don't divide. */
-		m = mpfr_get_d_2exp(&ex, e->err, MPFR_RNDN);
-		e->ulps = fabs(ldexp(m, (int)(ex - (mpfr_get_exp(u.x) - 1))));
+		e->ulps = scaled(e->err, -ulp_exp(fmt, ref));
 	} else {
+		/* The scale to 64 bits (from its value rounded to odd). */
+		struct { mp_limb_t l[1]; mpfr_t x; } u;
+
+		mpfr_custom_init(u.l, 64);
+		mpfr_custom_init_set(u.x, MPFR_ZERO_KIND, 0, 64, u.l);
+		mpfr_set(u.x, t->ctx.int8_scale_fr, MPFR_RNDN);
 		mpfr_div(u.x, e->err, u.x, MPFR_RNDN);
 		e->ulps = fabs(mpfr_get_d(u.x, MPFR_RNDN));
 	}
 	if (mpfr_inf_p(e->rel)) {
 		e->bits_lost = prec;
 	} else {
-		m = mpfr_get_d_2exp(&ex, e->rel, MPFR_RNDN);
+		long ex;
+		double m = frexp_fr(e->rel, &ex);
 		double lost = prec + log2(fabs(m)) + (double)ex;
+
 		e->bits_lost = lost < 0 ? 0 : lost > prec ? prec : lost;
 	}
 }
@@ -562,38 +622,6 @@ fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
 		mpfr_clear(a[j]);
 }
 
-/* A number on the stack that holds any IEEE value of the table exactly. */
-struct stackval {
-	mp_limb_t l[2];
-	mpfr_t x;
-};
-
-/*
- * Column f's value of bits: on the stack for IEEE formats, else (the
- * integer grid, scale * (q - zero_point)) in heap at FPV_EXACT_PREC.
- * Returns the number to use; value_done releases it.
- */
-static mpfr_ptr
-value_of(const struct fpv_trace *t, int f, uint64_t bits, struct stackval *sv)
-{
-	if (fpv_formats[f].kind == FPV_KIND_IEEE) {
-		mpfr_custom_init(sv->l, 128);
-		mpfr_custom_init_set(sv->x, MPFR_ZERO_KIND, 0, 128, sv->l);
-	} else {
-		mpfr_init2(sv->x, FPV_EXACT_PREC);
-	}
-	fpv_num_decode(&t->ctx, &fpv_formats[f], bits, sv->x);
-	return sv->x;
-}
-
-/* Release what value_of took. */
-static void
-value_done(int f, struct stackval *sv)
-{
-	if (fpv_formats[f].kind != FPV_KIND_IEEE)
-		mpfr_clear(sv->x);
-}
-
 /* This step's own rounding loss in column f. */
 void
 fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
@@ -607,7 +635,6 @@ fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
 	fpv_trace_local_exact(t, i, f, ref);
 	measure(t, f, v, ref, e);
 	mpfr_clear(ref);
-	value_done(f, &sv);
 }
 
 /* Accumulated error of step i in column f. */
@@ -619,7 +646,6 @@ fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
 	mpfr_ptr v = value_of(t, f, t->steps[i].cell[f].bits, &sv);
 
 	measure(t, f, v, t->steps[i].exact, e);
-	value_done(f, &sv);
 }
 
 /* ---- Words ---------------------------------------------------------- */
