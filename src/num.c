@@ -140,6 +140,15 @@ fpv_real_make_odd(mpfr_ptr x, int t)
 	}
 }
 
+/* 10^k for 0 <= k <= 19 (10^19 < 2^64). */
+static const uint64_t pow10_u64[20] = {
+	1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u,
+	100000000u, 1000000000u, 10000000000u, 100000000000u,
+	1000000000000u, 10000000000000u, 100000000000000u,
+	1000000000000000u, 10000000000000000u, 100000000000000000u,
+	1000000000000000000u, 10000000000000000000u
+};
+
 /*
  * Split a short decimal literal into m * 10^e: at most 19 significant
  * digits and |e| <= 19.  Returns false for anything else (hex, longer
@@ -148,43 +157,54 @@ fpv_real_make_odd(mpfr_ptr x, int t)
 static bool
 short_decimal(const char *s, size_t len, uint64_t *mp, int *ep)
 {
+	const char *p = s, *end = s + len, *dot = NULL, *first = NULL;
 	uint64_t m = 0;
-	int e = 0, digits = 0;
-	bool dot = false, any = false;
-	size_t i = 0;
+	int e, digits;
 
-	for (; i < len; i++) {
-		if (s[i] == '.' && !dot) {
-			dot = true;
+	/* Leading zeros (and the point among them) carry no digits. */
+	for (; p < end; p++) {
+		if (*p == '0')
+			continue;
+		if (*p == '.' && dot == NULL) {
+			dot = p;
 			continue;
 		}
-		if (s[i] < '0' || s[i] > '9')
-			break;
-		any = true;
-		if (m == 0 && s[i] == '0') {
-			e -= dot;
-			continue;
-		}
-		if (++digits > 19)
-			return false;
-		m = m * 10 + (uint64_t)(s[i] - '0');
-		e -= dot;
+		break;
 	}
-	if (!any)
-		return false;
-	if (i < len) {
+	first = p;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(unsigned char)*p - '0';
+
+		if (d > 9) {
+			if (*p == '.' && dot == NULL) {
+				dot = p;
+				continue;
+			}
+			break;
+		}
+		m = m * 10 + d;
+	}
+	/* first..p holds the significant digits and maybe the point. */
+	digits = (int)(p - first) - (dot != NULL && dot >= first);
+	if (digits > 19 || (p == s + (dot != NULL)))
+		return false;		/* too long, or no digit at all */
+	/* Digits after the point scale by 10^-1 each. */
+	e = dot == NULL ? 0 : -(int)(p - dot - 1);
+	if (p < end) {
 		int sign = 1, v = 0;
 
-		if ((s[i] != 'e' && s[i] != 'E') || ++i >= len)
+		if ((*p != 'e' && *p != 'E') || ++p >= end)
 			return false;
-		if (s[i] == '+' || s[i] == '-')
-			sign = s[i++] == '-' ? -1 : 1;
-		if (i >= len)
+		if (*p == '+' || *p == '-')
+			sign = *p++ == '-' ? -1 : 1;
+		if (p >= end)
 			return false;
-		for (; i < len; i++) {
-			if (s[i] < '0' || s[i] > '9' || v > 100)
+		for (; p < end; p++) {
+			unsigned d = (unsigned)(unsigned char)*p - '0';
+
+			if (d > 9 || v > 100)
 				return false;
-			v = 10 * v + (s[i] - '0');
+			v = 10 * v + (int)d;
 		}
 		e += sign * v;
 	}
@@ -197,25 +217,97 @@ short_decimal(const char *s, size_t len, uint64_t *mp, int *ep)
 	return true;
 }
 
+/* (hi * 2^64 + lo) / d and its remainder; hi < d. */
+static inline uint64_t
+div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t q, r;
+
+	__asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+	*rem = r;
+	return q;
+#else
+	unsigned __int128 n = ((unsigned __int128)hi << 64) | lo;
+
+	*rem = (uint64_t)(n % d);
+	return (uint64_t)(n / d);
+#endif
+}
+
 /*
- * The common literal m * 10^e of short_decimal is one exact product or
- * one division by a one-limb integer, truncated with ternary *t.
+ * The common literal m * 10^e of short_decimal rounded to odd at 256 bits
+ * (4 limbs of x, whose precision is exactly that), written directly:
+ * m * 10^e for e >= 0 is an exact 128-bit product; for e < 0 the long
+ * division m * 2^320 / 10^-e gives more than 256 quotient bits, whose top
+ * 256 are the truncated value (MPFR's RNDZ) and whose dropped bits and
+ * remainder make the sticky bit, the round-to-odd last bit.  *t is the
+ * ternary MPFR's RNDZ gives: 0 if exact, else -1.
  */
 static bool
 decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
 {
-	uint64_t m, p = 1;
-	int e;
+	uint64_t m, q[6], r, sig[4];
+	mp_limb_t *mp;
+	int e, top, lz;
+	long ex;
+	bool sticky;
 
-	if (!short_decimal(s, len, &m, &e))
+	if (mp_bits_per_limb != 64 || mpfr_get_prec(x) != 256 ||
+	    !short_decimal(s, len, &m, &e))
 		return false;
-	for (int k = 0; k < (e < 0 ? -e : e); k++)
-		p *= 10;
-	mpfr_set_ui(x, m, MPFR_RNDN);
-	if (e >= 0)
-		*t = mpfr_mul_ui(x, x, p, MPFR_RNDZ);	/* < 2^128: exact */
-	else
-		*t = mpfr_div_ui(x, x, p, MPFR_RNDZ);
+	if (m == 0) {
+		mpfr_set_zero(x, 1);
+		*t = 0;
+		return true;
+	}
+	if (e >= 0) {
+		unsigned __int128 v = (unsigned __int128)m * pow10_u64[e];
+
+		q[1] = (uint64_t)(v >> 64);
+		q[0] = (uint64_t)v;
+		top = q[1] != 0;
+		lz = __builtin_clzll(q[top]);
+		/* v = 0.1... * 2^(bit length of v) */
+		ex = 64 * (top + 1) - lz;
+		if (top) {
+			sig[3] = lz ? q[1] << lz | q[0] >> (64 - lz) : q[1];
+			sig[2] = q[0] << lz;
+		} else {
+			sig[3] = q[0] << lz;
+			sig[2] = 0;
+		}
+		sig[1] = sig[0] = 0;
+		sticky = false;
+	} else {
+		uint64_t p = pow10_u64[-e];
+
+		/* q = floor(m * 2^320 / p) >= 2^256, in 6 limbs. */
+		q[5] = m / p;
+		r = m % p;
+		for (int i = 4; i >= 0; i--)
+			q[i] = div_2by1(r, 0, p, &r);
+		top = q[5] != 0 ? 5 : 4;
+		lz = __builtin_clzll(q[top]);
+		ex = 64 * (top + 1) - lz - 320;
+		/* The top 256 bits from the leading one, then what is left. */
+		for (int i = 0; i < 4; i++) {
+			int k = top - i;
+
+			sig[3 - i] = lz ? q[k] << lz | q[k - 1] >> (64 - lz) :
+			    q[k];
+		}
+		sticky = r != 0 || (q[top - 4] << lz) != 0;
+		if (top == 5)
+			sticky |= q[0] != 0;
+	}
+	if (sticky)
+		sig[0] |= 1;		/* round to odd */
+	mp = mpfr_custom_get_significand(x);
+	for (int i = 0; i < 4; i++)
+		mp[i] = sig[i];
+	mpfr_custom_init_set(x, MPFR_REGULAR_KIND, ex, 256, mp);
+	*t = sticky ? -1 : 0;
 	return true;
 }
 
@@ -226,6 +318,10 @@ fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
 	char small[128], *buf = small, *end;
 	int t;
 
+	/* Ordinary short decimals straight from the text. */
+	if (len > 0 && ((unsigned)(unsigned char)text[0] - '0' <= 9 ||
+	    text[0] == '.') && decimal_fast(x, text, len, &t))
+		return t;
 	if (len >= sizeof small && (buf = malloc(len + 1)) == NULL)
 		return -2;
 	memcpy(buf, text, len);
@@ -238,7 +334,7 @@ fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
 		mpfr_set_nan(x);
 		t = 0;
 	} else if (decimal_fast(x, buf, len, &t)) {
-		fpv_real_make_odd(x, t);
+		/* already rounded to odd */
 	} else {
 		mpfr_clear_flags();
 		t = mpfr_strtofr(x, buf, &end, 0, MPFR_RNDZ);
@@ -599,6 +695,29 @@ round_div(i128 num, i128 den, enum fpv_round rnd, bool *inexact)
 	}
 }
 
+/* num / den (den > 0) rounded to an integer in mode rnd, in 64 bits. */
+static int64_t
+round_div64(int64_t num, int64_t den, enum fpv_round rnd, bool *inexact)
+{
+	int64_t q = num / den, r = num % den, fl, rem;
+
+	*inexact = r != 0;
+	if (r == 0 || rnd == FPV_RND_ZERO)
+		return q;
+	fl = r < 0 ? q - 1 : q;		/* floor */
+	rem = r < 0 ? r + den : r;	/* num - fl * den, in (0, den) */
+	switch (rnd) {
+	case FPV_RND_UP:
+		return fl + 1;
+	case FPV_RND_DOWN:
+		return fl;
+	default:
+		if (rem != den - rem)
+			return rem < den - rem ? fl : fl + 1;
+		return (fl & 1) ? fl + 1 : fl;
+	}
+}
+
 /* Requantize v / scale = num / den (den != 0) on the fast path. */
 static uint64_t
 int_quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
@@ -610,6 +729,21 @@ int_quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (den < 0) {
 		num = -num;
 		den = -den;
+	}
+	/* Most operands fit in 64 bits: no 128-bit division then. */
+	if (num >= -(i128)INT64_MAX && num <= INT64_MAX && den <= INT64_MAX) {
+		int64_t n64 = round_div64((int64_t)num, (int64_t)den,
+		    c->round, &inexact);
+
+		if (inexact)
+			*flags |= FPV_FLAG_INEXACT;
+		if (n64 == 0 && num != 0)
+			*flags |= FPV_FLAG_UNDERFLOW;
+		/* |n64| < 2^63 and |zero point| < 2^8: no overflow. */
+		n64 += c->int8_zero_point;
+		if (n64 <= f->qmax && n64 >= f->qmin)
+			return (uint64_t)n64 & fpv_format_mask(f);
+		return int_store_small(c, f, n64, flags);
 	}
 	n = round_div(num, den, c->round, &inexact);
 	if (inexact)
@@ -635,9 +769,8 @@ text_small(const struct fpv_ctx *c, const char *s, size_t len,
 	if (!short_decimal(s, len, &m, &e) || m >= 1000000000000000000u ||
 	    e > 10 || e < -18)
 		return false;
-	i128 p = 1;
-	for (int k = 0; k < (e < 0 ? -e : e); k++)
-		p *= 10;
+	i128 p = (i128)pow10_u64[e < 0 ? -e : e];
+
 	*num = (i128)m * c->int8_sd * (e > 0 ? p : 1);
 	*den = (i128)c->int8_sn * (e < 0 ? p : 1);
 	if (negative)
@@ -786,14 +919,16 @@ op_rational(int op)
 	return false;
 }
 
-/* An operation on the integer grid. */
+static uint64_t int_op_general(const struct fpv_ctx *c,
+    const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
+    unsigned *flags);
+
+/* An operation on the integer grid: the small-scale fast path first. */
 static uint64_t
 int_op(const struct fpv_ctx *c, const struct fpv_format *f, enum fpv_op op,
     const uint64_t *args, unsigned *flags)
 {
 	int n = fpv_ops[op].nargs;
-	mpq_t v[3], r;
-	uint64_t b;
 
 	if (c->int8_sn != 0 && op_rational(op) && op != FPV_OP_FLOOR &&
 	    op != FPV_OP_CEIL && op != FPV_OP_ROUND) {
@@ -819,6 +954,18 @@ int_op(const struct fpv_ctx *c, const struct fpv_format *f, enum fpv_op op,
 			break;
 		}
 	}
+	return int_op_general(c, f, op, args, flags);
+}
+
+/* An operation on the integer grid in exact rationals. */
+static __attribute__((noinline)) uint64_t
+int_op_general(const struct fpv_ctx *c, const struct fpv_format *f,
+    enum fpv_op op, const uint64_t *args, unsigned *flags)
+{
+	int n = fpv_ops[op].nargs;
+	mpq_t v[3], r;
+	uint64_t b;
+
 	for (int i = 0; i < n; i++) {
 		mpq_init(v[i]);
 		int_value(c, f, args[i], v[i]);
@@ -1125,21 +1272,22 @@ ieee_round_normal(const struct fpv_format *f, mpfr_srcptr x,
 	return true;
 }
 
-/* Round a real number (literal or constant) into f. */
-uint64_t
-fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
+/* The rounding of a real that ieee_round_normal cannot do. */
+static __attribute__((noinline)) uint64_t
+ieee_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
+    mpfr_srcptr x, unsigned *flags)
+{
+	struct operands o = { { x, NULL, NULL }, NULL };
+
+	return ieee_round_op(f, OP_SET, &o, mpfr_nan_p(x), mpfr_inf_p(x),
+	    fpv_round_mpfr(c->round), flags);
+}
+
+/* A real on the integer grid (see fpv_num_round_real). */
+static __attribute__((noinline)) uint64_t
+int_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
     const struct fpv_real *r, unsigned *flags)
 {
-	struct operands o = { { r->approx, NULL, NULL }, NULL };
-
-	if (f->kind == FPV_KIND_IEEE) {
-		uint64_t b;
-
-		if (ieee_round_normal(f, r->approx, c->round, &b, flags))
-			return b;
-		return ieee_round_op(f, OP_SET, &o, mpfr_nan_p(r->approx),
-		    mpfr_inf_p(r->approx), fpv_round_mpfr(c->round), flags);
-	}
 	if (r->text != NULL && mpfr_number_p(r->approx)) {
 		mpq_t q;
 		uint64_t b;
@@ -1161,6 +1309,20 @@ fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
 	}
 	return int_quantize_fr(c, f, r->approx, r->inexact == 0,
 	    mpfr_inf_p(r->approx), flags);
+}
+
+/* Round a real number (literal or constant) into f. */
+uint64_t
+fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
+    const struct fpv_real *r, unsigned *flags)
+{
+	uint64_t b;
+
+	if (f->kind != FPV_KIND_IEEE)
+		return int_round_real(c, f, r, flags);
+	if (ieee_round_normal(f, r->approx, c->round, &b, flags))
+		return b;
+	return ieee_round_real(c, f, r->approx, flags);
 }
 
 /* Decode bits of f into x. */
@@ -1293,24 +1455,238 @@ native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
 }
 #endif
 
-/* Apply op to encoded operands. */
-uint64_t
-fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
-    enum fpv_op op, const uint64_t *args, unsigned *flags)
+/*
+ * fp16 + - * / in integers.  Every fp16 number is m * 2^k with m < 2^11
+ * and -24 <= k <= 5, so a sum (aligned: fewer than 2^41), a product
+ * (below 2^22) and a quotient (m_a * 2^40 / m_b, at least 2^29, with a
+ * sticky remainder) are held exactly, or with a sticky bit, in 64 bits;
+ * f16_round rounds that once into fp16, with the flags the emulation
+ * (ieee_round_op) raises: tininess after rounding, underflow only when
+ * inexact, the overflow value of each mode.  The tests check it against
+ * the emulation and the TestFloat vectors.
+ */
+enum { F16_EMIN = -14, F16_QMIN = -24, F16_QNAN = 0x7e00 };
+
+/* Does mode rnd round the kept part up, given the dropped part (above,
+ * at or below half: cmp > 0, = 0, < 0; nonzero: inexact)? */
+static inline bool
+round_up_p(enum fpv_round rnd, bool neg, bool odd, int cmp, bool inexact)
 {
-	uint64_t native;
+	switch (rnd) {
+	case FPV_RND_NEAREST:
+		return cmp > 0 || (cmp == 0 && odd);
+	case FPV_RND_UP:
+		return inexact && !neg;
+	case FPV_RND_DOWN:
+		return inexact && neg;
+	default:
+		return false;
+	}
+}
 
-	if (!c->emulate_only && native_op(f, op, args, c->round, &native,
-	    flags))
-		return native;
+/* Round (m + sticky) * 2^k / 2^s, s > 0, to an integer in mode rnd;
+ * *inexact tells whether anything was dropped.  (s < 64.) */
+static inline uint64_t
+round_shift(uint64_t m, int s, bool sticky, enum fpv_round rnd, bool neg,
+    bool *inexact)
+{
+	uint64_t r = m >> s, rest = m & (((uint64_t)1 << s) - 1);
+	uint64_t half = (uint64_t)1 << (s - 1);
+	int cmp = rest > half ? 1 : rest < half ? -1 : sticky ? 1 : 0;
 
+	*inexact = rest != 0 || sticky;
+	return r + round_up_p(rnd, neg, r & 1, cmp, *inexact);
+}
+
+/* Round the nonzero (m + sticky) * 2^k into fp16 with sign neg. */
+static uint64_t
+f16_round(bool neg, uint64_t m, int k, bool sticky, enum fpv_round rnd,
+    unsigned *flags)
+{
+	int ex = k + 63 - __builtin_clzll(m);	/* 2^ex <= value < 2^(ex+1) */
+	int qe = ex - 10 < F16_QMIN ? F16_QMIN : ex - 10;	/* the grid */
+	int s = qe - k;
+	uint64_t r, bits, sign = (uint64_t)neg << 15;
+	bool inexact = false;
+
+	if (s <= 0)
+		r = m << -s;		/* exact (and sticky is then false) */
+	else
+		r = round_shift(m, s, sticky, rnd, neg, &inexact);
+	/* r counts units of 2^qe: with the hidden bit for normal numbers
+	 * (a carry to 2^11 moves into the exponent by itself), the
+	 * encoding for subnormal ones (2^10 being the smallest normal). */
+	bits = ((uint64_t)((ex < F16_EMIN ? F16_EMIN : ex) - F16_EMIN) << 10) +
+	    r;
+	if (bits >= 0x7c00) {
+		bool to_inf = rnd == FPV_RND_NEAREST ||
+		    (rnd == FPV_RND_UP && !neg) || (rnd == FPV_RND_DOWN && neg);
+
+		*flags |= FPV_FLAG_OVERFLOW | FPV_FLAG_INEXACT;
+		return sign | (to_inf ? 0x7c00 : 0x7bff);
+	}
+	if (inexact) {
+		*flags |= FPV_FLAG_INEXACT;
+		/* Tiny: below 2^-14 once rounded to 11 bits with an
+		 * unbounded exponent; only just below it can that carry. */
+		if (ex < F16_EMIN) {
+			bool tiny = true, ign;
+
+			if (ex == F16_EMIN - 1 && ex - 10 - k > 0)
+				tiny = round_shift(m, ex - 10 - k, sticky, rnd,
+				    neg, &ign) < (uint64_t)1 << 11;
+			if (tiny)
+				*flags |= FPV_FLAG_UNDERFLOW;
+		}
+	}
+	if (bits != 0 && bits < 0x400)
+		*flags |= FPV_FLAG_SUBNORMAL;
+	return sign | bits;
+}
+
+/* The leading exponent of the finite nonzero fp16 magnitude b. */
+static inline int
+f16_ilogb(unsigned b)
+{
+	unsigned e = b >> 10;
+
+	return e != 0 ? (int)e - 15 : F16_QMIN + 31 - __builtin_clz(b);
+}
+
+/* fp16 + - * / (op <= FPV_OP_DIV); the markers as the emulation sets them. */
+static uint64_t
+f16_op(enum fpv_op op, const uint64_t *args, enum fpv_round rnd,
+    unsigned *flags)
+{
+	unsigned a = (unsigned)args[0] & 0xffff, b = (unsigned)args[1] & 0xffff;
+	unsigned ma = a & 0x3ff, mb = b & 0x3ff, ea = (a >> 10) & 31,
+	    eb = (b >> 10) & 31, aa = a & 0x7fff, ab = b & 0x7fff;
+	bool sa = a >> 15, sb = b >> 15, neg;
+	int ka, kb;
+
+	if ((ea == 31 && ma != 0) || (eb == 31 && mb != 0)) {
+		if ((ea == 31 && ma != 0 && !(ma & 0x200)) ||
+		    (eb == 31 && mb != 0 && !(mb & 0x200)))
+			*flags |= FPV_FLAG_INVALID;
+		return F16_QNAN;
+	}
+	if (op == FPV_OP_ADD || op == FPV_OP_SUB) {
+		bool sbe = sb ^ (op == FPV_OP_SUB);	/* effective sign of b */
+		uint64_t xa, xb, m;
+		unsigned r, ar;
+		int k;
+
+		if (ea == 31 || eb == 31) {
+			if (ea == 31 && eb == 31 && sa != sbe) {
+				*flags |= FPV_FLAG_INVALID;
+				return F16_QNAN;
+			}
+			return ea == 31 ? a : ((unsigned)sbe << 15) | 0x7c00;
+		}
+		ka = ea != 0 ? (int)ea - 25 : F16_QMIN;
+		kb = eb != 0 ? (int)eb - 25 : F16_QMIN;
+		xa = ea != 0 ? ma | 0x400 : ma;
+		xb = eb != 0 ? mb | 0x400 : mb;
+		k = ka < kb ? ka : kb;
+		xa <<= ka - k;
+		xb <<= kb - k;
+		if (sa == sbe) {
+			m = xa + xb;
+			neg = sa;
+		} else if (xa >= xb) {
+			m = xa - xb;
+			neg = sa;
+		} else {
+			m = xb - xa;
+			neg = sbe;
+		}
+		if (m == 0)		/* exact zero: its sign by IEEE 754 */
+			r = (sa == sbe ? sa : rnd == FPV_RND_DOWN) ? 0x8000 : 0;
+		else
+			r = (unsigned)f16_round(neg, m, k, false, rnd, flags);
+		ar = r & 0x7fff;
+		if (ar >= 0x7c00)
+			return r;	/* overflowed to infinity: no markers */
+		/* Cancellation: an effective subtraction of nonzero operands
+		 * whose result fell below the larger exponent. */
+		if (aa != 0 && ab != 0 && sa != sbe && (ar == 0 ||
+		    f16_ilogb(ar) < (f16_ilogb(aa) > f16_ilogb(ab) ?
+		    f16_ilogb(aa) : f16_ilogb(ab))))
+			*flags |= FPV_FLAG_CANCELLATION;
+		/* Absorbed: r == a with b != 0, or r == +-b with a != 0. */
+		if ((ab != 0 && (r == a || (ar == 0 && aa == 0))) ||
+		    (aa != 0 && ar == ab &&
+		    (((r >> 15) == sb) == (op == FPV_OP_ADD))))
+			*flags |= FPV_FLAG_ABSORBED;
+		return r;
+	}
+	neg = sa ^ sb;
+	if (op == FPV_OP_MUL) {
+		if (ea == 31 || eb == 31) {
+			if (aa == 0 || ab == 0) {
+				*flags |= FPV_FLAG_INVALID;
+				return F16_QNAN;
+			}
+			return ((unsigned)neg << 15) | 0x7c00;
+		}
+		if (aa == 0 || ab == 0)
+			return (unsigned)neg << 15;
+		ka = ea != 0 ? (int)ea - 25 : F16_QMIN;
+		kb = eb != 0 ? (int)eb - 25 : F16_QMIN;
+		return f16_round(neg, (uint64_t)(ea != 0 ? ma | 0x400 : ma) *
+		    (eb != 0 ? mb | 0x400 : mb), ka + kb, false, rnd, flags);
+	}
+	/* Division. */
+	if (ea == 31) {
+		if (eb == 31) {
+			*flags |= FPV_FLAG_INVALID;
+			return F16_QNAN;
+		}
+		return ((unsigned)neg << 15) | 0x7c00;
+	}
+	if (eb == 31)
+		return (unsigned)neg << 15;
+	if (ab == 0) {
+		if (aa == 0) {
+			*flags |= FPV_FLAG_INVALID;
+			return F16_QNAN;
+		}
+		*flags |= FPV_FLAG_DIVBYZERO;
+		return ((unsigned)neg << 15) | 0x7c00;
+	}
+	if (aa == 0)
+		return (unsigned)neg << 15;
+	{
+		uint64_t xa = ea != 0 ? ma | 0x400 : ma;
+		uint64_t xb = eb != 0 ? mb | 0x400 : mb;
+		uint64_t n = xa << 40;
+
+		ka = ea != 0 ? (int)ea - 25 : F16_QMIN;
+		kb = eb != 0 ? (int)eb - 25 : F16_QMIN;
+		return f16_round(neg, n / xb, ka - kb - 40, n % xb != 0, rnd,
+		    flags);
+	}
+}
+
+/* Is f IEEE binary16, which f16_op computes? */
+static inline bool
+is_f16(const struct fpv_format *f)
+{
+	return f->kind == FPV_KIND_IEEE && f->bits == 16 && f->exp_bits == 5 &&
+	    f->frac_bits == 10 && f->emax == 15 && f->subnormals &&
+	    f->qnan == F16_QNAN;
+}
+
+/* The emulated IEEE operation (MPFR): see ieee_round_op. */
+static __attribute__((noinline)) uint64_t
+ieee_op(const struct fpv_ctx *c, const struct fpv_format *f, enum fpv_op op,
+    const uint64_t *args, unsigned *flags)
+{
 	int n = fpv_ops[op].nargs;
 	struct scratch s[3];
 	struct operands o = { { NULL, NULL, NULL }, NULL };
 	bool nan_in = false, inf_in = false, snan_in = false;
 
-	if (f->kind == FPV_KIND_INT)
-		return int_op(c, f, op, args, flags);
 	for (int i = 0; i < n; i++) {
 		mpfr_ptr x = scratch_decode(&s[i], f, args[i]);
 
@@ -1339,6 +1715,24 @@ fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
 			*flags |= FPV_FLAG_ABSORBED;
 	}
 	return bits;
+}
+
+/* Apply op to encoded operands. */
+uint64_t
+fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
+    enum fpv_op op, const uint64_t *args, unsigned *flags)
+{
+	uint64_t native;
+
+	if (!c->emulate_only && op <= FPV_OP_DIV) {
+		if (is_f16(f))
+			return f16_op(op, args, c->round, flags);
+		if (native_op(f, op, args, c->round, &native, flags))
+			return native;
+	}
+	if (f->kind == FPV_KIND_INT)
+		return int_op(c, f, op, args, flags);
+	return ieee_op(c, f, op, args, flags);
 }
 
 /* Leading bits lost to cancellation in a +- b = r (0 if none). */

@@ -10,6 +10,12 @@
  * boundaries.  Where the machine gives a NaN, any NaN is accepted (fpviz
  * documents its canonical quiet NaN, which is checked separately).
  *
+ * fp16 + - * / also have a native path in integers: it is compared with
+ * the emulation on edge and random operands, flags and markers included,
+ * with or without _Float16.  Short decimal literals, which
+ * fpv_real_from_text builds directly, are compared with MPFR's own
+ * round-to-odd value.
+ *
  * Then the "no double rounding" rule: decimal literals with a hundred
  * digits a hair above or below a halfway point, rounded from the text by
  * fpv_real_from_text + fpv_num_round_real, against hand-derived fp16
@@ -125,7 +131,7 @@ struct check {
 	long n, bad, badnan;	/* cases, mismatches, non-canonical NaNs */
 };
 
-/* Cases where fpviz's native fp32/fp64 path and its emulation differ. */
+/* Cases where fpviz's native fp16/fp32/fp64 path and its emulation differ. */
 static long native_cases, native_bad;
 
 /*
@@ -852,6 +858,208 @@ test_hardware(void)
 }
 #endif /* HW_AGREEMENT */
 
+/* ---- The native fp16 path against the emulation --------------------- */
+
+/*
+ * fp16 edge operands: zeros, subnormals (smallest, largest, a tie away
+ * from each other), the smallest normals, 1 and its neighbours, half an
+ * ulp of 1 (sums on halfway points), 2^15 and the maximum 65504 and its
+ * neighbour (overflow), products and quotients landing on the subnormal
+ * boundary (2^-7, 2^-8 and their neighbours), inf, quiet and signalling
+ * NaNs; both signs.  Returns the count.
+ */
+static int
+f16_edges(uint64_t *out)
+{
+	static const uint16_t v[] = {
+		0x0000, 0x0001, 0x0002, 0x0003, 0x01ff, 0x0200, 0x0201,
+		0x03fe, 0x03ff, 0x0400, 0x0401, 0x0402, 0x07ff, 0x0800,
+		0x1000, 0x1001, 0x13ff, 0x1400, 0x1c00, 0x1bff, 0x2000,
+		0x2001, 0x2400, 0x3555, 0x3bff, 0x3c00, 0x3c01, 0x3c02,
+		0x3e00, 0x4000, 0x4200, 0x5800, 0x5bff, 0x7800, 0x77ff,
+		0x7bfe, 0x7bff, 0x7c00, 0x7e00, 0x7e05, 0x7c01, 0x7d00,
+	};
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		out[n++] = v[i];
+		out[n++] = v[i] | 0x8000u;
+	}
+	return n;
+}
+
+/* A random fp16 operand: any pattern, or an exponent where + - * /
+ * round, underflow or overflow, with a short or random fraction. */
+static uint64_t
+f16_random(const uint64_t *edges, int nedges)
+{
+	uint64_t s = (rng() & 1) << 15, e, m = rng() & 0x3ff;
+
+	switch (rng() % 7) {
+	case 0:
+		return rng() & 0xffff;
+	case 1:
+		e = (uint64_t)rng_range(0, 3);		/* subnormal, tiny */
+		break;
+	case 2:
+		e = (uint64_t)rng_range(5, 11);		/* 2^-10..2^-4 */
+		break;
+	case 3:
+		e = (uint64_t)rng_range(26, 30);	/* near the maximum */
+		break;
+	case 4:
+		e = (uint64_t)rng_range(12, 18);	/* near 1 */
+		break;
+	case 5:
+		return edges[rng() % (uint64_t)nedges];
+	default:
+		e = (uint64_t)rng_range(0, 30);
+		break;
+	}
+	if (rng() % 2)
+		m &= ~(uint64_t)0 << rng_range(0, 10);	/* short fractions */
+	return s | e << 10 | m;
+}
+
+/*
+ * fp16 + - * / have a native path (integer arithmetic) besides the MPFR
+ * emulation; on every pair of edge operands and on random ones, in all
+ * four modes, both must give the same bits and the same flags, markers
+ * included.  (Whether the emulation is right is checked against the
+ * machine above and against TestFloat in test-testfloat.)  Independent
+ * of _Float16.
+ */
+static void
+test_native_fp16(void)
+{
+	static const int ops[] = { FPV_OP_ADD, FPV_OP_SUB, FPV_OP_MUL,
+	    FPV_OP_DIV };
+	const struct fpv_format *f = FMT(FPV_FP16);
+	uint64_t e[96], a[3] = { 0, 0, 0 };
+	int ne = f16_edges(e);
+	long n = 0, bad = 0, withflags[FPV_FLAG_COUNT] = { 0 };
+
+	for (int m = 0; m < 4; m++)
+		for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+			for (long i = 0; i < ne * ne + 60000; i++) {
+				unsigned nf = 0, ef = 0;
+				uint64_t nr, er;
+
+				if (i < ne * ne) {
+					a[0] = e[i / ne];
+					a[1] = e[i % ne];
+				} else {
+					a[0] = f16_random(e, ne);
+					a[1] = f16_random(e, ne);
+				}
+				ctx.round = (enum fpv_round)m;
+				ctx.emulate_only = true;
+				er = fpv_num_op(&ctx, f, (enum fpv_op)ops[k], a,
+				    &ef);
+				ctx.emulate_only = false;
+				nr = fpv_num_op(&ctx, f, (enum fpv_op)ops[k], a,
+				    &nf);
+				n++;
+				for (int b = 0; b < FPV_FLAG_COUNT; b++)
+					withflags[b] += (ef >> b) & 1;
+				if (nr != er || nf != ef) {
+					if (bad++ < MAX_SHOWN)
+						diag("fp16 %s %s 0x%04llx 0x%04llx: "
+						    "native 0x%04llx flags %03x, "
+						    "emulated 0x%04llx flags %03x",
+						    fpv_ops[ops[k]].name,
+						    fpv_round_names[m],
+						    (unsigned long long)a[0],
+						    (unsigned long long)a[1],
+						    (unsigned long long)nr, nf,
+						    (unsigned long long)er, ef);
+				}
+			}
+	ctx.round = FPV_RND_NEAREST;
+	ok(n > 0 && bad == 0, "the native fp16 + - * / agree with the "
+	    "emulation (bits, flags, markers) in %ld cases in 4 modes, %ld "
+	    "differ", n - bad, bad);
+	/* The cases must reach every flag the path computes. */
+	ok(withflags[0] && withflags[1] && withflags[2] && withflags[3] &&
+	    withflags[4] && withflags[5] && withflags[6] && withflags[7],
+	    "the fp16 cases raise every IEEE flag and marker (inexact %ld, "
+	    "underflow %ld, overflow %ld, divbyzero %ld, invalid %ld, "
+	    "subnormal %ld, absorbed %ld, cancellation %ld)", withflags[0],
+	    withflags[1], withflags[2], withflags[3], withflags[4],
+	    withflags[5], withflags[6], withflags[7]);
+}
+
+/* ---- Short literals against MPFR ------------------------------------ */
+
+/*
+ * Short decimal literals (at most 19 digits, small exponents) take a
+ * direct path in fpv_real_from_text; its value must be MPFR's own:
+ * mpfr_strtofr toward zero at FPV_EXACT_PREC bits, then made odd, with
+ * the same exactness.  Random digit strings with the point anywhere,
+ * leading and trailing zeros, and exponents in and out of the direct
+ * path's range, plus exact cases.
+ */
+static void
+test_short_literals(void)
+{
+	static const char *const fixed[] = {
+		"0", "0.0", "000", "0e5", ".5", "5.", "0.5", "0.125", "1e3",
+		"3.0", "1", "10", "1e19", "9999999999999999999",
+		"9999999999999999999e19", "1e-19", "0.0000000000000000001",
+		"1234567890123456789e-19", "5e-1", "25e-2", "0.1", "0.2",
+		"0.3", "1e-5", "7.62939453125e-6", "65504", "65520",
+		"18446744073709551615", "1.8446744073709551615e19",
+		"10000000000000000000", "0.00006103515625", "3.14159",
+		"2.98023223876953125e-8", "1E2", "1e+2", "1e-0",
+	};
+	long n = 0, bad = 0;
+	mpfr_t x, y;
+
+	mpfr_inits2(FPV_EXACT_PREC, x, y, (mpfr_ptr)0);
+	for (long i = 0; i < 40000 + (long)(sizeof fixed / sizeof fixed[0]);
+	    i++) {
+		char text[96];
+		char *end;
+		int t, ty;
+
+		if (i < (long)(sizeof fixed / sizeof fixed[0])) {
+			snprintf(text, sizeof text, "%s", fixed[i]);
+		} else {
+			int nd = (int)rng_range(1, 21), lead = (int)(rng() % 4);
+			int dot = (int)rng_range(-1, nd + lead), len = 0;
+
+			for (int k = 0; k < lead + nd; k++) {
+				if (k == dot)
+					text[len++] = '.';
+				text[len++] = (char)(k < lead ? '0' :
+				    rng() % 3 == 0 ? '0' : '0' + rng() % 10);
+			}
+			if (dot == lead + nd)
+				text[len++] = '.';
+			if (rng() % 2)
+				len += snprintf(text + len, sizeof text -
+				    (size_t)len, "e%ld", rng_range(-24, 24));
+			text[len] = '\0';
+		}
+		t = fpv_real_from_text(x, text, strlen(text));
+		ty = mpfr_strtofr(y, text, &end, 10, MPFR_RNDZ);
+		fpv_real_make_odd(y, ty);
+		n++;
+		if (*end != '\0' || t == -2 || !mpfr_equal_p(x, y) ||
+		    mpfr_signbit(x) || (t == 0) != (ty == 0) ||
+		    (t < 0) != (ty < 0)) {
+			if (bad++ < MAX_SHOWN)
+				diag("literal \"%s\": fpviz %s (%d), MPFR %s "
+				    "(%d)", text, mpfr_get_str(NULL, NULL, 16,
+				    0, x, MPFR_RNDN), t, mpfr_get_str(NULL,
+				    NULL, 16, 0, y, MPFR_RNDN), ty);
+		}
+	}
+	ok(n > 0 && bad == 0, "%ld short decimal literals: the 256-bit "
+	    "round-to-odd value is MPFR's, %ld differ", n - bad, bad);
+	mpfr_clears(x, y, (mpfr_ptr)0);
+}
+
 /* ---- No double rounding --------------------------------------------- */
 
 /* Round the literal text (negated if neg) into fmt in mode. */
@@ -1427,9 +1635,11 @@ main(void)
 #else
 	ok(1, "# SKIP hardware agreement: not x86-64 with SSE2");
 #endif
-	ok(native_bad == 0, "the native fp32/fp64 path agrees with the "
+	ok(native_bad == 0, "the native fp16/fp32/fp64 paths agree with the "
 	    "emulation (bits, flags and markers) in %ld cases, %ld differ",
 	    native_cases - native_bad, native_bad);
+	test_native_fp16();
+	test_short_literals();
 	test_fp16_literals();
 	test_strtod(FPV_FP32, 3000);
 	test_strtod(FPV_FP64, 1500);

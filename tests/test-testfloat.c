@@ -5,7 +5,9 @@
  * testfloat_gen's output, see tests/testfloat/README) is decompressed
  * with gzip, every case is run through fpv_num_op or fpv_num_convert in
  * the file's rounding mode, and the result bits and the five IEEE flags
- * are compared exactly.  The one allowance: where TestFloat expects a NaN
+ * are compared exactly; operations are run both on the native path
+ * (fp16, fp32, fp64 + - * /) and on the emulation (ctx.emulate_only),
+ * and the two must agree.  The one allowance: where TestFloat expects a NaN
  * (SoftFloat's x86 NaN), fpviz's canonical quiet NaN is accepted, as is
  * any NaN; the flags are still compared exactly, so a signalling NaN
  * operand must raise invalid.  One TAP line per file.
@@ -142,8 +144,9 @@ run_file(const struct tf_func *fn, int mode)
 		want = v[fn->nargs];
 		wflags = (unsigned)v[fn->nargs + 1];
 		if (fn->op >= 0) {
-			/* fp32/fp64 + - * / have a native path besides the
-			 * emulation: both must match the vector. */
+			/* fp16/fp32/fp64 + - * / have a native path besides
+			 * the emulation (fp16: integer arithmetic; fp32/fp64:
+			 * the machine's): both must match the vector. */
 			unsigned eflags = 0;
 			uint64_t egot;
 
