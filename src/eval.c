@@ -435,21 +435,24 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 
 /* ---- Error figures -------------------------------------------------- */
 
-/* Initialize an error record. */
+/* Initialize an error record: two 64-bit numbers on its own limbs. */
 void
 fpv_errinfo_init(struct fpv_errinfo *e)
 {
-	mpfr_inits2(64, e->err, e->rel, (mpfr_ptr)0);
+	mpfr_custom_init(&e->limbs[0], 64);
+	mpfr_custom_init_set(e->err, MPFR_ZERO_KIND, 0, 64, &e->limbs[0]);
+	mpfr_custom_init(&e->limbs[1], 64);
+	mpfr_custom_init_set(e->rel, MPFR_ZERO_KIND, 0, 64, &e->limbs[1]);
 	e->ulps = 0;
 	e->bits_lost = 0;
 	e->defined = true;
 }
 
-/* Release an error record. */
+/* Release an error record (nothing is allocated). */
 void
 fpv_errinfo_clear(struct fpv_errinfo *e)
 {
-	mpfr_clears(e->err, e->rel, (mpfr_ptr)0);
+	(void)e;
 }
 
 /* Decode column f's value of bits at a precision that holds it. */

@@ -101,8 +101,11 @@ struct fpv_errinfo {
 	double ulps;		/* |err| in ulps of the format at the reference */
 	double bits_lost;	/* precision bits lost: clamp(prec + log2|rel|, 0, prec) */
 	bool defined;		/* false when a side is NaN or infinite and they differ */
+	mp_limb_t limbs[2];	/* err's and rel's significands (64 bits each) */
 };
 
+/* Make e ready (no allocation: err and rel live in e itself, so e must
+ * not be copied); fpv_errinfo_clear releases it. */
 void fpv_errinfo_init(struct fpv_errinfo *e);
 void fpv_errinfo_clear(struct fpv_errinfo *e);
 
