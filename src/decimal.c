@@ -84,6 +84,46 @@ put(char *buf, size_t size, size_t *n, char c)
 static size_t emit_slow(char *buf, size_t size, bool neg, const char *d,
     size_t nd, long E, bool plain);
 
+/* Copy n bytes (no overlap); short ones without a call, by two
+ * overlapping fixed-size moves. */
+static inline void
+copy_bytes(char *p, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t x, y;
+
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(p, &x, 8);
+		memcpy(p + n - 8, &y, 8);
+	} else if (n >= 4 && n < 8) {
+		uint32_t x, y;
+
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(p, &x, 4);
+		memcpy(p + n - 4, &y, 4);
+	} else if (n > 0 && n < 4) {
+		p[0] = s[0];
+		p[n / 2] = s[n / 2];
+		p[n - 1] = s[n - 1];
+	} else if (n > 16) {
+		memcpy(p, s, n);
+	}
+}
+
+/* n '0' bytes; short runs without a call. */
+static inline void
+zero_bytes(char *p, size_t n)
+{
+	if (n <= 16) {
+		for (size_t i = 0; i < n; i++)
+			p[i] = '0';
+	} else {
+		memset(p, '0', n);
+	}
+}
+
 /* emit_digits when it fits: straight writes. */
 static size_t
 emit_direct(char *buf, size_t size, bool neg, const char *d, size_t nd,
@@ -107,28 +147,28 @@ emit_direct(char *buf, size_t size, bool neg, const char *d, size_t nd,
 		size_t ip = (size_t)E + 1;
 
 		if (nd <= ip) {
-			memcpy(p, d, nd);
-			memset(p + nd, '0', ip - nd);
+			copy_bytes(p, d, nd);
+			zero_bytes(p + nd, ip - nd);
 			p += ip;
 		} else {
-			memcpy(p, d, ip);
+			copy_bytes(p, d, ip);
 			p += ip;
 			*p++ = '.';
-			memcpy(p, d + ip, nd - ip);
+			copy_bytes(p, d + ip, nd - ip);
 			p += nd - ip;
 		}
 	} else if (plain) {
 		*p++ = '0';
 		*p++ = '.';
-		memset(p, '0', (size_t)(-E - 1));
+		zero_bytes(p, (size_t)(-E - 1));
 		p += -E - 1;
-		memcpy(p, d, nd);
+		copy_bytes(p, d, nd);
 		p += nd;
 	} else {
 		*p++ = d[0];
 		if (nd > 1) {
 			*p++ = '.';
-			memcpy(p, d + 1, nd - 1);
+			copy_bytes(p, d + 1, nd - 1);
 			p += nd - 1;
 		}
 		*p++ = 'e';
@@ -747,6 +787,18 @@ static const char digit_pairs[] =
 static char *
 u64_digits(uint64_t d, char *end)
 {
+	/* Eight digits at a time in 32-bit arithmetic, then pairs. */
+	while (d >= 100000000) {
+		uint32_t lo = (uint32_t)(d % 100000000);
+		uint32_t a = lo / 10000, b = lo % 10000;
+
+		d /= 100000000;
+		end -= 8;
+		memcpy(end, digit_pairs + 2 * (a / 100), 2);
+		memcpy(end + 2, digit_pairs + 2 * (a % 100), 2);
+		memcpy(end + 4, digit_pairs + 2 * (b / 100), 2);
+		memcpy(end + 6, digit_pairs + 2 * (b % 100), 2);
+	}
 	while (d >= 100) {
 		unsigned r = (unsigned)(d % 100);
 
@@ -915,6 +967,76 @@ round_digits(unsigned __int128 M, long ex, int d, unsigned __int128 *D,
 	return 0;
 }
 
+/*
+ * round_digits from the top 64 bits alone, for d <= 12 digits: |x| =
+ * m 2^(ex - 64) (m's top bit set, below the true significand by less
+ * than one unit).  The product of m and the top half of 10^s's entry
+ * falls short of |x| 10^s by less than 2^-62 of it, which settles the
+ * digits unless they lie within that of a rounding tie: then (and out
+ * of range) returns 0, and round_digits decides.  Returns 1 with *D in
+ * [10^(d-1), 10^d) and *E as round_digits.
+ */
+static int
+round_digits64(uint64_t m, long ex, int d, uint64_t *D, long *E)
+{
+	uint64_t lim = pow10_u64[d];
+	long e10;
+
+	if (ex < -1500 || ex > 1500 || d < 1 || d > 12)
+		return 0;
+	if (!pow10_ready)
+		pow10_init();
+	/* floor(log10(2^(ex-1))): |x| >= 10^e10; at most one too small. */
+	e10 = floor_shift((ex - 1) * 1262611, 22);
+	for (int pass = 0; pass < 2; pass++) {
+		long s = d - 1 - e10;
+		const struct pow10 *g;
+		unsigned __int128 P;
+		uint64_t t, ph, pl, w, margin;
+		int sh1;
+
+		if (s < POW10_MIN || s > POW10_MAX)
+			return 0;
+		g = &pow10_tab[s - POW10_MIN];
+		/* |x| 10^s ~ P 2^-sh, P short by less than 2^-62 of it (and
+		 * over by less than 2); 10^d < 2^(4d), so the error is below
+		 * 2^(sh + 4d - 62) + 2. */
+		P = (unsigned __int128)m * g->hi;
+		ph = (uint64_t)(P >> 64);
+		pl = (uint64_t)P;
+		/* sh = 64 + sh1; the integer part is ph >> sh1. */
+		sh1 = (int)(63 - ex - g->lg);
+		if (sh1 < 1 || sh1 > 63)
+			return 0;
+		t = ph >> sh1;
+		if (t >= lim) {
+			/* e10 was one too small. */
+			if (pass == 0) {
+				e10++;
+				continue;
+			}
+			return 0;
+		}
+		/* The fraction's top 64 bits: 2^63 is a half; the error above
+		 * is below 2^(4d + 2) + 1 of its units. */
+		w = (ph << (64 - sh1)) | (pl >> sh1);
+		margin = UINT64_C(1) << (4 * d + 3);
+		if (w - (UINT64_C(1) << 63) + margin <= 2 * margin)
+			return 0;	/* too near a tie */
+		t += w >> 63;
+		if (t == lim) {
+			t = lim / 10;
+			e10++;
+		}
+		if (t < lim / 10)
+			return 0;
+		*D = t;
+		*E = e10;
+		return 1;
+	}
+	return 0;
+}
+
 /* Write D (< 10^38) as decimal digits into ds (>= 40 bytes); its length. */
 static int
 u128_digits(unsigned __int128 D, char *ds)
@@ -926,14 +1048,26 @@ u128_digits(unsigned __int128 D, char *ds)
 	if (D >> 64 == 0) {
 		p = u64_digits((uint64_t)D, end);
 	} else {
-		uint64_t lo = (uint64_t)(D % e19);
+		uint64_t hi, lo;
 
-		p = u64_digits((uint64_t)(D / e19), end - 19);
-		/* The low 19 digits, with their leading zeros. */
-		for (int i = 0; i < 19; i++) {
-			end[-1 - i] = (char)('0' + lo % 10);
-			lo /= 10;
+		if (D >> 67 == 0) {
+			/* floor(floor(D / 8) / (e19 / 8)) = floor(D / e19) */
+			hi = (uint64_t)(D >> 3) / (e19 / 8);
+			lo = (uint64_t)(D - (unsigned __int128)hi * e19);
+		} else {
+			hi = (uint64_t)(D / e19);
+			lo = (uint64_t)(D % e19);
 		}
+		p = u64_digits(hi, end - 19);
+		/* The low 19 digits, with their leading zeros. */
+		for (int i = 0; i < 9; i++) {
+			unsigned r = (unsigned)(lo % 100);
+
+			lo /= 100;
+			end[-2 - 2 * i] = digit_pairs[2 * r];
+			end[-1 - 2 * i] = digit_pairs[2 * r + 1];
+		}
+		end[-19] = (char)('0' + lo);
 	}
 	n = (int)(end - p);
 	memcpy(ds, p, (size_t)n);
@@ -1116,6 +1250,21 @@ fpv_dec_digits(mpfr_srcptr x, int digits, char *d, long *E)
 
 	if (!mpfr_regular_p(x) || digits < 1 || digits > 64)
 		return 0;
+	if (GMP_NUMB_BITS == 64 && digits <= 12) {
+		const mp_limb_t *l = mpfr_custom_get_significand(x);
+		size_t nl = ((size_t)mpfr_get_prec(x) + GMP_NUMB_BITS - 1) /
+		    GMP_NUMB_BITS;
+		uint64_t D64;
+
+		if (round_digits64(l[nl - 1], (long)mpfr_get_exp(x), digits,
+		    &D64, E) == 1) {
+			for (int i = digits - 1; i >= 0; i--) {
+				d[i] = (char)('0' + D64 % 10);
+				D64 /= 10;
+			}
+			return digits;
+		}
+	}
 	if (GMP_NUMB_BITS == 64 && digits <= 20) {
 		mpfr_top(x, &M, &ex);
 		if (round_digits(M, ex, digits, &D, E) == 1)
@@ -1622,7 +1771,7 @@ fpv_dec_double(double d, int digits, char *buf, size_t size)
 	}
 	digits = digits < 1 ? 1 : digits > 17 ? 17 : digits;
 	if (GMP_NUMB_BITS == 64) {
-		uint64_t u, c;
+		uint64_t u, c, D64;
 		int q, len;
 		unsigned __int128 D;
 		long E;
@@ -1637,6 +1786,21 @@ fpv_dec_double(double d, int digits, char *buf, size_t size)
 			q -= 1075;
 		}
 		len = 64 - __builtin_clzll(c);
+		if (digits <= 12 && round_digits64(c << (64 - len), q + len,
+		    digits, &D64, &E) == 1) {
+			/* Without trailing zeros. */
+			v.n = digits;
+			while (v.n > 1 && D64 % 10 == 0) {
+				D64 /= 10;
+				v.n--;
+			}
+			for (int i = v.n - 1; i >= 0; i--) {
+				v.d[i] = (char)('0' + D64 % 10);
+				D64 /= 10;
+			}
+			v.E = E;
+			goto emit;
+		}
 		switch (round_digits((unsigned __int128)c << (128 - len),
 		    q + len, digits, &D, &E)) {
 		case -1:

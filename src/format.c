@@ -62,6 +62,51 @@ fpv_bits_class(const struct fpv_format *f, uint64_t b)
 	return FPV_CLASS_NORMAL;
 }
 
+/*
+ * The 8 bits of v (0..255) as '0'/'1' at p[0..8), the highest first:
+ * each byte of the product holds v, the mask keeps its own bit, and
+ * adding 0x7f carries that bit into the byte's top bit.
+ */
+static void
+byte_bits(unsigned v, char *p)
+{
+	uint64_t s = ((uint64_t)v * UINT64_C(0x0101010101010101)) &
+	    UINT64_C(0x0102040810204080);
+
+	s = ((s + UINT64_C(0x7f7f7f7f7f7f7f7f)) >> 7) &
+	    UINT64_C(0x0101010101010101);
+	s |= UINT64_C(0x3030303030303030);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(p, &s, 8);	/* byte j of s is character j */
+#else
+	for (int j = 0; j < 8; j++)
+		p[j] = (char)(s >> (8 * j));
+#endif
+}
+
+/*
+ * Write the w (1..64) low bits of v at p, the highest first; returns
+ * p + w.  When w is not a multiple of 8, up to 8 - w % 8 bytes after
+ * p + w are written too (with garbage the caller overwrites or ignores).
+ */
+static char *
+put_bits(char *p, uint64_t v, int w)
+{
+	int r = w & 7;
+
+	if (r != 0) {
+		byte_bits((unsigned)((v >> (w - r)) << (8 - r)) & 0xff, p);
+		p += r;
+		w -= r;
+	}
+	while (w > 0) {
+		w -= 8;
+		byte_bits((unsigned)(v >> w) & 0xff, p);
+		p += 8;
+	}
+	return p;
+}
+
 /* Binary digits of b grouped by field. */
 size_t
 fpv_bits_binary(const struct fpv_format *f, uint64_t b, char *buf)
@@ -70,7 +115,30 @@ fpv_bits_binary(const struct fpv_format *f, uint64_t b, char *buf)
 	/* Field boundaries: after the sign bit, and after the exponent. */
 	int cut1 = f->bits - 1;
 	int cut2 = f->kind == FPV_KIND_IEEE ? f->frac_bits : -1;
+	char *p;
 
+	/*
+	 * Eight bits at a time.  A field narrower than 8 bits is written as
+	 * 8 characters and the next field overwrites the rest, so the last
+	 * field's start + 8 must stay within the f->bits + 3 bytes of buf.
+	 */
+	if (f->kind == FPV_KIND_IEEE && f->bits <= 64 && f->exp_bits >= 1 &&
+	    f->frac_bits >= 8 && f->exp_bits + f->frac_bits + 1 == f->bits) {
+		buf[0] = (char)('0' + ((b >> cut1) & 1));
+		buf[1] = ' ';
+		p = put_bits(buf + 2, fpv_bits_exp(f, b), f->exp_bits);
+		*p++ = ' ';
+		p = put_bits(p, fpv_bits_frac(f, b), f->frac_bits);
+		*p = '\0';
+		return (size_t)(p - buf);
+	}
+	if (f->kind == FPV_KIND_INT && f->bits >= 8 && f->bits <= 64) {
+		buf[0] = (char)('0' + ((b >> cut1) & 1));
+		buf[1] = ' ';
+		p = put_bits(buf + 2, b, f->bits - 1);
+		*p = '\0';
+		return (size_t)(p - buf);
+	}
 	for (int i = f->bits - 1; i >= 0; i--) {
 		buf[n++] = (char)('0' + ((b >> i) & 1));
 		if (i == cut1 || i == cut2)
@@ -79,6 +147,17 @@ fpv_bits_binary(const struct fpv_format *f, uint64_t b, char *buf)
 	buf[n] = '\0';
 	return n;
 }
+
+/* "00".."ff", for writing a byte at a time. */
+static const char hex_pairs[] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 /* Lowercase hex with 0x and the format's full width. */
 size_t
@@ -90,6 +169,16 @@ fpv_bits_hex(const struct fpv_format *f, uint64_t b, char *buf)
 
 	buf[n++] = '0';
 	buf[n++] = 'x';
+	if (nd % 2 == 0 && nd <= 16) {
+		for (int i = nd / 2 - 1; i >= 0; i--) {
+			const char *h = hex_pairs + 2 * ((b >> (8 * i)) & 0xff);
+
+			buf[n++] = h[0];
+			buf[n++] = h[1];
+		}
+		buf[n] = '\0';
+		return n;
+	}
 	for (int i = nd - 1; i >= 0; i--)
 		buf[n++] = digits[(b >> (4 * i)) & 0xf];
 	buf[n] = '\0';

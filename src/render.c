@@ -91,108 +91,275 @@ shown(const struct fpv_render_opts *opts)
 
 /* ---- Small text helpers --------------------------------------------- */
 
-/* Copy s (n bytes) to buf[0..size) NUL-terminated, truncating; returns n. */
-static size_t
-copy_str(char *buf, size_t size, const char *s, size_t n)
-{
-	if (size > 0) {
-		size_t k = n < size ? n : size - 1;
+/* ---- Two-digit figures ---------------------------------------------- */
 
-		memcpy(buf, s, k);
-		buf[k] = '\0';
+/*
+ * Errors are shown to two significant digits, three times on every row.
+ * The digits come from a double approximation when it settles them
+ * (the value is not within 1e-10 relative of a rounding tie), else from
+ * the exact routines of decimal.c, which give the same digits in any case.
+ */
+
+/* 10^k for 0 <= k <= 22, each exact as a double. */
+static const double pow10_d[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/*
+ * The value y (2^(ex-1) <= y < 2^ex, within 2^-52 relative of the exact
+ * value) rounded to two significant digits: *D in [10, 99], the exact
+ * value ~ *D / 10 x 10^*E.  At most four more roundings (to nearest, each
+ * 2^-53 relative) keep the scaled value within 1e-12 of the exact one's
+ * scaling (which is below 200), so a fraction farther than 1e-10 from a
+ * half rounds the same way.  False when it is nearer, or ex is out of
+ * the range where 10^k is two exact powers.
+ */
+static bool
+round2(double y, long ex, unsigned *D, long *E)
+{
+	long t, e10, k;
+	double X, fr;
+	unsigned n;
+
+	if (ex < -130 || ex > 130)
+		return false;
+	/* floor(log10(2^(ex-1))): 10^e10 <= y < 2 10^(e10+1). */
+	t = (ex - 1) * 1262611;
+	e10 = t >= 0 ? t >> 22 : -((-t + (1L << 22) - 1) >> 22);
+	k = 1 - e10;		/* -37..41 */
+	if (k >= 0)
+		X = y * (k <= 22 ? pow10_d[k] : pow10_d[22] * pow10_d[k - 22]);
+	else
+		X = y / (-k <= 22 ? pow10_d[-k] :
+		    pow10_d[22] * pow10_d[-k - 22]);
+	if (X >= 100) {
+		X /= 10;
+		e10++;
 	}
-	return n;
+	n = (unsigned)X;
+	fr = X - n;
+	if (fr > 0.5 - 1e-10 && fr < 0.5 + 1e-10)
+		return false;
+	n += fr > 0.5;
+	if (n == 100) {
+		n = 10;
+		e10++;
+	}
+	if (n < 10 || n > 99)
+		return false;
+	*D = n;
+	*E = e10;
+	return true;
+}
+
+/* 2^e as a double, -1022 <= e <= 1023. */
+static double
+two_pow(long e)
+{
+	uint64_t u = (uint64_t)(e + 1023) << 52;
+	double d;
+
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+/* "-d.de+XX" at p for D / 10 x 10^E: compact's notation. */
+static size_t
+put_sci2(char *p, bool neg, unsigned D, long E)
+{
+	char *q = p;
+	unsigned long a = (unsigned long)(E < 0 ? -E : E);
+
+	if (neg)
+		*q++ = '-';
+	q[0] = (char)('0' + D / 10);
+	q[1] = '.';
+	q[2] = (char)('0' + D % 10);
+	q[3] = 'e';
+	q[4] = E < 0 ? '-' : '+';
+	q += 5;
+	if (a < 100) {		/* at least two exponent digits */
+		q[0] = (char)('0' + a / 10);
+		q[1] = (char)('0' + a % 10);
+		q += 2;
+	} else {
+		char ex[24];
+		int k = 0;
+
+		do
+			ex[k++] = (char)('0' + a % 10);
+		while ((a /= 10) != 0);
+		while (k > 0)
+			*q++ = ex[--k];
+	}
+	return (size_t)(q - p);
 }
 
 /*
- * x as a compact "-2.0e-04" (two significant digits), "0", "inf", "nan";
- * returns the length.  This is on every row of every table: no printf.
+ * x as a compact "-2.0e-04" (two significant digits), "0", "inf", "nan"
+ * at p (room for COMPACT_MAX bytes, no NUL); returns the length.  This
+ * is on every row of every table: no printf.
  */
 static size_t
-compact(mpfr_srcptr x, char *buf, size_t size)
+compact(mpfr_srcptr x, char *p)
 {
-	char t[40], d[4], ex[24];
-	size_t n = 0;
+	char d[4];
 	long E;
-	unsigned long a;
-	int k = 0;
+	unsigned D;
 
-	if (mpfr_nan_p(x))
-		return copy_str(buf, size, "nan", 3);
-	if (mpfr_inf_p(x))
-		return mpfr_signbit(x) ? copy_str(buf, size, "-inf", 4) :
-		    copy_str(buf, size, "inf", 3);
-	if (mpfr_zero_p(x))
-		return copy_str(buf, size, "0", 1);
+	if (!mpfr_regular_p(x)) {
+		if (mpfr_nan_p(x)) {
+			memcpy(p, "nan", 3);
+			return 3;
+		}
+		if (mpfr_inf_p(x)) {
+			if (mpfr_signbit(x)) {
+				memcpy(p, "-inf", 4);
+				return 4;
+			}
+			memcpy(p, "inf", 3);
+			return 3;
+		}
+		*p = '0';
+		return 1;
+	}
+	if (GMP_NUMB_BITS == 64) {
+		/* The top limb: within 2^-63 below |x|; as a double, 2^-53. */
+		const mp_limb_t *l = mpfr_custom_get_significand(x);
+		size_t nl = ((size_t)mpfr_get_prec(x) + 63) / 64;
+		long ex = (long)mpfr_get_exp(x);
+
+		if (ex >= -130 && ex <= 130 &&
+		    round2((double)l[nl - 1] * two_pow(ex - 64), ex, &D, &E))
+			return put_sci2(p, mpfr_signbit(x) != 0, D, E);
+	}
 	fpv_dec_digits(x, 2, d, &E);
-	a = (unsigned long)(E < 0 ? -E : E);
-	if (mpfr_signbit(x))
-		t[n++] = '-';
-	t[n++] = d[0];
-	t[n++] = '.';
-	t[n++] = d[1];
-	t[n++] = 'e';
-	t[n++] = E < 0 ? '-' : '+';
-	do			/* at least two exponent digits */
-		ex[k++] = (char)('0' + a % 10);
-	while ((a /= 10) != 0 || k < 2);
-	while (k > 0)
-		t[n++] = ex[--k];
-	return copy_str(buf, size, t, n);
+	return put_sci2(p, mpfr_signbit(x) != 0,
+	    (unsigned)(d[0] - '0') * 10 + (unsigned)(d[1] - '0'), E);
 }
 
-/* A count of ulps to two significant digits ("0.8", "1500", "1.4e+07"). */
+/* Room compact needs: sign, "d.de", sign and a long's digits. */
+#define COMPACT_MAX 32
+
+/*
+ * d (finite, nonzero) to two significant digits as fpv_dec_double(d, 2)
+ * writes it ("0.8", "1500", "1.2e-05") at p; 0 when round2 cannot
+ * settle it (or d is subnormal).
+ */
 static size_t
-compact_double(double d, char *buf, size_t size)
+ulps_fast(double d, char *p, bool sci)
 {
-	if (fabs(d) >= 1e4) {
-		mpfr_t x;
-		size_t n;
+	uint64_t u;
+	unsigned D, dg[2];
+	long E;
+	int nd;
+	char *q = p;
 
-		mpfr_init2(x, 64);
-		mpfr_set_d(x, d, MPFR_RNDN);
-		n = compact(x, buf, size);
-		mpfr_clear(x);
-		return n;
+	memcpy(&u, &d, sizeof u);
+	if (((u >> 52) & 0x7ff) == 0 ||
+	    !round2(fabs(d), (long)((u >> 52) & 0x7ff) - 1022, &D, &E))
+		return 0;
+	if (sci)
+		return put_sci2(p, d < 0, D, E);
+	/* Digits without trailing zeros, then the notation of decimal.c. */
+	dg[0] = D / 10;
+	dg[1] = D % 10;
+	nd = dg[1] == 0 ? 1 : 2;
+	if (d < 0)
+		*q++ = '-';
+	if (E >= 0 && E < 16) {
+		long ip = E + 1;
+
+		*q++ = (char)('0' + dg[0]);
+		if (nd == 2 && ip == 1) {
+			*q++ = '.';
+			*q++ = (char)('0' + dg[1]);
+		} else {
+			if (nd == 2)
+				*q++ = (char)('0' + dg[1]);
+			for (long i = nd; i < ip; i++)
+				*q++ = '0';
+		}
+	} else if (E < 0 && E >= -4) {
+		*q++ = '0';
+		*q++ = '.';
+		for (long i = 0; i < -E - 1; i++)
+			*q++ = '0';
+		*q++ = (char)('0' + dg[0]);
+		if (nd == 2)
+			*q++ = (char)('0' + dg[1]);
+	} else {
+		unsigned long a = (unsigned long)(E < 0 ? -E : E);
+
+		*q++ = (char)('0' + dg[0]);
+		if (nd == 2) {
+			*q++ = '.';
+			*q++ = (char)('0' + dg[1]);
+		}
+		*q++ = 'e';
+		*q++ = E < 0 ? '-' : '+';
+		if (a >= 100) {		/* round2: never */
+			return 0;
+		}
+		*q++ = (char)('0' + a / 10);
+		*q++ = (char)('0' + a % 10);
 	}
-	return fpv_dec_double(d, 2, buf, size);
+	return (size_t)(q - p);
 }
 
-/* Append s (n bytes) at buf + *len if it fits in size (with the NUL). */
-static void
-append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+/* A count of ulps to two significant digits ("0.8", "1500", "1.4e+07")
+ * at p (room for COMPACT_MAX bytes); returns the length. */
+static size_t
+compact_double(double d, char *p)
 {
-	if (*len + n < size) {
-		memcpy(buf + *len, s, n);
-		*len += n;
-		buf[*len] = '\0';
+	size_t n;
+
+	if (isfinite(d) && d != 0 &&
+	    (n = ulps_fast(d, p, fabs(d) >= 1e4)) > 0)
+		return n;
+	if (fabs(d) >= 1e4 && isfinite(d)) {
+		/* d exactly, as a 64-bit number on the stack. */
+		mp_limb_t l[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
+		mpfr_t x;
+
+		mpfr_custom_init(l, 64);
+		mpfr_custom_init_set(x, MPFR_ZERO_KIND, 0, 64, l);
+		mpfr_set_d(x, d, MPFR_RNDN);
+		return compact(x, p);
 	}
+	return fpv_dec_double(d, 2, p, COMPACT_MAX);
 }
 
 /*
  * An error cell: "err -2.0e-04 (rel -6.5e-04, 0.8 ulp)", "err 0", or
- * "err inf" when the error is not finite.  Returns the length.
+ * "err inf" when the error is not finite, at buf (room for ERR_CELL_MAX
+ * bytes, no NUL).  Returns the length.
  */
 static size_t
-error_cell(const char *label, const struct fpv_errinfo *e, char *buf,
-    size_t size)
+error_cell(bool local, const struct fpv_errinfo *e, char *buf)
 {
-	char a[32], r[32], u[32];
-	size_t na, len = 0;
+	char *p = buf;
 
-	na = compact(e->err, a, sizeof a);
-	buf[0] = '\0';
-	append(buf, size, &len, label, strlen(label));
-	append(buf, size, &len, " ", 1);
-	append(buf, size, &len, a, na);
+	if (local) {
+		memcpy(p, "loss ", 5);
+		p += 5;
+	} else {
+		memcpy(p, "err ", 4);
+		p += 4;
+	}
+	p += compact(e->err, p);
 	if (mpfr_zero_p(e->err) || !mpfr_number_p(e->err))
-		return len;
-	append(buf, size, &len, " (rel ", 6);
-	append(buf, size, &len, r, compact(e->rel, r, sizeof r));
-	append(buf, size, &len, ", ", 2);
-	append(buf, size, &len, u, compact_double(e->ulps, u, sizeof u));
-	append(buf, size, &len, " ulp)", 5);
-	return len;
+		return (size_t)(p - buf);
+	memcpy(p, " (rel ", 6);
+	p += 6;
+	p += compact(e->rel, p);
+	memcpy(p, ", ", 2);
+	p += 2;
+	p += compact_double(e->ulps, p);
+	memcpy(p, " ulp)", 5);
+	p += 5;
+	return (size_t)(p - buf);
 }
 
 /* ---- Output buffer ---------------------------------------------------- */
@@ -200,12 +367,13 @@ error_cell(const char *label, const struct fpv_errinfo *e, char *buf,
 /*
  * Output assembled in memory and handed to stdio in large pieces: a
  * table row or a JSON object is hundreds of small strings, and each
- * stdio call costs more than copying its bytes.
+ * stdio call costs more than copying its bytes.  Text rows are written
+ * straight into the buffer (ob_reserve, then ob_commit).
  */
 struct obuf {
 	FILE *out;
 	size_t n;
-	char b[4096];
+	char b[8192];
 };
 
 /* Start buffering for out. */
@@ -225,36 +393,40 @@ ob_flush(struct obuf *o)
 	o->n = 0;
 }
 
-/* Append n bytes of s. */
+/* ob_write when s does not fit what is left of the buffer. */
 static void
+ob_write_slow(struct obuf *o, const char *s, size_t n)
+{
+	ob_flush(o);
+	if (n > sizeof o->b) {
+		fwrite(s, 1, n, o->out);
+		return;
+	}
+	memcpy(o->b, s, n);
+	o->n = n;
+}
+
+/* Append n bytes of s. */
+static inline void
 ob_write(struct obuf *o, const char *s, size_t n)
 {
-	if (o->n + n > sizeof o->b) {
-		ob_flush(o);
-		if (n > sizeof o->b) {
-			fwrite(s, 1, n, o->out);
-			return;
-		}
-	}
-	if (n <= 8) {
-		/* Most pieces are a few bytes: no call. */
-		for (size_t i = 0; i < n; i++)
-			o->b[o->n + i] = s[i];
-	} else {
+	if (n <= sizeof o->b - o->n) {
 		memcpy(o->b + o->n, s, n);
+		o->n += n;
+		return;
 	}
-	o->n += n;
+	ob_write_slow(o, s, n);
 }
 
 /* Append a C string. */
-static void
+static inline void
 ob_puts(struct obuf *o, const char *s)
 {
 	ob_write(o, s, strlen(s));
 }
 
 /* Append one byte. */
-static void
+static inline void
 ob_putc(struct obuf *o, char c)
 {
 	if (o->n == sizeof o->b)
@@ -262,18 +434,64 @@ ob_putc(struct obuf *o, char c)
 	o->b[o->n++] = c;
 }
 
-/* Append n spaces. */
-static void
-ob_pad(struct obuf *o, size_t n)
+/* Room for n (<= sizeof o->b) bytes: where to write them. */
+static inline char *
+ob_reserve(struct obuf *o, size_t n)
 {
-	static const char sp[] = "                                ";
+	if (n > sizeof o->b - o->n)
+		ob_flush(o);
+	return o->b + o->n;
+}
 
-	while (n > 0) {
-		size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+/* The reserved bytes up to p are written. */
+static inline void
+ob_commit(struct obuf *o, const char *p)
+{
+	o->n = (size_t)(p - o->b);
+}
 
-		ob_write(o, sp, k);
-		n -= k;
+/* Copy n bytes of s to p; returns p + n. */
+static inline char *
+put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* Bytes put_pad may write past the spaces it adds. */
+#define PAD_CHUNK 64
+
+/* n spaces at p; returns p + n.  Writes up to PAD_CHUNK bytes past them. */
+static inline char *
+put_pad(char *p, size_t n)
+{
+	static const char sp[PAD_CHUNK + 1] =
+	    "                                "
+	    "                                ";
+
+	while (n > PAD_CHUNK) {
+		memcpy(p, sp, PAD_CHUNK);
+		p += PAD_CHUNK;
+		n -= PAD_CHUNK;
 	}
+	memcpy(p, sp, PAD_CHUNK);
+	return p + n;
+}
+
+/* A decimal integer at p; returns the end. */
+static char *
+put_long(char *p, long v)
+{
+	char t[24];
+	size_t k = sizeof t;
+	unsigned long a = v < 0 ? 0 - (unsigned long)v : (unsigned long)v;
+
+	do
+		t[--k] = (char)('0' + a % 10);
+	while ((a /= 10) != 0);
+	if (v < 0)
+		t[--k] = '-';
+	return put(p, t + k, sizeof t - k);
 }
 
 /* Append a decimal integer. */
@@ -320,61 +538,75 @@ max_cancelled(const struct fpv_trace *t, int f)
 	return m;
 }
 
-/* Print the flag words of flags (cancellation with its bit count). */
-static void
-print_flags(struct obuf *o, uint32_t flags, int32_t cancelled, bool color)
+/*
+ * Room a text row needs at most, past its format's name: the fields
+ * (their buffers' sizes), the gaps, the colours, every flag word with
+ * its colour, and what put_pad and the field copies write past the end.
+ */
+#define ROW_MAX 1024
+
+/* The flag words of flags (cancellation with its bit count) at p. */
+static char *
+put_flags(char *p, uint32_t flags, int32_t cancelled, bool color)
 {
 	bool first = true;
 
-	for (int b = 0; b < FPV_FLAG_COUNT; b++) {
-		const char *st;
+	flags &= (1u << FPV_FLAG_COUNT) - 1;
+	while (flags != 0) {
+		int b = __builtin_ctz(flags);
+		const char *st = color ? flag_style(b) : NULL;
 
-		if (!(flags & (1u << b)))
-			continue;
-		st = color ? flag_style(b) : NULL;
+		flags &= flags - 1;
 		if (!first)
-			ob_putc(o, ' ');
+			*p++ = ' ';
 		if (st)
-			ob_puts(o, st);
-		ob_puts(o, fpv_flag_names[b]);
+			p = put(p, st, strlen(st));
+		p = put(p, fpv_flag_names[b], strlen(fpv_flag_names[b]));
 		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
-			ob_putc(o, '(');
-			ob_long(o, cancelled);
-			ob_puts(o, " bits)");
+			*p++ = '(';
+			p = put_long(p, cancelled);
+			p = put(p, " bits)", 6);
 		}
 		if (st)
-			ob_puts(o, C_RESET);
+			p = put(p, C_RESET, sizeof C_RESET - 1);
 		first = false;
 	}
+	return p;
 }
 
-/* Print the grouped binary string of f, coloured by field. */
-static void
-print_bits(struct obuf *o, const struct fpv_format *f, const char *bin,
-    size_t n, bool color)
+/* The grouped binary string bin[0..n) of f at p, coloured by field. */
+static char *
+put_bits_color(char *p, const struct fpv_format *f, const char *bin,
+    size_t n)
 {
 	static const char *const field[3] = { C_SIGN, C_EXP, C_FRAC };
 	int k = 0;
 
-	if (!color) {
-		ob_write(o, bin, n);
-		return;
-	}
-	ob_puts(o, field[0]);
-	for (const char *p = bin; *p; p++) {
-		if (*p == ' ') {
-			ob_puts(o, C_RESET);
-			ob_putc(o, ' ');
+	p = put(p, field[0], strlen(field[0]));
+	for (size_t i = 0; i < n; i++) {
+		if (bin[i] == ' ') {
+			p = put(p, C_RESET " ", sizeof C_RESET);
 			k++;
 			/* Int formats: sign, then magnitude in the fraction colour. */
 			if (f->kind == FPV_KIND_INT && k == 1)
 				k = 2;
-			ob_puts(o, field[k < 3 ? k : 2]);
+			p = put(p, field[k < 3 ? k : 2], strlen(field[k < 3 ? k : 2]));
 		} else {
-			ob_putc(o, *p);
+			*p++ = bin[i];
 		}
 	}
-	ob_puts(o, C_RESET);
+	return put(p, C_RESET, sizeof C_RESET - 1);
+}
+
+/* Is any byte of the 8 in w below 0x20 or 0x7f (a control character)? */
+static bool
+has_control(uint64_t w)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t highs = UINT64_C(0x8080808080808080);
+	uint64_t del = w ^ (ones * 0x7f);
+
+	return (((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs;
 }
 
 /* Print the line's text without control characters or trailing space. */
@@ -389,7 +621,15 @@ print_source(struct obuf *o, const char *s, size_t len)
 	while (i < len) {
 		size_t j = i;
 
-		/* Runs of printable bytes go in one piece. */
+		/* Runs of printable bytes go in one piece; 8 at a time. */
+		while (j + 8 <= len) {
+			uint64_t w;
+
+			memcpy(&w, s + j, 8);
+			if (has_control(w))
+				break;
+			j += 8;
+		}
 		while (j < len && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f)
 			j++;
 		ob_write(o, s + i, j - i);
@@ -400,7 +640,8 @@ print_source(struct obuf *o, const char *s, size_t len)
 }
 
 /* One text row, in plain strings and their lengths; widths are computed
- * over a block. */
+ * over a block.  Rows are copied whole-buffer (sizeof each field), so
+ * the sizes here bound ROW_MAX. */
 struct row {
 	int f;			/* format index, or -1 for the exact row */
 	char bin[72];
@@ -429,7 +670,7 @@ fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
 		fpv_trace_local_error(t, i, f, e);
 	else
 		fpv_trace_accum_error(t, i, f, e);
-	r->nerr = error_cell(local ? "loss" : "err", e, r->err, sizeof r->err);
+	r->nerr = error_cell(local, e, r->err);
 	r->flags = flags;
 	r->cancelled = cancelled;
 }
@@ -463,32 +704,51 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 		const struct row *r = &rows[k];
 		const char *name;
 		size_t nl;
+		char *p;
 
 		if (r->f < 0) {
-			ob_puts(o, color ? "  " C_BOLD "exact" C_RESET "  " :
-			    "  exact  ");
-			ob_pad(o, wb + 2 + wh + 2);
-			ob_write(o, r->value, r->nvalue);
-			ob_putc(o, '\n');
+			p = ob_reserve(o, ROW_MAX);
+			if (color)
+				p = put(p, "  " C_BOLD "exact" C_RESET "  ",
+				    sizeof("  " C_BOLD "exact" C_RESET "  ") - 1);
+			else
+				p = put(p, "  exact  ", 9);
+			p = put_pad(p, wb + 2 + wh + 2);
+			memcpy(p, r->value, sizeof r->value);
+			p += r->nvalue;
+			*p++ = '\n';
+			ob_commit(o, p);
 			continue;
 		}
 		name = fpv_formats[r->f].name;
 		nl = strlen(name);
-		ob_write(o, "  ", 2);
-		ob_write(o, name, nl);
-		ob_pad(o, (nl < 5 ? 5 - nl : 0) + 2);
-		print_bits(o, &fpv_formats[r->f], r->bin, r->nbin, color);
-		ob_pad(o, wb - r->nbin + 2);
-		ob_write(o, r->hex, r->nhex);
-		ob_pad(o, wh - r->nhex + 2);
-		ob_write(o, r->value, r->nvalue);
-		ob_pad(o, wv - r->nvalue + 2);
-		ob_write(o, r->err, r->nerr);
-		if (r->flags) {
-			ob_pad(o, we - r->nerr + 2);
-			print_flags(o, r->flags, r->cancelled, color);
+		p = ob_reserve(o, ROW_MAX + nl);
+		p[0] = ' ';
+		p[1] = ' ';
+		p = put(p + 2, name, nl);
+		p = put_pad(p, (nl < 5 ? 5 - nl : 0) + 2);
+		if (color) {
+			p = put_bits_color(p, &fpv_formats[r->f], r->bin,
+			    r->nbin);
+		} else {
+			memcpy(p, r->bin, sizeof r->bin);
+			p += r->nbin;
 		}
-		ob_putc(o, '\n');
+		p = put_pad(p, wb - r->nbin + 2);
+		memcpy(p, r->hex, sizeof r->hex);
+		p += r->nhex;
+		p = put_pad(p, wh - r->nhex + 2);
+		memcpy(p, r->value, sizeof r->value);
+		p += r->nvalue;
+		p = put_pad(p, wv - r->nvalue + 2);
+		memcpy(p, r->err, sizeof r->err);
+		p += r->nerr;
+		if (r->flags) {
+			p = put_pad(p, we - r->nerr + 2);
+			p = put_flags(p, r->flags, r->cancelled, color);
+		}
+		*p++ = '\n';
+		ob_commit(o, p);
 	}
 }
 
@@ -610,7 +870,8 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 	for (int f = 0; f < FPV_NFORMATS; f++)
 		if (shown(opts) & (1u << f))
 			fill_row(t, last, f, false, t->sticky[f],
-			    max_cancelled(t, f), &e, &rows[n++]);
+			    t->sticky[f] & FPV_FLAG_CANCELLATION ?
+			    max_cancelled(t, f) : 0, &e, &rows[n++]);
 	fpv_errinfo_clear(&e);
 	fill_exact_row(t->steps[last].exact, &rows[n]);
 	print_rows(&o, rows, n + 1, opts->color);
