@@ -411,12 +411,7 @@ exact_roundtrip(struct rt *r, const char *s)
 		fpv_ctx_init(r->ctx);
 	}
 	mpfr_init2(x, FPV_EXACT_PREC);
-	t = fpv_real_from_text(x, s, strlen(s));
-	real.approx = x;
-	real.inexact = t;
-	real.negative = false;
-	real.text = s;
-	real.len = strlen(s);
+	t = fpv_real_parse(&real, x, s, strlen(s));
 	b = t == -2 ? ~r->bits : fpv_num_round_real(r->ctx, r->f, &real, &flags);
 	mpfr_clear(x);
 	return b == r->bits;

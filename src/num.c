@@ -17,7 +17,6 @@
  * cannot round twice.
  */
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -237,7 +236,8 @@ div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
 
 /*
  * The common literal m * 10^e of short_decimal rounded to odd at 256 bits
- * (4 limbs of x, whose precision is exactly that), written directly:
+ * (4 limbs of x, whose precision must be exactly that, else false),
+ * written directly:
  * m * 10^e for e >= 0 is an exact 128-bit product; for e < 0 the long
  * division m * 2^320 / 10^-e gives more than 256 quotient bits, whose top
  * 256 are the truncated value (MPFR's RNDZ) and whose dropped bits and
@@ -245,16 +245,15 @@ div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
  * ternary MPFR's RNDZ gives: 0 if exact, else -1.
  */
 static bool
-decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
+decimal_fast(mpfr_ptr x, uint64_t m, int e, int *t)
 {
-	uint64_t m, q[6], r, sig[4];
+	uint64_t q[6], r, sig[4];
 	mp_limb_t *mp;
-	int e, top, lz;
+	int top, lz;
 	long ex;
 	bool sticky;
 
-	if (mp_bits_per_limb != 64 || mpfr_get_prec(x) != 256 ||
-	    !short_decimal(s, len, &m, &e))
+	if (mp_bits_per_limb != 64 || mpfr_get_prec(x) != 256)
 		return false;
 	if (m == 0) {
 		mpfr_set_zero(x, 1);
@@ -311,16 +310,28 @@ decimal_fast(mpfr_ptr x, const char *s, size_t len, int *t)
 	return true;
 }
 
-/* Parse a literal's text into x rounded to odd. */
-int
-fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
+/*
+ * Parse a literal's text into x rounded to odd (fpv_real_from_text); r, if
+ * not NULL, gets the short decimal form of the text (the dec_ fields).
+ */
+static int
+real_from_text(mpfr_ptr x, const char *text, size_t len, struct fpv_real *r)
 {
 	char small[128], *buf = small, *end;
-	int t;
+	uint64_t m = 0;
+	int e = 0, t;
+	/* Only text starting with a digit or a point can be a short decimal. */
+	bool dec = len > 0 && ((unsigned)(unsigned char)text[0] - '0' <= 9 ||
+	    text[0] == '.') && short_decimal(text, len, &m, &e);
 
+	if (r != NULL) {
+		r->dec_known = true;
+		r->dec_short = dec;
+		r->dec_m = m;
+		r->dec_e = e;
+	}
 	/* Ordinary short decimals straight from the text. */
-	if (len > 0 && ((unsigned)(unsigned char)text[0] - '0' <= 9 ||
-	    text[0] == '.') && decimal_fast(x, text, len, &t))
+	if (dec && decimal_fast(x, m, e, &t))
 		return t;
 	if (len >= sizeof small && (buf = malloc(len + 1)) == NULL)
 		return -2;
@@ -333,8 +344,6 @@ fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
 	} else if ((buf[0] | 0x20) == 'n' && strcasecmp(buf, "nan") == 0) {
 		mpfr_set_nan(x);
 		t = 0;
-	} else if (decimal_fast(x, buf, len, &t)) {
-		/* already rounded to odd */
 	} else {
 		mpfr_clear_flags();
 		t = mpfr_strtofr(x, buf, &end, 0, MPFR_RNDZ);
@@ -356,6 +365,22 @@ fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
 	if (buf != small)
 		free(buf);
 	return t;
+}
+
+/* Parse a literal's text into x rounded to odd. */
+int
+fpv_real_from_text(mpfr_ptr x, const char *text, size_t len)
+{
+	return real_from_text(x, text, len, NULL);
+}
+
+/* Parse a literal's text into x and describe it in *r. */
+int
+fpv_real_parse(struct fpv_real *r, mpfr_ptr x, const char *text, size_t len)
+{
+	*r = (struct fpv_real){ .approx = x, .text = text, .len = len };
+	r->inexact = real_from_text(x, text, len, r);
+	return r->inexact;
 }
 
 /* ---- IEEE encodings ------------------------------------------------- */
@@ -754,26 +779,34 @@ int_quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
 }
 
 /*
- * A decimal literal m * 10^e as num / den over the scale, when it fits in
- * 128-bit arithmetic; false otherwise.
+ * A decimal literal m * 10^e (r's text, as fpv_real_parse found it or
+ * read now) as num / den over the scale, when it fits in 128-bit
+ * arithmetic; false otherwise.
  */
 static bool
-text_small(const struct fpv_ctx *c, const char *s, size_t len,
-    bool negative, i128 *num, i128 *den)
+text_small(const struct fpv_ctx *c, const struct fpv_real *r, i128 *num,
+    i128 *den)
 {
 	uint64_t m;
 	int e;
 
+	if (r->dec_known) {
+		if (!r->dec_short)
+			return false;
+		m = r->dec_m;
+		e = r->dec_e;
+	} else if (!short_decimal(r->text, r->len, &m, &e)) {
+		return false;
+	}
 	/* m < 10^18 < 2^60 and sn, sd < 2^31; 10^10 < 2^34, 10^18 < 2^60:
 	 * every product stays below 2^126. */
-	if (!short_decimal(s, len, &m, &e) || m >= 1000000000000000000u ||
-	    e > 10 || e < -18)
+	if (m >= 1000000000000000000u || e > 10 || e < -18)
 		return false;
 	i128 p = (i128)pow10_u64[e < 0 ? -e : e];
 
 	*num = (i128)m * c->int8_sd * (e > 0 ? p : 1);
 	*den = (i128)c->int8_sn * (e < 0 ? p : 1);
-	if (negative)
+	if (r->negative)
 		*num = -*num;
 	return true;
 }
@@ -1293,8 +1326,7 @@ int_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
 		uint64_t b;
 		i128 num, den;
 
-		if (c->int8_sn != 0 && text_small(c, r->text, r->len,
-		    r->negative, &num, &den))
+		if (c->int8_sn != 0 && text_small(c, r, &num, &den))
 			return int_quantize_small(c, f, num, den, flags);
 
 		mpq_init(q);
@@ -1376,14 +1408,12 @@ absorbed(enum fpv_op op, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcptr r)
  */
 /*
  * One operation in the C type T (double or float, whose encodings are
- * W-bit integers) with ILOGB its ilogb: the result's bits in *out, the
- * raised MXCSR flags in ex, the class of the result in cr, and the
- * absorbed and cancellation markers in fl.
+ * W-bit integers): the result's bits in *out, the raised MXCSR flags in
+ * ex.
  */
-#define NATIVE_ARITH(T, W, ILOGB) do {					\
+#define NATIVE_ARITH(T, W) do {						\
 	volatile T a, b, r;						\
 	uint##W##_t ua = (uint##W##_t)args[0], ub = (uint##W##_t)args[1], u; \
-	int ca, cb;							\
 									\
 	memcpy((T *)&a, &ua, sizeof ua);				\
 	memcpy((T *)&b, &ub, sizeof ub);				\
@@ -1397,22 +1427,62 @@ absorbed(enum fpv_op op, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcptr r)
 	_mm_setcsr(saved);						\
 	memcpy(&u, (T *)&r, sizeof u);					\
 	*out = u;							\
-	ca = fpclassify(a);						\
-	cb = fpclassify(b);						\
-	cr = fpclassify(r);						\
-	if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && cr != FP_NAN &&	\
-	    cr != FP_INFINITE && ca != FP_NAN && cb != FP_NAN &&	\
-	    ca != FP_INFINITE && cb != FP_INFINITE) {			\
-		T nb = op == FPV_OP_SUB ? -b : b;			\
-									\
-		if ((r == a && b != 0) || (r == nb && a != 0))		\
-			fl |= FPV_FLAG_ABSORBED;			\
-		if (a != 0 && nb != 0 && signbit(a) != signbit(nb) &&	\
-		    (r == 0 || ILOGB(r) < (ILOGB(a) > ILOGB(b) ?	\
-		    ILOGB(a) : ILOGB(b))))				\
-			fl |= FPV_FLAG_CANCELLATION;			\
-	}								\
 } while (0)
+
+/* ilogb of the finite nonzero magnitude x (encoding without its sign)
+ * of the IEEE format with frac_bits and exponent bias. */
+static inline int
+bits_ilogb(uint64_t x, int frac_bits, int bias)
+{
+	int e = (int)(x >> frac_bits);
+
+	/* A subnormal is x * 2^(1 - bias - frac_bits). */
+	return e != 0 ? e - bias : 1 - bias - frac_bits + 63 -
+	    __builtin_clzll(x);
+}
+
+/*
+ * The result class and the markers of r = a op b (fp32 or fp64: bits,
+ * frac_bits and bias are the format's), read off the encodings as
+ * fpclassify and ilogb would see the values: a NaN r becomes the
+ * canonical qnan in *r; the subnormal, absorbed and cancellation flags
+ * go into the returned set.
+ */
+static inline unsigned
+native_markers(enum fpv_op op, uint64_t a, uint64_t b, uint64_t *r,
+    int bits, int frac_bits, int bias, uint64_t qnan)
+{
+	uint64_t sign = (uint64_t)1 << (bits - 1);
+	uint64_t inf = ((uint64_t)2 * (uint64_t)bias + 1) << frac_bits;
+	uint64_t ma = a & ~sign, mb = b & ~sign, mr = *r & ~sign;
+	unsigned fl = 0;
+
+	if (mr > inf) {
+		*r = qnan;
+		return 0;
+	}
+	if (mr != 0 && mr < (uint64_t)1 << frac_bits)
+		fl |= FPV_FLAG_SUBNORMAL;
+	if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && mr != inf &&
+	    ma < inf && mb < inf) {
+		/* r == a with b != 0, or r == nb with a != 0: r is not zero
+		 * then (a +- b with one operand zero is the other), so
+		 * equal values are equal bits. */
+		uint64_t nb = op == FPV_OP_SUB ? b ^ sign : b;
+
+		if ((mb != 0 && *r == a) || (ma != 0 && *r == nb))
+			fl |= FPV_FLAG_ABSORBED;
+		if (ma != 0 && mb != 0 && ((a ^ nb) & sign) != 0) {
+			int ea = bits_ilogb(ma, frac_bits, bias);
+			int eb = bits_ilogb(mb, frac_bits, bias);
+
+			if (mr == 0 || bits_ilogb(mr, frac_bits, bias) <
+			    (ea > eb ? ea : eb))
+				fl |= FPV_FLAG_CANCELLATION;
+		}
+	}
+	return fl;
+}
 
 static bool
 native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
@@ -1420,27 +1490,27 @@ native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
 {
 	/* MXCSR rounding control of nearest, zero, up, down. */
 	static const unsigned rc[4] = { 0u << 13, 3u << 13, 2u << 13, 1u << 13 };
-	unsigned saved, ex, fl = 0;
-	int cr;
+	unsigned saved, ex, fl;
 
 	if (op > FPV_OP_DIV || (f != &fpv_formats[FPV_FP64] &&
 	    f != &fpv_formats[FPV_FP32]))
 		return false;
 	saved = _mm_getcsr();
 	_mm_setcsr((saved & ~0xe07fu) | rc[rnd]);
-	if (f->bits == 64)
-		NATIVE_ARITH(double, 64, ilogb);
-	else
-		NATIVE_ARITH(float, 32, ilogbf);
+	if (f->bits == 64) {
+		NATIVE_ARITH(double, 64);
+		fl = native_markers(op, args[0], args[1], out, 64, 52, 1023,
+		    f->qnan);
+	} else {
+		NATIVE_ARITH(float, 32);
+		fl = native_markers(op, args[0] & 0xffffffffu,
+		    args[1] & 0xffffffffu, out, 32, 23, 127, f->qnan);
+	}
 	if (ex & 0x20) fl |= FPV_FLAG_INEXACT;
 	if (ex & 0x10) fl |= FPV_FLAG_UNDERFLOW;
 	if (ex & 0x08) fl |= FPV_FLAG_OVERFLOW;
 	if (ex & 0x04) fl |= FPV_FLAG_DIVBYZERO;
 	if (ex & 0x01) fl |= FPV_FLAG_INVALID;
-	if (cr == FP_NAN)
-		*out = f->qnan;
-	else if (cr == FP_SUBNORMAL)
-		fl |= FPV_FLAG_SUBNORMAL;
 	*flags |= fl;
 	return true;
 }

@@ -78,12 +78,7 @@ encode_is(const struct fpv_format *f, const char *text, uint64_t want)
 	int t;
 
 	mpfr_init2(x, FPV_EXACT_PREC);
-	t = fpv_real_from_text(x, text, strlen(text));
-	r.approx = x;
-	r.inexact = t;
-	r.negative = false;
-	r.text = text;
-	r.len = strlen(text);
+	t = fpv_real_parse(&r, x, text, strlen(text));
 	got = fpv_num_round_real(&ctx, f, &r, &flags);
 	if (!ok(t == 0 && got == want && (flags & FPV_FLAGS_IEEE) == 0,
 	    "encode %s %s = 0x%llx", f->name, text, (unsigned long long)want))
@@ -359,7 +354,7 @@ test_decode_machine(void)
 				mpfr_printf("# decode %s 0x%llx: got %Ra\n",
 				    f->name, (unsigned long long)b, x);
 			if (cl != FPV_CLASS_QNAN && cl != FPV_CLASS_SNAN) {
-				struct fpv_real r = { x, 0, false, NULL, 0 };
+				struct fpv_real r = { .approx = x };
 				unsigned flags = 0;
 				uint64_t back = fpv_num_round_real(&ctx, f, &r,
 				    &flags);

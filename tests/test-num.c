@@ -135,6 +135,56 @@ struct check {
 static long native_cases, native_bad;
 
 /*
+ * The fp32/fp64 + - * / cases compared, by what the native path reads off
+ * the bit patterns for its markers and class: subnormal operands and
+ * results, zeros of both signs, markers on subnormals.
+ */
+enum {
+	COV_SUB_ARG, COV_SUB_RES, COV_PZERO_ARG, COV_NZERO_ARG, COV_PZERO_RES,
+	COV_NZERO_RES, COV_CANCEL_SUB, COV_ABSORB_SUB, COV_N
+};
+static const char *const cov_names[COV_N] = {
+	"a subnormal operand", "a subnormal result", "a +0 operand",
+	"a -0 operand", "a +0 result", "a -0 result",
+	"cancellation and a subnormal", "absorption and a subnormal"
+};
+static long native_cov[COV_N];
+
+/* Count the coverage of one native fp32/fp64 case of c on a giving r, fl. */
+static void
+native_coverage(const struct check *c, const uint64_t *a, uint64_t r,
+    unsigned fl)
+{
+	const struct fpv_format *f = FMT(c->to);
+	unsigned seen = 0;
+
+	if (c->op > FPV_OP_DIV || (c->to != FPV_FP32 && c->to != FPV_FP64))
+		return;
+	for (int i = 0; i < 2; i++) {
+		enum fpv_class k = fpv_bits_class(f, a[i]);
+
+		if (k == FPV_CLASS_SUBNORMAL)
+			seen |= 1u << COV_SUB_ARG;
+		else if (k == FPV_CLASS_ZERO)
+			seen |= 1u << (fpv_bits_sign(f, a[i]) ? COV_NZERO_ARG :
+			    COV_PZERO_ARG);
+	}
+	if (fpv_bits_class(f, r) == FPV_CLASS_SUBNORMAL)
+		seen |= 1u << COV_SUB_RES;
+	else if (fpv_bits_class(f, r) == FPV_CLASS_ZERO)
+		seen |= 1u << (fpv_bits_sign(f, r) ? COV_NZERO_RES :
+		    COV_PZERO_RES);
+	if (seen & (1u << COV_SUB_ARG | 1u << COV_SUB_RES)) {
+		if (fl & FPV_FLAG_CANCELLATION)
+			seen |= 1u << COV_CANCEL_SUB;
+		if (fl & FPV_FLAG_ABSORBED)
+			seen |= 1u << COV_ABSORB_SUB;
+	}
+	for (int i = 0; i < COV_N; i++)
+		native_cov[i] += (seen >> i) & 1;
+}
+
+/*
  * fpviz's result and IEEE flags for c on a in rounding mode, computed by
  * the emulation (MPFR), which is what the hardware is checked against.
  * Operations also have a native fast path: it must agree with the
@@ -156,6 +206,7 @@ fpviz(const struct check *c, const uint64_t *a, int mode, unsigned *fl)
 	if (c->op >= 0) {
 		nr = fpv_num_op(&ctx, FMT(c->to), (enum fpv_op)c->op, a, &nf);
 		native_cases++;
+		native_coverage(c, a, r, f);
 		if (nr != r || nf != f) {
 			if (native_bad++ < 5)
 				diag("native/emulated differ: op %d mode %d "
@@ -1069,17 +1120,12 @@ round_text(int fmt, const char *text, int neg, int mode, unsigned *flags)
 	mpfr_t x;
 	struct fpv_real r;
 	uint64_t b;
-	int t;
 
 	mpfr_init2(x, FPV_EXACT_PREC);
-	t = fpv_real_from_text(x, text, strlen(text));
+	fpv_real_parse(&r, x, text, strlen(text));
 	if (neg)
 		mpfr_neg(x, x, MPFR_RNDN);
-	r.approx = x;
-	r.inexact = t;
 	r.negative = neg != 0;
-	r.text = text;
-	r.len = strlen(text);
 	ctx.round = (enum fpv_round)mode;
 	*flags = 0;
 	b = fpv_num_round_real(&ctx, FMT(fmt), &r, flags);
@@ -1551,9 +1597,9 @@ test_int8(void)
 				    UINT64_C(10000000000000000000));
 				long e = rng_range(-22, 4);
 				int neg = (int)(rng() & 1);
-				struct fpv_real rr;
-				unsigned gfl = 0, wfl = 0;
-				uint64_t got, want;
+				struct fpv_real rr, unread;
+				unsigned gfl = 0, wfl = 0, gfl2 = 0;
+				uint64_t got, got2, want;
 				int t, nd;
 
 				nd = snprintf(text, sizeof text, "%llu",
@@ -1589,24 +1635,30 @@ test_int8(void)
 				if (neg)
 					mpq_neg(r, r);
 				want = int8_expect(r, m, &wfl);
-				t = fpv_real_from_text(x, text, strlen(text));
+				t = fpv_real_parse(&rr, x, text, strlen(text));
 				if (neg)
 					mpfr_neg(x, x, MPFR_RNDN);
-				rr.approx = x;
-				rr.inexact = t;
 				rr.negative = neg != 0;
-				rr.text = text;
-				rr.len = strlen(text);
 				got = fpv_num_round_real(&ctx, f, &rr, &gfl);
+				/* Without what the parse found: the text is
+				 * read again, to the same result. */
+				unread = (struct fpv_real){ .approx = x,
+				    .inexact = t, .negative = neg != 0,
+				    .text = text, .len = strlen(text) };
+				got2 = fpv_num_round_real(&ctx, f, &unread,
+				    &gfl2);
 				nlit++;
-				if ((got != want || (gfl & mask) != wfl) &&
+				if ((got != want || (gfl & mask) != wfl ||
+				    got2 != got || gfl2 != gfl) &&
 				    badlit++ < MAX_SHOWN)
 					diag("int8 scale %s zp %ld %s: literal "
-					    "%s%s: got 0x%02x flags %03x, want "
+					    "%s%s: got 0x%02x flags %03x (text "
+					    "read again: 0x%02x flags %03x), want "
 					    "0x%02x flags %03x", grids[g].scale,
 					    grids[g].zp, fpv_round_names[m],
 					    neg ? "-" : "", text, (unsigned)got,
-					    gfl & mask, (unsigned)want, wfl);
+					    gfl & mask, (unsigned)got2, gfl2 & mask,
+					    (unsigned)want, wfl);
 			}
 		}
 		ok(n > 0 && bad == 0, "int8 scale %s zero point %ld %s: %ld "
@@ -1614,7 +1666,8 @@ test_int8(void)
 		    "do not", grids[g].scale, grids[g].zp,
 		    grids[g].ovf == FPV_OVF_WRAP ? "wrap" : "saturate", n, bad);
 		ok(nlit > 0 && badlit == 0, "int8 scale %s zero point %ld: %ld "
-		    "literals in 4 modes agree with exact rationals, %ld do not",
+		    "literals in 4 modes agree with exact rationals, parsed "
+		    "once or read again, %ld do not",
 		    grids[g].scale, grids[g].zp, nlit, badlit);
 	}
 	mpfr_clear(x);
@@ -1638,6 +1691,11 @@ main(void)
 	ok(native_bad == 0, "the native fp16/fp32/fp64 paths agree with the "
 	    "emulation (bits, flags and markers) in %ld cases, %ld differ",
 	    native_cases - native_bad, native_bad);
+#ifdef HW_AGREEMENT
+	for (int i = 0; i < COV_N; i++)
+		ok(native_cov[i] > 0, "native fp32/fp64 + - * / compared on "
+		    "%ld cases with %s", native_cov[i], cov_names[i]);
+#endif
 	test_native_fp16();
 	test_short_literals();
 	test_fp16_literals();

@@ -132,7 +132,9 @@ void fpv_real_make_odd(mpfr_ptr x, int t);
 /*
  * A real number entering a column: an approximation rounded to odd (or
  * exact), and, for decimal literals, the text it came from so that the
- * integer grid can round from the exact rational.
+ * integer grid can round from the exact rational.  Fill it with a
+ * designated initializer (fields not named are then zero) or with
+ * fpv_real_parse.
  */
 struct fpv_real {
 	mpfr_srcptr approx;	/* the signed value, FPV_EXACT_PREC bits, to odd */
@@ -140,7 +142,22 @@ struct fpv_real {
 	bool negative;		/* a negative literal: text's value negated */
 	const char *text;	/* literal digits, or NULL (constants) */
 	size_t len;
+	/* What fpv_real_parse learnt of text, so that it is read once: */
+	bool dec_known;		/* dec_short (and dec_m, dec_e) are valid;
+				   false: the text is read again if needed */
+	bool dec_short;		/* text is the short decimal dec_m * 10^dec_e */
+	int dec_e;		/* |dec_e| <= 19 */
+	uint64_t dec_m;		/* at most 19 digits (0 for zero, dec_e 0) */
 };
+
+/*
+ * fpv_real_from_text(x, text, len) for a literal, also filling all of *r:
+ * approx = x, inexact = the value returned, negative = false, text, len,
+ * and the dec_ fields.  Returns what fpv_real_from_text returns.  A
+ * negative literal is then made by negating x and setting r->negative.
+ */
+int fpv_real_parse(struct fpv_real *r, mpfr_ptr x, const char *text,
+    size_t len);
 
 /* Round a real number into f: the rounding of a literal or constant. */
 uint64_t fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
