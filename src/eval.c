@@ -274,7 +274,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 	struct fpv_step *st = &t->steps[i];
-	struct fpv_real r = { st->exact, 0, false, NULL, 0 };
+	struct fpv_real r = { .approx = st->exact };
 	int tern;
 
 	st->node = (uint32_t)i;
@@ -283,7 +283,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	mpfr_set_prec(st->exact, FPV_EXACT_PREC);
 	switch (n->kind) {
 	case FPV_NODE_NUM:
-		tern = fpv_real_from_text(st->exact, t->ast.src + n->tok,
+		tern = fpv_real_parse(&r, st->exact, t->ast.src + n->tok,
 		    n->toklen);
 		if (tern == -2) {
 			node_error(t, n, err, "malformed number");
@@ -291,11 +291,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		}
 		if (n->negative)
 			mpfr_neg(st->exact, st->exact, MPFR_RNDN);
-		r.inexact = tern;
 		st->approx = tern != 0;
 		r.negative = n->negative;
-		r.text = t->ast.src + n->tok;
-		r.len = n->toklen;
 		step_real(t, st, &r);
 		break;
 	case FPV_NODE_CONST:
@@ -331,13 +328,16 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	case FPV_NODE_OP: {
 		int k = fpv_ops[n->u.op].nargs;
 		mpfr_srcptr ex[3] = { NULL, NULL, NULL };
+		const struct fpv_step *as[3];
 
+		for (int j = 0; j < k; j++)
+			as[j] = &t->steps[n->args[j]];
 		for (int f = 0; f < FPV_NFORMATS; f++) {
 			uint64_t a[3] = { 0, 0, 0 };
 			unsigned fl = 0;
 
 			for (int j = 0; j < k; j++)
-				a[j] = t->steps[n->args[j]].cell[f].bits;
+				a[j] = as[j]->cell[f].bits;
 			st->cell[f].bits = fpv_num_op(&t->ctx, &fpv_formats[f],
 			    n->u.op, a, &fl);
 			st->cell[f].flags = fl;
@@ -346,8 +346,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 				    st->cell[f].bits);
 		}
 		for (int j = 0; j < k; j++) {
-			ex[j] = t->steps[n->args[j]].exact;
-			st->approx |= t->steps[n->args[j]].approx;
+			ex[j] = as[j]->exact;
+			st->approx |= as[j]->approx;
 		}
 		st->approx |= fpv_exact_op(n->u.op, st->exact, ex) != 0;
 		if (st->approx)

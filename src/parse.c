@@ -197,16 +197,17 @@ static bool
 valid_number(const char *s, size_t n, bool hex)
 {
 	size_t i = hex ? 2 : 0, digits = 0;
-	bool (*mantissa)(unsigned char) = hex ? is_hex : is_digit;
 	char exp = hex ? 'p' : 'e';
 
-	while (i < n && mantissa((unsigned char)s[i]))
+#define MANTISSA(c) (hex ? is_hex(c) : is_digit(c))
+	while (i < n && MANTISSA((unsigned char)s[i]))
 		i++, digits++;
 	if (i < n && s[i] == '.') {
 		i++;
-		while (i < n && mantissa((unsigned char)s[i]))
+		while (i < n && MANTISSA((unsigned char)s[i]))
 			i++, digits++;
 	}
+#undef MANTISSA
 	if (digits == 0)
 		return false;
 	if (i < n && (s[i] | 0x20) == exp) {
