@@ -1877,20 +1877,56 @@ fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
 	}
 }
 
-/* Precision needed to hold a +- b exactly (0 if not both regular). */
+/* The exponent of a regular x's lowest set bit: x is an odd multiple of
+ * 2^low_bit(x).  (Its precision may hold many zero bits below that.) */
+static long
+low_bit(mpfr_srcptr x)
+{
+	const mp_limb_t *mp = mpfr_custom_get_significand(x);
+	size_t n = ((size_t)mpfr_get_prec(x) + GMP_NUMB_BITS - 1) /
+	    GMP_NUMB_BITS, i = 0;
+
+	while (mp[i] == 0)
+		i++;
+	/* The top bit of limb n - 1 weighs 2^(exp - 1). */
+	return (long)mpfr_get_exp(x) - (long)((n - i) * GMP_NUMB_BITS) +
+	    __builtin_ctzll((unsigned long long)mp[i]);
+}
+
+/* Bits from a regular x's leading one to its lowest set bit. */
+static mpfr_prec_t
+sig_bits(mpfr_srcptr x)
+{
+	return (mpfr_prec_t)(mpfr_get_exp(x) - low_bit(x));
+}
+
+/*
+ * Precision needed to hold a +- b exactly (0 if not both regular): from
+ * the higher leading bit (and a carry) down to the lower lowest set bit,
+ * so that a long sum does not grow by a bit per term.
+ */
 static mpfr_prec_t
 sum_prec(mpfr_srcptr a, mpfr_srcptr b)
 {
-	long hi, lo;
+	long hi, lo, la, lb;
 
 	if (!mpfr_regular_p(a) || !mpfr_regular_p(b))
 		return 0;
 	hi = mpfr_get_exp(a) > mpfr_get_exp(b) ? mpfr_get_exp(a) :
 	    mpfr_get_exp(b);
-	long la = mpfr_get_exp(a) - (long)mpfr_get_prec(a);
-	long lb = mpfr_get_exp(b) - (long)mpfr_get_prec(b);
+	la = low_bit(a);
+	lb = low_bit(b);
 	lo = la < lb ? la : lb;
 	return (mpfr_prec_t)(hi - lo + 1);
+}
+
+/* Precision needed to hold a * b exactly (0 if not both regular). */
+static mpfr_prec_t
+product_prec(mpfr_srcptr a, mpfr_srcptr b)
+{
+	if (!mpfr_regular_p(a) || !mpfr_regular_p(b))
+		return 0;
+	return sig_bits(a) + sig_bits(b);
 }
 
 /* Clamp a wanted precision to the exact reference's range. */
@@ -1917,7 +1953,7 @@ fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
 		prec = sum_prec(a[0], a[1]);
 		break;
 	case FPV_OP_MUL:
-		prec = mpfr_get_prec(a[0]) + mpfr_get_prec(a[1]);
+		prec = product_prec(a[0], a[1]);
 		break;
 	case FPV_OP_NEG: case FPV_OP_ABS: case FPV_OP_FLOOR:
 	case FPV_OP_CEIL: case FPV_OP_ROUND:
@@ -1931,8 +1967,7 @@ fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
 		mpfr_t prod;
 		int t;
 
-		mpfr_init2(prod, exact_prec(mpfr_get_prec(a[0]) +
-		    mpfr_get_prec(a[1])));
+		mpfr_init2(prod, exact_prec(product_prec(a[0], a[1])));
 		t = mpfr_mul(prod, a[0], a[1], MPFR_RNDN);
 		mpfr_set_prec(out, exact_prec(sum_prec(prod, a[2])));
 		t |= mpfr_add(out, prod, a[2], MPFR_RNDN);

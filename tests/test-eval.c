@@ -5,6 +5,7 @@
 #include <fenv.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,6 +282,44 @@ main(void)
 		fpv_errinfo_clear(&e);
 	}
 	ok(T.sticky[FPV_FP16] & FPV_FLAG_ABSORBED, "sticky flags gather every step");
+
+	/*
+	 * The exact reference of a long sum stays exact and no wider than
+	 * its bits: 0.1 enters as its 256-bit approximation rounded to odd
+	 * (MPFR's truncation with the last bit set when inexact), and 1000
+	 * of them add to exactly 1000 times that, about 266 bits.
+	 */
+	{
+		size_t n = 1000, len = 0;
+		char *line = malloc(4 * n + 1);
+		mpfr_t tenth, want;
+		int t;
+
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)sprintf(line + len, i ? "+0.1" : "0.1");
+		mpfr_inits2(FPV_EXACT_PREC, tenth, (mpfr_ptr)0);
+		mpfr_init2(want, FPV_EXACT_PREC + 16);
+		t = mpfr_strtofr(tenth, "0.1", NULL, 10, MPFR_RNDZ);
+		if (t != 0)
+			mpfr_nextabove(tenth);	/* 0.1's truncation is even */
+		mpfr_mul_ui(want, tenth, (unsigned long)n, MPFR_RNDN);
+		t = fpv_eval_line(&S, line, len, 1, &T, &E);
+		ok(t == 1 && mpfr_equal_p(fpv_trace_result(&T)->exact, want) &&
+		    mpfr_get_prec(fpv_trace_result(&T)->exact) <
+		    FPV_EXACT_PREC + 16,
+		    "1000 terms of 0.1: exact reference 1000 * 0.1 to odd, "
+		    "%ld bits wide", (long)mpfr_get_prec(
+		    fpv_trace_result(&T)->exact));
+		ev("0.1 * 3 * 3 * 3 * 3 * 3 * 3 * 3 * 3");
+		mpfr_mul_ui(want, tenth, 6561, MPFR_RNDN);
+		ok(mpfr_equal_p(fpv_trace_result(&T)->exact, want) &&
+		    mpfr_get_prec(fpv_trace_result(&T)->exact) <
+		    FPV_EXACT_PREC + 16,
+		    "0.1 * 3^8: exact, %ld bits wide",
+		    (long)mpfr_get_prec(fpv_trace_result(&T)->exact));
+		mpfr_clears(tenth, want, (mpfr_ptr)0);
+		free(line);
+	}
 
 	/* Bit-pattern literals enter each column by conversion. */
 	ok(ev("fp32:0x40d80000") == 1 && res(FPV_FP32) == 0x40d80000 &&
