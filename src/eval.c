@@ -119,9 +119,12 @@ trace_reserve(struct fpv_trace *t, size_t n)
 {
 	if (n <= t->cap)
 		return 0;
-	size_t cap = t->cap ? t->cap : 16;
-	while (cap < n)
-		cap *= 2;
+	/* Doubling keeps growth amortized; a line far longer than any
+	 * before gets exactly its n steps, each with its limbs. */
+	size_t cap = t->cap ? 2 * t->cap : 16;
+
+	if (cap < n)
+		cap = n;
 	struct fpv_step *ns = realloc(t->steps, cap * sizeof *ns);
 	if (ns == NULL)
 		return -1;
@@ -612,17 +615,12 @@ fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
 		break;
 	}
 	int k = fpv_ops[n->u.op].nargs;
-	mpfr_t a[3];
+	struct stackval a[3];
 	mpfr_srcptr ap[3] = { NULL, NULL, NULL };
 
-	for (int j = 0; j < k; j++) {
-		mpfr_init2(a[j], FPV_EXACT_PREC);
-		decode_value(t, f, t->steps[n->args[j]].cell[f].bits, a[j]);
-		ap[j] = a[j];
-	}
-	fpv_exact_op(n->u.op, out, ap);
 	for (int j = 0; j < k; j++)
-		mpfr_clear(a[j]);
+		ap[j] = value_of(t, f, t->steps[n->args[j]].cell[f].bits, &a[j]);
+	fpv_exact_op(n->u.op, out, ap);
 }
 
 /* This step's own rounding loss in column f. */
