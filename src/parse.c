@@ -3,17 +3,18 @@
  * demand, and a recursive-descent parser that emits the flat post-order
  * node array of a struct fpv_ast (see parse.h for the grammar).
  *
- * The input is a byte range, not a C string; nothing here reads past it.
- * Every token is lexed a bounded number of times (when it becomes
- * current, and at most twice more by the one- and two-token look-ahead of
- * the assignment and negative-literal rules) and the node array grows
- * geometrically, so parsing is linear in the length of the line.  Every
- * recursive rule counts its depth against FPV_PARSE_MAX_DEPTH; at that
- * limit the recursion needs about 2.6 MB of stack in an optimised build
- * (about 3.5 MB with AddressSanitizer at -O1 or -O2; clang's
- * unoptimised ASan build needs far more).  The first error stops the
- * parse; it is reported with its line, its column in characters and
- * what was expected.
+ * The input is a byte range, not a C string; the parser works on the
+ * AST's NUL-terminated copy and reads at most its terminating NUL, which
+ * stops every scan because it is in no character class.  Every token is
+ * lexed a bounded number of times (when it becomes current, and at most
+ * twice more by the two-token look-ahead of the negative-literal rule)
+ * and the node array grows geometrically, so parsing is linear in the
+ * length of the line.  Every recursive rule counts its depth against
+ * FPV_PARSE_MAX_DEPTH; at that limit the recursion needs about 2.6 MB of
+ * stack in an optimised build (about 3.5 MB with AddressSanitizer at -O1
+ * or -O2; clang's unoptimised ASan build needs far more).  The first
+ * error stops the parse; it is reported with its line, its column in
+ * characters and what was expected.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,8 @@
 /* Keep helpers with buffers out of the recursive rules' stack frames. */
 #define NOINLINE __attribute__((noinline))
 #define COLD __attribute__((noinline, cold))
+/* The lexer's hot path, inlined into advance(). */
+#define ALWAYS_INLINE __attribute__((always_inline))
 
 enum tok_kind {
 	T_EOL,			/* end of line, or a '#' comment */
@@ -68,19 +71,51 @@ struct token {
 };
 
 struct parser {
-	const char *s;		/* the line (the AST's own copy) */
+	const char *s;		/* the line (the AST's own copy, s[len] == 0) */
 	uint32_t len;
 	int line;
 	struct fpv_ast *a;
 	struct fpv_error *err;
 	struct token tok;	/* current token */
-	struct token prev;	/* the token before it (kind T_EOL at start) */
+	uint32_t prev_start;	/* span of the token before it, if have_prev */
+	uint32_t prev_end;
 	bool have_prev;
 	int depth;
 	bool failed;
 };
 
 /* ---- Characters ----------------------------------------------------- */
+
+/* Character classes (bits of cclass[]). */
+#define C_DIGIT	0x01		/* 0-9 */
+#define C_HEX	0x02		/* 0-9 a-f A-F */
+#define C_ALPHA	0x04		/* a-z A-Z _ */
+#define C_BLANK	0x08		/* space, tab */
+#define C_DOT	0x10		/* . */
+#define C_ALNUM	(C_ALPHA | C_DIGIT)
+#define C_RUN	(C_ALNUM | C_DOT)	/* may continue a number's run */
+
+#define D (C_DIGIT | C_HEX)
+#define X (C_ALPHA | C_HEX)
+#define A C_ALPHA
+#define B C_BLANK
+#define P C_DOT
+/* The class of every byte; NUL and bytes from 0x80 up are in none. */
+static const unsigned char cclass[256] = {
+	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, B, 0, 0, 0, 0, 0, 0,
+	/* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20 */ B, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, P, 0,
+	/* 0x30 */ D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
+	/* 0x40 */ 0, X, X, X, X, X, X, A, A, A, A, A, A, A, A, A,
+	/* 0x50 */ A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, A,
+	/* 0x60 */ 0, X, X, X, X, X, X, A, A, A, A, A, A, A, A, A,
+	/* 0x70 */ A, A, A, A, A, A, A, A, A, A, A, 0, 0, 0, 0, 0,
+};
+#undef D
+#undef X
+#undef A
+#undef B
+#undef P
 
 static bool
 is_digit(unsigned char c)
@@ -91,19 +126,13 @@ is_digit(unsigned char c)
 static bool
 is_hex(unsigned char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool
-is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return (cclass[c] & C_HEX) != 0;
 }
 
 static bool
 is_alnum(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c);
+	return (cclass[c] & C_ALNUM) != 0;
 }
 
 static unsigned
@@ -226,9 +255,10 @@ valid_number(const char *s, size_t n, bool hex)
  * Lex a number starting at pos: take the longest run that could be part
  * of a number (letters, digits, '_', '.', and a sign right after the
  * exponent letter), then check it, so that "2x" or "1.2.3" is one
- * malformed number rather than two tokens.
+ * malformed number rather than two tokens.  (lex() takes a plain
+ * decimal number in one pass and leaves the rest to this.)
  */
-static void
+static NOINLINE void
 lex_number(const struct parser *p, uint32_t pos, struct token *t)
 {
 	const char *s = p->s;
@@ -314,27 +344,59 @@ lex_bits(const struct parser *p, uint32_t pos, uint32_t colon,
 	t->bits = v;
 }
 
+/* Lex the character at i that starts no token: an error token. */
+static NOINLINE void
+lex_other(const struct parser *p, uint32_t i, struct token *t)
+{
+	unsigned char c = (unsigned char)p->s[i];
+	int n = utf8_decode((const unsigned char *)p->s, i, p->len, &t->cp);
+
+	t->kind = T_ERR;
+	if (n == 0) {
+		t->err = LE_UTF8;
+		t->cp = c;
+	} else {
+		t->err = LE_CHAR;
+		t->end = i + (uint32_t)n;
+	}
+}
+
+/* Lex the name at [i, e): a name, inf or nan, or a bit pattern. */
+static NOINLINE void
+lex_name(const struct parser *p, uint32_t i, uint32_t e, struct token *t)
+{
+	const char *s = p->s;
+
+	while (is_alnum((unsigned char)s[e]))
+		e++;
+	if (s[e] == ':') {
+		lex_bits(p, i, e, t);
+		return;
+	}
+	t->end = e;
+	t->kind = is_number_word(s + i, e - i) ? T_NUM : T_NAME;
+}
+
 /*
  * Lex the token that starts at or after pos (after spaces and tabs).
  * The end of line (or a '#' comment) is a T_EOL token placed at pos, just
  * after the previous token, which is where a missing piece belongs.
+ * Only the fields that the token's kind (and error) uses are set.  The
+ * common tokens are lexed here; the rest in (not inlined) helpers.
  */
-static void
+static inline ALWAYS_INLINE void
 lex(const struct parser *p, uint32_t pos, struct token *t)
 {
-	const char *s = p->s;
-	uint32_t i = pos;
+	const unsigned char *s = (const unsigned char *)p->s;
+	const unsigned char *q = s + pos, *e;
 	unsigned char c;
+	uint32_t i;
 
-	memset(t, 0, sizeof *t);
-	while (i < p->len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	if (i >= p->len || s[i] == '#') {
-		t->kind = T_EOL;
-		t->start = t->end = pos;
-		return;
-	}
-	c = (unsigned char)s[i];
+	/* s[len] is NUL, which is in no class: it ends every scan. */
+	while (cclass[*q] & C_BLANK)
+		q++;
+	c = *q;
+	i = (uint32_t)(q - s);
 	t->start = i;
 	t->end = i + 1;
 	switch (c) {
@@ -351,36 +413,69 @@ lex(const struct parser *p, uint32_t pos, struct token *t)
 		t->kind = T_ERR;
 		t->err = LE_COLON;
 		return;
-	default:
-		break;
-	}
-	if (is_digit(c) || (c == '.' && i + 1 < p->len &&
-	    is_digit((unsigned char)s[i + 1]))) {
-		lex_number(p, i, t);
+	case '#':
+		t->kind = T_EOL;
+		t->start = t->end = pos;
 		return;
-	}
-	if (is_alpha(c)) {
-		uint32_t e = i + 1;
-
-		while (e < p->len && is_alnum((unsigned char)s[e]))
-			e++;
-		if (e < p->len && s[e] == ':') {
-			lex_bits(p, i, e, t);
+	case '\0':
+		if (i >= p->len) {
+			t->kind = T_EOL;
+			t->start = t->end = pos;
 			return;
 		}
-		t->end = e;
-		t->kind = is_number_word(s + i, e - i) ? T_NUM : T_NAME;
+		break;
+	case '.':
+		if (!is_digit(q[1]))
+			break;
+		/* FALLTHROUGH */
+	case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		/*
+		 * digits [. digits] [e[+-]digits], not followed by anything
+		 * that could continue the run; anything else (hex, errors)
+		 * goes the long way.  There is a digit before or after the
+		 * '.', and a valid number ends in a digit or '.'.
+		 */
+		if (c == '0' && (q[1] | 0x20) == 'x') {
+			lex_number(p, i, t);
+			return;
+		}
+		e = q;
+		while (is_digit(*e))
+			e++;
+		if (*e == '.') {
+			e++;
+			while (is_digit(*e))
+				e++;
+		}
+		if ((*e | 0x20) == 'e') {
+			const unsigned char *k = e + 1;
+
+			if (*k == '+' || *k == '-')
+				k++;
+			if (!is_digit(*k)) {
+				lex_number(p, i, t);
+				return;
+			}
+			while (is_digit(*k))
+				k++;
+			e = k;
+		}
+		if (cclass[*e] & C_RUN) {
+			lex_number(p, i, t);
+			return;
+		}
+		t->kind = T_NUM;
+		t->end = (uint32_t)(e - s);
 		return;
+	default:
+		if (cclass[c] & C_ALPHA) {
+			lex_name(p, i, i + 1, t);
+			return;
+		}
+		break;
 	}
-	t->kind = T_ERR;
-	int n = utf8_decode((const unsigned char *)s, i, p->len, &t->cp);
-	if (n == 0) {
-		t->err = LE_UTF8;
-		t->cp = c;
-	} else {
-		t->err = LE_CHAR;
-		t->end = i + (uint32_t)n;
-	}
+	lex_other(p, i, t);
 }
 
 /* ---- Errors ---------------------------------------------------------- */
@@ -511,7 +606,8 @@ fail_lex(struct parser *p, const struct token *t)
 static NOINLINE int
 advance(struct parser *p)
 {
-	p->prev = p->tok;
+	p->prev_start = p->tok.start;
+	p->prev_end = p->tok.end;
 	p->have_prev = true;
 	lex(p, p->tok.end, &p->tok);
 	if (p->tok.kind == T_ERR) {
@@ -534,8 +630,33 @@ enter(struct parser *p)
 }
 
 /*
+ * Make room for one more node (the array grows geometrically); -1 when
+ * out of memory, reported at byte start.
+ */
+static int
+grow(struct parser *p, uint32_t start)
+{
+	struct fpv_ast *a = p->a;
+	size_t cap = a->cap ? a->cap * 2 : 64;
+	struct fpv_node *nn;
+
+	if (cap > SIZE_MAX / sizeof *nn ||
+	    (nn = realloc(a->nodes, cap * sizeof *nn)) == NULL) {
+		fail(p, start, "out of memory");
+		return -1;
+	}
+	a->nodes = nn;
+	a->cap = cap;
+	return 0;
+}
+
+static NOINLINE struct fpv_node *emit_grow(struct parser *p,
+    enum fpv_node_kind kind, uint32_t start, uint32_t end);
+
+/*
  * Append a node spanning [start, end) whose token is the current token;
- * NULL when out of memory.  The array grows geometrically.
+ * NULL when out of memory.  Fields not set here are zero.  (Growing the
+ * array is a tail call, so that this needs no stack frame.)
  */
 static NOINLINE struct fpv_node *
 emit(struct parser *p, enum fpv_node_kind kind, uint32_t start, uint32_t end)
@@ -543,25 +664,16 @@ emit(struct parser *p, enum fpv_node_kind kind, uint32_t start, uint32_t end)
 	struct fpv_ast *a = p->a;
 	struct fpv_node *n;
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		struct fpv_node *nn;
-
-		if (cap > SIZE_MAX / sizeof *nn ||
-		    (nn = realloc(a->nodes, cap * sizeof *nn)) == NULL) {
-			fail(p, start, "out of memory");
-			return NULL;
-		}
-		a->nodes = nn;
-		a->cap = cap;
-	}
+	if (a->n == a->cap)
+		return emit_grow(p, kind, start, end);
 	n = &a->nodes[a->n++];
-	memset(n, 0, sizeof *n);
-	n->kind = kind;
-	n->start = start;
-	n->end = end;
-	n->tok = p->tok.start;
-	n->toklen = p->tok.end - p->tok.start;
+	*n = (struct fpv_node){
+		.kind = kind,
+		.start = start,
+		.end = end,
+		.tok = p->tok.start,
+		.toklen = p->tok.end - p->tok.start,
+	};
 	return n;
 }
 
@@ -572,24 +684,55 @@ last(const struct parser *p)
 	return (uint32_t)(p->a->n - 1);
 }
 
-/* Emit the one-character operator at byte at over nodes l and (r). */
+/* Grow the node array, then emit(); NULL when out of memory. */
+static NOINLINE struct fpv_node *
+emit_grow(struct parser *p, enum fpv_node_kind kind, uint32_t start,
+    uint32_t end)
+{
+	if (grow(p, start) < 0)
+		return NULL;
+	return emit(p, kind, start, end);
+}
+
+static NOINLINE int emit_op_grow(struct parser *p, enum fpv_op op,
+    uint32_t at, uint32_t l, uint32_t r);
+
+/*
+ * Emit the one-character operator at byte at over nodes l and (r).
+ * The operators here are NEG, with one operand, and binary ones.
+ */
 static NOINLINE int
 emit_op(struct parser *p, enum fpv_op op, uint32_t at, uint32_t l, uint32_t r)
 {
-	struct fpv_node *n;
-	uint32_t start = p->a->nodes[l].start;
-	uint32_t end = p->a->nodes[fpv_ops[op].nargs == 2 ? r : l].end;
+	struct fpv_ast *a = p->a;
+	bool binary = op != FPV_OP_NEG;
+	uint32_t start = binary ? a->nodes[l].start : at;
+	uint32_t end = a->nodes[binary ? r : l].end;
 
-	if (op == FPV_OP_NEG)
-		start = at;
-	if ((n = emit(p, FPV_NODE_OP, start, end)) == NULL)
-		return -1;
-	n->u.op = op;
-	n->tok = at;
-	n->toklen = 1;
-	n->args[0] = l;
-	n->args[1] = fpv_ops[op].nargs == 2 ? r : 0;
+	if (a->n == a->cap)
+		return emit_op_grow(p, op, at, l, r);
+	a->nodes[a->n++] = (struct fpv_node){
+		.kind = FPV_NODE_OP,
+		.u.op = op,
+		.start = start,
+		.end = end,
+		.tok = at,
+		.toklen = 1,
+		.args = { l, binary ? r : 0 },
+	};
 	return 0;
+}
+
+/* Grow the node array, then emit_op(); -1 when out of memory. */
+static NOINLINE int
+emit_op_grow(struct parser *p, enum fpv_op op, uint32_t at, uint32_t l,
+    uint32_t r)
+{
+	uint32_t start = op != FPV_OP_NEG ? p->a->nodes[l].start : at;
+
+	if (grow(p, start) < 0)
+		return -1;
+	return emit_op(p, op, at, l, r);
 }
 
 /* Report a missing operand: "expected an expression after '+'". */
@@ -597,13 +740,16 @@ static COLD int
 fail_expected_expr(struct parser *p)
 {
 	char a[QUOTE_MAX + 8], b[QUOTE_MAX + 8];
+	/* The previous token was consumed, so it is no end of line. */
+	struct token prev = { .kind = T_NAME, .start = p->prev_start,
+	    .end = p->prev_end };
 
 	if (p->have_prev && p->tok.kind == T_EOL)
 		fail(p, p->tok.start, "expected an expression after %s",
-		    quote(p, &p->prev, a, sizeof a));
+		    quote(p, &prev, a, sizeof a));
 	else if (p->have_prev)
 		fail(p, p->tok.start, "expected an expression after %s, "
-		    "found %s", quote(p, &p->prev, a, sizeof a),
+		    "found %s", quote(p, &prev, a, sizeof a),
 		    quote(p, &p->tok, b, sizeof b));
 	else
 		fail(p, p->tok.start, "expected an expression, found %s",
@@ -884,7 +1030,8 @@ static int
 parse_line(struct parser *p)
 {
 	struct fpv_ast *a = p->a;
-	struct token next;
+	const char *s = p->s;
+	uint32_t eq;
 
 	lex(p, 0, &p->tok);
 	if (p->tok.kind == T_ERR) {
@@ -894,13 +1041,16 @@ parse_line(struct parser *p)
 	if (p->tok.kind == T_EOL)
 		return 0;
 	if (p->tok.kind == T_NAME || p->tok.kind == T_NUM) {
-		lex(p, p->tok.end, &next);
-		if (next.kind == T_EQ) {
+		/* The next token is '=' if the next non-blank byte is. */
+		eq = p->tok.end;
+		while (cclass[(unsigned char)s[eq]] & C_BLANK)
+			eq++;
+		if (s[eq] == '=') {
 			const char *name = p->s + p->tok.start;
 			uint32_t len = p->tok.end - p->tok.start;
 
 			if (p->tok.kind == T_NUM && !is_number_word(name, len)) {
-				fail(p, next.start, "'=' can only follow a "
+				fail(p, eq, "'=' can only follow a "
 				    "variable name at the start of the line");
 				return -1;
 			}
@@ -953,6 +1103,23 @@ fpv_ast_free(struct fpv_ast *a)
 	memset(a, 0, sizeof *a);
 }
 
+/*
+ * Size of the buffer for the copy of a line of len bytes: short lines
+ * round up to a power of two (at least 64), so that the next line of
+ * about the same length reuses it; long ones take exactly len + 1.
+ */
+static size_t
+src_size(size_t len)
+{
+	size_t size = 64;
+
+	if (len >= 4096)
+		return len + 1;
+	while (size < len + 1)
+		size *= 2;
+	return size;
+}
+
 /* Parse one line into a. */
 int
 fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
@@ -960,6 +1127,7 @@ fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
 {
 	struct parser p;
 	char *copy;
+	size_t size;
 	int rc;
 
 	memset(err, 0, sizeof *err);
@@ -975,7 +1143,11 @@ fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
 	/* A line's own terminator is not part of it. */
 	while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r'))
 		len--;
-	if ((copy = realloc(a->src, len + 1)) == NULL) {
+	/* a->src, if any, has src_size(a->len) bytes. */
+	size = src_size(len);
+	if (a->src != NULL && size == src_size(a->len))
+		copy = a->src;
+	else if ((copy = realloc(a->src, size)) == NULL) {
 		err->line = line;
 		err->col = 1;
 		snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -987,12 +1159,13 @@ fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
 	a->src = copy;
 	a->len = len;
 
-	memset(&p, 0, sizeof p);
-	p.s = a->src;
-	p.len = (uint32_t)len;
-	p.line = line;
-	p.a = a;
-	p.err = err;
+	p = (struct parser){
+		.s = a->src,
+		.len = (uint32_t)len,
+		.line = line,
+		.a = a,
+		.err = err,
+	};
 	rc = parse_line(&p);
 	if (rc < 0) {
 		a->n = 0;
