@@ -778,21 +778,27 @@ static const char digit_pairs[] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
+/* v (< 10^8) as exactly eight digits, leading zeros kept, at p. */
+static inline void
+put8(char *p, uint32_t v)
+{
+	uint32_t a = v / 10000, b = v % 10000;
+
+	memcpy(p, digit_pairs + 2 * (a / 100), 2);
+	memcpy(p + 2, digit_pairs + 2 * (a % 100), 2);
+	memcpy(p + 4, digit_pairs + 2 * (b / 100), 2);
+	memcpy(p + 6, digit_pairs + 2 * (b % 100), 2);
+}
+
 /* Write d (> 0) in decimal at the end of buf[0..20); returns the start. */
 static char *
 u64_digits(uint64_t d, char *end)
 {
 	/* Eight digits at a time in 32-bit arithmetic, then pairs. */
 	while (d >= 100000000) {
-		uint32_t lo = (uint32_t)(d % 100000000);
-		uint32_t a = lo / 10000, b = lo % 10000;
-
-		d /= 100000000;
 		end -= 8;
-		memcpy(end, digit_pairs + 2 * (a / 100), 2);
-		memcpy(end + 2, digit_pairs + 2 * (a % 100), 2);
-		memcpy(end + 4, digit_pairs + 2 * (b / 100), 2);
-		memcpy(end + 6, digit_pairs + 2 * (b % 100), 2);
+		put8(end, (uint32_t)(d % 100000000));
+		d /= 100000000;
 	}
 	while (d >= 100) {
 		unsigned r = (unsigned)(d % 100);
@@ -812,25 +818,77 @@ u64_digits(uint64_t d, char *end)
 	return end;
 }
 
+/* Bytes emit_u64 moves per run of digits (d < 2^64 has at most 20). */
+#define RUN 24
+
 /*
  * Write sign and d 10^k (d > 0) in the notation of the file comment into
- * buf (FPV_DEC_SHORT bytes); returns the length.
+ * buf (FPV_DEC_SHORT bytes); returns the length.  The layout of
+ * emit_direct, but each run of digits is moved as one fixed RUN-byte
+ * copy (no length tests, no call): the digits end at tmp + RUN, so RUN
+ * bytes from any of them stay inside tmp, and what a copy writes past
+ * its run is overwritten next or lies past the final NUL.  The farthest
+ * write is below 1 + 17 + 1 + RUN = 43 bytes (plain, a point after at
+ * most 16 integer digits), inside FPV_DEC_SHORT.
  */
 static size_t
 emit_u64(char *buf, bool neg, uint64_t d, int k)
 {
-	char tmp[24], *ds;
+	char tmp[2 * RUN], *ds, *p = buf;
 	size_t nd;
+	int E;
 
 	while (d % 10 == 0) {
 		d /= 10;
 		k++;
 	}
-	ds = u64_digits(d, tmp + sizeof tmp);
-	nd = (size_t)(tmp + sizeof tmp - ds);
-	k += (int)nd - 1;
-	return emit_direct(buf, FPV_DEC_SHORT, neg, ds, nd, k,
-	    plain_exponent(k));
+	memset(tmp + RUN, 0, RUN);	/* defined bytes after the digits */
+	ds = u64_digits(d, tmp + RUN);
+	nd = (size_t)(tmp + RUN - ds);
+	E = k + (int)nd - 1;
+	if (neg)
+		*p++ = '-';
+	if (plain_exponent(E) && E >= 0) {
+		size_t ip = (size_t)E + 1;	/* integer digits, <= 16 */
+
+		memcpy(p, ds, RUN);
+		if (nd <= ip) {
+			/* Zeros up to the point (at most 15 of them). */
+			memcpy(p + nd, "0000000000000000", 16);
+			p += ip;
+		} else {
+			p[ip] = '.';
+			memcpy(p + ip + 1, ds + ip, RUN);
+			p += nd + 1;
+		}
+	} else if (plain_exponent(E)) {
+		/* "0." and -E - 1 <= 3 zeros, then the digits. */
+		memcpy(p, "0.000", 5);
+		p += 2 + (-E - 1);
+		memcpy(p, ds, RUN);
+		p += nd;
+	} else {
+		unsigned a = (unsigned)(E < 0 ? -E : E);
+
+		p[0] = ds[0];
+		p++;
+		if (nd > 1) {
+			p[0] = '.';
+			memcpy(p + 1, ds + 1, RUN);
+			p += nd;
+		}
+		p[0] = 'e';
+		p[1] = E < 0 ? '-' : '+';
+		p += 2;
+		if (a >= 100) {
+			*p++ = (char)('0' + a / 100);
+			a %= 100;
+		}
+		memcpy(p, digit_pairs + 2 * a, 2);
+		p += 2;
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
 }
 
 /* Shortest decimal of an IEEE encoding by Schubfach. */
@@ -1054,15 +1112,14 @@ u128_digits(unsigned __int128 D, char *ds)
 			lo = (uint64_t)(D % e19);
 		}
 		p = u64_digits(hi, end - 19);
-		/* The low 19 digits, with their leading zeros. */
-		for (int i = 0; i < 9; i++) {
-			unsigned r = (unsigned)(lo % 100);
-
-			lo /= 100;
-			end[-2 - 2 * i] = digit_pairs[2 * r];
-			end[-1 - 2 * i] = digit_pairs[2 * r + 1];
-		}
-		end[-19] = (char)('0' + lo);
+		/* The low 19 digits (lo < 10^19), with their leading zeros:
+		 * 3 + 8 + 8 of them. */
+		put8(end - 8, (uint32_t)(lo % 100000000));
+		lo /= 100000000;
+		put8(end - 16, (uint32_t)(lo % 100000000));
+		lo /= 100000000;
+		end[-19] = (char)('0' + lo / 100);
+		memcpy(end - 18, digit_pairs + 2 * (lo % 100), 2);
 	}
 	n = (int)(end - p);
 	memcpy(ds, p, (size_t)n);
@@ -1389,7 +1446,7 @@ int_digits_fast(const struct fpv_ctx *c, const struct fpv_format *f,
 	*E = (long)*nd - 1 - k;
 	while (*nd > 1 && p[*nd - 1] == '0')
 		(*nd)--;
-	memcpy(d, p, *nd);
+	copy_bytes(d, p, *nd);
 	return true;
 }
 

@@ -89,7 +89,7 @@ byte_bits(unsigned v, char *p)
  * p + w.  When w is not a multiple of 8, up to 8 - w % 8 bytes after
  * p + w are written too (with garbage the caller overwrites or ignores).
  */
-static char *
+static inline char *
 put_bits(char *p, uint64_t v, int w)
 {
 	int r = w & 7;
@@ -148,16 +148,33 @@ fpv_bits_binary(const struct fpv_format *f, uint64_t b, char *buf)
 	return n;
 }
 
-/* "00".."ff", for writing a byte at a time. */
-static const char hex_pairs[] =
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+/*
+ * v's 8 hex digits (lowercase, the highest first) at p[0..8).  Each
+ * nibble is spread into a byte of x (three shift-and-mask steps: byte j
+ * gets nibble j), then turned into ASCII at once: a byte n >= 10 carries
+ * into its high nibble when 6 is added, which selects the step from
+ * '0' + n to 'a' + n - 10 (39) for exactly those bytes.  No byte
+ * overflows into the next (all stay below 0x67).
+ */
+static void
+hex8(uint32_t v, char *p)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t x = v, letter;
+
+	x = (x | x << 16) & UINT64_C(0x0000ffff0000ffff);
+	x = (x | x << 8) & UINT64_C(0x00ff00ff00ff00ff);
+	x = (x | x << 4) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	letter = ((x + 6 * ones) >> 4) & ones;
+	x += '0' * ones + 39 * letter;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);	/* nibble 7 first */
+	memcpy(p, &x, 8);
+#else
+	for (int j = 0; j < 8; j++)
+		p[j] = (char)(x >> (8 * (7 - j)));
+#endif
+}
 
 /* Lowercase hex with 0x and the format's full width. */
 size_t
@@ -169,15 +186,16 @@ fpv_bits_hex(const struct fpv_format *f, uint64_t b, char *buf)
 
 	buf[n++] = '0';
 	buf[n++] = 'x';
-	if (nd % 2 == 0 && nd <= 16) {
-		for (int i = nd / 2 - 1; i >= 0; i--) {
-			const char *h = hex_pairs + 2 * ((b >> (8 * i)) & 0xff);
+	if (nd >= 1 && nd <= 16) {
+		/* The nd digits at the top of u; 8 or 16 of them written
+		 * (within the 19 bytes), the NUL after the nd-th. */
+		uint64_t u = b << (64 - 4 * nd);
 
-			buf[n++] = h[0];
-			buf[n++] = h[1];
-		}
-		buf[n] = '\0';
-		return n;
+		hex8((uint32_t)(u >> 32), buf + 2);
+		if (nd > 8)
+			hex8((uint32_t)u, buf + 10);
+		buf[2 + nd] = '\0';
+		return 2 + (size_t)nd;
 	}
 	for (int i = nd - 1; i >= 0; i--)
 		buf[n++] = digits[(b >> (4 * i)) & 0xf];

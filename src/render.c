@@ -164,8 +164,14 @@ two_pow(long e)
 	return d;
 }
 
-/* "-d.de+XX" at p for D / 10 x 10^E: compact's notation. */
-static size_t
+/* "00".."99": two digits (and "d.d" of two-digit figures) by one lookup. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* "-d.de+XX" at p for D / 10 x 10^E (10 <= D <= 99): compact's notation. */
+static inline size_t
 put_sci2(char *p, bool neg, unsigned D, long E)
 {
 	char *q = p;
@@ -173,15 +179,14 @@ put_sci2(char *p, bool neg, unsigned D, long E)
 
 	if (neg)
 		*q++ = '-';
-	q[0] = (char)('0' + D / 10);
+	q[0] = digit_pairs[2 * D];
 	q[1] = '.';
-	q[2] = (char)('0' + D % 10);
+	q[2] = digit_pairs[2 * D + 1];
 	q[3] = 'e';
 	q[4] = E < 0 ? '-' : '+';
 	q += 5;
 	if (a < 100) {		/* at least two exponent digits */
-		q[0] = (char)('0' + a / 10);
-		q[1] = (char)('0' + a % 10);
+		memcpy(q, digit_pairs + 2 * a, 2);
 		q += 2;
 	} else {
 		char ex[24];
@@ -349,7 +354,8 @@ error_cell(bool local, const struct fpv_errinfo *e, char *buf)
 		p += 4;
 	}
 	p += compact(e->err, p);
-	if (mpfr_zero_p(e->err) || !mpfr_number_p(e->err))
+	/* Zero, infinite or NaN: no relative error or ulps to show. */
+	if (!mpfr_regular_p(e->err))
 		return (size_t)(p - buf);
 	memcpy(p, " (rel ", 6);
 	p += 6;
