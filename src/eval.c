@@ -331,16 +331,18 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	case FPV_NODE_OP: {
 		int k = fpv_ops[n->u.op].nargs;
 		mpfr_srcptr ex[3] = { NULL, NULL, NULL };
-		const struct fpv_step *as[3];
+		/* Operand steps; past the k-th, the first again (read, unused). */
+		const struct fpv_step *as[3] = {
+			&t->steps[n->args[0]],
+			&t->steps[n->args[k > 1 ? 1 : 0]],
+			&t->steps[n->args[k > 2 ? 2 : 0]]
+		};
 
-		for (int j = 0; j < k; j++)
-			as[j] = &t->steps[n->args[j]];
 		for (int f = 0; f < FPV_NFORMATS; f++) {
-			uint64_t a[3] = { 0, 0, 0 };
+			uint64_t a[3] = { as[0]->cell[f].bits, as[1]->cell[f].bits,
+			    as[2]->cell[f].bits };
 			unsigned fl = 0;
 
-			for (int j = 0; j < k; j++)
-				a[j] = as[j]->cell[f].bits;
 			st->cell[f].bits = fpv_num_op(&t->ctx, &fpv_formats[f],
 			    n->u.op, a, &fl);
 			st->cell[f].flags = fl;
