@@ -699,6 +699,16 @@ floor_shift(long x, int s)
 	return (int)(x >= 0 ? x >> s : -((-x + (1L << s) - 1) >> s));
 }
 
+/* floor(log10(2^(ex - 1))) (|x| >= 10^that for x of exponent ex, and at
+ * most one too small), with the table of powers made ready. */
+static long
+decimal_exponent(long ex)
+{
+	if (!pow10_ready)
+		pow10_init();
+	return floor_shift((ex - 1) * 1262611, 22);
+}
+
 /* cp g / 2^128, rounded to odd (g is 10^e's entry). */
 static uint64_t
 round_odd(const struct pow10 *g, uint64_t cp)
@@ -965,10 +975,7 @@ round_digits(unsigned __int128 M, long ex, int d, unsigned __int128 *D,
 
 	if (ex < -1500 || ex > 1500 || d < 1 || d > 20)
 		return 0;
-	if (!pow10_ready)
-		pow10_init();
-	/* floor(log10(2^(ex-1))): |x| >= 10^e10; at most one too small. */
-	e10 = floor_shift((ex - 1) * 1262611, 22);
+	e10 = decimal_exponent(ex);
 	for (int pass = 0; pass < 2; pass++) {
 		long s = d - 1 - e10;
 		const struct pow10 *g;
@@ -1037,10 +1044,7 @@ round_digits64(uint64_t m, long ex, int d, uint64_t *D, long *E)
 
 	if (ex < -1500 || ex > 1500 || d < 1 || d > 12)
 		return 0;
-	if (!pow10_ready)
-		pow10_init();
-	/* floor(log10(2^(ex-1))): |x| >= 10^e10; at most one too small. */
-	e10 = floor_shift((ex - 1) * 1262611, 22);
+	e10 = decimal_exponent(ex);
 	for (int pass = 0; pass < 2; pass++) {
 		long s = d - 1 - e10;
 		const struct pow10 *g;

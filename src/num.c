@@ -697,50 +697,44 @@ int_store(const struct fpv_ctx *c, const struct fpv_format *f, mpz_srcptr n,
 	return int_store_small(c, f, v, flags);
 }
 
+/* Does mode rnd round the kept part up, given the dropped part (above,
+ * at or below half: cmp > 0, = 0, < 0; nonzero: inexact)? */
+static inline bool
+round_up_p(enum fpv_round rnd, bool neg, bool odd, int cmp, bool inexact)
+{
+	switch (rnd) {
+	case FPV_RND_NEAREST:
+		return cmp > 0 || (cmp == 0 && odd);
+	case FPV_RND_UP:
+		return inexact && !neg;
+	case FPV_RND_DOWN:
+		return inexact && neg;
+	default:
+		return false;
+	}
+}
+
 /* num / den (den > 0) rounded to an integer in mode rnd. */
 static i128
 round_div(i128 num, i128 den, enum fpv_round rnd, bool *inexact)
 {
-	i128 q = num / den, r = num % den, fl, rem;
+	i128 q, r, fl, rem;
 
-	*inexact = r != 0;
-	if (r == 0 || rnd == FPV_RND_ZERO)
-		return q;
-	fl = r < 0 ? q - 1 : q;		/* floor */
-	rem = num - fl * den;		/* in (0, den) */
-	switch (rnd) {
-	case FPV_RND_UP:
-		return fl + 1;
-	case FPV_RND_DOWN:
-		return fl;
-	default:
-		if (2 * rem != den)
-			return 2 * rem < den ? fl : fl + 1;
-		return (fl & 1) ? fl + 1 : fl;
+	/* Most operands fit in 64 bits, whose division is far cheaper. */
+	if (num >= -(i128)INT64_MAX && num <= INT64_MAX && den <= INT64_MAX) {
+		q = (int64_t)num / (int64_t)den;
+		r = (int64_t)num % (int64_t)den;
+	} else {
+		q = num / den;
+		r = num % den;
 	}
-}
-
-/* num / den (den > 0) rounded to an integer in mode rnd, in 64 bits. */
-static int64_t
-round_div64(int64_t num, int64_t den, enum fpv_round rnd, bool *inexact)
-{
-	int64_t q = num / den, r = num % den, fl, rem;
-
 	*inexact = r != 0;
 	if (r == 0 || rnd == FPV_RND_ZERO)
 		return q;
 	fl = r < 0 ? q - 1 : q;		/* floor */
 	rem = r < 0 ? r + den : r;	/* num - fl * den, in (0, den) */
-	switch (rnd) {
-	case FPV_RND_UP:
-		return fl + 1;
-	case FPV_RND_DOWN:
-		return fl;
-	default:
-		if (rem != den - rem)
-			return rem < den - rem ? fl : fl + 1;
-		return (fl & 1) ? fl + 1 : fl;
-	}
+	return fl + round_up_p(rnd, false, fl & 1,
+	    rem > den - rem ? 1 : rem < den - rem ? -1 : 0, true);
 }
 
 /* Requantize v / scale = num / den (den != 0) on the fast path. */
@@ -754,21 +748,6 @@ int_quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (den < 0) {
 		num = -num;
 		den = -den;
-	}
-	/* Most operands fit in 64 bits: no 128-bit division then. */
-	if (num >= -(i128)INT64_MAX && num <= INT64_MAX && den <= INT64_MAX) {
-		int64_t n64 = round_div64((int64_t)num, (int64_t)den,
-		    c->round, &inexact);
-
-		if (inexact)
-			*flags |= FPV_FLAG_INEXACT;
-		if (n64 == 0 && num != 0)
-			*flags |= FPV_FLAG_UNDERFLOW;
-		/* |n64| < 2^63 and |zero point| < 2^8: no overflow. */
-		n64 += c->int8_zero_point;
-		if (n64 <= f->qmax && n64 >= f->qmin)
-			return (uint64_t)n64 & fpv_format_mask(f);
-		return int_store_small(c, f, n64, flags);
 	}
 	n = round_div(num, den, c->round, &inexact);
 	if (inexact)
@@ -1537,22 +1516,6 @@ native_op(const struct fpv_format *f, enum fpv_op op, const uint64_t *args,
  */
 enum { F16_EMIN = -14, F16_QMIN = -24, F16_QNAN = 0x7e00 };
 
-/* Does mode rnd round the kept part up, given the dropped part (above,
- * at or below half: cmp > 0, = 0, < 0; nonzero: inexact)? */
-static inline bool
-round_up_p(enum fpv_round rnd, bool neg, bool odd, int cmp, bool inexact)
-{
-	switch (rnd) {
-	case FPV_RND_NEAREST:
-		return cmp > 0 || (cmp == 0 && odd);
-	case FPV_RND_UP:
-		return inexact && !neg;
-	case FPV_RND_DOWN:
-		return inexact && neg;
-	default:
-		return false;
-	}
-}
 
 /* Round (m + sticky) * 2^k / 2^s, s > 0, to an integer in mode rnd;
  * *inexact tells whether anything was dropped.  (s < 64.) */

@@ -505,15 +505,8 @@ static void
 ob_long(struct obuf *o, long v)
 {
 	char t[24];
-	size_t k = sizeof t;
-	unsigned long a = v < 0 ? 0 - (unsigned long)v : (unsigned long)v;
 
-	do
-		t[--k] = (char)('0' + a % 10);
-	while ((a /= 10) != 0);
-	if (v < 0)
-		t[--k] = '-';
-	ob_write(o, t + k, sizeof t - k);
+	ob_write(o, t, (size_t)(put_long(t, v) - t));
 }
 
 /* ---- Text ------------------------------------------------------------- */
