@@ -955,6 +955,20 @@ draw_sep(struct fpv_view *v, WINDOW *w, int y, int x, int width,
 	put(v, w, y, tx, x + width, ST_NORMAL, " ");
 }
 
+/* A neighbour on the detail pane's "next" line: "down 0.1 (0x2e66)",
+ * and the gap after it; returns the column after that. */
+static int
+put_neighbour(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    const char *label, const char *val, const char *hex)
+{
+	x = put(v, w, y, x, xmax, ST_HINT, label);
+	x = put(v, w, y, x, xmax, ST_NORMAL, val);
+	x = put(v, w, y, x + 1, xmax, ST_HEX, "(");
+	x = put(v, w, y, x, xmax, ST_HEX, hex);
+	x = put(v, w, y, x, xmax, ST_HEX, ")");
+	return x + 3;
+}
+
 /* Draw the detail pane's lines from y (rows lines, width columns from
  * x); the title is on the separator above when there is one. */
 static void
@@ -1021,22 +1035,12 @@ draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
 	/* neighbours and ulp */
 	put(v, w, y, x + 1, xmax, ST_LABEL, "next");
 	cx = lx;
-	if (dt->has_down) {
-		cx = put(v, w, y, cx, xmax, ST_HINT, "down ");
-		cx = put(v, w, y, cx, xmax, ST_NORMAL, dt->down_val);
-		cx = put(v, w, y, cx + 1, xmax, ST_HEX, "(");
-		cx = put(v, w, y, cx, xmax, ST_HEX, dt->down_hex);
-		cx = put(v, w, y, cx, xmax, ST_HEX, ")");
-		cx += 3;
-	}
-	if (dt->has_up) {
-		cx = put(v, w, y, cx, xmax, ST_HINT, "up ");
-		cx = put(v, w, y, cx, xmax, ST_NORMAL, dt->up_val);
-		cx = put(v, w, y, cx + 1, xmax, ST_HEX, "(");
-		cx = put(v, w, y, cx, xmax, ST_HEX, dt->up_hex);
-		cx = put(v, w, y, cx, xmax, ST_HEX, ")");
-		cx += 3;
-	}
+	if (dt->has_down)
+		cx = put_neighbour(v, w, y, cx, xmax, "down ", dt->down_val,
+		    dt->down_hex);
+	if (dt->has_up)
+		cx = put_neighbour(v, w, y, cx, xmax, "up ", dt->up_val,
+		    dt->up_hex);
 	if (!dt->has_down && !dt->has_up)
 		cx = put(v, w, y, cx, xmax, ST_HINT, "none   ");
 	if (dt->ulp[0] != '\0') {

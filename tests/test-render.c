@@ -115,6 +115,25 @@ neighbour(mpfr_srcptr x, int p, mpfr_rnd_t r, char *buf, size_t size)
 	mpfr_free_str(s);
 }
 
+/* The bits of decimal s read by the machine: strtod for fp64, strtof
+ * for fp32 (format fi). */
+static uint64_t
+machine_bits(int fi, const char *s)
+{
+	if (fi == FPV_FP64) {
+		double d = strtod(s, NULL);
+		uint64_t u;
+
+		memcpy(&u, &d, sizeof u);
+		return u;
+	}
+	float f = strtof(s, NULL);
+	uint32_t u;
+
+	memcpy(&u, &f, sizeof u);
+	return u;
+}
+
 /* Check fp64 shortest decimals of random encodings with strtod. */
 static void
 test_shortest_machine(int fi, int n)
@@ -125,7 +144,7 @@ test_shortest_machine(int fi, int n)
 
 	mpfr_init2(x, fpv_format_prec(f));
 	for (int i = 0; i < n; i++) {
-		uint64_t b = random_bits(f), back;
+		uint64_t b = random_bits(f);
 		char s[FPV_DEC_SHORT], t[64];
 		int p;
 		bool okay = true;
@@ -134,16 +153,7 @@ test_shortest_machine(int fi, int n)
 			continue;
 		fpv_dec_shortest(&C, f, b, s);
 		/* It reads back to the same bits. */
-		if (fi == FPV_FP64) {
-			double d = strtod(s, NULL);
-			memcpy(&back, &d, 8);
-		} else {
-			float d = strtof(s, NULL);
-			uint32_t u;
-			memcpy(&u, &d, 4);
-			back = u;
-		}
-		if (back != b)
+		if (machine_bits(fi, s) != b)
 			okay = false;
 		/* No decimal with one digit fewer reads back. */
 		fpv_num_decode(&C, f, b, x);
@@ -152,16 +162,7 @@ test_shortest_machine(int fi, int n)
 			for (int k = 0; k < 2; k++) {
 				neighbour(x, p - 1, k ? MPFR_RNDU : MPFR_RNDD, t,
 				    sizeof t);
-				if (fi == FPV_FP64) {
-					double d = strtod(t, NULL);
-					memcpy(&back, &d, 8);
-				} else {
-					float d = strtof(t, NULL);
-					uint32_t u;
-					memcpy(&u, &d, 4);
-					back = u;
-				}
-				if (back == b)
+				if (machine_bits(fi, t) == b)
 					okay = false;
 			}
 		}

@@ -171,52 +171,22 @@ nap() {
 	sleep 0.1 2>/dev/null || sleep 1
 }
 
-# Poll until the screen contains $2.
-wait_for() {
+# Poll the screen until the command "$@" (which reads it in $scr)
+# succeeds: pass test $1, or fail it after tmux_timeout seconds saying it
+# waited for $2.
+poll() {
+	_name=$1
+	_what=$2
+	shift 2
 	_end=$(($(date +%s) + tmux_timeout))
 	while :; do
 		screen
-		case $scr in
-		*"$2"*) pass "$1"; return 0 ;;
-		esac
-		if [ "$(date +%s)" -ge "$_end" ]; then
-			fail "$1" "waited ${tmux_timeout}s for: $2" "screen:" "$scr"
-			return 1
-		fi
-		nap
-	done
-}
-
-# Poll until the screen no longer contains $2.
-wait_gone() {
-	_end=$(($(date +%s) + tmux_timeout))
-	while :; do
-		screen
-		case $scr in
-		*"$2"*) ;;
-		*) pass "$1"; return 0 ;;
-		esac
-		if [ "$(date +%s)" -ge "$_end" ]; then
-			fail "$1" "waited ${tmux_timeout}s for this to go: $2" \
-			    "screen:" "$scr"
-			return 1
-		fi
-		nap
-	done
-}
-
-# Poll until a screen line matches the extended regex $2 (or, with
-# wait_norow, none does).
-wait_row() {
-	_end=$(($(date +%s) + tmux_timeout))
-	while :; do
-		screen
-		if [ -n "$(row "$2")" ]; then
-			pass "$1"
+		if "$@"; then
+			pass "$_name"
 			return 0
 		fi
 		if [ "$(date +%s)" -ge "$_end" ]; then
-			fail "$1" "waited ${tmux_timeout}s for a line like: $2" \
+			fail "$_name" "waited ${tmux_timeout}s for $_what" \
 			    "screen:" "$scr"
 			return 1
 		fi
@@ -224,22 +194,23 @@ wait_row() {
 	done
 }
 
-wait_norow() {
-	_end=$(($(date +%s) + tmux_timeout))
-	while :; do
-		screen
-		if [ -z "$(row "$2")" ]; then
-			pass "$1"
-			return 0
-		fi
-		if [ "$(date +%s)" -ge "$_end" ]; then
-			fail "$1" "waited ${tmux_timeout}s for no line like: $2" \
-			    "screen:" "$scr"
-			return 1
-		fi
-		nap
-	done
+# Does the screen contain $1 / a line matching the extended regex $1?
+on_screen() {
+	case $scr in
+	*"$1"*) return 0 ;;
+	esac
+	return 1
 }
+off_screen() { ! on_screen "$1"; }
+has_row() { [ -n "$(row "$1")" ]; }
+no_row() { [ -z "$(row "$1")" ]; }
+
+# Poll until the screen contains $2 / no longer contains $2 / has a line
+# matching the extended regex $2 (wait_row) / has none (wait_norow).
+wait_for() { poll "$1" "this to show: $2" on_screen "$2"; }
+wait_gone() { poll "$1" "this to go: $2" off_screen "$2"; }
+wait_row() { poll "$1" "a line like: $2" has_row "$2"; }
+wait_norow() { poll "$1" "no line like: $2" no_row "$2"; }
 
 # The screen's widest line, in columns (GNU wc -L counts characters).
 width() {
