@@ -1,20 +1,21 @@
 /*
  * Colon commands shared by the line-mode REPL and the full-screen view:
- * the command table, argument checking with located errors, the help
- * texts and the format tables of :info.
+ * the command table, the settings table, argument checking with located
+ * errors, the help texts and completion.
  *
  * A command line is ':' NAME { ARG }, words separated by blanks; ":set"
  * also takes KEY=VALUE.  Every error names what was expected and points
  * (line:column) at the offending word; an erroneous command changes
- * nothing.  Settings that change values (rounding mode, int8 parameters)
- * ask the caller to re-evaluate the last line (FPV_CMD_REEVAL).
+ * nothing.  Settings that change values (the rounding mode, a format's
+ * settings, the columns) ask the caller to re-evaluate the last line
+ * (FPV_CMD_REEVAL).
  *
- * :info numbers are computed from the format descriptor, never typed in:
- * each is shown as its exact decimal (or 17 significant digits, marked
- * with '~', when the exact one is longer), its encoding and its shortest
- * round-trip decimal (what numpy prints for the same value).
+ * The two tables below are the only lists of commands and settings: the
+ * dispatch, :set, :help and completion all read them.  Help texts that
+ * quote formats take their names from the format table, so that no file
+ * but format.c names a format.
  */
-#include <math.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +23,11 @@
 
 #include "fpviz/command.h"
 #include "fpviz/decimal.h"
-#include "fpviz/render.h"
+#include "fpviz/info.h"
+#include "fpviz/lesson.h"
 
 /* Significant digits of :vars exact values. */
 #define VARS_EXACT_DIGITS 17
-/* :info values with more significant digits than this are rounded. */
-#define INFO_EXACT_DIGITS 21
-
-/* Names for completion (ORDER: the table below, aliases included). */
-const char *const fpv_command_names[] = {
-	":help", ":set", ":formats", ":info", ":vars", ":clear", ":quit",
-	":q", ":next", ":n", ":prev", ":p", ":steps", ":lesson", NULL
-};
 
 /* A word of the command line: bytes [off, off + len) of the line. */
 struct word {
@@ -144,19 +138,6 @@ split(struct cmdline *c)
 	}
 }
 
-/* Error unless the command has at most max arguments. */
-static int
-no_more_than(const struct cmdline *c, int max, struct fpv_error *err)
-{
-	char buf[64], name[32];
-
-	if (c->n - 1 <= max)
-		return 0;
-	return fail(c, c->w[max + 1].off, err, "unexpected '%s' after :%s",
-	    word_text(c, max + 1, buf, sizeof buf),
-	    word_text(c, 0, name, sizeof name));
-}
-
 /* Offset just past the last word (for "expected X" at the end). */
 static size_t
 end_off(const struct cmdline *c)
@@ -168,7 +149,7 @@ end_off(const struct cmdline *c)
 	return n;
 }
 
-/* Give the reply text from a memstream buffer. */
+/* Give the reply text. */
 static void
 reply_text(struct fpv_cmd_reply *r, char *text)
 {
@@ -206,22 +187,89 @@ fpv_cmd_reply_free(struct fpv_cmd_reply *r)
 	r->action = FPV_CMD_NONE;
 }
 
+/* Fill *why; returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+why_set(struct fpv_cmd_why *why, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	why->off = off;
+	va_start(ap, fmt);
+	vsnprintf(why->msg, sizeof why->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A memstream and its buffer. */
+struct text {
+	char *buf;
+	size_t size;
+	FILE *out;
+};
+
+/* Open a text to write; false if out of memory. */
+static bool
+text_open(struct text *t)
+{
+	t->buf = NULL;
+	t->size = 0;
+	t->out = open_memstream(&t->buf, &t->size);
+	return t->out != NULL;
+}
+
+/* Close a text and take its buffer. */
+static char *
+text_close(struct text *t)
+{
+	fclose(t->out);
+	return t->buf;
+}
+
+/* Write the names of the formats of c's registry, ", "-separated, as
+ * "NAME, NAME or NAME" when last is "or". */
+static void
+names_of_formats(FILE *out, const struct fpv_registry *reg, const char *last)
+{
+	for (size_t i = 0; i < reg->n; i++)
+		fprintf(out, "%s%s", i == 0 ? "" : i + 1 == reg->n && last ?
+		    last : ", ", reg->f[i].name);
+}
+
+/* The columns of c as "NAME, NAME". */
+static void
+print_columns(FILE *out, const struct fpv_ctx *c)
+{
+	for (int k = 0; k < c->ncols; k++)
+		fprintf(out, "%s%s", k ? ", " : "", fpv_ctx_col(c, k)->name);
+}
+
 /* ---- Format lists ---------------------------------------------------- */
 
-/*
- * Parse a list of format names separated by commas and/or blanks, or
- * "all".  On error *bad is the offset of the offending name.
- */
+/* Add format i to the columns cols[0..*n) unless it is there. */
 static int
-parse_format_list(const char *s, size_t len, unsigned *mask, size_t *bad,
-    const char **why)
+add_column(uint8_t *cols, int *n, int i)
 {
-	unsigned m = 0;
+	for (int k = 0; k < *n; k++)
+		if (cols[k] == i)
+			return 0;
+	if (*n == FPV_COLUMNS_MAX)
+		return -1;
+	cols[(*n)++] = (uint8_t)i;
+	return 0;
+}
+
+/* Parse a list of formats, "all" or presets into c's columns. */
+int
+fpv_formats_parse(struct fpv_ctx *c, const char *s, size_t len,
+    struct fpv_cmd_why *why)
+{
+	uint8_t cols[FPV_COLUMNS_MAX];
+	int n = 0;
 	size_t i = 0;
 
-	*bad = 0;
 	while (i < len) {
 		size_t st;
+		int fi;
 
 		while (i < len && (s[i] == ',' || blank(s[i])))
 			i++;
@@ -231,336 +279,524 @@ parse_format_list(const char *s, size_t len, unsigned *mask, size_t *bad,
 		while (i < len && s[i] != ',' && !blank(s[i]))
 			i++;
 		if (i - st == 3 && memcmp(s + st, "all", 3) == 0) {
-			m |= (1u << FPV_NFORMATS) - 1;
-		} else {
-			const struct fpv_format *f = fpv_format_by_name(s + st,
-			    i - st);
+			for (size_t k = 0; k < c->reg->n; k++)
+				if (add_column(cols, &n, (int)k) < 0)
+					return why_set(why, st, "too many "
+					    "formats (at most %d columns)",
+					    FPV_COLUMNS_MAX);
+			continue;
+		}
+		if ((fi = fpv_ctx_find(c, s + st, i - st)) >= 0) {
+			if (add_column(cols, &n, fi) < 0)
+				return why_set(why, st, "too many formats (at "
+				    "most %d columns)", FPV_COLUMNS_MAX);
+			continue;
+		}
+		for (int p = 0; fpv_presets[p].name != NULL; p++) {
+			const struct fpv_preset *pr = &fpv_presets[p];
 
-			if (f == NULL) {
-				*bad = st;
-				*why = "unknown format (expected fp16, fp32, "
-				    "fp64, int8 or all)";
-				return -1;
+			if (strlen(pr->name) != i - st ||
+			    memcmp(pr->name, s + st, i - st) != 0)
+				continue;
+			for (int k = 0; pr->formats[k] != NULL; k++) {
+				fi = fpv_ctx_find(c, pr->formats[k],
+				    strlen(pr->formats[k]));
+				if (fi >= 0 && add_column(cols, &n, fi) < 0)
+					return why_set(why, st, "too many "
+					    "formats (at most %d columns)",
+					    FPV_COLUMNS_MAX);
 			}
-			m |= 1u << fpv_format_index(f);
+			fi = 0;
+			break;
+		}
+		if (fi < 0) {
+			struct text t;
+			char *list;
+
+			if (!text_open(&t))
+				return why_set(why, st, "out of memory");
+			names_of_formats(t.out, c->reg, NULL);
+			for (int p = 0; fpv_presets[p].name != NULL; p++)
+				fprintf(t.out, ", %s", fpv_presets[p].name);
+			list = text_close(&t);
+			why_set(why, st, "unknown format '%.*s' (formats: %s, "
+			    "all)", (int)(i - st > 32 ? 32 : i - st), s + st,
+			    list ? list : "");
+			free(list);
+			return -1;
 		}
 	}
-	if (m == 0) {
-		*bad = len;
-		*why = "expected a list of formats (fp16, fp32, fp64, int8 "
-		    "or all)";
-		return -1;
-	}
-	*mask = m;
+	if (n == 0)
+		return why_set(why, len, "expected a list of formats, all or a "
+		    "preset (:help formats)");
+	memcpy(c->cols, cols, sizeof cols);
+	c->ncols = n;
 	return 0;
 }
 
-/* Parse a format list ("fp16,fp32" or "all") into a mask. */
+/* ---- User-defined formats ------------------------------------------- */
+
+/* Define (or redefine) a user format. */
 int
-fpv_formats_parse(const char *list, unsigned *mask, const char **why)
+fpv_format_define(struct fpv_session *s, const char *name, size_t nlen,
+    const char *spec, size_t slen, struct fpv_cmd_why *why)
 {
-	size_t bad;
+	struct fpv_format f;
+	struct fpv_registry *reg;
+	char msg[160];
+	const char *w;
+	size_t off;
+	int i, old;
 
-	return parse_format_list(list, strlen(list), mask, &bad, why);
+	memset(&f, 0, sizeof f);
+	if (!fpv_format_name_ok(name, nlen))
+		return why_set(why, 0, "a format name is a letter, then "
+		    "letters, digits or '_' (at most %d)", FPV_NAME_MAX - 1);
+	old = fpv_ctx_find(&s->ctx, name, nlen);
+	if ((old >= 0 && (size_t)old < fpv_nbuiltin) ||
+	    fpv_op_by_name(name, nlen) >= 0 ||
+	    (old < 0 && fpv_parse_reserved(s->ctx.reg, name, nlen)))
+		return why_set(why, 0, "'%.*s' is a reserved name (a function, "
+		    "constant or built-in format)", (int)nlen, name);
+	if (fpv_session_var(s, name, nlen) != NULL)
+		return why_set(why, 0, "'%.*s' is a variable: :clear it first, "
+		    "or choose another name", (int)nlen, name);
+	if (fpv_format_parse_spec(spec, slen, &f, msg, sizeof msg, &off) < 0)
+		return why_set(why, nlen + off, "bad format '%.*s': %s",
+		    (int)(slen > 40 ? 40 : slen), spec, msg);
+	memcpy(f.name, name, nlen);
+	f.name[nlen] = '\0';
+	snprintf(f.title, sizeof f.title, "user-defined %.*s", (int)slen,
+	    spec);
+	if ((reg = fpv_registry_edit(&s->ctx.reg)) == NULL)
+		return why_set(why, 0, "out of memory");
+	if ((i = fpv_registry_add(reg, &f, &w)) < 0)
+		return why_set(why, 0, "%s", w);
+	/* Values stored for the old definition are gone. */
+	for (size_t v = 0; v < s->nvars; v++) {
+		struct fpv_var *var = &s->vars[v];
+
+		for (int k = 0; k < var->nfmt; k++)
+			if (var->fmt[k] == i) {
+				var->fmt[k] = var->fmt[var->nfmt - 1];
+				var->bits[k] = var->bits[var->nfmt - 1];
+				var->nfmt--;
+				break;
+			}
+	}
+	return 0;
 }
 
-/* Write the names of the formats in mask, separated by ", ". */
-static void
-print_mask(FILE *out, unsigned mask)
-{
-	bool first = true;
+/* ---- Settings -------------------------------------------------------- */
 
-	for (int f = 0; f < FPV_NFORMATS; f++)
-		if (mask & (1u << f)) {
-			fprintf(out, "%s%s", first ? "" : ", ",
-			    fpv_formats[f].name);
-			first = false;
+/* Where a setting applies. */
+enum scope {
+	GLOBAL,			/* "round", "big" */
+	FORMAT			/* "F.KEY" of one format */
+};
+
+struct setting;
+
+/* Change a setting to val[0..vlen); -1 with *why (offset in the value). */
+typedef int (*setting_set)(struct fpv_session *s, struct fpv_display *d,
+    struct fpv_format *f, const char *val, size_t vlen,
+    struct fpv_cmd_why *why);
+
+/* Write the current value. */
+typedef void (*setting_show)(FILE *out, const struct fpv_session *s,
+    const struct fpv_display *d, const struct fpv_format *f);
+
+/* Write the choices (for help and completion), one word each. */
+typedef void (*setting_choices)(const struct fpv_format *f,
+    fpv_complete_fn add, void *arg);
+
+struct setting {
+	const char *key;	/* "round", or "scale" of "F.scale" */
+	enum scope scope;
+	bool ints, floats;	/* FORMAT: which kinds of format have it */
+	bool reeval;		/* changing it changes values */
+	const char *args;	/* "MODE", "S" for help */
+	const char *help;
+	setting_set set;
+	setting_show show;
+	setting_choices choices;	/* NULL: a number */
+};
+
+/* Does val equal w? */
+static bool
+val_is(const char *val, size_t vlen, const char *w)
+{
+	return strlen(w) == vlen && memcmp(val, w, vlen) == 0;
+}
+
+/* "round": nearest, zero, up, down. */
+static int
+set_round(struct fpv_session *s, struct fpv_display *d, struct fpv_format *f,
+    const char *val, size_t vlen, struct fpv_cmd_why *why)
+{
+	(void)d;
+	(void)f;
+	for (int m = 0; m < 4; m++)
+		if (val_is(val, vlen, fpv_round_names[m])) {
+			s->ctx.round = (enum fpv_round)m;
+			return 0;
 		}
+	return why_set(why, 0, "unknown rounding mode '%.*s' (expected "
+	    "nearest, zero, up or down)", (int)(vlen > 32 ? 32 : vlen), val);
 }
 
-/* ---- :info ------------------------------------------------------------ */
-
-/* One value of a format table: exact (or rounded), bits, shortest. */
-struct info_value {
-	char value[INFO_EXACT_DIGITS + 16];
-	char hex[20];
-	char shortest[FPV_DEC_SHORT];
-	bool rounded;
-};
-
-/* Fill v for encoding b of f. */
 static void
-info_value(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t b,
-    struct info_value *v)
+show_round(FILE *out, const struct fpv_session *s, const struct fpv_display *d,
+    const struct fpv_format *f)
 {
-	char *ex = fpv_dec_exact(c, f, b);
-	size_t digits = 0;
-	bool lead = true;
+	(void)d;
+	(void)f;
+	fputs(fpv_round_names[s->ctx.round], out);
+}
 
-	fpv_bits_hex(f, b, v->hex);
-	fpv_dec_shortest(c, f, b, v->shortest);
-	/* Count the exact decimal's significant digits. */
-	for (const char *p = ex ? ex : ""; *p; p++) {
-		if (*p >= '1' && *p <= '9')
-			lead = false;
-		if (*p >= '0' && *p <= '9' && !lead)
-			digits++;
+static void
+choices_round(const struct fpv_format *f, fpv_complete_fn add, void *arg)
+{
+	(void)f;
+	for (int m = 0; m < 4; m++)
+		add(arg, fpv_round_names[m], strlen(fpv_round_names[m]));
+}
+
+/* "big": on, off. */
+static int
+set_big(struct fpv_session *s, struct fpv_display *d, struct fpv_format *f,
+    const char *val, size_t vlen, struct fpv_cmd_why *why)
+{
+	(void)s;
+	(void)f;
+	if (val_is(val, vlen, "on") || val_is(val, vlen, "off")) {
+		d->big = val_is(val, vlen, "on");
+		return 0;
 	}
-	if (ex != NULL && digits <= INFO_EXACT_DIGITS) {
-		/* Re-render exactly in the usual notation. */
-		mpfr_t x;
-
-		mpfr_init2(x, fpv_format_prec(f));
-		fpv_num_decode(c, f, b, x);
-		fpv_dec_round(x, INFO_EXACT_DIGITS, v->value, sizeof v->value);
-		mpfr_clear(x);
-		v->rounded = false;
-	} else {
-		mpfr_t x;
-
-		mpfr_init2(x, fpv_format_prec(f));
-		fpv_num_decode(c, f, b, x);
-		v->value[0] = '~';
-		fpv_dec_round(x, 17, v->value + 1, sizeof v->value - 1);
-		mpfr_clear(x);
-		v->rounded = true;
-	}
-	free(ex);
+	return why_set(why, 0, "expected on or off, not '%.*s'",
+	    (int)(vlen > 32 ? 32 : vlen), val);
 }
 
-/* The characteristic encodings of an IEEE format. */
-struct ieee_table {
-	uint64_t max, min_normal, min_subnormal, eps;
-	bool has_eps;
-	int digits;		/* decimal digits that always survive */
-	int roundtrip;		/* digits that tell every value apart */
-};
-
-/* Compute the table of f from its descriptor. */
 static void
-ieee_table(const struct fpv_format *f, struct ieee_table *t)
+show_big(FILE *out, const struct fpv_session *s, const struct fpv_display *d,
+    const struct fpv_format *f)
 {
-	uint64_t emask = ((uint64_t)1 << f->exp_bits) - 1;
-	uint64_t fmask = ((uint64_t)1 << f->frac_bits) - 1;
-	long e_eps = (long)f->emax - f->frac_bits;	/* biased exponent of eps */
-	int p = fpv_format_prec(f);
-
-	t->max = ((emask - 1) << f->frac_bits) | fmask;
-	t->min_normal = (uint64_t)1 << f->frac_bits;
-	t->min_subnormal = 1;
-	t->has_eps = e_eps >= 1;
-	t->eps = t->has_eps ? (uint64_t)e_eps << f->frac_bits : 0;
-	t->digits = (int)floor((p - 1) * 0.30102999566398120);
-	t->roundtrip = (int)ceil(p * 0.30102999566398120) + 1;
+	(void)s;
+	(void)f;
+	fputs(d->big ? "on" : "off", out);
 }
 
-/* Print one row of the value table. */
 static void
-info_row(FILE *out, const char *label, const struct info_value *v)
+choices_onoff(const struct fpv_format *f, fpv_complete_fn add, void *arg)
 {
-	fprintf(out, "  %-19s %-26s %-19s %s\n", label, v->value, v->hex,
-	    v->shortest);
+	(void)f;
+	add(arg, "on", 2);
+	add(arg, "off", 3);
 }
 
-/* The :info text of an IEEE format. */
-static void
-info_ieee(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
+/* "F.scale": a positive decimal. */
+static int
+set_scale(struct fpv_session *s, struct fpv_display *d, struct fpv_format *f,
+    const char *val, size_t vlen, struct fpv_cmd_why *why)
 {
-	struct ieee_table t;
-	struct info_value v;
+	char v[128];
+	const char *w;
 
-	ieee_table(f, &t);
-	fprintf(out, "%s: %s\n", f->name, f->title);
-	fprintf(out, "  %-19s S ", "layout");
-	for (int i = 0; i < f->exp_bits; i++)
-		putc('E', out);
-	putc(' ', out);
-	for (int i = 0; i < f->frac_bits; i++)
-		putc('F', out);
-	fprintf(out, "  (1 sign, %d exponent, %d fraction bits; %d in all)\n",
-	    f->exp_bits, f->frac_bits, f->bits);
-	fprintf(out, "  %-19s %d bits (%d stored + 1 implicit)\n", "precision",
-	    fpv_format_prec(f), f->frac_bits);
-	fprintf(out, "  %-19s %d\n", "exponent bias", f->emax);
-	fprintf(out, "  %-19s %d .. %d (normal numbers)\n", "exponent range",
-	    1 - f->emax, f->emax);
-	fprintf(out, "  %-19s %d (any %d-digit decimal survives a round trip);"
-	    " %d tell every value apart\n", "decimal digits", t.digits,
-	    t.digits, t.roundtrip);
-	fprintf(out, "  %-19s %-26s %-19s %s\n", "", "value", "bits",
-	    "shortest");
-	info_value(c, f, t.max, &v);
-	info_row(out, "max", &v);
-	info_value(c, f, t.min_normal, &v);
-	info_row(out, "smallest normal", &v);
-	info_value(c, f, t.min_subnormal, &v);
-	info_row(out, "smallest subnormal", &v);
-	if (t.has_eps) {
-		info_value(c, f, t.eps, &v);
-		info_row(out, "eps", &v);
-	}
-	fprintf(out, "  (eps: the gap between 1 and the next number; "
-	    "'~': rounded to 17 digits)\n");
+	(void)s;
+	(void)d;
+	if (vlen >= sizeof v)
+		return why_set(why, 0, "the scale is too long");
+	memcpy(v, val, vlen);
+	v[vlen] = '\0';
+	if (fpv_grid_set_scale(f, v, &w) < 0)
+		return why_set(why, 0, "bad scale '%s': %s", v, w);
+	return 0;
 }
 
-/* The scale of c as text. */
 static void
-scale_text(const struct fpv_ctx *c, char *buf, size_t size)
+show_scale(FILE *out, const struct fpv_session *s, const struct fpv_display *d,
+    const struct fpv_format *f)
 {
+	mpq_t q;
 	mpfr_t x;
+	char sc[64];
 
+	(void)s;
+	(void)d;
+	mpq_init(q);
+	fpv_grid_scale(f, q);
 	mpfr_init2(x, FPV_EXACT_PREC);
-	mpfr_set_q(x, c->int8_scale, MPFR_RNDN);
-	fpv_dec_round(x, 40, buf, size);
+	mpfr_set_q(x, q, MPFR_RNDN);
+	fpv_dec_round(x, 40, sc, sizeof sc);
 	mpfr_clear(x);
+	mpq_clear(q);
+	fputs(sc, out);
 }
 
-/* The :info text of an int format. */
+/* "F.zero_point": an integer in [qmin, qmax]. */
+static int
+set_zero_point(struct fpv_session *s, struct fpv_display *d,
+    struct fpv_format *f, const char *val, size_t vlen,
+    struct fpv_cmd_why *why)
+{
+	char v[32], *end;
+	long long z;
+
+	(void)s;
+	(void)d;
+	if (vlen == 0 || vlen >= sizeof v)
+		goto bad;
+	memcpy(v, val, vlen);
+	v[vlen] = '\0';
+	errno = 0;
+	z = strtoll(v, &end, 10);
+	if (*end != '\0' || errno != 0 || z < f->qmin || z > f->qmax)
+		goto bad;
+	f->zero_point = z;
+	return 0;
+bad:
+	return why_set(why, 0, "bad zero point '%.*s': expected an integer in "
+	    "%lld..%lld", (int)(vlen > 32 ? 32 : vlen), val,
+	    (long long)f->qmin, (long long)f->qmax);
+}
+
 static void
-info_int(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
+show_zero_point(FILE *out, const struct fpv_session *s,
+    const struct fpv_display *d, const struct fpv_format *f)
 {
-	char sc[64], lo[FPV_DEC_SHORT], hi[FPV_DEC_SHORT];
-	uint64_t m = fpv_format_mask(f);
-
-	scale_text(c, sc, sizeof sc);
-	fpv_dec_shortest(c, f, (uint64_t)f->qmin & m, lo);
-	fpv_dec_shortest(c, f, (uint64_t)f->qmax & m, hi);
-	fprintf(out, "%s: %s\n", f->name, f->title);
-	fprintf(out, "  %-19s S ", "layout");
-	for (int i = 1; i < f->bits; i++)
-		putc('M', out);
-	fprintf(out, "  (%d-bit two's complement q, shown as sign and "
-	    "magnitude bits)\n", f->bits);
-	fprintf(out, "  %-19s %d .. %d\n", "stored range (q)", f->qmin,
-	    f->qmax);
-	fprintf(out, "  %-19s scale * (q - zero_point)\n", "value");
-	fprintf(out, "  %-19s %s\n", "scale", sc);
-	fprintf(out, "  %-19s %ld\n", "zero point", c->int8_zero_point);
-	fprintf(out, "  %-19s %s .. %s\n", "value range", lo, hi);
-	fprintf(out, "  %-19s %s (one step of q)\n", "resolution", sc);
-	fprintf(out, "  %-19s q = round(v / scale) + zero_point, rounding %s\n",
-	    "quantization", fpv_round_names[c->round]);
-	fprintf(out, "  %-19s %s\n", "overflow",
-	    c->int8_overflow == FPV_OVF_WRAP ? "wrap (modulo 256)" :
-	    "saturate (clamp to the range)");
+	(void)s;
+	(void)d;
+	fprintf(out, "%lld", (long long)f->zero_point);
 }
 
-/* The :info text of format f. */
-char *
-fpv_format_info(const struct fpv_ctx *c, const struct fpv_format *f)
+/* "F.overflow": the policies the format allows. */
+static int
+set_overflow(struct fpv_session *s, struct fpv_display *d,
+    struct fpv_format *f, const char *val, size_t vlen,
+    struct fpv_cmd_why *why)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
+	(void)s;
+	(void)d;
+	for (int o = 0; o < FPV_OVF_COUNT; o++)
+		if (val_is(val, vlen, fpv_overflow_names[o]) &&
+		    fpv_format_overflow_ok(f, (enum fpv_overflow)o)) {
+			const char *w;
 
-	if (out == NULL)
-		return NULL;
-	if (f->kind == FPV_KIND_IEEE)
-		info_ieee(out, c, f);
-	else
-		info_int(out, c, f);
-	fclose(out);
-	return buf;
-}
+			f->overflow = (enum fpv_overflow)o;
+			return fpv_format_derive(f, &w) == 0 ? 0 :
+			    why_set(why, 0, "%s", w);
+		}
+	{
+		char list[64] = "";
+		size_t n = 0;
 
-/* Write one :info value as a JSON object. */
-static void
-json_value(FILE *out, const char *key, const struct fpv_ctx *c,
-    const struct fpv_format *f, uint64_t b)
-{
-	char hex[20], sh[FPV_DEC_SHORT], *ex = fpv_dec_exact(c, f, b);
-
-	fpv_bits_hex(f, b, hex);
-	fpv_dec_shortest(c, f, b, sh);
-	fprintf(out, ", \"%s\": {\"value\": \"%s\", \"bits\": \"%s\", "
-	    "\"exact_value\": ", key, sh, hex);
-	fpv_json_string(out, ex ? ex : "", ex ? strlen(ex) : 0);
-	putc('}', out);
-	free(ex);
-}
-
-/* The :info facts of f as one JSON object (a line, newline-ended). */
-char *
-fpv_format_info_json(const struct fpv_ctx *c, const struct fpv_format *f)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	if (out == NULL)
-		return NULL;
-	fprintf(out, "{\"format\": \"%s\", \"title\": ", f->name);
-	fpv_json_string(out, f->title, strlen(f->title));
-	if (f->kind == FPV_KIND_IEEE) {
-		struct ieee_table t;
-
-		ieee_table(f, &t);
-		fprintf(out, ", \"kind\": \"ieee\", \"bits\": %d, "
-		    "\"sign_bits\": 1, \"exponent_bits\": %d, "
-		    "\"fraction_bits\": %d, \"precision\": %d, \"bias\": %d, "
-		    "\"emin\": %d, \"emax\": %d, \"decimal_digits\": %d, "
-		    "\"roundtrip_digits\": %d", f->bits, f->exp_bits,
-		    f->frac_bits, fpv_format_prec(f), f->emax, 1 - f->emax,
-		    f->emax, t.digits, t.roundtrip);
-		json_value(out, "max", c, f, t.max);
-		json_value(out, "smallest_normal", c, f, t.min_normal);
-		json_value(out, "smallest_subnormal", c, f, t.min_subnormal);
-		if (t.has_eps)
-			json_value(out, "eps", c, f, t.eps);
-	} else {
-		char sc[64], lo[FPV_DEC_SHORT], hi[FPV_DEC_SHORT];
-		uint64_t m = fpv_format_mask(f);
-
-		scale_text(c, sc, sizeof sc);
-		fpv_dec_shortest(c, f, (uint64_t)f->qmin & m, lo);
-		fpv_dec_shortest(c, f, (uint64_t)f->qmax & m, hi);
-		fprintf(out, ", \"kind\": \"int\", \"bits\": %d, \"qmin\": %d, "
-		    "\"qmax\": %d, \"scale\": \"%s\", \"zero_point\": %ld, "
-		    "\"overflow\": \"%s\", \"value_min\": \"%s\", "
-		    "\"value_max\": \"%s\"", f->bits, f->qmin, f->qmax, sc,
-		    c->int8_zero_point, c->int8_overflow == FPV_OVF_WRAP ?
-		    "wrap" : "saturate", lo, hi);
+		for (int o = 0; o < FPV_OVF_COUNT; o++)
+			if (fpv_format_overflow_ok(f, (enum fpv_overflow)o))
+				n += (size_t)snprintf(list + n, sizeof list - n,
+				    "%s%s", n ? ", " : "", fpv_overflow_names[o]);
+		return why_set(why, 0, "unknown %s overflow '%.*s' (expected "
+		    "%s)", f->name, (int)(vlen > 32 ? 32 : vlen), val, list);
 	}
-	fputs("}\n", out);
-	fclose(out);
-	return buf;
 }
 
-/* ---- :help ------------------------------------------------------------ */
+static void
+show_overflow(FILE *out, const struct fpv_session *s,
+    const struct fpv_display *d, const struct fpv_format *f)
+{
+	(void)s;
+	(void)d;
+	fputs(fpv_overflow_names[f->overflow], out);
+}
 
-static const char help_commands[] =
-"Type an expression to evaluate it in every format, e.g. 0.1 + 0.2\n"
-"Commands:\n"
-"  :help [TOPIC]          this text; topics: syntax, functions, commands,\n"
-"                         keys, int8, formats, flags\n"
-"  :set round MODE        rounding: nearest, zero, up, down\n"
-"  :set int8.scale S      int8 scale (a positive decimal, e.g. 0.1)\n"
-"  :set int8.zero_point Z int8 zero point, an integer in -128..127\n"
-"  :set int8.overflow M   saturate or wrap\n"
-"  :set big on|off        large presentation layout (the full-screen view)\n"
-"  :set                   show the settings\n"
-"  :formats LIST          formats to show: fp16,fp32,fp64,int8 or all\n"
-"  :info FORMAT           the format's layout, range, eps and digits\n"
-"  :vars                  variables and their value in each format\n"
-"  :clear                 forget all variables (ans included)\n"
-"  :next, :n / :prev, :p  step forward / back through the operations\n"
-"  :steps                 show every step of the last expression\n"
-"  :lesson NAME|FILE      run a lesson (:lesson list shows them)\n"
-"  :quit, :q              leave\n";
+static void
+choices_overflow(const struct fpv_format *f, fpv_complete_fn add, void *arg)
+{
+	for (int o = 0; o < FPV_OVF_COUNT; o++)
+		if (f == NULL || fpv_format_overflow_ok(f, (enum fpv_overflow)o))
+			add(arg, fpv_overflow_names[o],
+			    strlen(fpv_overflow_names[o]));
+}
 
-static const char help_syntax[] =
-"Expressions:\n"
-"  numbers    12  0.1  .5  1e-8  6.75E+0  0x1.8p3 (hex float)  inf  nan\n"
-"  bits       fp16:0x3c00  fp32:0x40d80000  int8:0x80 (an encoding)\n"
-"  constants  pi  e\n"
-"  operators  + -  (loosest), * /, unary - +, ^ (power, right\n"
-"             associative, tighter than unary minus: -2^2 is -4), ( )\n"
-"  literals   are real numbers, rounded once into each format; a minus\n"
-"             written before a number makes a negative literal\n"
-"  functions  see :help functions; casts fp16() fp32() fp64() int8()\n"
-"  variables  x = 0.1 stores x (each format keeps its own rounded value);\n"
-"             ans is the last result\n"
-"  comments   # to the end of the line\n";
+/* The settings (ORDER: the help text lists them in this order). */
+static const struct setting settings[] = {
+	{ "round", GLOBAL, false, false, true, "MODE",
+	  "rounding mode: nearest, zero, up, down",
+	  set_round, show_round, choices_round },
+	{ "big", GLOBAL, false, false, false, "on|off",
+	  "large presentation layout (the full-screen view)",
+	  set_big, show_big, choices_onoff },
+	{ "scale", FORMAT, true, false, true, "S",
+	  "an integer grid's scale (a positive decimal, e.g. 0.1)",
+	  set_scale, show_scale, NULL },
+	{ "zero_point", FORMAT, true, false, true, "Z",
+	  "an integer grid's zero point (an integer in its q range)",
+	  set_zero_point, show_zero_point, NULL },
+	{ "overflow", FORMAT, true, true, true, "MODE",
+	  "integers: saturate or wrap; floats: inf, nan or saturate, "
+	  "where the format has them",
+	  set_overflow, show_overflow, choices_overflow },
+	{ NULL, GLOBAL, false, false, false, NULL, NULL, NULL, NULL, NULL }
+};
+
+/* Does setting st apply to format f? */
+static bool
+applies(const struct setting *st, const struct fpv_format *f)
+{
+	return f->kind == FPV_KIND_INT ? st->ints : st->floats;
+}
+
+/*
+ * Look up the key[0..klen): a global setting, or "F.KEY" with F a
+ * format of s.  Returns the setting and, for FORMAT ones, the format's
+ * index in *fi; NULL with *why filled if none.
+ */
+static const struct setting *
+find_setting(const struct fpv_session *s, const char *key, size_t klen,
+    int *fi, struct fpv_cmd_why *why)
+{
+	const char *dot = memchr(key, '.', klen);
+
+	*fi = -1;
+	if (dot == NULL) {
+		for (const struct setting *st = settings; st->key; st++)
+			if (st->scope == GLOBAL && val_is(key, klen, st->key))
+				return st;
+		why_set(why, 0, "unknown setting '%.*s' (settings: round, big, "
+		    "and FORMAT.scale, FORMAT.zero_point, FORMAT.overflow; "
+		    ":help settings)", (int)(klen > 40 ? 40 : klen), key);
+		return NULL;
+	}
+	*fi = fpv_ctx_find(&s->ctx, key, (size_t)(dot - key));
+	if (*fi < 0) {
+		why_set(why, 0, "unknown format '%.*s' in setting '%.*s'",
+		    (int)(dot - key > 32 ? 32 : dot - key), key,
+		    (int)(klen > 48 ? 48 : klen), key);
+		return NULL;
+	}
+	{
+		const char *sub = dot + 1;
+		size_t sl = klen - (size_t)(sub - key);
+		const struct fpv_format *f = fpv_ctx_format(&s->ctx, *fi);
+
+		for (const struct setting *st = settings; st->key; st++)
+			if (st->scope == FORMAT && val_is(sub, sl, st->key)) {
+				if (!applies(st, f)) {
+					why_set(why, 0, "%s has no setting '%s' "
+					    "(%s formats have: %s)", f->name,
+					    st->key, f->kind == FPV_KIND_INT ?
+					    "integer" : "float",
+					    f->kind == FPV_KIND_INT ?
+					    "scale, zero_point, overflow" :
+					    "overflow");
+					return NULL;
+				}
+				return st;
+			}
+		why_set(why, (size_t)(sub - key), "unknown setting '%.*s' of "
+		    "%s (expected %s)", (int)(sl > 32 ? 32 : sl), sub, f->name,
+		    f->kind == FPV_KIND_INT ? "scale, zero_point or overflow" :
+		    "overflow");
+		return NULL;
+	}
+}
+
+/* Apply a setting. */
+int
+fpv_setting_apply(struct fpv_session *s, struct fpv_display *d,
+    const char *key, size_t klen, const char *val, size_t vlen,
+    bool *reeval, struct fpv_cmd_why *why)
+{
+	int fi;
+	const struct setting *st = find_setting(s, key, klen, &fi, why);
+	struct fpv_ctx tmp;
+	struct fpv_format *f = NULL;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	/* Change a copy, so that an error changes nothing. */
+	fpv_ctx_init(&tmp);
+	fpv_ctx_copy(&tmp, &s->ctx);
+	if (fi >= 0 && (f = fpv_ctx_edit_format(&tmp, fi)) == NULL) {
+		fpv_ctx_clear(&tmp);
+		return why_set(why, 0, "out of memory");
+	}
+	{
+		struct fpv_ctx save = s->ctx;
+		struct fpv_display dsave = *d;
+
+		s->ctx = tmp;
+		rc = st->set(s, d, f, val, vlen, why);
+		tmp = s->ctx;
+		s->ctx = save;
+		if (rc < 0) {
+			*d = dsave;
+			fpv_ctx_clear(&tmp);
+			why->off |= FPV_WHY_VALUE;
+			return -1;
+		}
+	}
+	fpv_ctx_clear(&s->ctx);
+	s->ctx = tmp;
+	*reeval = st->reeval;
+	return 0;
+}
+
+/* Write "KEY VALUE" of setting st (for format f, or global). */
+static void
+show_setting(FILE *out, const struct setting *st, const struct fpv_session *s,
+    const struct fpv_display *d, const struct fpv_format *f)
+{
+	if (f != NULL)
+		fprintf(out, "%s.%s ", f->name, st->key);
+	else
+		fprintf(out, "%s ", st->key);
+	st->show(out, s, d, f);
+	putc('\n', out);
+}
+
+/* Is format f's setting st at its default? */
+static bool
+setting_default(const struct setting *st, const struct fpv_format *f)
+{
+	if (st->show == show_scale)
+		return fpv_grid_scale_is_one(f);
+	if (st->show == show_zero_point)
+		return f->zero_point == 0;
+	if (st->show == show_overflow)
+		return f->overflow == fpv_format_default_overflow(f);
+	return true;
+}
+
+/* The current settings as text: the global ones, the columns, and each
+ * format setting of a column or not at its default. */
+static char *
+settings_text(const struct fpv_session *s, const struct fpv_display *d)
+{
+	struct text t;
+
+	if (!text_open(&t))
+		return NULL;
+	for (const struct setting *st = settings; st->key; st++)
+		if (st->scope == GLOBAL)
+			show_setting(t.out, st, s, d, NULL);
+	fputs("formats ", t.out);
+	print_columns(t.out, &s->ctx);
+	putc('\n', t.out);
+	for (size_t i = 0; i < s->ctx.reg->n; i++) {
+		const struct fpv_format *f = fpv_ctx_format(&s->ctx, (int)i);
+		bool col = fpv_ctx_column_of(&s->ctx, (int)i) >= 0;
+
+		for (const struct setting *st = settings; st->key; st++)
+			if (st->scope == FORMAT && applies(st, f) &&
+			    (!setting_default(st, f) ||
+			    (col && f->kind == FPV_KIND_INT)))
+				show_setting(t.out, st, s, d, f);
+	}
+	return text_close(&t);
+}
+
+/* ---- :help ----------------------------------------------------------- */
 
 static const char help_keys[] =
 "Keys in the full-screen view (the input line always has the keyboard):\n"
@@ -575,43 +811,83 @@ static const char help_keys[] =
 "  Ctrl-L            redraw\n"
 "  Ctrl-D (line empty), :quit  quit\n";
 
-static const char help_int8[] =
-"int8: an 8-bit quantized integer grid.\n"
-"  A stored q in -128..127 means scale * (q - zero_point).  After every\n"
-"  operation the exact result v is requantized: q = round(v / scale) +\n"
-"  zero_point in the current rounding mode, then saturated to -128..127\n"
-"  (:set int8.overflow saturate, the default) or wrapped modulo 256\n"
-"  (wrap).  x/0 gives the end of the range with x's sign (divbyzero);\n"
-"  0/0, sqrt(-1) and other invalid operations give 0 (invalid).\n"
-"  Settings: :set int8.scale S, :set int8.zero_point Z,\n"
-"  :set int8.overflow saturate|wrap.  Try :set int8.scale 0.1 then\n"
-"  0.54 - 0.46.\n";
-
-static const char help_formats[] =
-"Formats (:info FORMAT for the details):\n"
-"  fp16   IEEE 754 binary16: 1 sign, 5 exponent, 10 fraction bits\n"
-"  fp32   IEEE 754 binary32: 1 sign, 8 exponent, 23 fraction bits\n"
-"  fp64   IEEE 754 binary64: 1 sign, 11 exponent, 52 fraction bits\n"
-"  int8   quantized integer: scale * (q - zero_point), q in -128..127\n"
-"  exact  the same expression without rounding (256 bits or more)\n"
-"Choose the rows with :formats fp16,fp32 (or all).\n";
-
 static const char help_flags[] =
 "Flags (per step and format; the result shows all raised anywhere):\n"
 "  inexact       the result was rounded\n"
 "  underflow     tiny and inexact (tininess after rounding)\n"
-"  overflow      too large: infinity (or the largest number)\n"
+"  overflow      too large: infinity, NaN or the largest number, as the\n"
+"                format's overflow setting says\n"
 "  divbyzero     division of a nonzero number by zero\n"
-"  invalid       no meaningful result (NaN; 0 in int8)\n"
+"  invalid       no meaningful result (NaN; 0 on an integer grid)\n"
 "  subnormal     the result is subnormal (fewer significant bits)\n"
 "  absorbed      x + y == x although y != 0: y vanished\n"
 "  cancellation  a subtraction lost leading bits (how many is shown)\n"
-"  saturated     int8: clamped to -128..127\n"
-"  wrapped       int8: reduced modulo 256\n";
+"  saturated     integer grid: clamped to the end of its range\n"
+"  wrapped       integer grid: reduced modulo 2^bits\n";
 
-/* The :help functions text, built from the operation table. */
+/* The first float and the first integer grid among the default columns,
+ * for examples. */
 static void
-help_functions(FILE *out)
+example_formats(const struct fpv_format **fl, const struct fpv_format **in)
+{
+	*fl = *in = NULL;
+	for (int i = 0; fpv_default_columns[i] != NULL; i++) {
+		const struct fpv_format *f = fpv_builtin_by_name(
+		    fpv_default_columns[i], strlen(fpv_default_columns[i]));
+
+		if (f != NULL && f->kind == FPV_KIND_FLOAT && *fl == NULL)
+			*fl = f;
+		if (f != NULL && f->kind == FPV_KIND_INT && *in == NULL)
+			*in = f;
+	}
+}
+
+/* The encoding of 1 in float format f. */
+static uint64_t
+one_bits(const struct fpv_format *f)
+{
+	return (uint64_t)f->bias << f->frac_bits;
+}
+
+/* :help syntax. */
+static void
+help_syntax(FILE *out, const struct fpv_session *s)
+{
+	const struct fpv_format *fl, *in;
+	char hex[20];
+
+	example_formats(&fl, &in);
+	fputs("Expressions:\n"
+	    "  numbers    12  0.1  .5  1e-8  6.75E+0  0x1.8p3 (hex float)  "
+	    "inf  nan\n", out);
+	if (fl != NULL) {
+		fpv_bits_hex(fl, one_bits(fl), hex);
+		fprintf(out, "  bits       FORMAT:0xHEX, an encoding: %s:%s is 1 "
+		    "in %s\n", fl->name, hex, fl->name);
+	}
+	fputs("  constants  pi  e\n"
+	    "  operators  + -  (loosest), * /, unary - +, ^ (power, right\n"
+	    "             associative, tighter than unary minus: -2^2 is -4), "
+	    "( )\n"
+	    "  literals   are real numbers, rounded once into each format; a "
+	    "minus\n"
+	    "             written before a number makes a negative literal\n"
+	    "  functions  see :help functions; casts FORMAT(x) round x into "
+	    "FORMAT\n"
+	    "             inside every row", out);
+	if (fl != NULL)
+		fprintf(out, " (%s(x))", fl->name);
+	fputs("\n"
+	    "  variables  x = 0.1 stores x (each format keeps its own rounded "
+	    "value);\n"
+	    "             ans is the last result\n"
+	    "  comments   # to the end of the line\n", out);
+	(void)s;
+}
+
+/* :help functions, from the operation table and the formats. */
+static void
+help_functions(FILE *out, const struct fpv_session *s)
 {
 	int col = 2;
 
@@ -632,102 +908,228 @@ help_functions(FILE *out)
 		fputs(buf, out);
 		col += n;
 	}
-	fputs("\nCasts (round to that format inside every column):\n ", out);
-	for (int f = 0; f < FPV_NFORMATS; f++)
-		fprintf(out, " %s(x)", fpv_formats[f].name);
-	fputs("\nEvery function is correctly rounded in each column from "
-	    "that column's\noperands, in the current rounding mode.\n", out);
+	fputs("\nCasts (round to that format inside every row):\n ", out);
+	col = 2;
+	for (size_t f = 0; f < s->ctx.reg->n; f++) {
+		char buf[40];
+		int n = snprintf(buf, sizeof buf, " %s(x)", s->ctx.reg->f[f].name);
+
+		if (col + n > 72) {
+			fputs("\n ", out);
+			col = 2;
+		}
+		fputs(buf, out);
+		col += n;
+	}
+	fputs("\nEvery function is correctly rounded in each row from "
+	    "that row's\noperands, in the current rounding mode.\n", out);
 }
 
-/* Topics of :help (ORDER: help_text()). */
-static const char *const help_topics[] = {
-	"commands", "syntax", "functions", "keys", "int8", "formats", "flags",
-	NULL
+/* The layout of f in short: "e5m10", "int8: q in -128..127". */
+static void
+layout_word(const struct fpv_format *f, char *buf, size_t size)
+{
+	if (f->kind == FPV_KIND_INT)
+		snprintf(buf, size, "q %lld..%lld", (long long)f->qmin,
+		    (long long)f->qmax);
+	else
+		snprintf(buf, size, "%se%dm%d", f->sign ? "" : "u",
+		    f->exp_bits, f->frac_bits);
+}
+
+/* :help formats, from the registry and the presets. */
+static void
+help_formats(FILE *out, const struct fpv_session *s)
+{
+	fputs("Formats (:info FORMAT for the details; rows: :formats LIST):\n",
+	    out);
+	for (size_t i = 0; i < s->ctx.reg->n; i++) {
+		const struct fpv_format *f = &s->ctx.reg->f[i];
+		char lay[40];
+
+		layout_word(f, lay, sizeof lay);
+		fprintf(out, "  %-8s %2d bits  %-13s %s\n", f->name, f->bits,
+		    lay, f->title);
+	}
+	fputs("  exact    the same expression without rounding\n"
+	    "Presets for :formats (and --formats):\n", out);
+	for (int p = 0; fpv_presets[p].name != NULL; p++) {
+		fprintf(out, "  %-8s ", fpv_presets[p].name);
+		for (int k = 0; fpv_presets[p].formats[k] != NULL; k++)
+			fprintf(out, "%s%s", k ? "," : "",
+			    fpv_presets[p].formats[k]);
+		fprintf(out, "  (%s)\n", fpv_presets[p].help);
+	}
+	fputs("  all      every format\n"
+	    "Define a format: :format NAME eEmM[,bias=B][,fn|finite][,nosub]"
+	    "[,unsigned]\n", out);
+}
+
+/* :help int: integer grids. */
+static void
+help_int(FILE *out, const struct fpv_session *s)
+{
+	const struct fpv_format *fl, *in;
+
+	example_formats(&fl, &in);
+	fputs("Integer grids: a stored q in the grid's range means\n"
+	    "  scale * (q - zero_point).  After every operation the exact "
+	    "result v\n"
+	    "  is requantized: q = round(v / scale) + zero_point in the "
+	    "current\n"
+	    "  rounding mode, then saturated to the range (the default) or "
+	    "wrapped\n"
+	    "  modulo 2^bits.  x/0 gives the end of the range with x's sign\n"
+	    "  (divbyzero); 0/0, sqrt(-1) and other invalid operations give 0\n"
+	    "  (invalid).  Grids:", out);
+	for (size_t i = 0; i < s->ctx.reg->n; i++)
+		if (s->ctx.reg->f[i].kind == FPV_KIND_INT)
+			fprintf(out, " %s", s->ctx.reg->f[i].name);
+	fputs(".\n  Settings: :set GRID.scale S, :set GRID.zero_point Z,\n"
+	    "  :set GRID.overflow saturate|wrap.", out);
+	if (in != NULL)
+		fprintf(out, "  Try :set %s.scale 0.1 then\n  0.54 - 0.46.",
+		    in->name);
+	putc('\n', out);
+}
+
+/* :help settings, from the settings table. */
+static void
+help_settings(FILE *out, const struct fpv_session *s)
+{
+	(void)s;
+	fputs("Settings (:set KEY VALUE or KEY=VALUE; :set KEY shows one, "
+	    ":set all):\n", out);
+	for (const struct setting *st = settings; st->key; st++) {
+		char k[48];
+
+		snprintf(k, sizeof k, "%s%s %s", st->scope == FORMAT ?
+		    "FORMAT." : "", st->key, st->args);
+		fprintf(out, "  %-22s %s\n", k, st->help);
+	}
+}
+
+struct command;
+
+/* The overview: the commands of the table. */
+static void help_commands(FILE *out, const struct fpv_session *s);
+
+/* A help topic. */
+struct topic {
+	const char *name;
+	void (*write)(FILE *out, const struct fpv_session *s);
+	const char *text;	/* when write is NULL */
 };
 
-/* The help text of topic k. */
-static char *
-help_text(int k)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *out;
+static const struct topic topics[] = {
+	{ "commands", help_commands, NULL },
+	{ "syntax", help_syntax, NULL },
+	{ "functions", help_functions, NULL },
+	{ "keys", NULL, help_keys },
+	{ "formats", help_formats, NULL },
+	{ "settings", help_settings, NULL },
+	{ "int", help_int, NULL },
+	{ "flags", NULL, help_flags },
+	{ NULL, NULL, NULL }
+};
 
-	switch (k) {
-	case 0: return strf("%s", help_commands);
-	case 1: return strf("%s", help_syntax);
-	case 3: return strf("%s", help_keys);
-	case 4: return strf("%s", help_int8);
-	case 5: return strf("%s", help_formats);
-	case 6: return strf("%s", help_flags);
-	default: break;
+/* The help text of a topic (NULL: the overview). */
+char *
+fpv_command_help(const struct fpv_session *s, const char *topic)
+{
+	struct text t;
+
+	for (const struct topic *tp = topics; tp->name; tp++) {
+		if (topic != NULL && strcmp(topic, tp->name) != 0)
+			continue;
+		if (!text_open(&t))
+			return NULL;
+		if (tp->write != NULL)
+			tp->write(t.out, s);
+		else
+			fputs(tp->text, t.out);
+		return text_close(&t);
 	}
-	if ((out = open_memstream(&buf, &size)) == NULL)
-		return NULL;
-	help_functions(out);
-	fclose(out);
-	return buf;
+	return NULL;
 }
 
-/* ---- The commands ------------------------------------------------------ */
+/* ---- The commands ---------------------------------------------------- */
 
-/* :help [topic] */
+typedef int (*command_run)(struct fpv_session *s, struct fpv_display *d,
+    struct cmdline *c, struct fpv_cmd_reply *r, struct fpv_error *err);
+
+/* What a command's arguments complete to. */
+enum args_kind { A_NONE, A_TOPIC, A_SETTING, A_FORMATS, A_FORMAT, A_LESSON };
+
+struct command {
+	const char *name;
+	const char *alias;	/* a short name, or NULL */
+	const char *args;	/* for help */
+	const char *help;
+	command_run run;
+	enum args_kind complete;
+	int max_args;		/* -1: any */
+};
+
+static const struct command commands[];
+
+/* Error unless the command has at most max arguments. */
+static int
+no_more_than(const struct cmdline *c, int max, struct fpv_error *err)
+{
+	char buf[64], name[32];
+
+	if (max < 0 || c->n - 1 <= max)
+		return 0;
+	return fail(c, c->w[max + 1].off, err, "unexpected '%s' after :%s",
+	    word_text(c, max + 1, buf, sizeof buf),
+	    word_text(c, 0, name, sizeof name));
+}
+
+/* :help [TOPIC] */
 static int
 cmd_help(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
     struct fpv_cmd_reply *r, struct fpv_error *err)
 {
-	char buf[64];
+	char buf[64], *text;
+	struct text t;
 
-	(void)s;
 	(void)d;
-	if (no_more_than(c, 1, err) < 0)
-		return -1;
 	if (c->n == 1) {
-		reply_text(r, help_text(0));
+		reply_text(r, fpv_command_help(s, "commands"));
 		return 0;
 	}
-	for (int k = 0; help_topics[k] != NULL; k++)
-		if (word_is(c, 1, help_topics[k])) {
-			reply_text(r, help_text(k));
-			return 0;
-		}
-	return fail(c, c->w[1].off, err, "unknown help topic '%s' (topics: "
-	    "syntax, functions, commands, keys, int8, formats, flags)",
-	    word_text(c, 1, buf, sizeof buf));
+	word_text(c, 1, buf, sizeof buf);
+	if (strcmp(buf, "int8") == 0 || strcmp(buf, "grids") == 0)
+		snprintf(buf, sizeof buf, "int");
+	if ((text = fpv_command_help(s, buf)) != NULL) {
+		reply_text(r, text);
+		return 0;
+	}
+	if (!text_open(&t))
+		return fail(c, c->w[1].off, err, "unknown help topic");
+	for (const struct topic *tp = topics; tp->name; tp++)
+		fprintf(t.out, "%s%s", tp == topics ? "" : ", ", tp->name);
+	text = text_close(&t);
+	fail(c, c->w[1].off, err, "unknown help topic '%s' (topics: %s)",
+	    word_text(c, 1, buf, sizeof buf), text ? text : "");
+	free(text);
+	return -1;
 }
 
-/* The current settings as text. */
-static char *
-settings_text(const struct fpv_session *s, const struct fpv_display *d)
-{
-	char sc[64], *buf = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&buf, &size);
-
-	if (out == NULL)
-		return NULL;
-	scale_text(&s->ctx, sc, sizeof sc);
-	fprintf(out, "round %s\nint8.scale %s\nint8.zero_point %ld\n"
-	    "int8.overflow %s\nbig %s\nformats ",
-	    fpv_round_names[s->ctx.round], sc, s->ctx.int8_zero_point,
-	    s->ctx.int8_overflow == FPV_OVF_WRAP ? "wrap" : "saturate",
-	    d->big ? "on" : "off");
-	print_mask(out, d->formats);
-	putc('\n', out);
-	fclose(out);
-	return buf;
-}
-
-/* :set KEY VALUE (or KEY=VALUE), or :set alone. */
+/* :set KEY VALUE, :set KEY=VALUE, :set KEY, :set */
 static int
 cmd_set(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
     struct fpv_cmd_reply *r, struct fpv_error *err)
 {
 	struct word key, val;
-	char k[64], v[128];
-	bool have_val;
+	struct fpv_cmd_why why;
+	const struct setting *st;
+	bool have_val, reeval = false;
+	char v[128];
+	int fi;
 
-	if (c->n == 1) {
+	if (c->n == 1 || (c->n == 2 && word_is(c, 1, "all"))) {
 		reply_text(r, settings_text(s, d));
 		return 0;
 	}
@@ -742,105 +1144,54 @@ cmd_set(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 				    "unexpected '%s' after :set %.*s",
 				    word_text(c, 2, v, sizeof v), (int)key.len,
 				    c->line + key.off);
-			if (i + 1 < key.len) {
-				val.off = key.off + i + 1;
-				val.len = key.len - i - 1;
-				have_val = true;
-			}
+			val.off = key.off + i + 1;
+			val.len = key.len - i - 1;
+			have_val = true;
 			key.len = i;
 			break;
 		}
 	if (c->n > 3)
 		return fail(c, c->w[3].off, err, "unexpected '%s' after :set",
 		    word_text(c, 3, v, sizeof v));
-	snprintf(k, sizeof k, "%.*s", (int)(key.len < 60 ? key.len : 60),
-	    c->line + key.off);
-	snprintf(v, sizeof v, "%.*s", (int)(val.len < 120 ? val.len : 120),
-	    c->line + val.off);
-	for (char *p = v; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	if ((st = find_setting(s, c->line + key.off, key.len, &fi,
+	    &why)) == NULL)
+		return fail(c, key.off + why.off, err, "%s", why.msg);
+	if (!have_val || val.len == 0) {
+		/* :set KEY shows the current value. */
+		struct text t;
 
-	if (strcmp(k, "round") == 0) {
-		int m = have_val ? fpv_round_parse(v) : -1;
-
-		if (m < 0)
-			return have_val ? fail(c, val.off, err,
-			    "unknown rounding mode '%s' (expected nearest, "
-			    "zero, up or down)", v) : fail(c, val.off, err,
-			    "expected a rounding mode (nearest, zero, up or "
-			    "down)");
-		s->ctx.round = (enum fpv_round)m;
-		r->action = FPV_CMD_REEVAL;
-		reply_text(r, strf("round %s\n", fpv_round_names[m]));
+		if (have_val)
+			return fail(c, val.off, err, "expected a value for %.*s",
+			    (int)key.len, c->line + key.off);
+		if (!text_open(&t))
+			return 0;
+		show_setting(t.out, st, s, d, fi >= 0 ?
+		    fpv_ctx_format(&s->ctx, fi) : NULL);
+		reply_text(r, text_close(&t));
 		return 0;
 	}
-	if (strcmp(k, "int8.scale") == 0) {
-		const char *why;
-		struct fpv_ctx tmp;
+	if (fpv_setting_apply(s, d, c->line + key.off, key.len,
+	    c->line + val.off, val.len, &reeval, &why) < 0) {
+		size_t off = why.off & FPV_WHY_VALUE ?
+		    val.off + (why.off & ~FPV_WHY_VALUE) : key.off + why.off;
 
-		if (!have_val)
-			return fail(c, val.off, err,
-			    "expected a positive decimal number for the scale");
-		/* Check on a copy so that an error changes nothing. */
-		fpv_ctx_init(&tmp);
-		if (fpv_ctx_set_scale(&tmp, v, &why) < 0) {
-			fpv_ctx_clear(&tmp);
-			return fail(c, val.off, err, "bad scale '%s': %s", v,
-			    why);
+		for (char *p = why.msg; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+		return fail(c, off, err, "%s", why.msg);
+	}
+	if (reeval)
+		r->action = FPV_CMD_REEVAL;
+	{
+		struct text t;
+
+		if (text_open(&t)) {
+			show_setting(t.out, st, s, d, fi >= 0 ?
+			    fpv_ctx_format(&s->ctx, fi) : NULL);
+			reply_text(r, text_close(&t));
 		}
-		fpv_ctx_clear(&tmp);
-		fpv_ctx_set_scale(&s->ctx, v, &why);
-		r->action = FPV_CMD_REEVAL;
-		scale_text(&s->ctx, k, sizeof k);
-		reply_text(r, strf("int8.scale %s\n", k));
-		return 0;
 	}
-	if (strcmp(k, "int8.zero_point") == 0) {
-		const struct fpv_format *f = &fpv_formats[FPV_INT8];
-		char *end;
-		long z;
-
-		if (!have_val)
-			return fail(c, val.off, err,
-			    "expected an integer in %d..%d for the zero point",
-			    f->qmin, f->qmax);
-		z = strtol(v, &end, 10);
-		if (*end != '\0' || end == v || z < f->qmin || z > f->qmax)
-			return fail(c, val.off, err, "bad zero point '%s': "
-			    "expected an integer in %d..%d", v, f->qmin,
-			    f->qmax);
-		s->ctx.int8_zero_point = z;
-		r->action = FPV_CMD_REEVAL;
-		reply_text(r, strf("int8.zero_point %ld\n", z));
-		return 0;
-	}
-	if (strcmp(k, "int8.overflow") == 0) {
-		if (have_val && strcmp(v, "saturate") == 0)
-			s->ctx.int8_overflow = FPV_OVF_SATURATE;
-		else if (have_val && strcmp(v, "wrap") == 0)
-			s->ctx.int8_overflow = FPV_OVF_WRAP;
-		else
-			return have_val ? fail(c, val.off, err,
-			    "unknown int8 overflow '%s' (expected saturate or "
-			    "wrap)", v) : fail(c, val.off, err,
-			    "expected saturate or wrap");
-		r->action = FPV_CMD_REEVAL;
-		reply_text(r, strf("int8.overflow %s\n", v));
-		return 0;
-	}
-	if (strcmp(k, "big") == 0) {
-		if (have_val && (strcmp(v, "on") == 0 || strcmp(v, "off") == 0))
-			d->big = strcmp(v, "on") == 0;
-		else
-			return have_val ? fail(c, val.off, err,
-			    "expected on or off, not '%s'", v) :
-			    fail(c, val.off, err, "expected on or off");
-		reply_text(r, strf("big %s\n", v));
-		return 0;
-	}
-	return fail(c, key.off, err, "unknown setting '%s' (expected round, "
-	    "int8.scale, int8.zero_point, int8.overflow or big)", k);
+	return 0;
 }
 
 /* :formats [LIST] */
@@ -848,70 +1199,121 @@ static int
 cmd_formats(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
     struct fpv_cmd_reply *r, struct fpv_error *err)
 {
-	char *buf = NULL;
-	size_t size = 0, bad;
-	const char *why;
-	unsigned mask;
-	FILE *out;
+	struct text t;
 
-	(void)s;
+	(void)d;
 	if (c->n > 1) {
 		size_t st = c->w[1].off;
 		size_t en = c->w[c->n - 1].off + c->w[c->n - 1].len;
+		struct fpv_cmd_why why;
+		struct fpv_ctx tmp;
 
-		if (parse_format_list(c->line + st, en - st, &mask, &bad,
-		    &why) < 0)
-			return fail(c, st + bad, err, "%s", why);
-		d->formats = mask;
+		fpv_ctx_init(&tmp);
+		fpv_ctx_copy(&tmp, &s->ctx);
+		if (fpv_formats_parse(&tmp, c->line + st, en - st, &why) < 0) {
+			fpv_ctx_clear(&tmp);
+			return fail(c, st + why.off, err, "%s", why.msg);
+		}
+		fpv_ctx_copy(&s->ctx, &tmp);
+		fpv_ctx_clear(&tmp);
+		r->action = FPV_CMD_REEVAL;
 	}
-	if ((out = open_memstream(&buf, &size)) == NULL)
+	if (!text_open(&t))
 		return 0;
-	fputs("formats ", out);
-	print_mask(out, d->formats);
-	putc('\n', out);
-	fclose(out);
-	reply_text(r, buf);
+	fputs("formats ", t.out);
+	print_columns(t.out, &s->ctx);
+	putc('\n', t.out);
+	reply_text(r, text_close(&t));
 	return 0;
 }
 
-/* :info [FORMAT] (all shown formats without an argument). */
+/* :format NAME SPEC (or NAME=SPEC) */
+static int
+cmd_format(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
+    struct fpv_cmd_reply *r, struct fpv_error *err)
+{
+	struct word name, spec;
+	struct fpv_cmd_why why;
+	const char *eq;
+	char *info;
+
+	(void)d;
+	if (c->n < 2)
+		return fail(c, end_off(c), err, "expected a name and a "
+		    "descriptor, e.g. :format e3m4 e3m4");
+	name = c->w[1];
+	if ((eq = memchr(c->line + name.off, '=', name.len)) != NULL &&
+	    c->n == 2) {
+		size_t k = (size_t)(eq - (c->line + name.off));
+
+		spec.off = name.off + k + 1;
+		spec.len = name.len - k - 1;
+		name.len = k;
+	} else if (c->n >= 3) {
+		spec = c->w[2];
+		if (no_more_than(c, 2, err) < 0)
+			return -1;
+	} else {
+		return fail(c, end_off(c), err, "expected a descriptor after "
+		    "the name, e.g. e4m3,bias=8,fn");
+	}
+	if (fpv_format_define(s, c->line + name.off, name.len,
+	    c->line + spec.off, spec.len, &why) < 0)
+		return fail(c, why.off < name.len ? name.off + why.off :
+		    spec.off + (why.off - name.len), err, "%s", why.msg);
+	info = fpv_info_text(&s->ctx, fpv_ctx_format(&s->ctx,
+	    fpv_ctx_find(&s->ctx, c->line + name.off, name.len)));
+	reply_text(r, info);
+	r->action = FPV_CMD_REEVAL;
+	return 0;
+}
+
+/* :info [FORMAT...] (the columns without an argument). */
 static int
 cmd_info(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
     struct fpv_cmd_reply *r, struct fpv_error *err)
 {
-	char *buf = NULL, tmp[64];
-	size_t size = 0;
-	FILE *out;
-	unsigned mask;
+	int idx[FPV_COLUMNS_MAX + MAX_WORDS], n = 0;
+	struct text t;
+	char tmp[64];
 
-	if (no_more_than(c, 1, err) < 0)
-		return -1;
-	if (c->n == 2) {
-		const struct fpv_format *f = fpv_format_by_name(
-		    c->line + c->w[1].off, c->w[1].len);
+	(void)d;
+	if (c->more)
+		return fail(c, c->w[MAX_WORDS - 1].off, err, "too many formats "
+		    "for one :info");
+	for (int i = 1; i < c->n; i++) {
+		int fi = fpv_ctx_find(&s->ctx, c->line + c->w[i].off,
+		    c->w[i].len);
 
-		if (f == NULL)
-			return fail(c, c->w[1].off, err, "unknown format '%s' "
-			    "(expected fp16, fp32, fp64 or int8)",
-			    word_text(c, 1, tmp, sizeof tmp));
-		mask = 1u << fpv_format_index(f);
-	} else {
-		mask = d->formats ? d->formats : (1u << FPV_NFORMATS) - 1;
+		if (fi < 0) {
+			struct text lt;
+			char *list;
+
+			if (!text_open(&lt))
+				return -1;
+			names_of_formats(lt.out, s->ctx.reg, " or ");
+			list = text_close(&lt);
+			fail(c, c->w[i].off, err, "unknown format '%s' "
+			    "(expected %s)", word_text(c, i, tmp, sizeof tmp),
+			    list ? list : "");
+			free(list);
+			return -1;
+		}
+		idx[n++] = fi;
 	}
-	if ((out = open_memstream(&buf, &size)) == NULL)
+	if (n == 0)
+		for (int k = 0; k < s->ctx.ncols; k++)
+			idx[n++] = s->ctx.cols[k];
+	if (!text_open(&t))
 		return 0;
-	for (int f = 0, first = 1; f < FPV_NFORMATS; f++) {
-		char *t;
+	for (int k = 0; k < n; k++) {
+		char *info = fpv_info_text(&s->ctx, fpv_ctx_format(&s->ctx,
+		    idx[k]));
 
-		if (!(mask & (1u << f)))
-			continue;
-		t = fpv_format_info(&s->ctx, &fpv_formats[f]);
-		fprintf(out, "%s%s", first ? "" : "\n", t ? t : "");
-		free(t);
-		first = 0;
+		fprintf(t.out, "%s%s", k ? "\n" : "", info ? info : "");
+		free(info);
 	}
-	fclose(out);
-	reply_text(r, buf);
+	reply_text(r, text_close(&t));
 	return 0;
 }
 
@@ -920,18 +1322,17 @@ static int
 cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
     struct fpv_cmd_reply *r, struct fpv_error *err)
 {
-	char *buf = NULL;
-	size_t size = 0, w = 0;
-	unsigned mask = d->formats ? d->formats : (1u << FPV_NFORMATS) - 1;
-	FILE *out;
+	struct text t;
+	size_t w = 0;
 
-	if (no_more_than(c, 0, err) < 0)
-		return -1;
+	(void)d;
+	(void)c;
+	(void)err;
 	if (s->nvars == 0) {
 		reply_text(r, strf("no variables\n"));
 		return 0;
 	}
-	if ((out = open_memstream(&buf, &size)) == NULL)
+	if (!text_open(&t))
 		return 0;
 	for (size_t i = 0; i < s->nvars; i++)
 		if (strlen(s->vars[i].name) > w)
@@ -940,19 +1341,24 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 		const struct fpv_var *v = &s->vars[i];
 		char val[FPV_DEC_SHORT], ex[64];
 
-		fprintf(out, "%-*s", (int)w, v->name);
-		for (int f = 0; f < FPV_NFORMATS; f++) {
-			if (!(mask & (1u << f)))
+		fprintf(t.out, "%-*s", (int)w, v->name);
+		for (int k = 0; k < s->ctx.ncols; k++) {
+			const struct fpv_format *f = fpv_ctx_col(&s->ctx, k);
+			int j = 0;
+
+			while (j < v->nfmt && v->fmt[j] != s->ctx.cols[k])
+				j++;
+			if (j == v->nfmt) {
+				fprintf(t.out, "  %s -", f->name);
 				continue;
-			fpv_dec_shortest(&s->ctx, &fpv_formats[f], v->bits[f],
-			    val);
-			fprintf(out, "  %s %s", fpv_formats[f].name, val);
+			}
+			fpv_dec_shortest(&s->ctx, f, v->bits[j], val);
+			fprintf(t.out, "  %s %s", f->name, val);
 		}
 		fpv_dec_round(v->exact, VARS_EXACT_DIGITS, ex, sizeof ex);
-		fprintf(out, "  exact %s\n", ex);
+		fprintf(t.out, "  exact %s\n", ex);
 	}
-	fclose(out);
-	reply_text(r, buf);
+	reply_text(r, text_close(&t));
 	return 0;
 }
 
@@ -962,8 +1368,8 @@ cmd_clear(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
     struct fpv_cmd_reply *r, struct fpv_error *err)
 {
 	(void)d;
-	if (no_more_than(c, 0, err) < 0)
-		return -1;
+	(void)c;
+	(void)err;
 	fpv_session_clear_vars(s);
 	reply_text(r, strf("variables cleared\n"));
 	return 0;
@@ -979,22 +1385,97 @@ cmd_lesson(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	if (c->n < 2)
 		return fail(c, end_off(c), err,
 		    "expected a lesson name or file (:lesson list shows them)");
-	if (no_more_than(c, 1, err) < 0)
-		return -1;
 	r->action = FPV_CMD_LESSON;
 	r->arg = strf("%.*s", (int)c->w[1].len, c->line + c->w[1].off);
 	return 0;
 }
 
-/* Commands with no arguments that only ask the caller for an action. */
+/* Commands that only ask the caller for an action. */
 static int
-simple(struct cmdline *c, struct fpv_cmd_reply *r, struct fpv_error *err,
-    enum fpv_cmd_action a)
+cmd_action(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
+    struct fpv_cmd_reply *r, struct fpv_error *err)
 {
-	if (no_more_than(c, 0, err) < 0)
-		return -1;
-	r->action = a;
+	(void)s;
+	(void)d;
+	(void)err;
+	if (word_is(c, 0, "quit") || word_is(c, 0, "q"))
+		r->action = FPV_CMD_QUIT;
+	else if (word_is(c, 0, "next") || word_is(c, 0, "n"))
+		r->action = FPV_CMD_NEXT;
+	else if (word_is(c, 0, "prev") || word_is(c, 0, "p"))
+		r->action = FPV_CMD_PREV;
+	else
+		r->action = FPV_CMD_STEPS;
 	return 0;
+}
+
+/* The commands (ORDER: fpv_command_names, and :help lists them so). */
+static const struct command commands[] = {
+	{ "help", "h", "[TOPIC]", "this text; topics: commands, syntax, "
+	  "functions, keys, formats, settings, int, flags", cmd_help, A_TOPIC,
+	  1 },
+	{ "set", NULL, "[KEY [VALUE]]", "show or change a setting (:help "
+	  "settings): round MODE, FORMAT.scale S, ...", cmd_set, A_SETTING,
+	  -1 },
+	{ "formats", NULL, "[LIST]", "the rows: formats in any order, a "
+	  "preset (ml, ...) or all", cmd_formats, A_FORMATS, -1 },
+	{ "format", NULL, "NAME SPEC", "define a format, e.g. :format e3m4 "
+	  "e3m4 (:help formats)", cmd_format, A_NONE, 2 },
+	{ "info", NULL, "[FORMAT...]", "a format's layout, range, eps and "
+	  "digits", cmd_info, A_FORMAT, -1 },
+	{ "vars", NULL, "", "variables and their value in each format",
+	  cmd_vars, A_NONE, 0 },
+	{ "clear", NULL, "", "forget all variables (ans included)", cmd_clear,
+	  A_NONE, 0 },
+	{ "next", "n", "", "step forward through the operations", cmd_action,
+	  A_NONE, 0 },
+	{ "prev", "p", "", "step back", cmd_action, A_NONE, 0 },
+	{ "steps", NULL, "", "show every step of the last expression",
+	  cmd_action, A_NONE, 0 },
+	{ "lesson", NULL, "NAME|FILE", "run a lesson (:lesson list shows "
+	  "them)", cmd_lesson, A_LESSON, 1 },
+	{ "quit", "q", "", "leave", cmd_action, A_NONE, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, A_NONE, 0 }
+};
+
+/* Names for completion: the table's, aliases included (ORDER: commands). */
+const char *const fpv_command_names[] = {
+	":help", ":h", ":set", ":formats", ":format", ":info", ":vars",
+	":clear", ":next", ":n", ":prev", ":p", ":steps", ":lesson", ":quit",
+	":q", NULL
+};
+
+/* The overview: the commands of the table. */
+static void
+help_commands(FILE *out, const struct fpv_session *s)
+{
+	(void)s;
+	fputs("Type an expression to evaluate it in every format, e.g. "
+	    "0.1 + 0.2\nCommands:\n", out);
+	for (const struct command *cm = commands; cm->name; cm++) {
+		char head[48];
+
+		if (cm->alias != NULL)
+			snprintf(head, sizeof head, ":%s, :%s %s", cm->name,
+			    cm->alias, cm->args);
+		else
+			snprintf(head, sizeof head, ":%s %s", cm->name,
+			    cm->args);
+		fprintf(out, "  %-22s %s\n", head, cm->help);
+	}
+}
+
+/* The command called c's word 0, or NULL. */
+static const struct command *
+find_command(const struct cmdline *c)
+{
+	for (const struct command *cm = commands; cm->name; cm++)
+		if (word_is(c, 0, cm->name) ||
+		    (cm->alias != NULL && word_is(c, 0, cm->alias)))
+			return cm;
+	if (word_is(c, 0, "?"))
+		return &commands[0];
+	return NULL;
 }
 
 /* Run a colon command. */
@@ -1004,39 +1485,252 @@ fpv_command_run(struct fpv_session *s, struct fpv_display *d,
     struct fpv_error *err)
 {
 	struct cmdline c = { .line = line, .len = len, .lineno = lineno };
+	const struct command *cm;
 	char name[64];
 
 	r->action = FPV_CMD_NONE;
 	r->text = NULL;
 	r->arg = NULL;
 	split(&c);
-	if (word_is(&c, 0, "help") || word_is(&c, 0, "h") ||
-	    word_is(&c, 0, "?"))
-		return cmd_help(s, d, &c, r, err);
-	if (word_is(&c, 0, "set"))
-		return cmd_set(s, d, &c, r, err);
-	if (word_is(&c, 0, "formats"))
-		return cmd_formats(s, d, &c, r, err);
-	if (word_is(&c, 0, "info"))
-		return cmd_info(s, d, &c, r, err);
-	if (word_is(&c, 0, "vars"))
-		return cmd_vars(s, d, &c, r, err);
-	if (word_is(&c, 0, "clear"))
-		return cmd_clear(s, d, &c, r, err);
-	if (word_is(&c, 0, "lesson"))
-		return cmd_lesson(s, d, &c, r, err);
-	if (word_is(&c, 0, "quit") || word_is(&c, 0, "q"))
-		return simple(&c, r, err, FPV_CMD_QUIT);
-	if (word_is(&c, 0, "next") || word_is(&c, 0, "n"))
-		return simple(&c, r, err, FPV_CMD_NEXT);
-	if (word_is(&c, 0, "prev") || word_is(&c, 0, "p"))
-		return simple(&c, r, err, FPV_CMD_PREV);
-	if (word_is(&c, 0, "steps"))
-		return simple(&c, r, err, FPV_CMD_STEPS);
+	if ((cm = find_command(&c)) != NULL) {
+		if (no_more_than(&c, cm->max_args, err) < 0)
+			return -1;
+		return cm->run(s, d, &c, r, err);
+	}
 	if (c.w[0].len == 0)
 		return fail(&c, c.w[0].off > 0 ? c.w[0].off - 1 : 0, err,
 		    "expected a command name after ':' (try :help)");
 	return fail(&c, c.w[0].off > 0 ? c.w[0].off - 1 : 0, err,
 	    "unknown command ':%s' (try :help)",
 	    word_text(&c, 0, name, sizeof name));
+}
+
+/* ---- Completion ------------------------------------------------------ */
+
+/* Add the lesson names. */
+static void
+complete_lessons(fpv_complete_fn add, void *arg)
+{
+	char *list = fpv_lesson_list();
+
+	add(arg, "list", 4);
+	for (char *p = list; p != NULL && *p != '\0';) {
+		size_t k = strcspn(p, " \t\n");
+
+		if (k > 0)
+			add(arg, p, k);
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	free(list);
+}
+
+/* Add the settings keys: the global ones and FORMAT.KEY of every format. */
+static void
+complete_keys(const struct fpv_session *s, fpv_complete_fn add, void *arg)
+{
+	char buf[FPV_NAME_MAX + 32];
+
+	for (const struct setting *st = settings; st->key; st++) {
+		if (st->scope == GLOBAL) {
+			add(arg, st->key, strlen(st->key));
+			continue;
+		}
+		for (size_t i = 0; i < s->ctx.reg->n; i++) {
+			const struct fpv_format *f = &s->ctx.reg->f[i];
+
+			if (!applies(st, f))
+				continue;
+			snprintf(buf, sizeof buf, "%s.%s", f->name, st->key);
+			add(arg, buf, strlen(buf));
+		}
+	}
+}
+
+/* Candidates for argument number argn (1-based) of command cm; prev is
+ * the word before (for the values of a setting). */
+static void
+complete_args(const struct fpv_session *s, const struct command *cm,
+    int argn, const char *prev, size_t prevlen, fpv_complete_fn add,
+    void *arg)
+{
+	switch (cm->complete) {
+	case A_TOPIC:
+		if (argn == 1)
+			for (const struct topic *tp = topics; tp->name; tp++)
+				add(arg, tp->name, strlen(tp->name));
+		break;
+	case A_SETTING:
+		if (argn == 1) {
+			complete_keys(s, add, arg);
+		} else if (argn == 2) {
+			struct fpv_cmd_why why;
+			int fi;
+			const struct setting *st = find_setting(s, prev,
+			    prevlen, &fi, &why);
+
+			if (st != NULL && st->choices != NULL)
+				st->choices(fi >= 0 ?
+				    fpv_ctx_format(&s->ctx, fi) : NULL, add,
+				    arg);
+		}
+		break;
+	case A_FORMATS:
+		for (int p = 0; fpv_presets[p].name != NULL; p++)
+			add(arg, fpv_presets[p].name,
+			    strlen(fpv_presets[p].name));
+		add(arg, "all", 3);
+		/* fall through */
+	case A_FORMAT:
+		for (size_t i = 0; i < s->ctx.reg->n; i++)
+			add(arg, s->ctx.reg->f[i].name,
+			    strlen(s->ctx.reg->f[i].name));
+		break;
+	case A_LESSON:
+		if (argn == 1)
+			complete_lessons(add, arg);
+		break;
+	case A_NONE:
+		break;
+	}
+}
+
+/* Completion candidates for the word at start. */
+char
+fpv_complete(const struct fpv_session *s, const char *line, size_t start,
+    fpv_complete_fn add, void *arg)
+{
+	const char *p = line;
+	char buf[FPV_NAME_MAX + 2];
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == ':') {
+		size_t cmdlen = strcspn(p, " \t");
+		const char *q = p + cmdlen, *prev = NULL;
+		size_t prevlen = 0;
+		int argn = 0;
+		struct cmdline c = { .line = p + 1, .len = cmdlen - 1 };
+		const struct command *cm;
+
+		if ((size_t)(p - line) + cmdlen >= start) {
+			for (int i = 0; fpv_command_names[i] != NULL; i++)
+				add(arg, fpv_command_names[i],
+				    strlen(fpv_command_names[i]));
+			return ' ';
+		}
+		c.w[0].off = 0;
+		c.w[0].len = cmdlen - 1;
+		c.n = 1;
+		if ((cm = find_command(&c)) == NULL)
+			return ' ';
+		/* Count the words before the one being completed. */
+		while ((size_t)(q - line) < start) {
+			size_t k;
+
+			q += strspn(q, " \t");
+			if ((size_t)(q - line) >= start)
+				break;
+			k = strcspn(q, " \t");
+			prev = q;
+			prevlen = k;
+			q += k;
+			argn++;
+		}
+		complete_args(s, cm, argn + 1, prev, prevlen, add, arg);
+		return ' ';
+	}
+	/* An expression: functions and casts with their '(', constants,
+	 * the variables. */
+	for (int op = 0; op < FPV_OP_COUNT; op++)
+		if (fpv_ops[op].callable) {
+			snprintf(buf, sizeof buf, "%s(", fpv_ops[op].name);
+			add(arg, buf, strlen(buf));
+		}
+	for (size_t i = 0; i < s->ctx.reg->n; i++) {
+		snprintf(buf, sizeof buf, "%s(", s->ctx.reg->f[i].name);
+		add(arg, buf, strlen(buf));
+	}
+	add(arg, "pi", 2);
+	add(arg, "e", 1);
+	add(arg, "inf", 3);
+	add(arg, "nan", 3);
+	for (size_t i = 0; i < s->nvars; i++)
+		add(arg, s->vars[i].name, strlen(s->vars[i].name));
+	if (fpv_session_var(s, "ans", 3) == NULL)
+		add(arg, "ans", 3);
+	return 0;
+}
+
+/* A list being collected by fpv_complete_list. */
+struct clist {
+	char **v;
+	size_t n, cap;
+	const char *text;
+	size_t tlen;
+	bool failed;
+};
+
+/* fpv_complete's callback: keep a word that begins with the text. */
+static void
+clist_add(void *arg, const char *word, size_t len)
+{
+	struct clist *l = arg;
+	char *w;
+
+	if (len < l->tlen || memcmp(word, l->text, l->tlen) != 0)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == len && memcmp(l->v[i], word, len) == 0)
+			return;
+	if (l->n + 2 > l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		char **nv = realloc(l->v, cap * sizeof *nv);
+
+		if (nv == NULL) {
+			l->failed = true;
+			return;
+		}
+		l->v = nv;
+		l->cap = cap;
+	}
+	if ((w = malloc(len + 1)) == NULL) {
+		l->failed = true;
+		return;
+	}
+	memcpy(w, word, len);
+	w[len] = '\0';
+	l->v[l->n++] = w;
+	l->v[l->n] = NULL;
+}
+
+/* The candidates beginning with text, as a list. */
+char **
+fpv_complete_list(const struct fpv_session *s, const char *line,
+    size_t start, const char *text, size_t n, char *append)
+{
+	struct clist l = { NULL, 0, 0, text, n, false };
+
+	*append = fpv_complete(s, line, start, clist_add, &l);
+	if (l.v == NULL && !l.failed && (l.v = calloc(1, sizeof *l.v)) == NULL)
+		l.failed = true;
+	if (l.failed) {
+		if (l.v != NULL)
+			l.v[l.n] = NULL;
+		fpv_complete_free(l.v);
+		return NULL;
+	}
+	return l.v;
+}
+
+/* Free a list of fpv_complete_list. */
+void
+fpv_complete_free(char **list)
+{
+	if (list == NULL)
+		return;
+	for (size_t i = 0; list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
 }

@@ -521,9 +521,12 @@ max_digits(const struct fpv_format *f)
 static bool
 fits_double(const struct fpv_format *f)
 {
-	return fpv_format_prec(f) + 2 <= DBL_MANT_DIG &&
+	/* Only formats with IEEE's rounding boundaries: the others'
+	 * boundaries at the ends of the range differ (saturation, NaN). */
+	return f->top == FPV_TOP_IEEE && f->zero && f->subnormals &&
+	    fpv_format_prec(f) + 2 <= DBL_MANT_DIG &&
 	    f->emax < DBL_MAX_EXP - 1 &&
-	    1 - f->emax - f->frac_bits - 2 >= DBL_MIN_EXP - DBL_MANT_DIG;
+	    f->emin - f->frac_bits - 2 >= DBL_MIN_EXP - DBL_MANT_DIG;
 }
 
 /* Shortest decimal of an IEEE encoding by round-trip search (reference). */
@@ -549,14 +552,12 @@ shortest_ieee_search(const struct fpv_format *f, uint64_t bits, char *buf)
 	}
 	memset(&r, 0, sizeof r);
 	r.f = f;
-	r.bits = bits & ~((uint64_t)1 << (f->bits - 1));
+	r.bits = bits & ~fpv_format_signbit(f);
 	r.even = (frac & 1) == 0;
-	r.asym = frac == 0 && ef > 1;
-	if (fpv_format_prec(f) == DBL_MANT_DIG && f->emax == DBL_MAX_EXP - 1 &&
-	    f->bits == 64)
+	r.asym = frac == 0 && (ef > 1 || !f->zero);
+	if (f->fast == FPV_FAST_BINARY64)
 		r.kind = RT_DOUBLE;
-	else if (fpv_format_prec(f) == FLT_MANT_DIG &&
-	    f->emax == FLT_MAX_EXP - 1 && f->bits == 32)
+	else if (f->fast == FPV_FAST_BINARY32)
 		r.kind = RT_FLOAT;
 	else if (fits_double(f))
 		r.kind = RT_BOUNDS;
@@ -566,14 +567,18 @@ shortest_ieee_search(const struct fpv_format *f, uint64_t bits, char *buf)
 		mpfr_init2(r.xr, fpv_format_prec(f));
 		fpv_num_decode(NULL, f, r.bits, r.xr);
 	} else {
-		int e = ef == 0 ? 1 - f->emax : (int)ef - f->emax;
-		double m = (double)(frac | (ef ? (uint64_t)1 << f->frac_bits : 0));
-		double half = ldexp(1.0, e - f->frac_bits - 1);
+		uint64_t c = 0;
+		int q = 0;
+		double half, m;
 		char s[48];
-
 		int nd = max_digits(f) + 2;
 
-		r.x = ldexp(m, e - f->frac_bits);
+		fpv_bits_parts(f, bits, &c, &q);
+		m = (double)c;
+		/* Half the spacing of the value's binade. */
+		half = ldexp(1.0, (ef == 0 ? f->emin : (int)ef - f->bias) -
+		    f->frac_bits - 1);
+		r.x = ldexp(m, q);
 		r.lo = r.x - (r.asym ? half / 2 : half);
 		r.hi = r.x + half;
 		/* A few digits more than any candidate needs. */
@@ -778,8 +783,9 @@ schubfach(uint64_t c, int q, bool asym, uint64_t *d, int *k)
 static bool
 schubfach_fits(const struct fpv_format *f)
 {
-	return f->kind == FPV_KIND_IEEE && fpv_format_prec(f) <= 53 &&
-	    f->emax <= 1023 && 1 - f->emax - f->frac_bits >= -1074;
+	return f->kind == FPV_KIND_FLOAT && f->top == FPV_TOP_IEEE &&
+	    f->sign && f->zero && f->subnormals && fpv_format_prec(f) <= 53 &&
+	    f->emax <= 1023 && f->emin - f->frac_bits >= -1074;
 }
 
 /* "00".."99", for writing two digits at a time. */
@@ -922,13 +928,7 @@ shortest_ieee(const struct fpv_format *f, uint64_t bits, char *buf)
 		memcpy(buf, sign ? "-0" : "0", sign ? 3 : 2);
 		return sign ? 2 : 1;
 	}
-	if (ef == 0) {
-		c = frac;
-		q = 1 - f->emax - f->frac_bits;
-	} else {
-		c = frac | (uint64_t)1 << f->frac_bits;
-		q = (int)ef - f->emax - f->frac_bits;
-	}
+	fpv_bits_parts(f, bits, &c, &q);
 	schubfach(c, q, frac == 0 && ef > 1, &d, &k);
 	return emit_u64(buf, sign != 0, d, k);
 }
@@ -1408,19 +1408,15 @@ static bool
 int_digits_fast(const struct fpv_ctx *c, const struct fpv_format *f,
     uint64_t bits, char *d, size_t *nd, long *E, bool *neg)
 {
-	int64_t num = c->int8_sn, den = c->int8_sd, q, m;
+	int64_t num = f->scale_num, den = f->scale_den, m;
 	int a = 0, b = 0, k;
 	unsigned __int128 v;
 	char tmp[24], *p;
 
-	if (num <= 0 || den <= 0 ||
-	    mpz_cmp_ui(mpq_numref(c->int8_scale), (unsigned long)num) != 0 ||
-	    mpz_cmp_ui(mpq_denref(c->int8_scale), (unsigned long)den) != 0)
+	(void)c;
+	if (num <= 0 || den <= 0 || f->scale_big != NULL)
 		return false;
-	bits &= fpv_format_mask(f);
-	q = (bits >> (f->bits - 1)) ? (int64_t)bits -
-	    (int64_t)fpv_format_mask(f) - 1 : (int64_t)bits;
-	m = q - c->int8_zero_point;
+	m = fpv_bits_q(f, bits) - f->zero_point;
 	while (den % 2 == 0) {
 		den /= 2;
 		a++;
@@ -1461,7 +1457,7 @@ shortest_int(const struct fpv_ctx *c, const struct fpv_format *f,
 {
 	mpq_t v;
 	char *d;
-	long E = 0, q;
+	long E = 0;
 	bool neg = false;
 	size_t n, nd;
 
@@ -1478,12 +1474,8 @@ shortest_int(const struct fpv_ctx *c, const struct fpv_format *f,
 		}
 	}
 
-	bits &= fpv_format_mask(f);
-	q = (bits >> (f->bits - 1)) ? (long)bits - (long)fpv_format_mask(f) - 1 :
-	    (long)bits;
 	mpq_init(v);
-	mpq_set_si(v, q - c->int8_zero_point, 1);
-	mpq_mul(v, v, c->int8_scale);
+	fpv_grid_value(f, bits, v);
 	d = q_digits(v, &E, &neg);
 	if (d == NULL) {
 		if (mpq_sgn(v) == 0) {
@@ -1618,21 +1610,22 @@ fpv_dec_exact_mpfr(mpfr_srcptr x)
 static char *
 exact_ieee_fast(const struct fpv_format *f, uint64_t bits)
 {
-	uint64_t ef = fpv_bits_exp(f, bits), c = fpv_bits_frac(f, bits), ip;
-	int q, k;
+	uint64_t c = 0, ip;
+	int q = 0, k;
 	unsigned __int128 fr, mask;
 	char tmp[24], *p, *out, *o;
 	size_t ni;
 
-	if (ef == ((uint64_t)1 << f->exp_bits) - 1 || f->frac_bits > 62)
+	if (f->frac_bits > 62)
 		return NULL;
-	if (ef == 0 && c == 0)
+	switch (fpv_bits_class(f, bits)) {
+	case FPV_CLASS_ZERO:
 		return dup_string(fpv_bits_sign(f, bits) ? "-0" : "0");
-	if (ef == 0) {
-		q = 1 - f->emax - f->frac_bits;
-	} else {
-		c |= (uint64_t)1 << f->frac_bits;
-		q = (int)ef - f->emax - f->frac_bits;
+	case FPV_CLASS_NORMAL: case FPV_CLASS_SUBNORMAL:
+		fpv_bits_parts(f, bits, &c, &q);
+		break;
+	default:
+		return NULL;
 	}
 	if (q >= 0) {
 		if (q > 63 - f->frac_bits)
@@ -1680,7 +1673,7 @@ fpv_dec_exact(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (f->kind == FPV_KIND_INT) {
 		mpq_t v;
 		char *d, *out;
-		long E = 0, q;
+		long E = 0;
 		bool neg = false;
 		size_t len, nd;
 
@@ -1698,12 +1691,8 @@ fpv_dec_exact(const struct fpv_ctx *c, const struct fpv_format *f,
 				return out;
 			}
 		}
-		bits &= fpv_format_mask(f);
-		q = (bits >> (f->bits - 1)) ?
-		    (long)bits - (long)fpv_format_mask(f) - 1 : (long)bits;
 		mpq_init(v);
-		mpq_set_si(v, q - c->int8_zero_point, 1);
-		mpq_mul(v, v, c->int8_scale);
+		fpv_grid_value(f, bits, v);
 		d = q_digits(v, &E, &neg);
 		if (d == NULL) {
 			char buf[FPV_DEC_SHORT];

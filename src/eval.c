@@ -62,7 +62,7 @@ fpv_session_var(const struct fpv_session *s, const char *name, size_t len)
 /* Store step's values under name (created if new); 0, or -1 if out of memory. */
 static int
 session_store(struct fpv_session *s, const char *name, size_t len,
-    const struct fpv_step *step)
+    const struct fpv_trace *t, const struct fpv_step *step)
 {
 	struct fpv_var *v = (struct fpv_var *)fpv_session_var(s, name, len);
 
@@ -82,8 +82,11 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 		mpfr_init2(v->exact, mpfr_get_prec(step->exact));
 		s->nvars++;
 	}
-	for (int f = 0; f < FPV_NFORMATS; f++)
+	v->nfmt = fpv_trace_ncols(t);
+	for (int f = 0; f < v->nfmt; f++) {
+		v->fmt[f] = t->ctx.cols[f];
 		v->bits[f] = step->cell[f].bits;
+	}
 	mpfr_set_prec(v->exact, mpfr_get_prec(step->exact));
 	mpfr_set(v->exact, step->exact, MPFR_RNDN);
 	v->approx = step->approx;
@@ -99,6 +102,8 @@ fpv_trace_init(struct fpv_trace *t)
 	memset(t, 0, sizeof *t);
 	fpv_ast_init(&t->ast);
 	fpv_ctx_init(&t->ctx);
+	for (int k = 0; k < t->ctx.ncols; k++)
+		t->fmt[k] = fpv_ctx_col(&t->ctx, k);
 }
 
 /* Release a trace. */
@@ -108,30 +113,54 @@ fpv_trace_free(struct fpv_trace *t)
 	for (size_t i = 0; i < t->cap; i++)
 		mpfr_clear(t->steps[i].exact);
 	free(t->steps);
+	free(t->cells);
 	fpv_ast_free(&t->ast);
 	fpv_ctx_clear(&t->ctx);
 	memset(t, 0, sizeof *t);
 }
 
-/* Make room for n steps; -1 if out of memory. */
+/* Make room for n steps of t's columns; -1 if out of memory. */
 static int
 trace_reserve(struct fpv_trace *t, size_t n)
 {
-	if (n <= t->cap)
-		return 0;
-	/* Doubling keeps growth amortized; a line far longer than any
-	 * before gets exactly its n steps, each with its limbs. */
-	size_t cap = t->cap ? 2 * t->cap : 16;
+	size_t nc = (size_t)fpv_trace_ncols(t);
 
-	if (cap < n)
-		cap = n;
-	struct fpv_step *ns = realloc(t->steps, cap * sizeof *ns);
-	if (ns == NULL)
-		return -1;
-	t->steps = ns;
-	for (size_t i = t->cap; i < cap; i++)
-		mpfr_init2(t->steps[i].exact, FPV_EXACT_PREC);
-	t->cap = cap;
+	if (n * nc > t->cellcap) {
+		size_t cap = t->cellcap ? 2 * t->cellcap : 64;
+		struct fpv_cell *c;
+
+		if (cap < n * nc)
+			cap = n * nc;
+		if ((c = realloc(t->cells, cap * sizeof *c)) == NULL)
+			return -1;
+		t->cells = c;
+		t->cellcap = cap;
+		t->cellsteps = 0;
+	}
+	if (nc != t->cellcols) {
+		t->cellcols = nc;
+		t->cellsteps = 0;
+	}
+	if (n > t->cap) {
+		/* Doubling keeps growth amortized; a line far longer than
+		 * any before gets exactly its n steps, each with its limbs. */
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		struct fpv_step *ns;
+
+		if (cap < n)
+			cap = n;
+		if ((ns = realloc(t->steps, cap * sizeof *ns)) == NULL)
+			return -1;
+		t->steps = ns;
+		for (size_t i = t->cap; i < cap; i++)
+			mpfr_init2(t->steps[i].exact, FPV_EXACT_PREC);
+		t->cap = cap;
+	}
+	/* Steps keep their cells while the cells and columns stay. */
+	for (size_t i = t->cellsteps; i < n; i++)
+		t->steps[i].cell = t->cells + i * nc;
+	if (n > t->cellsteps)
+		t->cellsteps = n;
 	return 0;
 }
 
@@ -173,11 +202,11 @@ node_error(const struct fpv_trace *t, const struct fpv_node *n,
 static void
 step_real(struct fpv_trace *t, struct fpv_step *st, const struct fpv_real *r)
 {
-	for (int f = 0; f < FPV_NFORMATS; f++) {
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		unsigned fl = 0;
 
-		st->cell[f].bits = fpv_num_round_real(&t->ctx, &fpv_formats[f],
-		    r, &fl);
+		st->cell[f].bits = fpv_num_round_real(&t->ctx,
+		    fpv_trace_format(t, f), r, &fl);
 		st->cell[f].flags = fl;
 	}
 }
@@ -197,26 +226,24 @@ struct stackval {
 static mpfr_ptr
 value_of(const struct fpv_trace *t, int f, uint64_t bits, struct stackval *sv)
 {
-	const struct fpv_format *fmt = &fpv_formats[f];
-	const struct fpv_ctx *c = &t->ctx;
-	mpfr_prec_t prec = fmt->kind == FPV_KIND_IEEE ? fpv_format_prec(fmt) :
+	const struct fpv_format *fmt = fpv_trace_format(t, f);
+	mpfr_prec_t prec = fmt->kind == FPV_KIND_FLOAT ? fpv_format_prec(fmt) :
 	    FPV_EXACT_PREC;
 
 	mpfr_custom_init(sv->l, prec);
 	mpfr_custom_init_set(sv->x, MPFR_ZERO_KIND, 0, prec, sv->l);
-	if (fmt->kind == FPV_KIND_INT && c->int8_sn != 0) {
-		/* The fast path's scale sn/sd: (q - zero_point) * sn / sd. */
-		int sh = 64 - fmt->bits;
-		long q = (long)((int64_t)(bits << sh) >> sh);
+	if (fmt->kind == FPV_KIND_INT && fmt->scale_num != 0) {
+		/* A small scale sn/sd: (q - zero_point) * sn / sd. */
+		int64_t q = fpv_bits_q(fmt, bits);
 
-		mpfr_set_si(sv->x, (q - c->int8_zero_point) * c->int8_sn,
-		    MPFR_RNDN);
-		if (c->int8_sd != 1)
-			mpfr_div_ui(sv->x, sv->x, (unsigned long)c->int8_sd,
-			    MPFR_RNDN);
+		mpfr_set_si(sv->x, (long)((q - fmt->zero_point) *
+		    fmt->scale_num), MPFR_RNDN);
+		if (fmt->scale_den != 1)
+			mpfr_div_ui(sv->x, sv->x,
+			    (unsigned long)fmt->scale_den, MPFR_RNDN);
 		return sv->x;
 	}
-	fpv_num_decode(c, fmt, bits, sv->x);
+	fpv_num_decode(&t->ctx, fmt, bits, sv->x);
 	return sv->x;
 }
 
@@ -231,7 +258,7 @@ cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
 		value_of(t, f, t->steps[n->args[1]].cell[f].bits, &sb)
 	};
 
-	return fpv_num_cancelled(&fpv_formats[f], n->u.op, args,
+	return fpv_num_cancelled(fpv_trace_format(t, f), n->u.op, args,
 	    value_of(t, f, result, &sr));
 }
 
@@ -282,7 +309,6 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 
 	st->node = (uint32_t)i;
 	st->approx = false;
-	memset(st->cell, 0, sizeof st->cell);
 	mpfr_set_prec(st->exact, FPV_EXACT_PREC);
 	switch (n->kind) {
 	case FPV_NODE_NUM:
@@ -321,8 +347,25 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    "unknown variable");
 			return -1;
 		}
-		for (int f = 0; f < FPV_NFORMATS; f++)
-			st->cell[f].bits = v->bits[f];
+		for (int f = 0; f < fpv_trace_ncols(t); f++) {
+			int j = 0;
+
+			while (j < v->nfmt && v->fmt[j] != t->ctx.cols[f])
+				j++;
+			if (j < v->nfmt) {
+				st->cell[f].bits = v->bits[j];
+			} else {
+				/* Not evaluated in this format: its exact
+				 * value rounded into it. */
+				struct fpv_real vr = { .approx = v->exact,
+				    .inexact = v->approx };
+				unsigned fl = 0;
+
+				st->cell[f].bits = fpv_num_round_real(&t->ctx,
+				    fpv_trace_format(t, f), &vr, &fl);
+				st->cell[f].flags = fl;
+			}
+		}
 		mpfr_set_prec(st->exact, mpfr_get_prec(v->exact));
 		mpfr_set(st->exact, v->exact, MPFR_RNDN);
 		st->approx = v->approx;
@@ -338,13 +381,13 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			&t->steps[n->args[k > 2 ? 2 : 0]]
 		};
 
-		for (int f = 0; f < FPV_NFORMATS; f++) {
+		for (int f = 0; f < fpv_trace_ncols(t); f++) {
 			uint64_t a[3] = { as[0]->cell[f].bits, as[1]->cell[f].bits,
 			    as[2]->cell[f].bits };
 			unsigned fl = 0;
 
-			st->cell[f].bits = fpv_num_op(&t->ctx, &fpv_formats[f],
-			    n->u.op, a, &fl);
+			st->cell[f].bits = fpv_num_op(&t->ctx,
+			    fpv_trace_format(t, f), n->u.op, a, &fl);
 			st->cell[f].flags = fl;
 			if (fl & FPV_FLAG_CANCELLATION)
 				st->cell[f].cancelled = cancelled_bits(t, n, f,
@@ -360,11 +403,12 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		break;
 	}
 	case FPV_NODE_CAST: {
-		const struct fpv_format *to = &fpv_formats[n->u.format];
+		const struct fpv_format *to = fpv_ctx_format(&t->ctx,
+		    n->u.format);
 		const struct fpv_step *a = &t->steps[n->args[0]];
 
-		for (int f = 0; f < FPV_NFORMATS; f++) {
-			const struct fpv_format *col = &fpv_formats[f];
+		for (int f = 0; f < fpv_trace_ncols(t); f++) {
+			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
 			uint64_t b = a->cell[f].bits;
 
@@ -381,21 +425,22 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		break;
 	}
 	case FPV_NODE_BITS: {
-		const struct fpv_format *from = &fpv_formats[n->u.format];
+		const struct fpv_format *from = fpv_ctx_format(&t->ctx,
+		    n->u.format);
 
-		for (int f = 0; f < FPV_NFORMATS; f++) {
+		for (int f = 0; f < fpv_trace_ncols(t); f++) {
+			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
 
-			st->cell[f].bits = &fpv_formats[f] == from ? n->bits :
-			    fpv_num_convert(&t->ctx, &fpv_formats[f], from,
-			    n->bits, &fl);
+			st->cell[f].bits = col == from ? n->bits :
+			    fpv_num_convert(&t->ctx, col, from, n->bits, &fl);
 			st->cell[f].flags = fl;
 		}
 		fpv_num_decode(&t->ctx, from, n->bits, st->exact);
 		break;
 	}
 	}
-	for (int f = 0; f < FPV_NFORMATS; f++)
+	for (int f = 0; f < fpv_trace_ncols(t); f++)
 		t->sticky[f] |= st->cell[f].flags;
 	return 0;
 }
@@ -410,16 +455,20 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	t->nsteps = 0;
 	t->line = line;
 	memset(t->sticky, 0, sizeof t->sticky);
-	rc = fpv_parse(src, len, line, &t->ast, err);
+	rc = fpv_parse(src, len, line, s->ctx.reg, &t->ast, err);
 	if (rc <= 0)
 		return rc;
 	fpv_ctx_copy(&t->ctx, &s->ctx);
+	for (int k = 0; k < t->ctx.ncols; k++)
+		t->fmt[k] = fpv_ctx_col(&t->ctx, k);
 	if (trace_reserve(t, t->ast.n) < 0) {
 		err->line = line;
 		err->col = 1;
 		snprintf(err->msg, sizeof err->msg, "out of memory");
 		return -1;
 	}
+	memset(t->cells, 0, t->ast.n * (size_t)fpv_trace_ncols(t) *
+	    sizeof *t->cells);
 	for (size_t i = 0; i < t->ast.n; i++) {
 		if (eval_step(s, t, i, err) < 0) {
 			t->nsteps = 0;
@@ -428,8 +477,8 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 		t->nsteps = i + 1;
 	}
 	if ((t->ast.assign && session_store(s, t->ast.src + t->ast.name,
-	    t->ast.namelen, fpv_trace_result(t)) < 0) ||
-	    session_store(s, "ans", 3, fpv_trace_result(t)) < 0) {
+	    t->ast.namelen, t, fpv_trace_result(t)) < 0) ||
+	    session_store(s, "ans", 3, t, fpv_trace_result(t)) < 0) {
 		err->line = line;
 		err->col = 1;
 		snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -460,19 +509,20 @@ fpv_errinfo_clear(struct fpv_errinfo *e)
 	(void)e;
 }
 
-/* Decode column f's value of bits at a precision that holds it. */
+/* Decode bits of format fmt at a precision that holds the value. */
 static void
-decode_value(const struct fpv_trace *t, int f, uint64_t bits, mpfr_ptr x)
+decode_value(const struct fpv_trace *t, const struct fpv_format *fmt,
+    uint64_t bits, mpfr_ptr x)
 {
 	mpfr_set_prec(x, FPV_EXACT_PREC);
-	fpv_num_decode(&t->ctx, &fpv_formats[f], bits, x);
+	fpv_num_decode(&t->ctx, fmt, bits, x);
 }
 
 /* The exponent k of one ulp, 2^k, of IEEE format f at the real value x. */
 static long
 ulp_exp(const struct fpv_format *fmt, mpfr_srcptr x)
 {
-	long E, emin = 1 - fmt->emax;
+	long E, emin = fmt->emin;
 
 	E = mpfr_regular_p(x) ? mpfr_get_exp(x) - 1 : emin;
 	if (E < emin)
@@ -520,9 +570,8 @@ static void
 measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
     struct fpv_errinfo *e)
 {
-	const struct fpv_format *fmt = &fpv_formats[f];
-	int prec = fmt->kind == FPV_KIND_IEEE ? fpv_format_prec(fmt) :
-	    fmt->bits - 1;
+	const struct fpv_format *fmt = fpv_trace_format(t, f);
+	int prec = fpv_format_prec(fmt);
 
 	e->defined = true;
 	e->ulps = 0;
@@ -567,7 +616,7 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 	if (mpfr_sgn(ref) < 0)
 		mpfr_neg(e->rel, e->rel, MPFR_RNDN);
 	/* ulps and bits lost need only a double's worth of precision. */
-	if (fmt->kind == FPV_KIND_IEEE) {
+	if (fmt->kind == FPV_KIND_FLOAT) {
 		/* The ulp is a power of two: scale, don't divide. */
 		e->ulps = scaled(e->err, -ulp_exp(fmt, ref));
 	} else {
@@ -576,7 +625,7 @@ measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
 
 		mpfr_custom_init(u.l, 64);
 		mpfr_custom_init_set(u.x, MPFR_ZERO_KIND, 0, 64, u.l);
-		mpfr_set(u.x, t->ctx.int8_scale_fr, MPFR_RNDN);
+		fpv_grid_scale_fr(fmt, u.x);
 		mpfr_div(u.x, e->err, u.x, MPFR_RNDN);
 		e->ulps = fabs(mpfr_get_d(u.x, MPFR_RNDN));
 	}
@@ -605,13 +654,16 @@ fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
 		mpfr_set(out, t->steps[i].exact, MPFR_RNDN);
 		return;
 	case FPV_NODE_VAR:
-		decode_value(t, f, t->steps[i].cell[f].bits, out);
+		decode_value(t, fpv_trace_format(t, f),
+		    t->steps[i].cell[f].bits, out);
 		return;
 	case FPV_NODE_CAST:
-		decode_value(t, f, t->steps[n->args[0]].cell[f].bits, out);
+		decode_value(t, fpv_trace_format(t, f),
+		    t->steps[n->args[0]].cell[f].bits, out);
 		return;
 	case FPV_NODE_BITS:
-		decode_value(t, n->u.format, n->bits, out);
+		decode_value(t, fpv_ctx_format(&t->ctx, n->u.format), n->bits,
+		    out);
 		return;
 	case FPV_NODE_OP:
 		break;
@@ -706,8 +758,8 @@ fpv_trace_describe(const struct fpv_trace *t, size_t i, char *buf,
 		w = snprintf(buf, size, "bits %.*s", tl, tok);
 		break;
 	case FPV_NODE_CAST:
-		w = snprintf(buf, size, "%s(%s)", fpv_formats[n->u.format].name,
-		    a[0]);
+		w = snprintf(buf, size, "%s(%s)",
+		    fpv_ctx_format(&t->ctx, n->u.format)->name, a[0]);
 		break;
 	default:
 		if (n->u.op == FPV_OP_NEG)

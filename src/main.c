@@ -25,6 +25,7 @@
 
 #include "fpviz/command.h"
 #include "fpviz/decimal.h"
+#include "fpviz/info.h"
 #include "fpviz/lesson.h"
 #include "fpviz/render.h"
 #include "fpviz/repl.h"
@@ -46,28 +47,37 @@ struct input {
 	FILE *fp;		/* -f: opened before anything runs */
 };
 
+/* A setting given on the command line, applied once all are read. */
+struct setopt {
+	const char *opt;	/* the option's name, for messages */
+	const char *key;	/* "round", "int8.scale", or NULL: --formats */
+	const char *value;
+};
+
 struct options {
 	struct input *inputs;
 	size_t ninputs;
 	const char **infos;	/* --info FORMAT, in order */
 	size_t ninfos;
+	struct setopt *sets;	/* --round, --set, aliases, --formats, in order */
+	size_t nsets;
 	const char *lesson;
 	bool json, steps, plain, big;
 	enum color_mode color;
 };
 
-/* Long options without a short form. */
+/* Long options without a short form; the aliases of the format table
+ * (--int8-scale ...) come after OPT_ALIAS. */
 enum {
-	OPT_ROUND = 256, OPT_SCALE, OPT_ZERO_POINT, OPT_OVERFLOW, OPT_FORMATS,
-	OPT_STEPS, OPT_JSON, OPT_COLOR, OPT_PLAIN, OPT_INFO, OPT_LESSON,
-	OPT_BIG, OPT_VERSION
+	OPT_ROUND = 256, OPT_SET, OPT_FORMAT, OPT_FORMATS, OPT_STEPS,
+	OPT_JSON, OPT_COLOR, OPT_PLAIN, OPT_INFO, OPT_LESSON, OPT_BIG,
+	OPT_VERSION, OPT_ALIAS
 };
 
-static const struct option long_options[] = {
+static const struct option base_options[] = {
 	{ "round", required_argument, NULL, OPT_ROUND },
-	{ "int8-scale", required_argument, NULL, OPT_SCALE },
-	{ "int8-zero-point", required_argument, NULL, OPT_ZERO_POINT },
-	{ "int8-overflow", required_argument, NULL, OPT_OVERFLOW },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "formats", required_argument, NULL, OPT_FORMATS },
 	{ "steps", no_argument, NULL, OPT_STEPS },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -78,35 +88,61 @@ static const struct option long_options[] = {
 	{ "big", no_argument, NULL, OPT_BIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
 };
 
-/* The --help text: every option, one line each. */
-static const char help_text[] =
-"Usage: fpviz [OPTION]... [-e EXPR]... [-f FILE]...\n"
-"See what finite precision does to arithmetic: every expression is evaluated\n"
-"at once in fp16, fp32, fp64 and int8, rounding after every operation.\n"
-"\n"
-"  -e EXPR                  evaluate EXPR (repeatable: one session, in order)\n"
-"  -f FILE                  evaluate every line of FILE ('-': standard input)\n"
-"  --round MODE             rounding: nearest (default), zero, up or down\n"
-"  --int8-scale S           int8 scale, a positive decimal (default 1)\n"
-"  --int8-zero-point Z      int8 zero point in [-128, 127] (default 0)\n"
-"  --int8-overflow MODE     int8 overflow: saturate (default) or wrap\n"
-"  --formats LIST           formats shown: fp16,fp32,fp64,int8 or all\n"
-"  --steps                  show every step, not only the result\n"
-"  --json                   print JSON Lines, one object per expression\n"
-"  --color[=WHEN]           colour: auto (default), always or never\n"
-"  --plain                  line mode even on a terminal\n"
-"  --info FORMAT            print the table of FORMAT (like numpy's finfo)\n"
-"  --lesson NAME|FILE|list  run a lesson; list names the built-in ones\n"
-"  --big                    large presentation layout (full-screen view)\n"
-"  --help                   print this help and exit\n"
-"  --version                print the version and exit\n"
-"\n"
-"Without -e, -f, --info or --lesson, fpviz reads expressions and colon\n"
-"commands (:help) interactively.  Exit status: 0 all evaluated, 1 some\n"
-"expression had an error, 2 usage error.  See fpviz(1).\n";
+/* Print the --help text: every option, one line each. */
+static void
+print_help(void)
+{
+	fputs("Usage: fpviz [OPTION]... [-e EXPR]... [-f FILE]...\n"
+	    "See what finite precision does to arithmetic: every expression "
+	    "is evaluated\nat once in", stdout);
+	for (int i = 0; fpv_default_columns[i] != NULL; i++)
+		printf("%s %s", i == 0 ? "" : fpv_default_columns[i + 1] ==
+		    NULL ? " and" : ",", fpv_default_columns[i]);
+	fputs(" (or any formats), rounding after every operation.\n"
+	    "\n"
+	    "  -e EXPR                  evaluate EXPR (repeatable: one session, "
+	    "in order)\n"
+	    "  -f FILE                  evaluate every line of FILE ('-': "
+	    "standard input)\n"
+	    "  --round MODE             rounding: nearest (default), zero, up "
+	    "or down\n"
+	    "  --formats LIST           the rows: formats in any order, a "
+	    "preset (ml) or all\n"
+	    "  --format NAME=SPEC       define a format: eEmM[,bias=B][,fn|"
+	    "finite][,nosub]\n"
+	    "  --set KEY=VALUE          a setting, as :set (e.g. FORMAT.scale="
+	    "0.1); repeatable\n", stdout);
+	for (int i = 0; fpv_option_aliases[i].option != NULL; i++) {
+		char opt[48];
+
+		snprintf(opt, sizeof opt, "--%s %s", fpv_option_aliases[i].option,
+		    fpv_option_aliases[i].arg);
+		printf("  %-24s the same as --set %s=%s\n", opt,
+		    fpv_option_aliases[i].key, fpv_option_aliases[i].arg);
+	}
+	fputs("  --steps                  show every step, not only the "
+	    "result\n"
+	    "  --json                   print JSON Lines, one object per "
+	    "expression\n"
+	    "  --color[=WHEN]           colour: auto (default), always or "
+	    "never\n"
+	    "  --plain                  line mode even on a terminal\n"
+	    "  --info FORMAT            print the table of FORMAT (like numpy's "
+	    "finfo)\n"
+	    "  --lesson NAME|FILE|list  run a lesson; list names the built-in "
+	    "ones\n"
+	    "  --big                    large presentation layout (full-screen "
+	    "view)\n"
+	    "  --help                   print this help and exit\n"
+	    "  --version                print the version and exit\n"
+	    "\n"
+	    "Without -e, -f, --info or --lesson, fpviz reads expressions and "
+	    "colon\ncommands (:help) interactively.  Exit status: 0 all "
+	    "evaluated, 1 some\nexpression had an error, 2 usage error.  See "
+	    "fpviz(1).\n", stdout);
+}
 
 /* Report a usage error and exit with status 2. */
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -142,23 +178,6 @@ grow(void *a, size_t n, size_t sz)
 	return p;
 }
 
-/* Parse the int8 zero point: an integer in the int8 range. */
-static long
-parse_zero_point(const char *s)
-{
-	const struct fpv_format *f = &fpv_formats[FPV_INT8];
-	char *end;
-	long z;
-
-	errno = 0;
-	z = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || z < f->qmin ||
-	    z > f->qmax)
-		usage_error("--int8-zero-point: '%s' is not an integer in "
-		    "[%d, %d]", s, f->qmin, f->qmax);
-	return z;
-}
-
 /* Open -f file arg ('-' is stdin); a usage error if it cannot be read. */
 static FILE *
 open_input(const char *arg)
@@ -175,16 +194,71 @@ open_input(const char *arg)
 	return fp;
 }
 
+/* Remember a setting option. */
+static void
+add_set(struct options *o, const char *opt, const char *key,
+    const char *value)
+{
+	o->sets = grow(o->sets, o->nsets, sizeof *o->sets);
+	o->sets[o->nsets++] = (struct setopt){ opt, key, value };
+}
+
+/* Apply the setting options in order (after the --format definitions). */
+static void
+apply_sets(const struct options *o, struct fpv_session *s,
+    struct fpv_display *d)
+{
+	for (size_t i = 0; i < o->nsets; i++) {
+		const struct setopt *so = &o->sets[i];
+		struct fpv_cmd_why why;
+		bool reeval;
+		const char *key = so->key, *val = so->value, *eq;
+		size_t klen;
+
+		if (key == NULL) {
+			if (fpv_formats_parse(&s->ctx, val, strlen(val),
+			    &why) < 0)
+				usage_error("--formats: '%s': %s", val,
+				    why.msg);
+			continue;
+		}
+		if (*key == '\0') {
+			/* --set KEY=VALUE */
+			if ((eq = strchr(val, '=')) == NULL)
+				usage_error("--set: '%s': expected KEY=VALUE",
+				    val);
+			key = val;
+			klen = (size_t)(eq - val);
+			val = eq + 1;
+		} else {
+			klen = strlen(key);
+		}
+		if (fpv_setting_apply(s, d, key, klen, val, strlen(val),
+		    &reeval, &why) < 0)
+			usage_error("--%s: '%s': %s", so->opt, so->value, why.msg);
+	}
+}
+
 /* Parse the command line into o, the session's settings and d. */
 static void
 parse_options(int argc, char **argv, struct options *o,
     struct fpv_session *s, struct fpv_display *d)
 {
-	const char *why;
-	int c, r;
+	size_t nbase = sizeof base_options / sizeof base_options[0], nalias = 0;
+	struct option *longopts;
+	int c;
 
+	while (fpv_option_aliases[nalias].option != NULL)
+		nalias++;
+	longopts = grow(NULL, nbase + nalias, sizeof *longopts);
+	memcpy(longopts, base_options, sizeof base_options);
+	for (size_t i = 0; i < nalias; i++)
+		longopts[nbase + i] = (struct option){
+		    fpv_option_aliases[i].option, required_argument, NULL,
+		    OPT_ALIAS + (int)i };
+	longopts[nbase + nalias] = (struct option){ NULL, 0, NULL, 0 };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":e:f:h", long_options,
+	while ((c = getopt_long(argc, argv, ":e:f:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -197,32 +271,27 @@ parse_options(int argc, char **argv, struct options *o,
 			o->ninputs++;
 			break;
 		case OPT_ROUND:
-			if ((r = fpv_round_parse(optarg)) < 0)
-				usage_error("--round: unknown mode '%s' "
-				    "(nearest, zero, up, down)", optarg);
-			s->ctx.round = (enum fpv_round)r;
+			add_set(o, "round", "round", optarg);
 			break;
-		case OPT_SCALE:
-			if (fpv_ctx_set_scale(&s->ctx, optarg, &why) < 0)
-				usage_error("--int8-scale: '%s': %s", optarg,
-				    why);
-			break;
-		case OPT_ZERO_POINT:
-			s->ctx.int8_zero_point = parse_zero_point(optarg);
-			break;
-		case OPT_OVERFLOW:
-			if (strcmp(optarg, "saturate") == 0)
-				s->ctx.int8_overflow = FPV_OVF_SATURATE;
-			else if (strcmp(optarg, "wrap") == 0)
-				s->ctx.int8_overflow = FPV_OVF_WRAP;
-			else
-				usage_error("--int8-overflow: unknown mode "
-				    "'%s' (saturate, wrap)", optarg);
+		case OPT_SET:
+			add_set(o, "set", "", optarg);
 			break;
 		case OPT_FORMATS:
-			if (fpv_formats_parse(optarg, &d->formats, &why) < 0)
-				usage_error("--formats: '%s': %s", optarg, why);
+			add_set(o, "formats", NULL, optarg);
 			break;
+		case OPT_FORMAT: {
+			const char *eq = strchr(optarg, '=');
+			struct fpv_cmd_why why;
+
+			if (eq == NULL)
+				usage_error("--format: '%s': expected "
+				    "NAME=SPEC, e.g. e3m4=e3m4", optarg);
+			if (fpv_format_define(s, optarg, (size_t)(eq - optarg),
+			    eq + 1, strlen(eq + 1), &why) < 0)
+				usage_error("--format: '%s': %s", optarg,
+				    why.msg);
+			break;
+		}
 		case OPT_STEPS:
 			o->steps = true;
 			break;
@@ -255,7 +324,7 @@ parse_options(int argc, char **argv, struct options *o,
 			d->big = true;
 			break;
 		case 'h':
-			fputs(help_text, stdout);
+			print_help();
 			exit(EXIT_OK);
 		case OPT_VERSION:
 			printf("fpviz %s\n", PACKAGE_VERSION);
@@ -264,17 +333,25 @@ parse_options(int argc, char **argv, struct options *o,
 			usage_error("option '%s' needs an argument",
 			    argv[optind - 1]);
 		default:
+			if (c >= OPT_ALIAS && (size_t)(c - OPT_ALIAS) < nalias) {
+				const struct fpv_option_alias *al =
+				    &fpv_option_aliases[c - OPT_ALIAS];
+
+				add_set(o, al->option, al->key, optarg);
+				break;
+			}
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	free(longopts);
 	if (optind < argc)
 		usage_error("unexpected argument '%s' (expressions go after -e)",
 		    argv[optind]);
 	if ((o->ninfos > 0) + (o->lesson != NULL) + (o->ninputs > 0) > 1)
 		usage_error("-e/-f, --info and --lesson cannot be combined");
+	apply_sets(o, s, d);
 	for (size_t i = 0; i < o->ninfos; i++)
-		if (fpv_format_by_name(o->infos[i], strlen(o->infos[i])) ==
-		    NULL)
+		if (fpv_ctx_find(&s->ctx, o->infos[i], strlen(o->infos[i])) < 0)
 			usage_error("--info: unknown format '%s'", o->infos[i]);
 	/* Files are opened first, so a missing one is reported before any output. */
 	for (size_t i = 0; i < o->ninputs; i++)
@@ -295,101 +372,20 @@ want_color(enum color_mode mode, int fd)
 
 /* ---- --info ------------------------------------------------------------ */
 
-/*
- * Write the members of one value of the table: "KEY" (the value to 17
- * significant digits, exact when it has no more), "KEY_shortest" (the
- * shortest decimal that reads back to it), "KEY_exact" and "KEY_bits".
- */
-static void
-info_value(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f,
-    const char *key, uint64_t bits)
-{
-	char dec[FPV_DEC_SHORT], hex[20], val[64], *exact;
-	mpfr_t x;
-
-	mpfr_init2(x, FPV_EXACT_PREC);
-	fpv_num_decode(c, f, bits, x);
-	fpv_dec_round(x, 17, val, sizeof val);
-	mpfr_clear(x);
-	fpv_dec_shortest(c, f, bits, dec);
-	fpv_bits_hex(f, bits, hex);
-	exact = fpv_dec_exact(c, f, bits);
-	fprintf(out, ", \"%s\": \"%s\", \"%s_shortest\": \"%s\", "
-	    "\"%s_bits\": \"%s\", \"%s_exact\": ", key, val, key, dec, key,
-	    hex, key);
-	if (exact != NULL)
-		fpv_json_string(out, exact, strlen(exact));
-	else
-		fputs("null", out);
-	free(exact);
-}
-
-/* Print the table of format f as one JSON object. */
-static void
-info_json(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
-{
-	uint64_t mask = fpv_format_mask(f);
-
-	fputs("{\"format\": ", out);
-	fpv_json_string(out, f->name, strlen(f->name));
-	fputs(", \"title\": ", out);
-	fpv_json_string(out, f->title, strlen(f->title));
-	fprintf(out, ", \"kind\": \"%s\", \"bits\": %d",
-	    f->kind == FPV_KIND_IEEE ? "ieee" : "int", f->bits);
-	if (f->kind == FPV_KIND_IEEE) {
-		uint64_t frac = ((uint64_t)1 << f->frac_bits) - 1;
-		uint64_t top = ((uint64_t)1 << f->exp_bits) - 2;
-
-		fprintf(out, ", \"sign_bits\": 1, \"exponent_bits\": %d, "
-		    "\"fraction_bits\": %d, \"precision_bits\": %d, "
-		    "\"bias\": %d, \"emin\": %d, \"emax\": %d, "
-		    "\"decimal_digits\": %d", f->exp_bits, f->frac_bits,
-		    fpv_format_prec(f), f->emax, 1 - f->emax, f->emax,
-		    /* floor(frac_bits * log10(2)), as numpy's precision */
-		    (int)((long)f->frac_bits * 30103 / 100000));
-		info_value(out, c, f, "max", (top << f->frac_bits) | frac);
-		info_value(out, c, f, "min", ((uint64_t)1 << (f->bits - 1)) |
-		    (top << f->frac_bits) | frac);
-		info_value(out, c, f, "smallest_normal",
-		    (uint64_t)1 << f->frac_bits);
-		info_value(out, c, f, "smallest_subnormal", 1);
-		info_value(out, c, f, "eps",
-		    (uint64_t)(f->emax - f->frac_bits) << f->frac_bits);
-	} else {
-		mpfr_t x;
-		char scale[128];
-
-		mpfr_init2(x, FPV_EXACT_PREC);
-		mpfr_set_q(x, c->int8_scale, MPFR_RNDN);
-		fpv_dec_round(x, 40, scale, sizeof scale);
-		mpfr_clear(x);
-		fprintf(out, ", \"qmin\": %d, \"qmax\": %d, \"scale\": \"%s\", "
-		    "\"zero_point\": %ld, \"overflow\": \"%s\"", f->qmin,
-		    f->qmax, scale, c->int8_zero_point,
-		    c->int8_overflow == FPV_OVF_WRAP ? "wrap" : "saturate");
-		info_value(out, c, f, "min", (uint64_t)(int64_t)f->qmin & mask);
-		info_value(out, c, f, "max", (uint64_t)(int64_t)f->qmax & mask);
-	}
-	fputs("}\n", out);
-}
-
 /* Print the tables of the --info formats. */
 static int
 run_info(const struct options *o, const struct fpv_session *s)
 {
 	for (size_t i = 0; i < o->ninfos; i++) {
-		const struct fpv_format *f = fpv_format_by_name(o->infos[i],
-		    strlen(o->infos[i]));
-		char *text;
+		const struct fpv_format *f = fpv_ctx_format(&s->ctx,
+		    fpv_ctx_find(&s->ctx, o->infos[i], strlen(o->infos[i])));
+		char *text = o->json ? fpv_info_json(&s->ctx, f) :
+		    fpv_info_text(&s->ctx, f);
 		size_t n;
 
-		if (o->json) {
-			info_json(stdout, &s->ctx, f);
-			continue;
-		}
-		if ((text = fpv_format_info(&s->ctx, f)) == NULL)
+		if (text == NULL)
 			out_of_memory();
-		if (i > 0)
+		if (i > 0 && !o->json)
 			putchar('\n');
 		fputs(text, stdout);
 		n = strlen(text);
@@ -498,7 +494,7 @@ main(int argc, char **argv)
 	static char outbuf[OUT_BUFSIZE];
 	struct options o = { 0 };
 	struct fpv_session s;
-	struct fpv_display d = { (1u << FPV_NFORMATS) - 1, false, false };
+	struct fpv_display d = { false, false };
 	struct fpv_repl r;
 	int status;
 
@@ -548,6 +544,7 @@ main(int argc, char **argv)
 			fclose(o.inputs[i].fp);
 	free(o.inputs);
 	free(o.infos);
+	free(o.sets);
 	fpv_repl_free(&r);
 	fpv_session_free(&s);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

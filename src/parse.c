@@ -74,6 +74,7 @@ struct parser {
 	const char *s;		/* the line (the AST's own copy, s[len] == 0) */
 	uint32_t len;
 	int line;
+	const struct fpv_registry *reg;	/* format names, or NULL: built-in */
 	struct fpv_ast *a;
 	struct fpv_error *err;
 	struct token tok;	/* current token */
@@ -206,12 +207,32 @@ word_is(const char *s, size_t len, const char *w)
 	return strlen(w) == len && memcmp(s, w, len) == 0;
 }
 
+/* The index of the format called s[0..len) in reg (NULL: the built-in
+ * formats, whose indices are the same in every registry), or -1. */
+static int
+format_index(const struct fpv_registry *reg, const char *s, size_t len)
+{
+	const struct fpv_format *f;
+
+	if (reg != NULL)
+		return fpv_registry_find(reg, s, len);
+	f = fpv_builtin_by_name(s, len);
+	return f != NULL ? (int)(f - fpv_builtin) : -1;
+}
+
+/* The format of index i in reg (NULL: built-in). */
+static const struct fpv_format *
+format_at(const struct fpv_registry *reg, int i)
+{
+	return reg != NULL ? &reg->f[i] : &fpv_builtin[i];
+}
+
 /* True if s[0..len) is a reserved word (function, constant, format, ans). */
 bool
-fpv_parse_reserved(const char *s, size_t len)
+fpv_parse_reserved(const struct fpv_registry *reg, const char *s, size_t len)
 {
 	return fpv_op_by_name(s, len) >= 0 ||
-	    fpv_format_by_name(s, len) != NULL ||
+	    format_index(reg, s, len) >= 0 ||
 	    word_is(s, len, "pi") || word_is(s, len, "e") ||
 	    word_is(s, len, "ans") || is_number_word(s, len);
 }
@@ -294,21 +315,23 @@ lex_bits(const struct parser *p, uint32_t pos, uint32_t colon,
     struct token *t)
 {
 	const char *s = p->s;
-	const struct fpv_format *f = fpv_format_by_name(s + pos, colon - pos);
+	int fi = format_index(p->reg, s + pos, colon - pos);
+	const struct fpv_format *f;
 	uint32_t i = colon + 1, end, hs;
 	uint64_t v = 0;
 	int maxdigits;
 
 	t->start = pos;
 	t->aux = colon + 1;
-	if (f == NULL) {
+	if (fi < 0) {
 		t->kind = T_ERR;
 		t->err = LE_FORMAT;
 		t->end = colon;
 		t->aux = colon;
 		return;
 	}
-	t->format = fpv_format_index(f);
+	f = format_at(p->reg, fi);
+	t->format = fi;
 	maxdigits = (f->bits + 3) / 4;
 	/* The run that belongs to the literal, for the span and errors. */
 	end = i;
@@ -511,16 +534,16 @@ quote(const struct parser *p, const struct token *t, char *buf, size_t size)
 	return buf;
 }
 
-/* The list of format names, "fp16, fp32, fp64, int8". */
+/* The list of format names, "fp16, fp32, fp64, int8, ...". */
 static COLD void
-format_list(char *buf, size_t size)
+format_list(const struct fpv_registry *reg, char *buf, size_t size)
 {
-	size_t n = 0;
+	size_t n = 0, count = reg != NULL ? reg->n : fpv_nbuiltin;
 
 	buf[0] = '\0';
-	for (int i = 0; i < FPV_NFORMATS && n < size; i++) {
+	for (size_t i = 0; i < count && n < size; i++) {
 		int w = snprintf(buf + n, size - n, "%s%s", i ? ", " : "",
-		    fpv_formats[i].name);
+		    format_at(reg, (int)i)->name);
 		if (w < 0)
 			break;
 		n += (size_t)w;
@@ -532,7 +555,7 @@ static COLD void
 fail_lex(struct parser *p, const struct token *t)
 {
 	const char *s = p->s;
-	char list[64];
+	char list[160];
 	const char *hint;
 	const struct fpv_format *f;
 
@@ -546,24 +569,29 @@ fail_lex(struct parser *p, const struct token *t)
 			    (int)(t->end - t->start), s + t->start);
 		break;
 	case LE_FORMAT:
-		format_list(list, sizeof list);
+		format_list(p->reg, list, sizeof list);
 		fail(p, t->start, "unknown format '%.*s' in a bit pattern "
 		    "(formats: %s)", (int)(t->aux - t->start > QUOTE_MAX ?
 		    QUOTE_MAX : t->aux - t->start), s + t->start, list);
 		break;
 	case LE_BITS_DIGITS:
-		f = &fpv_formats[t->format];
+		f = format_at(p->reg, t->format);
 		fail(p, t->aux, "expected '0x' and up to %d hex digits after "
 		    "'%s:'", (f->bits + 3) / 4, f->name);
 		break;
 	case LE_BITS_WIDE:
-		f = &fpv_formats[t->format];
+		f = format_at(p->reg, t->format);
 		fail(p, t->aux, "bit pattern too wide for %s (%d bits, at "
 		    "most %d hex digits)", f->name, f->bits, (f->bits + 3) / 4);
 		break;
 	case LE_COLON:
+		/* The example: 1 in the first default column. */
+		f = fpv_builtin_by_name(fpv_default_columns[0],
+		    strlen(fpv_default_columns[0]));
+		fpv_bits_hex(f, f->kind == FPV_KIND_FLOAT ?
+		    (uint64_t)f->bias << f->frac_bits : 1, list);
 		fail(p, t->start, "unexpected character ':' (a bit pattern "
-		    "is written FORMAT:0xHEX, as in fp16:0x3c00)");
+		    "is written FORMAT:0xHEX, as in %s:%s)", f->name, list);
 		break;
 	case LE_UTF8:
 		fail(p, t->start, "invalid UTF-8 byte 0x%02x", (unsigned)t->cp);
@@ -791,7 +819,7 @@ fail_not_function(struct parser *p, uint32_t name, uint32_t len)
 {
 	const char *s = p->s + name;
 
-	if (fpv_parse_reserved(s, len))
+	if (fpv_parse_reserved(p->reg, s, len))
 		fail(p, name, "'%.*s' is not a function", (int)len, s);
 	else
 		fail(p, name, "unknown function '%.*s'",
@@ -881,10 +909,10 @@ parse_name(struct parser *p)
 	uint32_t name = p->tok.start, len = p->tok.end - p->tok.start;
 	const char *s = p->s + name;
 	int op = fpv_op_by_name(s, len);
-	const struct fpv_format *f = fpv_format_by_name(s, len);
+	int fi = op >= 0 ? -1 : format_index(p->reg, s, len);
 	struct fpv_node *n;
 
-	if (op >= 0 || f != NULL) {
+	if (op >= 0 || fi >= 0) {
 		if (advance(p) < 0)
 			return -1;
 		if (p->tok.kind != T_LPAREN) {
@@ -895,7 +923,7 @@ parse_name(struct parser *p)
 		if (op >= 0)
 			return parse_call(p, name, len, op, -1,
 			    fpv_ops[op].nargs);
-		return parse_call(p, name, len, -1, fpv_format_index(f), 1);
+		return parse_call(p, name, len, -1, fi, 1);
 	}
 	if ((n = emit(p, word_is(s, len, "pi") || word_is(s, len, "e") ?
 	    FPV_NODE_CONST : FPV_NODE_VAR, name, name + len)) == NULL)
@@ -1054,7 +1082,7 @@ parse_line(struct parser *p)
 				    "variable name at the start of the line");
 				return -1;
 			}
-			if (fpv_parse_reserved(name, len)) {
+			if (fpv_parse_reserved(p->reg, name, len)) {
 				fail(p, p->tok.start, "cannot assign to "
 				    "reserved name '%.*s'", (int)len, name);
 				return -1;
@@ -1122,8 +1150,8 @@ src_size(size_t len)
 
 /* Parse one line into a. */
 int
-fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
-    struct fpv_error *err)
+fpv_parse(const char *src, size_t len, int line,
+    const struct fpv_registry *reg, struct fpv_ast *a, struct fpv_error *err)
 {
 	struct parser p;
 	char *copy;
@@ -1163,6 +1191,7 @@ fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
 		.s = a->src,
 		.len = (uint32_t)len,
 		.line = line,
+		.reg = reg,
 		.a = a,
 		.err = err,
 	};

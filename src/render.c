@@ -80,15 +80,6 @@
 #define C_BAD "\033[1;31m"
 #define C_WARN "\033[33m"
 
-/* The formats opts shows (0 means all). */
-static unsigned
-shown(const struct fpv_render_opts *opts)
-{
-	unsigned all = (1u << FPV_NFORMATS) - 1;
-
-	return opts->formats & all ? opts->formats & all : all;
-}
-
 /* ---- Small text helpers --------------------------------------------- */
 
 /* ---- Two-digit figures ---------------------------------------------- */
@@ -642,7 +633,8 @@ print_source(struct obuf *o, const char *s, size_t len)
  * over a block.  Rows are copied whole-buffer (sizeof each field), so
  * the sizes here bound ROW_MAX. */
 struct row {
-	int f;			/* format index, or -1 for the exact row */
+	int f;			/* column, or -1 for the exact row */
+	const struct fpv_format *fmt;
 	char bin[72];
 	char hex[20];
 	char value[FPV_DEC_SHORT];
@@ -658,10 +650,11 @@ static void
 fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
     uint32_t flags, int32_t cancelled, struct fpv_errinfo *e, struct row *r)
 {
-	const struct fpv_format *fmt = &fpv_formats[f];
+	const struct fpv_format *fmt = fpv_trace_format(t, f);
 	uint64_t b = t->steps[i].cell[f].bits;
 
 	r->f = f;
+	r->fmt = fmt;
 	r->nbin = fpv_bits_binary(fmt, b, r->bin);
 	r->nhex = fpv_bits_hex(fmt, b, r->hex);
 	r->nvalue = fpv_dec_shortest(&t->ctx, fmt, b, r->value);
@@ -687,12 +680,15 @@ fill_exact_row(mpfr_srcptr x, struct row *r)
 static void
 print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 {
-	size_t wb = 0, wh = 0, wv = 0, we = 0;
+	size_t wn = 5, wb = 0, wh = 0, wv = 0, we = 0;
 
 	for (size_t k = 0; k < n; k++) {
 		const struct row *r = &rows[k];
 
 		if (r->f >= 0) {
+			size_t nl = strlen(r->fmt->name);
+
+			wn = nl > wn ? nl : wn;
 			wb = r->nbin > wb ? r->nbin : wb;
 			wh = r->nhex > wh ? r->nhex : wh;
 			we = r->nerr > we ? r->nerr : we;
@@ -712,23 +708,22 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 				    sizeof("  " C_BOLD "exact" C_RESET "  ") - 1);
 			else
 				p = put(p, "  exact  ", 9);
-			p = put_pad(p, wb + 2 + wh + 2);
+			p = put_pad(p, wn - 5 + wb + 2 + wh + 2);
 			memcpy(p, r->value, sizeof r->value);
 			p += r->nvalue;
 			*p++ = '\n';
 			ob_commit(o, p);
 			continue;
 		}
-		name = fpv_formats[r->f].name;
+		name = r->fmt->name;
 		nl = strlen(name);
 		p = ob_reserve(o, ROW_MAX + nl);
 		p[0] = ' ';
 		p[1] = ' ';
 		p = put(p + 2, name, nl);
-		p = put_pad(p, (nl < 5 ? 5 - nl : 0) + 2);
+		p = put_pad(p, wn - nl + 2);
 		if (color) {
-			p = put_bits_color(p, &fpv_formats[r->f], r->bin,
-			    r->nbin);
+			p = put_bits_color(p, r->fmt, r->bin, r->nbin);
 		} else {
 			memcpy(p, r->bin, sizeof r->bin);
 			p += r->nbin;
@@ -751,7 +746,55 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 	}
 }
 
-/* Print the header: expression, rounding mode and int8 settings if set. */
+/* The settings of format f that differ from its defaults, as
+ * "scale 0.1, zero point 0, wrap" (empty when there are none). */
+size_t
+fpv_render_settings(const struct fpv_format *f, bool compact, char *buf,
+    size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (f->kind == FPV_KIND_INT) {
+		char sc[FPV_DEC_SHORT];
+		mpq_t q;
+		mpfr_t x;
+		bool one = fpv_grid_scale_is_one(f);
+
+		if (one && f->zero_point == 0 &&
+		    f->overflow == FPV_OVF_SATURATE)
+			return 0;
+		mpq_init(q);
+		fpv_grid_scale(f, q);
+		mpfr_init2(x, FPV_EXACT_PREC);
+		mpfr_set_q(x, q, MPFR_RNDN);
+		fpv_dec_round(x, compact ? 6 : 17, sc, sizeof sc);
+		mpfr_clear(x);
+		mpq_clear(q);
+		if (!compact) {
+			n = (size_t)snprintf(buf, size, "scale %s, zero point "
+			    "%lld, %s", sc, (long long)f->zero_point,
+			    fpv_overflow_names[f->overflow]);
+		} else {
+			n = (size_t)snprintf(buf, size, "%s%s%s", one ? "" :
+			    "scale ", one ? "" : sc, "");
+			if (f->zero_point != 0 && n < size)
+				n += (size_t)snprintf(buf + n, size - n,
+				    "%szero %lld", n ? " " : "",
+				    (long long)f->zero_point);
+			if (f->overflow != FPV_OVF_SATURATE && n < size)
+				n += (size_t)snprintf(buf + n, size - n, "%s%s",
+				    n ? " " : "", fpv_overflow_names[f->overflow]);
+		}
+	} else if (f->overflow != fpv_format_default_overflow(f)) {
+		n = (size_t)snprintf(buf, size, compact ? "%s" : "overflow %s",
+		    fpv_overflow_names[f->overflow]);
+	}
+	return n < size ? n : size - 1;
+}
+
+/* Print the header: expression, rounding mode and the settings of the
+ * columns that are not their defaults. */
 static void
 print_header(struct obuf *o, const struct fpv_trace *t,
     const struct fpv_render_opts *opts)
@@ -768,22 +811,17 @@ print_header(struct obuf *o, const struct fpv_trace *t,
 		ob_puts(o, fpv_round_names[c->round]);
 		ob_putc(o, ']');
 	}
-	if ((shown(opts) & (1u << FPV_INT8)) &&
-	    (mpq_cmp_ui(c->int8_scale, 1, 1) != 0 || c->int8_zero_point != 0 ||
-	    c->int8_overflow != FPV_OVF_SATURATE)) {
-		char sc[FPV_DEC_SHORT];
-		mpfr_t x;
+	for (int k = 0; k < fpv_trace_ncols(t); k++) {
+		const struct fpv_format *f = fpv_trace_format(t, k);
+		char set[160];
 
-		mpfr_init2(x, FPV_EXACT_PREC);
-		mpfr_set_q(x, c->int8_scale, MPFR_RNDN);
-		fpv_dec_round(x, 17, sc, sizeof sc);
-		mpfr_clear(x);
-		ob_puts(o, "   [int8: scale ");
-		ob_puts(o, sc);
-		ob_puts(o, ", zero point ");
-		ob_long(o, c->int8_zero_point);
-		ob_puts(o, c->int8_overflow == FPV_OVF_WRAP ? ", wrap]" :
-		    ", saturate]");
+		if (fpv_render_settings(f, false, set, sizeof set) == 0)
+			continue;
+		ob_puts(o, "   [");
+		ob_puts(o, f->name);
+		ob_puts(o, ": ");
+		ob_puts(o, set);
+		ob_putc(o, ']');
 	}
 	ob_putc(o, '\n');
 }
@@ -793,15 +831,13 @@ static void
 step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
     const struct fpv_render_opts *opts, struct fpv_errinfo *e)
 {
-	struct row rows[FPV_NFORMATS + 1];
+	struct row rows[FPV_COLUMNS_MAX + 1];
 	size_t n = 0;
 
-	for (int f = 0; f < FPV_NFORMATS; f++) {
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		const struct fpv_cell *c = &t->steps[i].cell[f];
 
-		if (shown(opts) & (1u << f))
-			fill_row(t, i, f, true, c->flags, c->cancelled, e,
-			    &rows[n++]);
+		fill_row(t, i, f, true, c->flags, c->cancelled, e, &rows[n++]);
 	}
 	fill_exact_row(t->steps[i].exact, &rows[n]);
 	print_rows(o, rows, n + 1, opts->color);
@@ -852,7 +888,7 @@ void
 fpv_render_text(FILE *out, const struct fpv_trace *t,
     const struct fpv_render_opts *opts)
 {
-	struct row rows[FPV_NFORMATS + 1];
+	struct row rows[FPV_COLUMNS_MAX + 1];
 	size_t n = 0, last;
 	struct obuf o;
 	struct fpv_errinfo e;
@@ -866,11 +902,10 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 			text_step(&o, t, i, opts, &e);
 	print_header(&o, t, opts);
 	last = t->nsteps - 1;
-	for (int f = 0; f < FPV_NFORMATS; f++)
-		if (shown(opts) & (1u << f))
-			fill_row(t, last, f, false, t->sticky[f],
-			    t->sticky[f] & FPV_FLAG_CANCELLATION ?
-			    max_cancelled(t, f) : 0, &e, &rows[n++]);
+	for (int f = 0; f < fpv_trace_ncols(t); f++)
+		fill_row(t, last, f, false, t->sticky[f],
+		    t->sticky[f] & FPV_FLAG_CANCELLATION ?
+		    max_cancelled(t, f) : 0, &e, &rows[n++]);
 	fpv_errinfo_clear(&e);
 	fill_exact_row(t->steps[last].exact, &rows[n]);
 	print_rows(&o, rows, n + 1, opts->color);
@@ -1069,7 +1104,7 @@ static void
 json_cell(struct obuf *o, const struct fpv_trace *t, size_t i, int f,
     uint32_t flags, int32_t cancelled, bool local, struct fpv_errinfo *e)
 {
-	const struct fpv_format *fmt = &fpv_formats[f];
+	const struct fpv_format *fmt = fpv_trace_format(t, f);
 	uint64_t b = t->steps[i].cell[f].bits;
 	char hex[20], val[FPV_DEC_SHORT], *ex;
 	size_t nhex, nval;
@@ -1089,13 +1124,8 @@ json_cell(struct obuf *o, const struct fpv_trace *t, size_t i, int f,
 		ob_puts(o, "null");
 	free(ex);
 	if (fmt->kind == FPV_KIND_INT) {
-		uint64_t m = fpv_format_mask(fmt);
-		long q = (long)(b & m);
-
-		if ((b & m) >> (fmt->bits - 1))
-			q -= (long)m + 1;
 		ob_puts(o, ", \"q\": ");
-		ob_long(o, q);
+		ob_long(o, (long)fpv_bits_q(fmt, b));
 	}
 	ob_puts(o, ", \"flags\": ");
 	json_flags(o, flags);
@@ -1120,9 +1150,8 @@ json_results(struct obuf *o, const struct fpv_trace *t, size_t i,
 	bool first = true;
 
 	ob_puts(o, "\"results\": {");
-	for (int f = 0; f < FPV_NFORMATS; f++) {
-		if (!(shown(opts) & (1u << f)))
-			continue;
+	(void)opts;
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		if (!first)
 			ob_write(o, ", ", 2);
 		first = false;
@@ -1204,6 +1233,53 @@ json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 	ob_putc(o, '}');
 }
 
+/*
+ * Write the settings of the integer-grid columns, and of floats whose
+ * overflow policy is not their default: ", \"settings\": {\"int8\":
+ * {\"scale\": \"0.1\", \"zero_point\": 0, \"overflow\": \"saturate\"}}".
+ */
+static void
+json_settings(struct obuf *o, const struct fpv_trace *t)
+{
+	bool any = false;
+
+	for (int k = 0; k < fpv_trace_ncols(t); k++) {
+		const struct fpv_format *f = fpv_trace_format(t, k);
+
+		if (f->kind != FPV_KIND_INT &&
+		    f->overflow == fpv_format_default_overflow(f))
+			continue;
+		ob_puts(o, any ? ", " : ", \"settings\": {");
+		any = true;
+		json_plain(o, f->name, strlen(f->name));
+		ob_puts(o, ": {");
+		if (f->kind == FPV_KIND_INT) {
+			mpq_t q;
+			mpfr_t x;
+
+			/* A scale is a decimal of modest length (or a dyadic
+			 * number): exact at 40 digits. */
+			mpq_init(q);
+			fpv_grid_scale(f, q);
+			mpfr_init2(x, FPV_EXACT_PREC);
+			mpfr_set_q(x, q, MPFR_RNDN);
+			ob_puts(o, "\"scale\": ");
+			json_exact(o, x);
+			mpfr_clear(x);
+			mpq_clear(q);
+			ob_puts(o, ", \"zero_point\": ");
+			ob_long(o, (long)f->zero_point);
+			ob_puts(o, ", ");
+		}
+		ob_puts(o, "\"overflow\": ");
+		json_plain(o, fpv_overflow_names[f->overflow],
+		    strlen(fpv_overflow_names[f->overflow]));
+		ob_putc(o, '}');
+	}
+	if (any)
+		ob_putc(o, '}');
+}
+
 /* Print one JSON Lines object for an evaluated line. */
 void
 fpv_render_json(FILE *out, const struct fpv_trace *t,
@@ -1229,21 +1305,7 @@ fpv_render_json(FILE *out, const struct fpv_trace *t,
 	}
 	ob_puts(&o, ", \"round\": ");
 	json_cstr(&o, fpv_round_names[c->round]);
-	if (shown(opts) & (1u << FPV_INT8)) {
-		mpfr_t x;
-
-		/* A scale is a decimal of modest length: exact at 40 digits. */
-		mpfr_init2(x, FPV_EXACT_PREC);
-		mpfr_set_q(x, c->int8_scale, MPFR_RNDN);
-		ob_puts(&o, ", \"int8\": {\"scale\": ");
-		json_exact(&o, x);
-		mpfr_clear(x);
-		ob_puts(&o, ", \"zero_point\": ");
-		ob_long(&o, c->int8_zero_point);
-		ob_puts(&o, c->int8_overflow == FPV_OVF_WRAP ?
-		    ", \"overflow\": \"wrap\"}" :
-		    ", \"overflow\": \"saturate\"}");
-	}
+	json_settings(&o, t);
 	ob_puts(&o, ", \"exact\": ");
 	json_exact(&o, fpv_trace_result(t)->exact);
 	ob_write(&o, ", ", 2);

@@ -137,10 +137,7 @@ report(struct fpv_repl *r, const char *src, size_t len,
 static struct fpv_render_opts
 render_opts(const struct fpv_repl *r)
 {
-	struct fpv_render_opts o = r->opts;
-
-	o.formats = r->d->formats;
-	return o;
+	return r->opts;
 }
 
 /* Print the result of the last trace. */
@@ -437,64 +434,42 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 
 /* The REPL whose session completion reads. */
 static struct fpv_repl *complete_repl;
-/* Completing a command name (the word starts the line with ':'). */
-static bool complete_commands;
+/* The candidates of the completion in progress. */
+static char **complete_cands;
 
-/* The k-th word that may complete ("" to skip): commands, or names. */
-static const char *
-complete_word(size_t k)
-{
-	static const char *const words[] = { "pi", "e", "ans", "inf", "nan" };
-	const struct fpv_session *s = complete_repl->s;
-	size_t nwords = sizeof words / sizeof *words;
-
-	if (complete_commands)
-		return fpv_command_names[k];
-	if (k < FPV_OP_COUNT)
-		return fpv_ops[k].callable ? fpv_ops[k].name : "";
-	k -= FPV_OP_COUNT;
-	if (k < FPV_NFORMATS)
-		return fpv_formats[k].name;
-	k -= FPV_NFORMATS;
-	if (k < nwords)
-		return words[k];
-	k -= nwords;
-	return k < s->nvars ? s->vars[k].name : NULL;
-}
-
-/* readline's generator: the next word starting with text. */
+/* readline's generator: the next candidate (they all begin with text). */
 static char *
 complete_next(const char *text, int state)
 {
 	static size_t k;
-	size_t n = strlen(text);
-	const char *w;
 
+	(void)text;
 	if (state == 0)
 		k = 0;
-	while ((w = complete_word(k++)) != NULL)
-		if (w[0] != '\0' && strncmp(w, text, n) == 0)
-			return strdup(w);
-	return NULL;
+	if (complete_cands == NULL || complete_cands[k] == NULL)
+		return NULL;
+	return strdup(complete_cands[k++]);
 }
 
-/* Complete function, constant, format, variable and command names. */
+/* Complete commands and their arguments, functions, casts, constants
+ * and variables (the candidates of fpv_complete). */
 static char **
 complete(const char *text, int start, int end)
 {
-	int first = (int)strspn(rl_line_buffer, " \t");
-	char **m;
+	char append, **m;
 
 	(void)end;
-	complete_commands = start == first && text[0] == ':';
 	rl_attempted_completion_over = 1;
+	complete_cands = fpv_complete_list(complete_repl->s, rl_line_buffer,
+	    (size_t)start, text, strlen(text), &append);
 	m = rl_completion_matches(text, complete_next);
-	/* A function completes with its '(' (a cast too), anything else with a space. */
-	rl_completion_append_character = ' ';
-	if (m != NULL && m[1] == NULL && !complete_commands &&
-	    (fpv_op_by_name(m[0], strlen(m[0])) >= 0 ||
-	    fpv_format_by_name(m[0], strlen(m[0])) != NULL))
-		rl_completion_append_character = '(';
+	fpv_complete_free(complete_cands);
+	complete_cands = NULL;
+	/* Functions and casts carry their '(' already. */
+	if (append == 0)
+		rl_completion_suppress_append = 1;
+	else
+		rl_completion_append_character = append;
 	return m;
 }
 

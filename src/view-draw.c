@@ -16,6 +16,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "fpviz/render.h"
 #include "fpviz/view-impl.h"
 
 /* Lines of the detail pane when there is room. */
@@ -344,8 +345,7 @@ nvisible(const struct fpv_view *v)
 {
 	int n = 0;
 
-	for (int f = 0; f < FPV_NFORMATS; f++)
-		n += (v->d->formats >> f) & 1;
+	n = view_ncols(v);
 	return n;
 }
 
@@ -353,7 +353,7 @@ nvisible(const struct fpv_view *v)
 static int
 bits_width(const struct fpv_format *f)
 {
-	return f->bits + (f->kind == FPV_KIND_IEEE ? 2 : 1);
+	return f->bits + (f->kind == FPV_KIND_FLOAT ? 2 : 1);
 }
 
 /* Bytes of q[0..left) on the next caption line of width columns:
@@ -450,14 +450,13 @@ view_layout(struct fpv_view *v)
 		return;
 	}
 	L->compact = cols < 72 || rows < 20;
-	for (int f = 0; f < FPV_NFORMATS; f++)
-		if ((v->d->formats >> f) & 1) {
-			int b = bits_width(&fpv_formats[f]);
-			int h = 2 + (fpv_formats[f].bits + 3) / 4;
+	for (int f = 0; f < view_ncols(v); f++) {
+		int b = bits_width(view_format(v, f));
+		int h = 2 + (view_format(v, f)->bits + 3) / 4;
 
-			bw = b > bw ? b : bw;
-			hw = h > hw ? h : hw;
-		}
+		bw = b > bw ? b : bw;
+		hw = h > hw ? h : hw;
+	}
 	capmax = L->compact ? 2 : rows / 6 > 1 ? rows / 6 : 1;
 	for (;;) {
 		L->caption_rows = caption_lines(v, cols - 2, capmax);
@@ -533,24 +532,19 @@ draw_title(struct fpv_view *v, WINDOW *w)
 		    t->nsteps);
 	snprintf(round, sizeof round, v->lay.compact ? "%s" : "round: %s",
 	    fpv_round_names[c->round]);
-	if (((v->d->formats >> FPV_INT8) & 1) &&
-	    (mpfr_cmp_ui(c->int8_scale_fr, 1) != 0 ||
-	    c->int8_zero_point != 0 || c->int8_overflow != FPV_OVF_SATURATE)) {
-		char sc[48];
-		mpfr_t q;
-		int n;
+	/* The settings of the rows that are not their defaults. */
+	for (int k = 0, n = 0; k < view_ncols(v); k++) {
+		char set[160];
+		int len;
 
-		mpfr_init2(q, 64);
-		mpfr_set_q(q, c->int8_scale, MPFR_RNDN);
-		fpv_dec_round(q, 6, sc, sizeof sc);
-		mpfr_clear(q);
-		n = snprintf(int8, sizeof int8, "int8 scale %s", sc);
-		if (c->int8_zero_point != 0 && n > 0 && (size_t)n < sizeof int8)
-			n += snprintf(int8 + n, sizeof int8 - (size_t)n,
-			    " zero %ld", c->int8_zero_point);
-		if (c->int8_overflow == FPV_OVF_WRAP && n > 0 &&
-		    (size_t)n < sizeof int8)
-			snprintf(int8 + n, sizeof int8 - (size_t)n, " wrap");
+		if (fpv_render_settings(view_format(v, k), true, set,
+		    sizeof set) == 0)
+			continue;
+		len = snprintf(int8 + n, sizeof int8 - (size_t)n, "%s%s %s",
+		    n ? "   " : "", view_format(v, k)->name, set);
+		if (len < 0 || (size_t)(n + len) >= sizeof int8)
+			break;
+		n += len;
 	}
 	left[0] = '\0';
 	if (v->lesson.on)
@@ -716,7 +710,7 @@ draw_top(struct fpv_view *v)
 static enum view_style
 bit_style(const struct fpv_format *f, int i)
 {
-	if (f->kind == FPV_KIND_IEEE)
+	if (f->kind == FPV_KIND_FLOAT)
 		return i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
 	return i == 0 ? ST_SIGN : ST_IMAG;
 }
@@ -735,7 +729,7 @@ draw_bits(struct fpv_view *v, WINDOW *w, int y, int x, int width,
 		xmax--;
 	wmove(w, y, x);
 	for (int i = 0; i < f->bits && x < xmax; i++) {
-		if (i == 1 || (f->kind == FPV_KIND_IEEE && i == 1 + f->exp_bits)) {
+		if (i == 1 || (f->kind == FPV_KIND_FLOAT && i == 1 + f->exp_bits)) {
 			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
 			if (x >= xmax)
 				break;
@@ -759,7 +753,7 @@ static void
 draw_bits_big(struct fpv_view *v, WINDOW *w, int y, int x, int width,
     const struct fpv_format *f, const char *bin, int cursor)
 {
-	bool ieee = f->kind == FPV_KIND_IEEE;
+	bool ieee = f->kind == FPV_KIND_FLOAT;
 	int spaced = 2 * f->bits + (ieee ? 4 : 2);
 	int grouped = f->bits + (ieee ? 4 + (f->frac_bits - 1) / 4 : 2);
 
@@ -809,15 +803,13 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 {
 	const struct view_layout *L = &v->lay;
 	int cols = L->cols, bw = 0, hw = 0, vw = 5, ew = 0, x0;
-	char err[FPV_NFORMATS][120], err_short[FPV_NFORMATS][80];
-	struct flagword fw[FPV_NFORMATS][16];
-	int nfw[FPV_NFORMATS];
+	char err[FPV_COLUMNS_MAX][120], err_short[FPV_COLUMNS_MAX][80];
+	struct flagword fw[FPV_COLUMNS_MAX][16];
+	int nfw[FPV_COLUMNS_MAX];
 
-	for (int f = 0; f < FPV_NFORMATS; f++) {
-		if (!((v->d->formats >> f) & 1))
-			continue;
+	for (int f = 0; f < view_ncols(v); f++) {
 		const struct view_cell *c = &v->cells[f];
-		int b = bits_width(&fpv_formats[f]), h = (int)strlen(c->hex);
+		int b = bits_width(view_format(v, f)), h = (int)strlen(c->hex);
 		int vl = (int)strlen(c->val), el;
 
 		error_text(c, err[f], sizeof err[f]);
@@ -835,10 +827,8 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 	}
 	x0 = L->rowmode == ROW_ONE && cols < 60 ? 6 : 8;
 	bool hex_on_line1 = L->rowmode == ROW_TWO && x0 + bw + 2 + hw <= cols;
-	for (int f = 0; f < FPV_NFORMATS; f++) {
-		if (!((v->d->formats >> f) & 1))
-			continue;
-		const struct fpv_format *F = &fpv_formats[f];
+	for (int f = 0; f < view_ncols(v); f++) {
+		const struct fpv_format *F = view_format(v, f);
 		const struct view_cell *c = &v->cells[f];
 		bool sel = f == v->sel;
 		int cur = sel && v->be.on ? v->be.cur : -1;
@@ -975,7 +965,7 @@ static void
 draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
 {
 	const struct view_detail *dt = &v->det;
-	const struct fpv_format *F = &fpv_formats[v->sel];
+	const struct fpv_format *F = view_format(v, v->sel);
 	int xmax = x + width, lx = x + 10, end = y + rows, cx;
 
 	if (rows <= 0)
@@ -1066,7 +1056,7 @@ step_marker(struct fpv_view *v, const struct fpv_trace *t, size_t i,
 	memset(&c, 0, sizeof c);
 	c.flags = t->steps[i].cell[v->sel].flags;
 	c.cancelled = t->steps[i].cell[v->sel].cancelled;
-	c.cls = fpv_bits_class(&fpv_formats[v->sel],
+	c.cls = fpv_bits_class(view_format(v, v->sel),
 	    t->steps[i].cell[v->sel].bits);
 	n = flag_words(&c, fw);
 	if (n == 0 || (n == 1 && fw[0].st == ST_M_INEXACT))
@@ -1227,7 +1217,7 @@ draw_body(struct fpv_view *v)
 		char title[48];
 
 		snprintf(title, sizeof title, "%s detail:",
-		    fpv_formats[v->sel].name);
+		    view_format(v, v->sel)->name);
 		draw_sep(v, w, y, 0, dw, title, ST_LABEL, NULL);
 		/* what happened and this step's loss, after the title */
 		int tx = 2 + 1 + (int)strlen(title) + 1;
@@ -1302,9 +1292,9 @@ draw_bitedit_status(struct fpv_view *v, WINDOW *w)
 	static const char *const hexkeys[][2] = {
 		{ "Enter", "applies" }, { "Esc", "cancels" },
 	};
-	const struct fpv_format *F = &fpv_formats[v->sel];
+	const struct fpv_format *F = view_format(v, v->sel);
 	int cols = v->lay.cols, i = v->be.cur, k = F->bits - 1 - i, x;
-	char what[64];
+	char what[96];
 
 	x = put(v, w, 0, 1, cols, ST_SELECTED, " bit edit ");
 	if (v->be.hex) {
@@ -1314,16 +1304,21 @@ draw_bitedit_status(struct fpv_view *v, WINDOW *w)
 		draw_hints(v, w, x + 2, hexkeys, 2);
 		return;
 	}
-	if (F->kind == FPV_KIND_IEEE)
-		snprintf(what, sizeof what, "%s bit %d: %s", F->name, k,
-		    i == 0 ? "sign" : i <= F->exp_bits ? "exponent" :
-		    "fraction");
-	else if (i == 0)
-		snprintf(what, sizeof what, "%s bit %d: sign (-%llu)", F->name,
-		    k, 1ULL << k);
-	else
-		snprintf(what, sizeof what, "%s bit %d: +%llu", F->name, k,
-		    1ULL << k);
+	{
+		/* i counts from the sign bit (or, unsigned, from bit 1). */
+		int j = F->sign ? i : i + 1;
+
+		if (F->kind == FPV_KIND_FLOAT)
+			snprintf(what, sizeof what, "%s bit %d: %s", F->name,
+			    k, j == 0 ? "sign" : j <= F->exp_bits ?
+			    "exponent" : "fraction");
+		else if (j == 0)
+			snprintf(what, sizeof what, "%s bit %d: sign (-%llu)",
+			    F->name, k, 1ULL << k);
+		else
+			snprintf(what, sizeof what, "%s bit %d: +%llu", F->name,
+			    k, 1ULL << k);
+	}
 	x = put(v, w, 0, x + 1, cols, ST_NORMAL, what);
 	draw_hints(v, w, x + 2, v->utf8 ? keys : keys_ascii, 5);
 }
@@ -1399,7 +1394,7 @@ draw_input(struct fpv_view *v)
 		char prompt[48];
 
 		snprintf(prompt, sizeof prompt, "%s bits: 0x",
-		    fpv_formats[v->sel].name);
+		    view_format(v, v->sel)->name);
 		werase(w);
 		x = put(v, w, 0, 0, cols, ST_KEY, prompt);
 		x = put(v, w, 0, x, cols, ST_NORMAL, v->be.hexbuf);

@@ -38,8 +38,7 @@ static unsigned char queue[1024];
 static size_t qhead, qlen;
 
 /* Completion candidates for the word being completed. */
-static char **cands;
-static size_t ncands, capcands;
+static char **cands;		/* the candidates of a completion */
 
 /* ---- The key queue -------------------------------------------------- */
 
@@ -167,176 +166,39 @@ on_line(char *line)
 
 /* ---- Completion ----------------------------------------------------- */
 
-/* Add a candidate (copied). */
-static void
-cand(const char *s, size_t n)
-{
-	if (ncands + 1 >= capcands) {
-		size_t cap = capcands ? 2 * capcands : 64;
-		char **nc = realloc(cands, cap * sizeof *nc);
-
-		if (nc == NULL)
-			return;
-		cands = nc;
-		capcands = cap;
-	}
-	if ((cands[ncands] = strndup(s, n)) != NULL)
-		ncands++;
-}
-
-/* Forget the candidates. */
-static void
-cands_clear(void)
-{
-	for (size_t i = 0; i < ncands; i++)
-		free(cands[i]);
-	ncands = 0;
-}
-
-/* Generator for rl_completion_matches: candidates starting with text. */
+/* Generator for rl_completion_matches: the candidates in turn (all of
+ * them begin with the text). */
 static char *
 generator(const char *text, int state)
 {
-	static size_t i, len;
+	static size_t i;
 
-	if (state == 0) {
+	(void)text;
+	if (state == 0)
 		i = 0;
-		len = strlen(text);
-	}
-	while (i < ncands) {
-		const char *c = cands[i++];
-
-		if (strncmp(c, text, len) == 0)
-			return strdup(c);
-	}
-	return NULL;
+	if (cands == NULL || cands[i] == NULL)
+		return NULL;
+	return strdup(cands[i++]);
 }
 
-/* Candidates for an expression word: functions and casts with their
- * '(', constants, ans and the variables. */
-static void
-expr_cands(void)
-{
-	char buf[64];
-
-	for (int op = 0; op < FPV_OP_COUNT; op++)
-		if (fpv_ops[op].callable) {
-			snprintf(buf, sizeof buf, "%s(", fpv_ops[op].name);
-			cand(buf, strlen(buf));
-		}
-	for (int f = 0; f < FPV_NFORMATS; f++) {
-		snprintf(buf, sizeof buf, "%s(", fpv_formats[f].name);
-		cand(buf, strlen(buf));
-	}
-	cand("pi", 2);
-	cand("e", 1);
-	cand("inf", 3);
-	cand("nan", 3);
-	for (size_t i = 0; i < V->s->nvars; i++)
-		cand(V->s->vars[i].name, strlen(V->s->vars[i].name));
-	if (fpv_session_var(V->s, "ans", 3) == NULL)
-		cand("ans", 3);
-}
-
-/* Candidates for argument number arg (1-based) of command cmd[0..n). */
-static void
-command_cands(const char *cmd, size_t n, int arg, const char *prev,
-    size_t prevlen)
-{
-#define IS(s) (n == strlen(s) && memcmp(cmd, s, n) == 0)
-	if (IS(":set") && arg == 1) {
-		static const char *const names[] = { "round", "int8.scale",
-		    "int8.zero_point", "int8.overflow", "big", NULL };
-
-		for (int i = 0; names[i]; i++)
-			cand(names[i], strlen(names[i]));
-	} else if (IS(":set") && arg == 2) {
-#define PREV(s) (prevlen == strlen(s) && memcmp(prev, s, prevlen) == 0)
-		if (PREV("round"))
-			for (int i = 0; i < 4; i++)
-				cand(fpv_round_names[i], strlen(fpv_round_names[i]));
-		else if (PREV("int8.overflow")) {
-			cand("saturate", 8);
-			cand("wrap", 4);
-		} else if (PREV("big")) {
-			cand("on", 2);
-			cand("off", 3);
-		}
-#undef PREV
-	} else if ((IS(":info") || IS(":formats")) && arg >= 1) {
-		for (int f = 0; f < FPV_NFORMATS; f++)
-			cand(fpv_formats[f].name, strlen(fpv_formats[f].name));
-		if (IS(":formats"))
-			cand("all", 3);
-	} else if (IS(":lesson") && arg == 1) {
-		char *list = fpv_lesson_list();
-
-		cand("list", 4);
-		for (char *p = list; p != NULL && *p != '\0';) {
-			size_t k = strcspn(p, " \t\n");
-
-			if (k > 0)
-				cand(p, k);
-			p = strchr(p, '\n');
-			if (p != NULL)
-				p++;
-		}
-		free(list);
-	} else if (IS(":help") && arg == 1) {
-		for (int i = 0; fpv_command_names[i] != NULL; i++)
-			cand(fpv_command_names[i] + 1,
-			    strlen(fpv_command_names[i] + 1));
-	}
-#undef IS
-}
-
-/* rl_attempted_completion_function: names for the word at start..end. */
+/* rl_attempted_completion_function: the candidates of fpv_complete for
+ * the word at start..end. */
 static char **
 complete(const char *text, int start, int end)
 {
-	const char *line = rl_line_buffer;
-	const char *p = line;
-	char **m;
-	bool command;
+	char append, **m;
 
 	(void)end;
 	rl_attempted_completion_over = 1;
-	cands_clear();
-	while (*p == ' ' || *p == '\t')
-		p++;
-	command = *p == ':';
-	if (command) {
-		size_t cmdlen = strcspn(p, " \t");
-		int arg = 0;
-		const char *q = p + cmdlen, *prev = NULL;
-		size_t prevlen = 0;
-
-		if (p - line + (long)cmdlen >= start) {
-			for (int i = 0; fpv_command_names[i] != NULL; i++)
-				cand(fpv_command_names[i],
-				    strlen(fpv_command_names[i]));
-		} else {
-			/* Count the words before the one being completed. */
-			while (q - line < start) {
-				q += strspn(q, " \t");
-				if (q - line >= start)
-					break;
-				size_t k = strcspn(q, " \t");
-
-				prev = q;
-				prevlen = k;
-				q += k;
-				arg++;
-			}
-			command_cands(p, cmdlen, arg + 1, prev, prevlen);
-		}
-		rl_completion_append_character = ' ';
-	} else {
-		expr_cands();
-		rl_completion_suppress_append = 1;
-	}
+	cands = fpv_complete_list(V->s, rl_line_buffer, (size_t)start, text,
+	    strlen(text), &append);
 	m = rl_completion_matches(text, generator);
-	cands_clear();
+	fpv_complete_free(cands);
+	cands = NULL;
+	if (append == 0)
+		rl_completion_suppress_append = 1;
+	else
+		rl_completion_append_character = append;
 	return m;
 }
 
@@ -678,10 +540,8 @@ void
 view_input_done(void)
 {
 	rl_callback_handler_remove();
-	cands_clear();
-	free(cands);
+	fpv_complete_free(cands);
 	cands = NULL;
-	capcands = 0;
 	if (devnull != NULL) {
 		fclose(devnull);
 		devnull = NULL;

@@ -92,7 +92,7 @@ view_init(struct fpv_view *v, struct fpv_session *s, struct fpv_display *d)
 	v->d = d;
 	fpv_trace_init(&v->tr[0]);
 	fpv_trace_init(&v->tr[1]);
-	v->sel = FPV_FP16;
+	v->sel = 0;
 	view_fix_selection(v);
 	snprintf(v->prompt, sizeof v->prompt, "> ");
 	v->dirty = DIRTY_ALL;
@@ -346,46 +346,58 @@ view_help_text(struct fpv_view *v)
 
 /* ---- Steps and formats ---------------------------------------------- */
 
-/* True if format f is shown. */
-static bool
-visible(const struct fpv_view *v, int f)
+/* The number of format rows. */
+int
+view_ncols(const struct fpv_view *v)
 {
-	return (v->d->formats >> f) & 1;
+	const struct fpv_trace *t = view_trace(v);
+
+	return t != NULL ? fpv_trace_ncols(t) : v->s->ctx.ncols;
 }
 
-/* Keep the selection on a visible format. */
+/* The format of row k. */
+const struct fpv_format *
+view_format(const struct fpv_view *v, int k)
+{
+	const struct fpv_trace *t = view_trace(v);
+
+	return t != NULL ? fpv_trace_format(t, k) : fpv_ctx_col(&v->s->ctx, k);
+}
+
+/* Keep the bit editor's cursor inside the selected format. */
+static void
+clamp_cursor(struct fpv_view *v)
+{
+	int n = view_format(v, v->sel)->bits;
+
+	if (v->be.cur >= n)
+		v->be.cur = n - 1;
+	if (v->be.cur < 0)
+		v->be.cur = 0;
+}
+
+/* Keep the selection on a row. */
 void
 view_fix_selection(struct fpv_view *v)
 {
-	if (visible(v, v->sel))
-		return;
-	for (int f = 0; f < FPV_NFORMATS; f++)
-		if (visible(v, f)) {
-			v->sel = f;
-			v->det.valid = false;
-			if (v->be.cur >= fpv_formats[f].bits)
-				v->be.cur = fpv_formats[f].bits - 1;
-			return;
-		}
+	if (v->sel >= view_ncols(v) || v->sel < 0) {
+		v->sel = 0;
+		v->det.valid = false;
+	}
+	clamp_cursor(v);
 }
 
-/* Select the next or previous visible format. */
+/* Select the next or previous row. */
 void
 view_select(struct fpv_view *v, int delta)
 {
-	int f = v->sel;
+	int n = view_ncols(v), f = (v->sel + (delta < 0 ? n - 1 : 1)) % n;
 
-	for (int i = 0; i < FPV_NFORMATS; i++) {
-		f = (f + (delta < 0 ? FPV_NFORMATS - 1 : 1)) % FPV_NFORMATS;
-		if (visible(v, f))
-			break;
-	}
 	if (f != v->sel) {
 		v->sel = f;
 		v->det.valid = false;
 		v->dirty |= DIRTY_BODY | DIRTY_STATUS;
-		if (v->be.cur >= fpv_formats[f].bits)
-			v->be.cur = fpv_formats[f].bits - 1;
+		clamp_cursor(v);
 	}
 }
 
@@ -550,7 +562,8 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 {
 	struct fpv_cmd_reply r;
 	struct fpv_error err;
-	unsigned formats = v->d->formats;
+	const struct fpv_format *selfmt = view_format(v, v->sel);
+	struct fpv_ctx before = v->s->ctx;
 	bool big = v->d->big;
 	bool quiet = mode == RUN_REPLAY, typed = mode == RUN_TYPED;
 	size_t nvars = v->s->nvars;
@@ -626,7 +639,13 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 	if (!quiet)
 		show_reply(v, r.text);
 	fpv_cmd_reply_free(&r);
-	if (v->d->formats != formats || v->d->big != big) {
+	if (v->s->ctx.ncols != before.ncols ||
+	    memcmp(v->s->ctx.cols, before.cols, sizeof before.cols) != 0 ||
+	    v->d->big != big) {
+		/* The same format stays selected if it is still a row. */
+		for (int k = 0; k < view_ncols(v); k++)
+			if (strcmp(view_format(v, k)->name, selfmt->name) == 0)
+				v->sel = k;
 		view_fix_selection(v);
 		v->cells_valid = false;
 		v->det.valid = false;
@@ -799,12 +818,7 @@ shown_bits(const struct fpv_view *v)
 static void
 bitedit_clamp(struct fpv_view *v)
 {
-	int n = fpv_formats[v->sel].bits;
-
-	if (v->be.cur >= n)
-		v->be.cur = n - 1;
-	if (v->be.cur < 0)
-		v->be.cur = 0;
+	clamp_cursor(v);
 }
 
 /* Start bit editing on the selected row (at 0 if nothing is shown). */
@@ -846,7 +860,7 @@ view_bitedit_move(struct fpv_view *v, int delta)
 void
 view_bitedit_jump(struct fpv_view *v, int where)
 {
-	v->be.cur = where < 0 ? 0 : fpv_formats[v->sel].bits - 1;
+	v->be.cur = where < 0 ? 0 : view_format(v, v->sel)->bits - 1;
 	v->dirty |= DIRTY_BODY | DIRTY_STATUS;
 }
 
@@ -855,7 +869,7 @@ view_bitedit_jump(struct fpv_view *v, int where)
 int
 view_bitedit_set(struct fpv_view *v, uint64_t bits)
 {
-	const struct fpv_format *F = &fpv_formats[v->sel];
+	const struct fpv_format *F = view_format(v, v->sel);
 	char hex[24], line[48];
 
 	fpv_bits_hex(F, bits & fpv_format_mask(F), hex);
@@ -871,7 +885,7 @@ view_bitedit_set(struct fpv_view *v, uint64_t bits)
 void
 view_bitedit_toggle(struct fpv_view *v)
 {
-	const struct fpv_format *F = &fpv_formats[v->sel];
+	const struct fpv_format *F = view_format(v, v->sel);
 
 	bitedit_clamp(v);
 	view_bitedit_set(v, shown_bits(v) ^
@@ -902,7 +916,7 @@ void
 view_bitedit_hex_key(struct fpv_view *v, int c)
 {
 	char *b = v->be.hexbuf;
-	size_t n = strlen(b), max = (size_t)(fpv_formats[v->sel].bits + 3) / 4;
+	size_t n = strlen(b), max = (size_t)(view_format(v, v->sel)->bits + 3) / 4;
 
 	if (c == '\b') {
 		if (n > 0)
@@ -918,7 +932,7 @@ view_bitedit_hex_key(struct fpv_view *v, int c)
 			b[n + 1] = '\0';
 		} else {
 			view_message(v, MSG_WARN, "%s has %zu hex digits",
-			    fpv_formats[v->sel].name, max);
+			    view_format(v, v->sel)->name, max);
 		}
 	}
 	v->dirty |= DIRTY_INPUT;
@@ -985,7 +999,7 @@ ulps_text(double u, char *buf, size_t size)
 static void
 fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 {
-	const struct fpv_format *F = &fpv_formats[f];
+	const struct fpv_format *F = fpv_trace_format(t, f);
 	const struct fpv_cell *c = &t->steps[v->step].cell[f];
 	struct view_cell *vc = &v->cells[f];
 	struct fpv_errinfo e;
@@ -1012,41 +1026,6 @@ fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 		ulps_text(e.ulps, vc->ulps, sizeof vc->ulps);
 	}
 	fpv_errinfo_clear(&e);
-}
-
-/* The neighbour of bits one step up (dir > 0) or down in format f;
- * false if there is none. */
-static bool
-neighbour(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t bits,
-    int dir, uint64_t *out)
-{
-	if (f->kind == FPV_KIND_INT) {
-		long q = (long)(int8_t)(uint8_t)bits;
-
-		if (f->bits != 8)
-			return false;
-		(void)c;
-		q += dir > 0 ? 1 : -1;
-		if (q < f->qmin || q > f->qmax)
-			return false;
-		*out = (uint64_t)(uint8_t)(int8_t)q;
-		return true;
-	}
-	uint64_t sign = (uint64_t)1 << (f->bits - 1);
-	uint64_t mag = bits & (sign - 1);
-	enum fpv_class cls = fpv_bits_class(f, bits);
-
-	if (cls == FPV_CLASS_QNAN || cls == FPV_CLASS_SNAN)
-		return false;
-	if (cls == FPV_CLASS_INF && ((bits & sign) != 0) == (dir < 0))
-		return false;
-	if (mag == 0)
-		*out = dir > 0 ? 1 : sign | 1;
-	else if (((bits & sign) == 0) == (dir > 0))
-		*out = bits + 1;
-	else
-		*out = bits - 1;
-	return true;
 }
 
 /* Binary digits of |x| (n of them, truncated) into buf; returns the
@@ -1084,7 +1063,7 @@ static void
 detail_ieee_bits(struct view_detail *dt, const struct fpv_format *F,
     mpfr_srcptr x, uint64_t stored)
 {
-	long emin = 1 - F->emax, E;
+	long emin = F->emin, E;
 	size_t keep = (size_t)F->frac_bits, drop = 64, n;
 	char digits[256], frac[256];
 	bool neg = mpfr_signbit(x) != 0;
@@ -1134,17 +1113,17 @@ detail_ieee_bits(struct view_detail *dt, const struct fpv_format *F,
 		    fpv_bits_sign(F, stored) ? "-" : "",
 		    cls == FPV_CLASS_NORMAL ? "1." : "0.");
 		snprintf(dt->stored, sizeof dt->stored, "%s",
-		    b + 1 + F->exp_bits);
+		    b + (F->sign ? 1 : 0) + F->exp_bits);
 		snprintf(dt->stored_scale, sizeof dt->stored_scale, " x2^%ld",
 		    cls == FPV_CLASS_NORMAL ?
-		    (long)fpv_bits_exp(F, stored) - F->emax : 1L - F->emax);
+		    (long)fpv_bits_exp(F, stored) - F->bias : (long)F->emin);
 	}
 }
 
 /* The local exact result as kept | dropped bits, for an int format: the
  * exact quotient value / scale, whose integer part is kept. */
 static void
-detail_int_bits(struct view_detail *dt, const struct fpv_trace *t,
+detail_int_bits(struct view_detail *dt, const struct fpv_format *F,
     mpfr_srcptr x)
 {
 	mpfr_t q, ip, fp;
@@ -1158,8 +1137,9 @@ detail_int_bits(struct view_detail *dt, const struct fpv_trace *t,
 		return;
 	}
 	mpfr_inits2(FPV_EXACT_PREC + 64, q, ip, fp, (mpfr_ptr)0);
-	mpfr_div(q, x, t->ctx.int8_scale_fr, MPFR_RNDN);
-	mpfr_add_si(q, q, t->ctx.int8_zero_point, MPFR_RNDN);
+	fpv_grid_scale_fr(F, ip);
+	mpfr_div(q, x, ip, MPFR_RNDN);
+	mpfr_add_si(q, q, (long)F->zero_point, MPFR_RNDN);
 	snprintf(dt->lead, sizeof dt->lead, "%s", mpfr_sgn(q) < 0 ? "-" : "");
 	mpfr_abs(q, q, MPFR_RNDN);
 	mpfr_modf(ip, fp, q, MPFR_RNDN);
@@ -1197,7 +1177,7 @@ static void
 detail_int_stored(struct view_detail *dt, const struct fpv_format *F,
     uint64_t bits)
 {
-	long q = F->bits == 8 ? (long)(int8_t)(uint8_t)bits : (long)bits;
+	long q = (long)fpv_bits_q(F, bits);
 	unsigned long m = q < 0 ? (unsigned long)-q : (unsigned long)q;
 	char b[72];
 	int n = 0;
@@ -1219,7 +1199,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 {
 	struct view_detail *dt = &v->det;
 	int f = v->sel;
-	const struct fpv_format *F = &fpv_formats[f];
+	const struct fpv_format *F = fpv_trace_format(t, f);
 	const struct fpv_cell *c = &t->steps[v->step].cell[f];
 	struct fpv_errinfo e;
 	mpfr_t x, val, u;
@@ -1291,20 +1271,20 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	fpv_errinfo_clear(&e);
 
 	/* Kept and dropped bits. */
-	if (F->kind == FPV_KIND_IEEE)
+	if (F->kind == FPV_KIND_FLOAT)
 		detail_ieee_bits(dt, F, x, c->bits);
 	else {
-		detail_int_bits(dt, t, x);
+		detail_int_bits(dt, F, x);
 		detail_int_stored(dt, F, c->bits);
 	}
 
 	/* The stored value, its neighbours and its ulp. */
 	dt->dec = fpv_dec_exact(&t->ctx, F, c->bits);
-	if ((dt->has_down = neighbour(&t->ctx, F, c->bits, -1, &nb))) {
+	if ((dt->has_down = fpv_bits_neighbour(F, c->bits, -1, &nb))) {
 		fpv_bits_hex(F, nb, dt->down_hex);
 		fpv_dec_shortest(&t->ctx, F, nb, dt->down_val);
 	}
-	if ((dt->has_up = neighbour(&t->ctx, F, c->bits, 1, &nb))) {
+	if ((dt->has_up = fpv_bits_neighbour(F, c->bits, 1, &nb))) {
 		fpv_bits_hex(F, nb, dt->up_hex);
 		fpv_dec_shortest(&t->ctx, F, nb, dt->up_val);
 	}
@@ -1315,7 +1295,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 		mpfr_set_prec(u, 64);
 		fpv_num_ulp(&t->ctx, F, c->bits, u);
 		n = fpv_dec_round(u, 6, dt->ulp, sizeof dt->ulp);
-		if (F->kind == FPV_KIND_IEEE && mpfr_regular_p(u) &&
+		if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u) &&
 		    n + 16 < sizeof dt->ulp)
 			snprintf(dt->ulp + n, sizeof dt->ulp - n, " = 2^%ld",
 			    (long)mpfr_get_exp(u) - 1);
@@ -1334,9 +1314,8 @@ view_prepare(struct fpv_view *v)
 	if (v->step >= t->nsteps)
 		v->step = t->nsteps - 1;
 	if (!v->cells_valid || v->cells_step != v->step) {
-		for (int f = 0; f < FPV_NFORMATS; f++)
-			if (visible(v, f))
-				fill_cell(v, t, f);
+		for (int f = 0; f < fpv_trace_ncols(t); f++)
+			fill_cell(v, t, f);
 		fpv_dec_round(t->steps[v->step].exact, 24, v->exact,
 		    sizeof v->exact);
 		v->cells_valid = true;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fpviz/trace.h"
+#include "formats.h"
 #include "tap.h"
 
 static struct fpv_session S;
@@ -201,14 +202,14 @@ main(void)
 	ev("sqrt(-1)");
 	ok(res(FPV_INT8) == 0 && (rflags(FPV_INT8) & FPV_FLAG_INVALID),
 	    "int8 sqrt(-1) = 0, invalid");
-	S.ctx.int8_overflow = FPV_OVF_WRAP;
+	WFMT(&S.ctx, FPV_INT8)->overflow = FPV_OVF_WRAP;
 	ev("100 + 100");
 	ok(res(FPV_INT8) == (uint64_t)(200 - 256) % 256 &&
 	    (rflags(FPV_INT8) & FPV_FLAG_WRAPPED), "int8 wrap: 100+100 = -56");
-	S.ctx.int8_overflow = FPV_OVF_SATURATE;
+	WFMT(&S.ctx, FPV_INT8)->overflow = FPV_OVF_SATURATE;
 	/* The seed's quantization example: scale 0.1 makes 0.54 - 0.46 zero. */
 	const char *why;
-	ok(fpv_ctx_set_scale(&S.ctx, "0.1", &why) == 0, "scale 0.1 accepted");
+	ok(set_int8_scale(&S.ctx, "0.1", &why) == 0, "scale 0.1 accepted");
 	ev("0.54 - 0.46");
 	ok(T.steps[0].cell[FPV_INT8].bits == 5 &&
 	    T.steps[1].cell[FPV_INT8].bits == 5 && res(FPV_INT8) == 0,
@@ -217,15 +218,15 @@ main(void)
 	ok(res(FPV_INT8) == 2, "int8 scale 0.1: 0.25 is 2.5 steps, ties to 2");
 	ev("0.35");
 	ok(res(FPV_INT8) == 4, "int8 scale 0.1: 0.35 is 3.5 steps, ties to 4");
-	ok(fpv_ctx_set_scale(&S.ctx, "-1", &why) == -1, "negative scale refused");
-	fpv_ctx_set_scale(&S.ctx, "1", &why);
-	S.ctx.int8_zero_point = 10;
+	ok(set_int8_scale(&S.ctx, "-1", &why) == -1, "negative scale refused");
+	set_int8_scale(&S.ctx, "1", &why);
+	WFMT(&S.ctx, FPV_INT8)->zero_point = 10;
 	ev("0");
 	ok(res(FPV_INT8) == 10, "zero point 10: 0 is stored as 10");
 	ev("120");
 	ok(res(FPV_INT8) == 127 && (rflags(FPV_INT8) & FPV_FLAG_SATURATED),
 	    "zero point 10: 120 saturates at q = 127");
-	S.ctx.int8_zero_point = 0;
+	WFMT(&S.ctx, FPV_INT8)->zero_point = 0;
 
 	/* Casts round inside every column: fp16 storage, fp32 compute. */
 	ev("fp32(fp16(0.1) * fp16(0.3))");

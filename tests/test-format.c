@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fpviz/num.h"
+#include "formats.h"
 #include "tap.h"
 
 static struct fpv_ctx ctx;
@@ -109,14 +110,14 @@ test_table(void)
 	for (int i = 0; i < FPV_NFORMATS; i++) {
 		const char *n = fpv_formats[i].name;
 
-		ok(fpv_format_by_name(n, strlen(n)) == &fpv_formats[i] &&
-		    fpv_format_index(&fpv_formats[i]) == i,
+		ok(fpv_builtin_by_name(n, strlen(n)) == &fpv_formats[i] &&
+		    fpv_ctx_find(&ctx, n, strlen(n)) == i,
 		    "lookup and index of %s", n);
 	}
-	ok(fpv_format_by_name("fp1", 3) == NULL &&
-	    fpv_format_by_name("fp16x", 5) == NULL &&
-	    fpv_format_by_name("fp16x", 4) == F16 &&
-	    fpv_format_by_name("", 0) == NULL, "lookup by length, unknown names");
+	ok(fpv_builtin_by_name("fp1", 3) == NULL &&
+	    fpv_builtin_by_name("fp16x", 5) == NULL &&
+	    fpv_builtin_by_name("fp16x", 4) == F16 &&
+	    fpv_builtin_by_name("", 0) == NULL, "lookup by length, unknown names");
 }
 
 /* Fields, binary and hex strings of hand-derived encodings. */
@@ -384,14 +385,14 @@ test_int8_decode(void)
 	int good = 1;
 
 	mpfr_init2(x, 64);
-	ok(fpv_ctx_set_scale(&ctx, "0.5", &why) == 0, "scale 0.5 accepted");
-	ctx.int8_zero_point = -3;
+	ok(set_int8_scale(&ctx, "0.5", &why) == 0, "scale 0.5 accepted");
+	WFMT(&ctx, FPV_INT8)->zero_point = -3;
 	for (int q = -128; q <= 127; q++) {
-		fpv_num_decode(&ctx, I8, (uint64_t)q & 0xff, x);
+		fpv_num_decode(&ctx, CFMT(&ctx, FPV_INT8), (uint64_t)q & 0xff, x);
 		good &= mpfr_cmp_d(x, 0.5 * (q + 3)) == 0;
 	}
 	ok(good, "int8 q decodes to 0.5 * (q + 3) for every q");
-	ok(fpv_ctx_set_scale(&ctx, "-1", &why) != 0 && why != NULL,
+	ok(set_int8_scale(&ctx, "-1", &why) != 0 && why != NULL,
 	    "negative scale refused");
 	fpv_ctx_clear(&ctx);
 	fpv_ctx_init(&ctx);

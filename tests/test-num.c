@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "fpviz/num.h"
+#include "formats.h"
 #include "tap.h"
 
 #ifdef __clang__
@@ -1447,7 +1448,14 @@ int8_expect(mpq_srcptr v, int mode, unsigned *fl)
 
 	mpq_init(x);
 	mpz_inits(n, r, (mpz_ptr)0);
-	mpq_div(x, v, ctx.int8_scale);
+	{
+		mpq_t sc;
+
+		mpq_init(sc);
+		fpv_grid_scale(CFMT(&ctx, FPV_INT8), sc);
+		mpq_div(x, v, sc);
+		mpq_clear(sc);
+	}
 	mpz_fdiv_qr(n, r, mpq_numref(x), mpq_denref(x));	/* floor */
 	if (mpz_sgn(r) != 0) {
 		*fl |= FPV_FLAG_INEXACT;
@@ -1460,13 +1468,13 @@ int8_expect(mpq_srcptr v, int mode, unsigned *fl)
 	}
 	if (mpz_sgn(n) == 0 && mpq_sgn(v) != 0)
 		*fl |= FPV_FLAG_UNDERFLOW;
-	if (ctx.int8_zero_point >= 0)
-		mpz_add_ui(n, n, (unsigned long)ctx.int8_zero_point);
+	if (CFMT(&ctx, FPV_INT8)->zero_point >= 0)
+		mpz_add_ui(n, n, (unsigned long)CFMT(&ctx, FPV_INT8)->zero_point);
 	else
-		mpz_sub_ui(n, n, (unsigned long)-ctx.int8_zero_point);
+		mpz_sub_ui(n, n, (unsigned long)-CFMT(&ctx, FPV_INT8)->zero_point);
 	if (mpz_cmp_si(n, 127) > 0 || mpz_cmp_si(n, -128) < 0) {
 		*fl |= FPV_FLAG_INEXACT;
-		if (ctx.int8_overflow == FPV_OVF_WRAP) {
+		if (CFMT(&ctx, FPV_INT8)->overflow == FPV_OVF_WRAP) {
 			*fl |= FPV_FLAG_WRAPPED;
 			mpz_fdiv_r_2exp(n, n, 8);
 		} else {
@@ -1486,8 +1494,15 @@ int8_value(mpq_ptr v, uint64_t b)
 {
 	long q = (long)(b & 0xff) - ((b & 0x80) ? 256 : 0);
 
-	mpq_set_si(v, q - ctx.int8_zero_point, 1);
-	mpq_mul(v, v, ctx.int8_scale);
+	mpq_set_si(v, q - CFMT(&ctx, FPV_INT8)->zero_point, 1);
+	{
+		mpq_t sc;
+
+		mpq_init(sc);
+		fpv_grid_scale(CFMT(&ctx, FPV_INT8), sc);
+		mpq_mul(v, v, sc);
+		mpq_clear(sc);
+	}
 }
 
 /*
@@ -1504,7 +1519,7 @@ test_int8(void)
 	static const struct {
 		const char *scale;
 		long zp;
-		enum fpv_int_overflow ovf;
+		enum fpv_overflow ovf;
 	} grids[] = {
 		{ "1", 0, FPV_OVF_SATURATE }, { "0.1", 0, FPV_OVF_SATURATE },
 		{ "0.1", 10, FPV_OVF_WRAP }, { "0.03125", -5, FPV_OVF_SATURATE },
@@ -1517,7 +1532,7 @@ test_int8(void)
 	};
 	const unsigned mask = FPV_FLAGS_IEEE | FPV_FLAG_SATURATED |
 	    FPV_FLAG_WRAPPED;
-	const struct fpv_format *f = FMT(FPV_INT8);
+	const struct fpv_format *f;
 	mpq_t v[3], r;
 	mpfr_t x;
 
@@ -1529,12 +1544,13 @@ test_int8(void)
 		const char *why;
 		long n = 0, bad = 0, nlit = 0, badlit = 0;
 
-		if (fpv_ctx_set_scale(&ctx, grids[g].scale, &why) != 0) {
+		if (set_int8_scale(&ctx, grids[g].scale, &why) != 0) {
 			ok(0, "int8 scale %s accepted (%s)", grids[g].scale, why);
 			continue;
 		}
-		ctx.int8_zero_point = grids[g].zp;
-		ctx.int8_overflow = grids[g].ovf;
+		WFMT(&ctx, FPV_INT8)->zero_point = grids[g].zp;
+		WFMT(&ctx, FPV_INT8)->overflow = grids[g].ovf;
+		f = CFMT(&ctx, FPV_INT8);
 		for (int m = 0; m < 4; m++) {
 			ctx.round = (enum fpv_round)m;
 			for (int k = 0; k < 2000; k++) {

@@ -17,6 +17,7 @@
 #include "fpviz/format.h"
 #include "fpviz/num.h"
 #include "fpviz/parse.h"
+#include "formats.h"
 #include "tap.h"
 
 #ifndef FPV_SRCDIR
@@ -36,7 +37,7 @@ parse_exact(const char *s, size_t len, int line, struct fpv_ast *a,
 		exit(99);
 	}
 	memcpy(buf, s, len);
-	rc = fpv_parse(buf, len, line, a, err);
+	rc = fpv_parse(buf, len, line, NULL, a, err);
 	free(buf);
 	return rc;
 }
@@ -372,7 +373,7 @@ test_valid(void)
 	{
 		const char text[] = "1+23";
 
-		ok(fpv_parse(text, 3, 1, &a, &err) == 1 && a.n == 3 &&
+		ok(fpv_parse(text, 3, 1, NULL, &a, &err) == 1 && a.n == 3 &&
 		    a.len == 3 && a.src[3] == '\0' &&
 		    a.nodes[1].toklen == 1, "only len bytes are read");
 	}
@@ -578,7 +579,7 @@ test_too_long(void)
 		return;
 	}
 	fpv_ast_init(&a);
-	ok(fpv_parse(m, len, 3, &a, &err) == -1 && err.line == 3 &&
+	ok(fpv_parse(m, len, 3, NULL, &a, &err) == -1 && err.line == 3 &&
 	    err.col == 1 && strcmp(err.msg, "line too long (limit 1 GiB)") == 0,
 	    "a line over 1 GiB is an error: %s", err.msg);
 	fpv_ast_free(&a);
@@ -597,17 +598,17 @@ test_helpers(void)
 	};
 	static const char *const free_names[] = {
 		"x", "w", "add", "neg", "sub", "Pi", "E", "ans2", "sqrt2",
-		"infinity", "nan0", "fp8", "bf16", "SQRT", "",
+		"infinity", "nan0", "fp8", "bf17", "SQRT", "",
 	};
 	const char *u = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" "b";
 
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-		ok(fpv_parse_reserved(reserved[i], strlen(reserved[i])),
+		ok(fpv_parse_reserved(NULL, reserved[i], strlen(reserved[i])),
 		    "'%s' is reserved", reserved[i]);
 	for (size_t i = 0; i < sizeof free_names / sizeof free_names[0]; i++)
-		ok(!fpv_parse_reserved(free_names[i], strlen(free_names[i])),
+		ok(!fpv_parse_reserved(NULL, free_names[i], strlen(free_names[i])),
 		    "'%s' is not reserved", free_names[i]);
-	ok(fpv_parse_reserved("sqrtx", 4), "reserved looks at len bytes only");
+	ok(fpv_parse_reserved(NULL, "sqrtx", 4), "reserved looks at len bytes only");
 	ok(fpv_parse_column(u, 0) == 1 && fpv_parse_column(u, 1) == 2 &&
 	    fpv_parse_column(u, 3) == 3 && fpv_parse_column(u, 6) == 4 &&
 	    fpv_parse_column(u, 10) == 5 && fpv_parse_column(u, 11) == 6,

@@ -12,7 +12,9 @@
 
 #include "fpviz/command.h"
 #include "fpviz/decimal.h"
+#include "fpviz/info.h"
 #include "fpviz/render.h"
+#include "formats.h"
 #include "tap.h"
 
 static struct fpv_ctx C;
@@ -432,7 +434,7 @@ short_is(int fi, uint64_t b, const char *want)
 {
 	char s[FPV_DEC_SHORT];
 
-	fpv_dec_shortest(&C, &fpv_formats[fi], b, s);
+	fpv_dec_shortest(&C, CFMT(&C, fi), b, s);
 	ok(strcmp(s, want) == 0, "%s 0x%llx shortest %s (got %s)",
 	    fpv_formats[fi].name, (unsigned long long)b, want, s);
 }
@@ -441,7 +443,7 @@ short_is(int fi, uint64_t b, const char *want)
 static void
 exact_is(int fi, uint64_t b, const char *want)
 {
-	char *s = fpv_dec_exact(&C, &fpv_formats[fi], b);
+	char *s = fpv_dec_exact(&C, CFMT(&C, fi), b);
 
 	ok(s && strcmp(s, want) == 0, "%s 0x%llx exact %.60s (got %.60s)",
 	    fpv_formats[fi].name, (unsigned long long)b, want, s ? s : "NULL");
@@ -561,19 +563,19 @@ test_exact(void)
 	mpfr_clear(x);
 
 	/* int8: the exact terminating decimal of scale * (q - zero_point). */
-	fpv_ctx_set_scale(&C, "0.1", &why);
+	set_int8_scale(&C, "0.1", &why);
 	short_is(FPV_INT8, 0x80, "-12.8");
 	short_is(FPV_INT8, 0x7f, "12.7");
 	short_is(FPV_INT8, 0x05, "0.5");
 	exact_is(FPV_INT8, 0xfd, "-0.3");
-	fpv_ctx_set_scale(&C, "0.05", &why);
-	C.int8_zero_point = 3;
+	set_int8_scale(&C, "0.05", &why);
+	WFMT(&C, FPV_INT8)->zero_point = 3;
 	short_is(FPV_INT8, 0x7f, "6.2");
 	short_is(FPV_INT8, 0x03, "0");
-	fpv_ctx_set_scale(&C, "1e-3", &why);
-	C.int8_zero_point = 0;
+	set_int8_scale(&C, "1e-3", &why);
+	WFMT(&C, FPV_INT8)->zero_point = 0;
 	short_is(FPV_INT8, 0x01, "0.001");
-	fpv_ctx_set_scale(&C, "1", &why);
+	set_int8_scale(&C, "1", &why);
 	short_is(FPV_INT8, 0x7f, "127");
 	short_is(FPV_INT8, 0x80, "-128");
 }
@@ -813,7 +815,7 @@ test_step_text(void)
 	struct fpv_session ss;
 	struct fpv_trace t;
 	struct fpv_error err;
-	struct fpv_render_opts o = { 1u << FPV_FP32, true, false };
+	struct fpv_render_opts o = { true, false };
 	char src[400], want[300], *s = NULL, *p;
 	size_t n = 0;
 
@@ -822,6 +824,8 @@ test_step_text(void)
 	n += (size_t)snprintf(src + n, sizeof src - n, "1.5");
 	fpv_session_init(&ss);
 	fpv_trace_init(&t);
+	ss.ctx.ncols = 1;
+	ss.ctx.cols[0] = FPV_FP32;
 	ok(fpv_eval_line(&ss, src, n, 1, &t, &err) == 1,
 	    "evaluate a sum of 61 terms (%zu bytes)", n);
 	CAPTURE(s, fpv_render_json(out, &t, &o));
@@ -855,7 +859,7 @@ test_render(void)
 	struct fpv_session ss;
 	struct fpv_trace t;
 	struct fpv_error err;
-	struct fpv_render_opts o = { 0xf, false, false };
+	struct fpv_render_opts o = { false, false };
 	char *s = NULL;
 	const char *src = "0.1+0.2";
 
@@ -879,7 +883,10 @@ test_render(void)
 	free(s);
 	s = NULL;
 	o.steps = true;
-	o.formats = 1u << FPV_FP32;
+	ss.ctx.ncols = 1;
+	ss.ctx.cols[0] = FPV_FP32;
+	ok(fpv_eval_line(&ss, src, strlen(src), 1, &t, &err) == 1,
+	    "evaluate 0.1+0.2 in fp32 alone");
 	CAPTURE(s, fpv_render_json(out, &t, &o));
 	ok(strstr(s, "\"steps\": [{\"index\": 1, \"op\": \"literal\", "
 	    "\"text\": \"0.1\"") != NULL, "JSON steps start with literal 0.1");
@@ -890,7 +897,10 @@ test_render(void)
 	free(s);
 	s = NULL;
 	o.steps = false;
-	o.formats = 0xf;
+	fpv_ctx_clear(&ss.ctx);
+	fpv_ctx_init(&ss.ctx);
+	ok(fpv_eval_line(&ss, src, strlen(src), 1, &t, &err) == 1,
+	    "evaluate 0.1+0.2 in the default columns");
 	CAPTURE(s, fpv_render_text(out, &t, &o));
 	ok(starts(s, "0.1+0.2\n") && strstr(s, "0x3fd3333333333334") &&
 	    strstr(s, "0.30000000000000004") && strstr(s, "0 01101 0011001100") &&
@@ -970,17 +980,17 @@ test_info(void)
 
 	fpv_ctx_init(&c);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *s = fpv_format_info(&c, &fpv_formats[cases[i].f]);
+		char *s = fpv_info_text(&c, &fpv_formats[cases[i].f]);
 
 		ok(s && strstr(s, cases[i].want) != NULL, ":info %s shows %s",
 		    fpv_formats[cases[i].f].name, cases[i].want);
 		free(s);
 	}
 	{
-		char *s = fpv_format_info_json(&c, &fpv_formats[FPV_FP16]);
+		char *s = fpv_info_json(&c, &fpv_formats[FPV_FP16]);
 
-		ok(s && strstr(s, "\"max\": {\"value\": \"65500\", \"bits\": "
-		    "\"0x7bff\", \"exact_value\": \"65504\"}") &&
+		ok(s && strstr(s, "\"max\": {\"value\": \"65500\", \"exact\": "
+		    "\"65504\", \"bits\": \"0x7bff\"}") &&
 		    strstr(s, "\"eps\": {\"value\": \"0.000977\"") &&
 		    strchr(s, '\n') == s + strlen(s) - 1, "--info fp16 JSON");
 		free(s);
@@ -1017,11 +1027,12 @@ static void
 test_commands(void)
 {
 	struct fpv_session s;
-	struct fpv_display d = { 0xf, false, false };
+	struct fpv_display d = { false, false };
 	struct fpv_cmd_reply r;
 	struct fpv_error err;
-	unsigned mask;
-	const char *why;
+	struct fpv_cmd_why why;
+	struct fpv_ctx c;
+	mpq_t sc;
 
 	fpv_session_init(&s);
 	ok(cmd(&s, &d, ":q", &r, &err) == 0 && r.action == FPV_CMD_QUIT, ":q");
@@ -1035,27 +1046,33 @@ test_commands(void)
 	    r.action == FPV_CMD_REEVAL && s.ctx.round == FPV_RND_UP,
 	    ":set round up re-evaluates");
 	fpv_cmd_reply_free(&r);
+	mpq_init(sc);
 	ok(cmd(&s, &d, ":set int8.scale 0.1", &r, &err) == 0 &&
-	    r.action == FPV_CMD_REEVAL && mpq_cmp_ui(s.ctx.int8_scale, 1, 10) == 0,
+	    r.action == FPV_CMD_REEVAL &&
+	    (fpv_grid_scale(CFMT(&s.ctx, FPV_INT8), sc), mpq_cmp_ui(sc, 1, 10)) == 0,
 	    ":set int8.scale 0.1");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":set int8.zero_point -128", &r, &err) == 0 &&
-	    s.ctx.int8_zero_point == -128, ":set int8.zero_point -128");
+	    CFMT(&s.ctx, FPV_INT8)->zero_point == -128,
+	    ":set int8.zero_point -128");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":set int8.overflow wrap", &r, &err) == 0 &&
-	    s.ctx.int8_overflow == FPV_OVF_WRAP, ":set int8.overflow wrap");
+	    CFMT(&s.ctx, FPV_INT8)->overflow == FPV_OVF_WRAP,
+	    ":set int8.overflow wrap");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":set big on", &r, &err) == 0 && d.big, ":set big on");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":formats fp16,fp64", &r, &err) == 0 &&
-	    d.formats == ((1u << FPV_FP16) | (1u << FPV_FP64)), ":formats");
+	    r.action == FPV_CMD_REEVAL && s.ctx.ncols == 2 &&
+	    s.ctx.cols[0] == FPV_FP16 && s.ctx.cols[1] == FPV_FP64, ":formats");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":lesson digits", &r, &err) == 0 &&
 	    r.action == FPV_CMD_LESSON && strcmp(r.arg, "digits") == 0,
 	    ":lesson digits");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":help", &r, &err) == 0 && r.text &&
-	    strstr(r.text, ":set round"), ":help lists commands");
+	    strstr(r.text, ":set [KEY [VALUE]]") && strstr(r.text, "round MODE") &&
+	    strstr(r.text, ":format NAME SPEC"), ":help lists commands");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":help functions", &r, &err) == 0 && r.text &&
 	    strstr(r.text, "sqrt(x)") && strstr(r.text, "fma(x,y,z)"),
@@ -1079,29 +1096,36 @@ test_commands(void)
 	cmd_fails(&s, &d, ":foo", 1, "unknown command ':foo'");
 	cmd_fails(&s, &d, "  :foo bar", 3, "unknown command ':foo'");
 	cmd_fails(&s, &d, ":set round sideways", 12, "rounding mode");
-	cmd_fails(&s, &d, ":set round", 11, "expected a rounding mode");
+	ok(cmd(&s, &d, ":set round", &r, &err) == 0 && r.text != NULL &&
+	    strcmp(r.text, "round up\n") == 0, ":set round shows the mode");
+	fpv_cmd_reply_free(&r);
 	cmd_fails(&s, &d, ":set int8.zero_point 128", 22, "-128..127");
 	cmd_fails(&s, &d, ":set int8.zero_point 1.5", 22, "-128..127");
 	cmd_fails(&s, &d, ":set int8.scale 0", 17, "scale");
 	cmd_fails(&s, &d, ":set int8.scale abc", 17, "scale");
-	cmd_fails(&s, &d, ":set int8.overflow clamp", 20, "saturate or wrap");
+	cmd_fails(&s, &d, ":set int8.overflow clamp", 20, "saturate, wrap");
 	cmd_fails(&s, &d, ":set color on", 6, "unknown setting 'color'");
-	cmd_fails(&s, &d, ":formats fp16,bf16", 15, "unknown format");
+	cmd_fails(&s, &d, ":formats fp16,bf17", 15, "unknown format");
 	cmd_fails(&s, &d, ":info fp8", 7, "unknown format 'fp8'");
 	cmd_fails(&s, &d, ":quit now", 7, "unexpected 'now'");
 	cmd_fails(&s, &d, ":help nothing", 7, "unknown help topic");
-	ok(s.ctx.int8_zero_point == -128 && s.ctx.round == FPV_RND_UP &&
-	    mpq_cmp_ui(s.ctx.int8_scale, 1, 10) == 0 &&
-	    d.formats == ((1u << FPV_FP16) | (1u << FPV_FP64)),
+	ok(CFMT(&s.ctx, FPV_INT8)->zero_point == -128 &&
+	    s.ctx.round == FPV_RND_UP &&
+	    (fpv_grid_scale(CFMT(&s.ctx, FPV_INT8), sc), mpq_cmp_ui(sc, 1, 10)) == 0 &&
+	    s.ctx.ncols == 2 && s.ctx.cols[1] == FPV_FP64,
 	    "failed commands changed nothing");
+	mpq_clear(sc);
 
-	ok(fpv_formats_parse("fp16,fp32", &mask, &why) == 0 && mask == 3,
+	fpv_ctx_init(&c);
+	ok(fpv_formats_parse(&c, "fp16,fp32", 9, &why) == 0 && c.ncols == 2 &&
+	    c.cols[0] == FPV_FP16 && c.cols[1] == FPV_FP32,
 	    "formats list fp16,fp32");
-	ok(fpv_formats_parse("all", &mask, &why) == 0 && mask == 0xf,
-	    "formats list all");
-	ok(fpv_formats_parse("", &mask, &why) < 0, "empty formats list fails");
-	ok(fpv_formats_parse("fp16,nope", &mask, &why) < 0 && why != NULL,
+	ok(fpv_formats_parse(&c, "all", 3, &why) == 0 &&
+	    (size_t)c.ncols == fpv_nbuiltin, "formats list all");
+	ok(fpv_formats_parse(&c, "", 0, &why) < 0, "empty formats list fails");
+	ok(fpv_formats_parse(&c, "fp16,nope", 9, &why) < 0 && why.off == 5,
 	    "unknown format in a list fails");
+	fpv_ctx_clear(&c);
 	fpv_session_free(&s);
 }
 
@@ -1114,7 +1138,7 @@ main(void)
 	test_shortest_machine(FPV_FP32, 4000);
 	test_shortest_fp16_all();
 	for (int fi = 0; fi < FPV_NFORMATS; fi++)
-		if (fpv_formats[fi].kind == FPV_KIND_IEEE)
+		if (fpv_formats[fi].kind == FPV_KIND_FLOAT)
 			test_shortest_vs_search(fi, shortest_count());
 	test_exact();
 	test_exact_all(50000);

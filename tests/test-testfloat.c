@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fpviz/num.h"
+#include "formats.h"
 #include "tap.h"
 
 /* A function as TestFloat names it: an operation or a conversion. */

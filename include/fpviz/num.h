@@ -63,8 +63,6 @@ int fpv_round_parse(const char *s);
 /* The MPFR rounding mode for r. */
 mpfr_rnd_t fpv_round_mpfr(enum fpv_round r);
 
-enum fpv_int_overflow { FPV_OVF_SATURATE, FPV_OVF_WRAP };
-
 /*
  * Operations (ORDER OP: keep in step with fpv_ops[] in num.c).
  * Casts and literals are not operations: see fpv_num_convert and
@@ -93,28 +91,86 @@ extern const struct fpv_op_info fpv_ops[FPV_OP_COUNT];
 /* Look up a callable function by name; -1 if none. */
 int fpv_op_by_name(const char *name, size_t len);
 
-/* Settings every computation depends on. */
+/*
+ * Settings every computation depends on: the rounding mode, the formats
+ * with their settings (a registry, shared: see format.h) and the
+ * columns, the formats a line is evaluated in.  A context is a small
+ * value: copying one shares its registry; changing a format's settings
+ * goes through fpv_ctx_edit_format, which copies the registry first if
+ * it is shared, so that traces keep the settings they were evaluated
+ * with.
+ */
 struct fpv_ctx {
 	enum fpv_round round;
-	mpq_t int8_scale;		/* > 0, exact (decimal text as a rational) */
-	mpfr_t int8_scale_fr;		/* int8_scale at FPV_EXACT_PREC, to odd */
-	int64_t int8_sn, int8_sd;	/* int8_scale as num/den when both < 2^31, else 0 */
-	long int8_zero_point;		/* within [qmin, qmax] */
-	enum fpv_int_overflow int8_overflow;
 	bool emulate_only;		/* never use the machine's own fp32/fp64
 					   arithmetic (tests compare the two) */
+	struct fpv_registry *reg;
+	int ncols;			/* 1..FPV_COLUMNS_MAX */
+	uint8_t cols[FPV_COLUMNS_MAX];	/* indices into reg->f */
 };
 
-/* Initialize c to the defaults: nearest, scale 1, zero point 0, saturate. */
+/*
+ * Initialize c to the defaults: nearest, the built-in formats with their
+ * default settings (scale 1, zero point 0, saturate), the default
+ * columns.  Allocates nothing.
+ */
 void fpv_ctx_init(struct fpv_ctx *c);
 void fpv_ctx_clear(struct fpv_ctx *c);
+/* Copy settings between initialized contexts (the registry is shared). */
 void fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src);
 
+/* The format of index i in c's registry. */
+static inline const struct fpv_format *
+fpv_ctx_format(const struct fpv_ctx *c, int i)
+{
+	return &c->reg->f[i];
+}
+
+/* The format of column k. */
+static inline const struct fpv_format *
+fpv_ctx_col(const struct fpv_ctx *c, int k)
+{
+	return &c->reg->f[c->cols[k]];
+}
+
+/* The index in c's registry of the format called name[0..len), or -1. */
+int fpv_ctx_find(const struct fpv_ctx *c, const char *name, size_t len);
+
+/* The column showing format index i, or -1. */
+int fpv_ctx_column_of(const struct fpv_ctx *c, int i);
+
 /*
- * Set the int8 scale from decimal text ("0.1", "1/64" not accepted).
- * Returns 0, or -1 with *why set to a static message.
+ * Format i of c, to change its settings: the registry is made c's own
+ * first.  After changing a field, call fpv_format_derive (the fast paths
+ * depend on the overflow policy).  NULL if out of memory.
  */
-int fpv_ctx_set_scale(struct fpv_ctx *c, const char *text, const char **why);
+struct fpv_format *fpv_ctx_edit_format(struct fpv_ctx *c, int i);
+
+/*
+ * Set an integer grid's scale from decimal text ("0.1", "1e-3"; hex
+ * floats too), exactly.  The scale must be positive and such that every
+ * value and ulp figure of the grid stays a finite double (between
+ * 2^-1000 and 2^1000).  Returns 0, or -1 with *why set to a static
+ * message (f unchanged).
+ */
+int fpv_grid_set_scale(struct fpv_format *f, const char *text,
+    const char **why);
+
+/* Set the grid's scale to the rational q (> 0); 0 or -1 as above. */
+int fpv_grid_set_scale_q(struct fpv_format *f, mpq_srcptr q,
+    const char **why);
+
+/* The grid's scale as a rational. */
+void fpv_grid_scale(const struct fpv_format *f, mpq_ptr out);
+
+/* The grid's scale rounded to odd at out's precision. */
+void fpv_grid_scale_fr(const struct fpv_format *f, mpfr_ptr out);
+
+/* The exact value scale * (q - zero_point) of a grid encoding. */
+void fpv_grid_value(const struct fpv_format *f, uint64_t b, mpq_ptr v);
+
+/* Is the grid's scale 1? */
+bool fpv_grid_scale_is_one(const struct fpv_format *f);
 
 /*
  * Parse the numeric literal text[0..len) (decimal, exponent, hex float,
@@ -159,9 +215,21 @@ struct fpv_real {
 int fpv_real_parse(struct fpv_real *r, mpfr_ptr x, const char *text,
     size_t len);
 
+/* The two paths of fpv_num_round_real. */
+uint64_t fpv_float_round_real(const struct fpv_ctx *c,
+    const struct fpv_format *f, mpfr_srcptr x, unsigned *flags);
+uint64_t fpv_grid_round_real(const struct fpv_ctx *c,
+    const struct fpv_format *f, const struct fpv_real *r, unsigned *flags);
+
 /* Round a real number into f: the rounding of a literal or constant. */
-uint64_t fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
-    const struct fpv_real *r, unsigned *flags);
+static inline uint64_t
+fpv_num_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
+    const struct fpv_real *r, unsigned *flags)
+{
+	if (f->kind == FPV_KIND_INT)
+		return fpv_grid_round_real(c, f, r, flags);
+	return fpv_float_round_real(c, f, r->approx, flags);
+}
 
 /*
  * Apply op to the encoded operands args[0..nargs) of format f; returns the

@@ -46,7 +46,7 @@ struct fpv_node {
 	enum fpv_node_kind kind;
 	union {
 		enum fpv_op op;
-		int format;		/* index into fpv_formats */
+		int format;		/* index into the registry (fpv_ctx.reg) */
 		enum fpv_const constant;
 	} u;
 	uint32_t start, end;	/* source span [start, end), bytes */
@@ -80,11 +80,13 @@ void fpv_ast_free(struct fpv_ast *a);
  * messages) into a, reusing a's storage.  Returns 1 for an expression,
  * 0 for an empty or comment-only line, -1 on error with *err filled.
  */
-int fpv_parse(const char *src, size_t len, int line, struct fpv_ast *a,
+int fpv_parse(const char *src, size_t len, int line,
+    const struct fpv_registry *reg, struct fpv_ast *a,
     struct fpv_error *err);
 
 /* True if s[0..len) is a reserved word (function, constant, format, ans). */
-bool fpv_parse_reserved(const char *s, size_t len);
+bool fpv_parse_reserved(const struct fpv_registry *reg, const char *s,
+    size_t len);
 
 /* Column (1-based, in characters) of byte offset off in src. */
 int fpv_parse_column(const char *src, size_t off);

@@ -13,10 +13,17 @@
 #include "fpviz/trace.h"
 
 struct fpv_render_opts {
-	unsigned formats;	/* bit i set: show fpv_formats[i] */
 	bool steps;		/* show every step, not only the result */
 	bool color;		/* ANSI colour (text only) */
 };
+
+/* The settings of format f that differ from its defaults, as
+ * "scale 0.1, zero point 0, wrap" (integer grids) or "overflow
+ * saturate"; compact: only those not at their default, as "scale 0.1
+ * zero 3 wrap", the scale to 6 digits.  Empty when all are defaults.
+ * Returns the length. */
+size_t fpv_render_settings(const struct fpv_format *f, bool compact,
+    char *buf, size_t size);
 
 /* Print the result table (and with opts->steps every step) as text. */
 void fpv_render_text(FILE *out, const struct fpv_trace *t,

@@ -35,22 +35,49 @@ struct fpv_step {
 	uint32_t node;		/* AST node (== step index) */
 	mpfr_t exact;		/* exact reference of this sub-expression */
 	bool approx;		/* exact is an approximation (to ~2^-248 relative) */
-	struct fpv_cell cell[FPV_NFORMATS];
+	struct fpv_cell *cell;	/* one per column (ctx.ncols), in trace.cells */
 };
 
 struct fpv_trace {
 	struct fpv_ast ast;	/* the parsed line; spans index ast.src */
-	struct fpv_ctx ctx;	/* settings the line was evaluated with */
+	struct fpv_ctx ctx;	/* settings the line was evaluated with; its
+				   columns are the trace's columns */
 	struct fpv_step *steps;	/* ast.n steps */
 	size_t nsteps, cap;	/* cap: steps whose exact is initialized */
-	uint32_t sticky[FPV_NFORMATS];	/* flags raised anywhere (OR) */
+	struct fpv_cell *cells;	/* the steps' cells, ctx.ncols per step */
+	size_t cellcap;
+	size_t cellcols;	/* the columns the steps' cell pointers are for */
+	size_t cellsteps;	/* steps whose cell pointer is set */
+	uint32_t sticky[FPV_COLUMNS_MAX];	/* flags raised anywhere (OR) */
+	const struct fpv_format *fmt[FPV_COLUMNS_MAX];	/* the columns' formats */
 	int line;		/* line number the text came from */
 };
 
-/* A named value: one encoding per format and the exact reference. */
+/* The number of columns of t. */
+static inline int
+fpv_trace_ncols(const struct fpv_trace *t)
+{
+	return t->ctx.ncols;
+}
+
+/* The format of column k of t. */
+static inline const struct fpv_format *
+fpv_trace_format(const struct fpv_trace *t, int k)
+{
+	return t->fmt[k];
+}
+
+/*
+ * A named value: its encoding in each format it was evaluated in (the
+ * columns when it was assigned, by index in the registry) and the exact
+ * reference.  In a format it has no encoding for (the columns changed),
+ * the variable's value is its exact reference rounded into the format.
+ */
 struct fpv_var {
 	char *name;
-	uint64_t bits[FPV_NFORMATS];
+	int nfmt;
+	uint8_t fmt[FPV_COLUMNS_MAX];
+	uint64_t bits[FPV_COLUMNS_MAX];
 	mpfr_t exact;
 	bool approx;		/* as fpv_step.approx */
 };

@@ -163,7 +163,7 @@ struct fpv_view {
 	int cur;
 	bool have;
 	size_t step;		/* shown step, 0-based */
-	int sel;		/* selected format row: an index in fpv_formats */
+	int sel;		/* selected format row: a column of the shown trace */
 	char *caption;		/* lesson caption of the shown item (malloc'd), or NULL */
 
 	/* the variables as they were before the shown line, so that
@@ -179,7 +179,7 @@ struct fpv_view {
 	/* texts of the shown step */
 	bool cells_valid;
 	size_t cells_step;
-	struct view_cell cells[FPV_NFORMATS];
+	struct view_cell cells[FPV_COLUMNS_MAX];
 	char exact[96];		/* the exact row's value */
 	struct view_detail det;
 
@@ -229,6 +229,11 @@ void view_free(struct fpv_view *v);
 
 /* The trace shown, or NULL before the first result. */
 const struct fpv_trace *view_trace(const struct fpv_view *v);
+
+/* The number of format rows, and the format of row k: the shown trace's
+ * columns, or before any result the session's. */
+int view_ncols(const struct fpv_view *v);
+const struct fpv_format *view_format(const struct fpv_view *v, int k);
 
 /* Enter a line as if typed: an expression or a colon command. */
 void view_submit(struct fpv_view *v, const char *line);
