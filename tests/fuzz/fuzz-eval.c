@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fpviz/parse.h"
+#include "fpviz/command.h"
 #include "fpviz/render.h"
 #include "fpviz/trace.h"
 
@@ -78,8 +79,8 @@ check_error(const struct fpv_error *err, int lineno, const char *line,
 static void
 run_line(const char *line, size_t len, int lineno, bool color)
 {
-	struct fpv_render_opts text = { 0xf, true, color };
-	struct fpv_render_opts json = { 0xf, true, false };
+	struct fpv_render_opts text = { true, color };
+	struct fpv_render_opts json = { true, false };
 	struct fpv_error err;
 	int rc;
 
@@ -114,8 +115,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (++runs % 64 == 0)
 		fpv_session_clear_vars(&session);
 	session.ctx.round = (enum fpv_round)(size % 4);
-	session.ctx.int8_overflow = (size / 4) % 2 ? FPV_OVF_WRAP :
-	    FPV_OVF_SATURATE;
+	{
+		/* The rows: the default ones, the preset ml, or all formats;
+		 * each format's overflow setting by the size's bits. */
+		static const char *const lists[] = { "default", "ml", "all" };
+		const char *l = lists[(size / 8) % 3];
+		struct fpv_cmd_why why;
+
+		if (fpv_formats_parse(&session.ctx, l, strlen(l), &why) < 0)
+			abort();
+		for (int k = 0; k < session.ctx.ncols; k++) {
+			int i = session.ctx.cols[k];
+			const struct fpv_format *f = fpv_ctx_format(&session.ctx, i);
+			enum fpv_overflow o = (enum fpv_overflow)((size / 4 + k) %
+			    FPV_OVF_COUNT);
+
+			if (f->overflow != o && fpv_format_overflow_ok(f, o)) {
+				struct fpv_format *w = fpv_ctx_edit_format(
+				    &session.ctx, i);
+				const char *msg;
+
+				w->overflow = o;
+				fpv_format_derive(w, &msg);
+			}
+		}
+	}
 	while (start < size) {
 		const char *nl = memchr(s + start, '\n', size - start);
 		size_t end = nl ? (size_t)(nl - s) : size;
