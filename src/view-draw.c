@@ -349,11 +349,36 @@ nvisible(const struct fpv_view *v)
 	return n;
 }
 
+/* The field of bit i (0: the most significant) of f: 0 the sign, 1 the
+ * exponent (an integer grid's other bits), 2 the fraction. */
+static int
+bit_field(const struct fpv_format *f, int i)
+{
+	int sb = f->sign ? 1 : 0;
+
+	if (i < sb)
+		return 0;
+	if (f->kind == FPV_KIND_INT)
+		return 1;
+	return i < sb + f->exp_bits ? 1 : 2;
+}
+
+/* Does a field start at bit i (after a space)? */
+static int
+field_start(const struct fpv_format *f, int i)
+{
+	return i > 0 && bit_field(f, i) != bit_field(f, i - 1);
+}
+
 /* Columns the bits of format f take with their field spaces. */
 static int
 bits_width(const struct fpv_format *f)
 {
-	return f->bits + (f->kind == FPV_KIND_FLOAT ? 2 : 1);
+	int n = f->bits;
+
+	for (int i = 1; i < f->bits; i++)
+		n += field_start(f, i);
+	return n;
 }
 
 /* Bytes of q[0..left) on the next caption line of width columns:
@@ -427,6 +452,23 @@ make_input(struct fpv_view *v, int y, int cols)
 	untouchwin(v->winput);
 }
 
+/* The column where a row's bits start: after the marker, the longest
+ * format name and a space (at least 8; 6 in the narrow one-line rows). */
+static int
+rows_x0(const struct fpv_view *v, bool narrow)
+{
+	int n = 0;
+
+	for (int f = 0; f < view_ncols(v); f++) {
+		int l = (int)strlen(view_format(v, f)->name);
+
+		n = l > n ? l : n;
+	}
+	if (narrow)
+		return n + 2 > 6 ? n + 2 : 6;
+	return n + 3 > 8 ? n + 3 : 8;
+}
+
 /* Compute the layout and make the windows. */
 void
 view_layout(struct fpv_view *v)
@@ -466,7 +508,8 @@ view_layout(struct fpv_view *v)
 			/* The presentation layout: a projector's back row. */
 			L->rowmode = ROW_BIG;
 			L->fmt_rows = 3 * n + 1;
-		} else if (!L->compact && cols >= 8 + bw + 2 + hw + 2 +
+		} else if (!L->compact && cols >= rows_x0(v, false) + bw + 2 +
+		    hw + 2 +
 		    WIDE_VALUE + 2 + WIDE_ERROR + 2 + WIDE_FLAGS) {
 			L->rowmode = ROW_WIDE;
 			L->fmt_rows = n + 1;
@@ -710,9 +753,14 @@ draw_top(struct fpv_view *v)
 static enum view_style
 bit_style(const struct fpv_format *f, int i)
 {
-	if (f->kind == FPV_KIND_FLOAT)
-		return i == 0 ? ST_SIGN : i <= f->exp_bits ? ST_EXP : ST_FRAC;
-	return i == 0 ? ST_SIGN : ST_IMAG;
+	switch (bit_field(f, i)) {
+	case 0:
+		return ST_SIGN;
+	case 1:
+		return f->kind == FPV_KIND_FLOAT ? ST_EXP : ST_IMAG;
+	default:
+		return ST_FRAC;
+	}
 }
 
 /* Draw the bits of format f from bin (digits) at x, within width cols:
@@ -729,7 +777,7 @@ draw_bits(struct fpv_view *v, WINDOW *w, int y, int x, int width,
 		xmax--;
 	wmove(w, y, x);
 	for (int i = 0; i < f->bits && x < xmax; i++) {
-		if (i == 1 || (f->kind == FPV_KIND_FLOAT && i == 1 + f->exp_bits)) {
+		if (field_start(f, i)) {
 			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
 			if (x >= xmax)
 				break;
@@ -754,18 +802,21 @@ draw_bits_big(struct fpv_view *v, WINDOW *w, int y, int x, int width,
     const struct fpv_format *f, const char *bin, int cursor)
 {
 	bool ieee = f->kind == FPV_KIND_FLOAT;
-	int spaced = 2 * f->bits + (ieee ? 4 : 2);
-	int grouped = f->bits + (ieee ? 4 + (f->frac_bits - 1) / 4 : 2);
+	int fields = bits_width(f) - f->bits;	/* field starts */
+	int fstart = f->bits - (ieee ? f->frac_bits : 0);	/* first fraction bit */
+	int spaced = 2 * f->bits + 2 * fields;
+	int grouped = f->bits + 2 * fields +
+	    (ieee && f->frac_bits > 0 ? (f->frac_bits - 1) / 4 : 0);
 
 	if (spaced > width && (!ieee || grouped > width)) {
 		draw_bits(v, w, y, x, width, f, bin, cursor);
 		return;
 	}
 	for (int i = 0; i < f->bits; i++) {
-		if (i == 1 || (ieee && i == 1 + f->exp_bits))
+		if (field_start(f, i))
 			x += 2;
-		else if (spaced > width && ieee && i > 1 + f->exp_bits &&
-		    (i - 1 - f->exp_bits) % 4 == 0)
+		else if (spaced > width && ieee && i > fstart &&
+		    (i - fstart) % 4 == 0)
 			x++;
 		wmove(w, y, x);
 		style(v, w, i == cursor ? ST_BITCUR : bit_style(f, i));
@@ -825,7 +876,7 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 		vw = vl > vw ? vl : vw;
 		ew = el > ew ? el : ew;
 	}
-	x0 = L->rowmode == ROW_ONE && cols < 60 ? 6 : 8;
+	x0 = rows_x0(v, L->rowmode == ROW_ONE && cols < 60);
 	bool hex_on_line1 = L->rowmode == ROW_TWO && x0 + bw + 2 + hw <= cols;
 	for (int f = 0; f < view_ncols(v); f++) {
 		const struct fpv_format *F = view_format(v, f);
