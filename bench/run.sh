@@ -12,7 +12,8 @@
 # 2. Length: one expression 0.1+0.1+... of 10^3 ... 10^6 terms: wall time
 #    and peak RSS, with the ratio between successive sizes (10 means
 #    linear).
-# 3. Lines: peak RSS for 10% of the corpus against all of it (flat means
+# 3. Variables: 10^5 assignments and 10^5 lookups (linear, not quadratic).
+# 4. Lines: peak RSS for 10% of the corpus against all of it (flat means
 #    streaming).
 #
 # Peak RSS comes from GNU time (/usr/bin/time, Debian package "time") when
@@ -161,7 +162,17 @@ done
 echo "  (a ratio near 10 between successive sizes is linear growth)"
 echo
 
-# 3. Memory against the number of lines.
+# 3. Variables: 10^5 assignments, then 10^5 lookups.
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "v%d = %d\n", i, i
+	for (i = 0; i < 100000; i++) printf "v%d + 1\n", i }' >"$tmp/vars"
+echo "Variables: 100000 assignments and 100000 lookups (text output)"
+r=$(measure "$fpviz" -f "$tmp/vars")
+set -- $r
+printf '  %-10s %10s %16s\n' "lines" "seconds" "peak RSS (KiB)"
+printf '  %-10s %10s %16s\n' 200000 "$1" "$2"
+echo
+
+# 4. Memory against the number of lines.
 small=$((n / 10))
 head -n "$small" "$tmp/corpus" >"$tmp/small"
 echo "Memory in the number of input lines: text output with --steps"

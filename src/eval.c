@@ -19,12 +19,86 @@
 
 /* ---- Session -------------------------------------------------------- */
 
+/*
+ * The index of the variables: open addressing over a power-of-two
+ * table of slots holding an index into vars plus one (0: empty), at
+ * most half full.  It describes vars[0..n) of the array it was built
+ * for; when the session's array or count differ (a snapshot put back,
+ * :clear) it is built again, so lookups stay O(1) on average whatever
+ * the callers do with the array.
+ */
+struct fpv_varindex {
+	const struct fpv_var *vars;
+	size_t n;
+	size_t mask;		/* table size - 1 */
+	uint32_t *slot;
+};
+
+/* FNV-1a of name[0..len). */
+static uint64_t
+name_hash(const char *name, size_t len)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)name[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/* Put vars[i] into the index's table (which has room). */
+static void
+index_put(struct fpv_varindex *x, const struct fpv_var *vars, size_t i)
+{
+	size_t k = (size_t)name_hash(vars[i].name, strlen(vars[i].name)) &
+	    x->mask;
+
+	while (x->slot[k] != 0)
+		k = (k + 1) & x->mask;
+	x->slot[k] = (uint32_t)(i + 1);
+}
+
+/* Make the index describe s's variables; -1 if out of memory (the
+ * index is then dropped and lookups scan). */
+static int
+index_sync(const struct fpv_session *s)
+{
+	struct fpv_varindex *x = s->index;
+	size_t want = 16;
+
+	if (x != NULL && x->slot != NULL && x->vars == s->vars &&
+	    x->n == s->nvars)
+		return 0;
+	while (want < 2 * s->nvars + 2)
+		want *= 2;
+	if (x == NULL)
+		return -1;
+	if (x->mask + 1 != want || x->slot == NULL) {
+		uint32_t *sl = calloc(want, sizeof *sl);
+
+		if (sl == NULL)
+			return -1;
+		free(x->slot);
+		x->slot = sl;
+		x->mask = want - 1;
+	} else {
+		memset(x->slot, 0, want * sizeof *x->slot);
+	}
+	for (size_t i = 0; i < s->nvars; i++)
+		index_put(x, s->vars, i);
+	x->vars = s->vars;
+	x->n = s->nvars;
+	return 0;
+}
+
 /* Initialize an empty session with default settings. */
 void
 fpv_session_init(struct fpv_session *s)
 {
 	memset(s, 0, sizeof *s);
 	fpv_ctx_init(&s->ctx);
+	s->index = calloc(1, sizeof *s->index);
 }
 
 /* Forget all variables. */
@@ -44,6 +118,9 @@ fpv_session_free(struct fpv_session *s)
 {
 	fpv_session_clear_vars(s);
 	free(s->vars);
+	if (s->index != NULL)
+		free(s->index->slot);
+	free(s->index);
 	fpv_ctx_clear(&s->ctx);
 	memset(s, 0, sizeof *s);
 }
@@ -52,6 +129,20 @@ fpv_session_free(struct fpv_session *s)
 const struct fpv_var *
 fpv_session_var(const struct fpv_session *s, const char *name, size_t len)
 {
+	const struct fpv_varindex *x = s->index;
+
+	if (index_sync(s) == 0) {
+		size_t k = (size_t)name_hash(name, len) & x->mask;
+
+		for (; x->slot[k] != 0; k = (k + 1) & x->mask) {
+			const struct fpv_var *v = &s->vars[x->slot[k] - 1];
+
+			if (strncmp(v->name, name, len) == 0 &&
+			    v->name[len] == '\0')
+				return v;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < s->nvars; i++)
 		if (strlen(s->vars[i].name) == len &&
 		    memcmp(s->vars[i].name, name, len) == 0)
@@ -81,6 +172,13 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 			return -1;
 		mpfr_init2(v->exact, mpfr_get_prec(step->exact));
 		s->nvars++;
+		/* Keep the index in step (rebuilt when it must grow). */
+		if (s->index != NULL && s->index->vars == s->vars &&
+		    s->index->n + 1 == s->nvars &&
+		    2 * s->nvars + 2 <= s->index->mask + 1) {
+			index_put(s->index, s->vars, s->nvars - 1);
+			s->index->n = s->nvars;
+		}
 	}
 	v->nfmt = fpv_trace_ncols(t);
 	for (int f = 0; f < v->nfmt; f++) {

@@ -256,6 +256,56 @@ main(void)
 	fpv_session_clear_vars(&S);
 	bad("ans", 1, "ans");
 
+	/* Many variables: every one found with its own value (the index of
+	 * names), also after the array is replaced behind its back. */
+	{
+		char line[48];
+		int good = 1;
+
+		for (int i = 0; i < 20000; i++) {
+			snprintf(line, sizeof line, "v%d = %d", i, i);
+			good &= ev(line) == 1;
+		}
+		for (int i = 0; i < 20000; i += 7) {
+			snprintf(line, sizeof line, "v%d", i);
+			good &= ev(line) == 1 && res(FPV_FP64) == dbits((double)i);
+		}
+		ok(good, "20000 variables, each found with its value");
+		ok(fpv_session_var(&S, "v1999", 5) != NULL &&
+		    fpv_session_var(&S, "v19999", 6) != NULL &&
+		    fpv_session_var(&S, "v20000", 6) == NULL &&
+		    fpv_session_var(&S, "v1", 1) == NULL,
+		    "lookups by length and name");
+		{
+			/* Put a copy of the first 10 in place, as a snapshot
+			 * does: the index follows the new array. */
+			struct fpv_var *copy = calloc(10, sizeof *copy);
+			size_t n = S.nvars;
+
+			for (int i = 0; i < 10; i++) {
+				copy[i] = S.vars[i];
+				copy[i].name = strdup(S.vars[i].name);
+				mpfr_init2(copy[i].exact, mpfr_get_prec(S.vars[i].exact));
+				mpfr_set(copy[i].exact, S.vars[i].exact, MPFR_RNDN);
+			}
+			fpv_session_clear_vars(&S);
+			(void)n;
+			free(S.vars);
+			S.vars = copy;
+			S.nvars = S.capvars = 10;
+			/* The first ten are v0, ans, v1 ... v8. */
+			ok(fpv_session_var(&S, "v8", 2) != NULL &&
+			    fpv_session_var(&S, "ans", 3) != NULL &&
+			    fpv_session_var(&S, "v9", 2) == NULL &&
+			    fpv_session_var(&S, "v19999", 6) == NULL,
+			    "the index follows an array put in place");
+			ok(ev("v3 * 2") == 1 && res(FPV_FP64) == dbits(6.0),
+			    "and the values are the array's");
+		}
+		fpv_session_clear_vars(&S);
+		ok(fpv_session_var(&S, "v3", 2) == NULL, "cleared: none found");
+	}
+
 	/* Error figures: 0.1 in fp64 is 5.55e-18 above one tenth. */
 	ev("0.1");
 	{

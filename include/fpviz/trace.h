@@ -82,10 +82,15 @@ struct fpv_var {
 	bool approx;		/* as fpv_step.approx */
 };
 
+struct fpv_varindex;
+
 struct fpv_session {
 	struct fpv_ctx ctx;
-	struct fpv_var *vars;	/* vars[0] is "ans" once anything evaluated */
+	struct fpv_var *vars;	/* in order of first assignment */
 	size_t nvars, capvars;
+	/* A hash index of vars by name, private to eval.c: rebuilt when
+	 * vars was replaced or shrunk behind its back (snapshots). */
+	struct fpv_varindex *index;
 };
 
 void fpv_session_init(struct fpv_session *s);
