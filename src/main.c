@@ -245,7 +245,8 @@ parse_options(int argc, char **argv, struct options *o,
     struct fpv_session *s, struct fpv_display *d)
 {
 	size_t nbase = sizeof base_options / sizeof base_options[0], nalias = 0;
-	struct option *longopts;
+	/* Static, so that it stays reachable when an option exits (--help). */
+	static struct option *longopts;
 	int c;
 
 	while (fpv_option_aliases[nalias].option != NULL)
