@@ -25,6 +25,7 @@
 #include "fpviz/decimal.h"
 #include "fpviz/info.h"
 #include "fpviz/lesson.h"
+#include "fpviz/safe.h"
 
 /* Significant digits of :vars exact values. */
 #define VARS_EXACT_DIGITS 17
@@ -81,17 +82,12 @@ word_is(const struct cmdline *c, int i, const char *s)
 	    memcmp(c->line + c->w[i].off, s, c->w[i].len) == 0;
 }
 
-/* Copy word i into buf (truncated), for messages and conversions. */
+/* Word i in buf, in the safe notation (fpviz/safe.h), cut: for messages
+ * and for looking up names (plain ASCII, which the notation keeps). */
 static const char *
 word_text(const struct cmdline *c, int i, char *buf, size_t size)
 {
-	size_t n = c->w[i].len < size - 1 ? c->w[i].len : size - 1;
-
-	memcpy(buf, c->line + c->w[i].off, n);
-	buf[n] = '\0';
-	for (size_t k = 0; k < n; k++)
-		if ((unsigned char)buf[k] < 0x20 || buf[k] == 0x7f)
-			buf[k] = '?';
+	fpv_safe_copy(buf, size, c->line + c->w[i].off, c->w[i].len);
 	return buf;
 }
 
@@ -1175,10 +1171,11 @@ cmd_set(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 		size_t off = why.off & FPV_WHY_VALUE ?
 		    val.off + (why.off & ~FPV_WHY_VALUE) : key.off + why.off;
 
-		for (char *p = why.msg; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		return fail(c, off, err, "%s", why.msg);
+		char safe[sizeof why.msg];
+
+		/* The message quotes the value: in the safe notation. */
+		fpv_safe_copy(safe, sizeof safe, why.msg, strlen(why.msg));
+		return fail(c, off, err, "%s", safe);
 	}
 	if (reeval)
 		r->action = FPV_CMD_REEVAL;

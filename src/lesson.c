@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fpviz/lesson.h"
+#include "fpviz/safe.h"
 
 #ifndef FPV_PKGDATADIR
 #define FPV_PKGDATADIR "/usr/local/share/fpviz"
@@ -312,12 +313,22 @@ fpv_lesson_list(void)
 			    d[1] <= '9' && d[2] == '-')
 				stem = d + 3;
 			d[dl - 7] = '\0';
-			if (fpv_lesson_load(stem, &l, &err) < 0)
+			char sstem[64], stext[256];
+
+			/* Names and titles are shown as text: the safe form. */
+			fpv_safe_copy(sstem, sizeof sstem, stem, strlen(stem));
+			if (fpv_lesson_load(stem, &l, &err) < 0) {
+				fpv_safe_copy(stext, sizeof stext, err.msg,
+				    strlen(err.msg));
 				snprintf(line, sizeof line, "%-16s (%s)\n",
-				    stem, err.msg);
-			else
-				snprintf(line, sizeof line, "%-16s %s\n", stem,
-				    l.title), fpv_lesson_free(&l);
+				    sstem, stext);
+			} else {
+				fpv_safe_copy(stext, sizeof stext, l.title,
+				    strlen(l.title));
+				snprintf(line, sizeof line, "%-16s %s\n", sstem,
+				    stext);
+				fpv_lesson_free(&l);
+			}
 			size_t ll = strlen(line);
 			char *no = realloc(out, outlen + ll + 1);
 			if (no != NULL) {

@@ -29,6 +29,7 @@
 #include "fpviz/lesson.h"
 #include "fpviz/render.h"
 #include "fpviz/repl.h"
+#include "fpviz/safe.h"
 #include "fpviz/trace.h"
 #include "fpviz/view.h"
 
@@ -144,18 +145,44 @@ print_help(void)
 	    "fpviz(1).\n", stdout);
 }
 
+/*
+ * Print "fpviz: MESSAGE" on stderr.  Messages quote file names and
+ * option arguments, so they are written in the safe notation
+ * (fpviz/safe.h).
+ */
+static void
+vsay(const char *fmt, va_list ap)
+{
+	char msg[8192];
+
+	fflush(stdout);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	fputs("fpviz: ", stderr);
+	fpv_safe_write(stderr, msg, strlen(msg));
+	putc('\n', stderr);
+}
+
+/* Print "fpviz: MESSAGE" on stderr. */
+static void __attribute__((format(printf, 1, 2)))
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
 /* Report a usage error and exit with status 2. */
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("fpviz: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'fpviz --help' for more information.\n", stderr);
+	fputs("Try 'fpviz --help' for more information.\n", stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -452,7 +479,7 @@ lesson_loads(const char *name, bool color)
 		if (err.line > 0)
 			fpv_render_error(stderr, &err, color);
 		else
-			fprintf(stderr, "fpviz: %s\n", err.msg);
+			say("%s", err.msg);
 		return false;
 	}
 	fpv_lesson_free(&l);

@@ -59,6 +59,7 @@
 
 #include "fpviz/decimal.h"
 #include "fpviz/render.h"
+#include "fpviz/safe.h"
 
 /* Significant digits of the exact reference in text tables. */
 #define TEXT_EXACT_DIGITS 20
@@ -588,18 +589,11 @@ put_bits_color(char *p, const struct fpv_format *f, const char *bin,
 	return put(p, C_RESET, sizeof C_RESET - 1);
 }
 
-/* Is any byte of the 8 in w below 0x20 or 0x7f (a control character)? */
-static bool
-has_control(uint64_t w)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101);
-	const uint64_t highs = UINT64_C(0x8080808080808080);
-	uint64_t del = w ^ (ones * 0x7f);
-
-	return (((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs;
-}
-
-/* Print the line's text without control characters or trailing space. */
+/*
+ * Print the line's text in the safe notation of fpviz/safe.h, without
+ * trailing space.  Runs shown unchanged (printable ASCII, eight bytes
+ * at a time) go in one piece.
+ */
 static void
 print_source(struct obuf *o, const char *s, size_t len)
 {
@@ -609,23 +603,14 @@ print_source(struct obuf *o, const char *s, size_t len)
 	    s[len - 1] == '\n' || s[len - 1] == '\r'))
 		len--;
 	while (i < len) {
-		size_t j = i;
+		size_t j = i + fpv_safe_span(s + i, len - i), n;
+		char u[FPV_SAFE_UNIT_MAX];
 
-		/* Runs of printable bytes go in one piece; 8 at a time. */
-		while (j + 8 <= len) {
-			uint64_t w;
-
-			memcpy(&w, s + j, 8);
-			if (has_control(w))
-				break;
-			j += 8;
-		}
-		while (j < len && (unsigned char)s[j] >= 0x20 && s[j] != 0x7f)
-			j++;
 		ob_write(o, s + i, j - i);
-		if (j < len)
-			ob_putc(o, '?');
-		i = j + 1;
+		if (j == len)
+			break;
+		i = j + fpv_safe_unit(s + j, len - j, u, &n);
+		ob_write(o, u, n);
 	}
 }
 

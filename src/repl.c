@@ -19,6 +19,7 @@
 #include "fpviz/history.h"
 #include "fpviz/lesson.h"
 #include "fpviz/repl.h"
+#include "fpviz/safe.h"
 
 /* How deep :lesson may nest inside a lesson. */
 #define LESSON_MAX_DEPTH 1
@@ -115,6 +116,25 @@ separate(struct fpv_repl *r)
 	if (r->printed && !r->interactive && !r->json)
 		putc('\n', r->out);
 	r->printed = true;
+}
+
+/*
+ * Write text that came from input, line by line in the safe notation
+ * (fpviz/safe.h), each line ended by a newline.
+ */
+static void
+put_text(FILE *out, const char *text)
+{
+	const char *p = text;
+
+	do {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		fpv_safe_write(out, p, n);
+		putc('\n', out);
+		p += n + (nl != NULL);
+	} while (*p != '\0');
 }
 
 /* Report an error for the line src[0..len). */
@@ -316,9 +336,8 @@ command(struct fpv_repl *r, const char *src, size_t len, size_t off,
 		size_t n = strlen(reply.text);
 
 		separate(r);
-		fputs(reply.text, r->out);
-		if (n > 0 && reply.text[n - 1] != '\n')
-			putc('\n', r->out);
+		if (n > 0)
+			put_text(r->out, reply.text);
 	}
 	switch (reply.action) {
 	case FPV_CMD_QUIT:
@@ -389,10 +408,12 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 	}
 	if (fpv_lesson_load(name, &l, &err) < 0) {
 		fflush(r->out);
-		if (err.line > 0)
+		if (err.line > 0) {
 			fpv_render_error(r->err, &err, r->err_color);
-		else
-			fprintf(r->err, "fpviz: %s\n", err.msg);
+		} else {
+			fputs("fpviz: ", r->err);
+			put_text(r->err, err.msg);
+		}
 		return FPV_REPL_ERROR;
 	}
 	r->lesson_depth++;
@@ -400,7 +421,9 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 	r->batch = true;
 	if (!r->json) {
 		separate(r);
-		fprintf(r->out, "== %s ==\n", l.title);
+		fputs("== ", r->out);
+		fpv_safe_write(r->out, l.title, strlen(l.title));
+		fputs(" ==\n", r->out);
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const struct fpv_lesson_item *it = &l.items[i];
@@ -409,9 +432,9 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		if (!r->json) {
 			separate(r);
 			if (it->caption != NULL)
-				fprintf(r->out, "%s\n", it->caption);
+				put_text(r->out, it->caption);
 			if (it->kind == FPV_LESSON_COMMAND)
-				fprintf(r->out, "%s\n", it->text);
+				put_text(r->out, it->text);
 			/* The table follows its caption without a blank line. */
 			r->printed = false;
 		}
@@ -475,6 +498,15 @@ complete(const char *text, int start, int end)
 
 /* ---- The loop --------------------------------------------------------- */
 
+/* Print a warning about the history file (its name in the safe notation). */
+static void
+history_warning(const char *warn)
+{
+	fputs("fpviz: ", stderr);
+	fpv_safe_write(stderr, warn, strlen(warn));
+	putc('\n', stderr);
+}
+
 /* Read lines with readline until end of file or :quit. */
 static int
 run_readline(struct fpv_repl *r, FILE *in)
@@ -491,12 +523,12 @@ run_readline(struct fpv_repl *r, FILE *in)
 	rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/^)";
 	complete_repl = r;
 	if (fpv_history_open(&h, warn, sizeof warn) != 0)
-		fprintf(stderr, "fpviz: %s\n", warn);
+		history_warning(warn);
 	while ((line = readline("fpviz> ")) != NULL) {
 		enum fpv_repl_status st;
 
 		if (fpv_history_add(&h, line, warn, sizeof warn) != 0)
-			fprintf(stderr, "fpviz: %s\n", warn);
+			history_warning(warn);
 		st = fpv_repl_line(r, line, strlen(line), ++lineno);
 		free(line);
 		fflush(r->out);

@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "fpviz/render.h"
+#include "fpviz/safe.h"
 #include "fpviz/view-impl.h"
 
 /* Lines of the detail pane when there is room. */
@@ -134,6 +135,18 @@ style(struct fpv_view *v, WINDOW *w, enum view_style st)
 	wattr_set(w, v->attr[st], v->pair[st], NULL);
 }
 
+/*
+ * Is the unit at s[0..n) (not printable ASCII) drawn in the safe
+ * notation (fpviz/safe.h)?  Controls always are; in a UTF-8 locale so
+ * are C1 controls and bytes that are not valid UTF-8.
+ */
+static bool
+escaped(const struct fpv_view *v, const char *s, size_t n)
+{
+	return (unsigned char)s[0] < 0x80 ||
+	    (v->utf8 && fpv_safe_span(s, n) == 0);
+}
+
 /* Columns taken by s[0..n) (UTF-8 aware when the locale is). */
 static int
 text_width(const struct fpv_view *v, const char *s, size_t n)
@@ -141,10 +154,27 @@ text_width(const struct fpv_view *v, const char *s, size_t n)
 	mbstate_t ps;
 	int w = 0;
 
-	if (!v->utf8)
-		return (int)n;
 	memset(&ps, 0, sizeof ps);
 	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		char u[FPV_SAFE_UNIT_MAX];
+		size_t un;
+
+		if (c >= 0x20 && c < 0x7f) {
+			w++;
+			i++;
+			continue;
+		}
+		if (escaped(v, s + i, n - i)) {
+			i += fpv_safe_unit(s + i, n - i, u, &un);
+			w += (int)un;
+			continue;
+		}
+		if (!v->utf8) {
+			w++;
+			i++;
+			continue;
+		}
 		wchar_t wc;
 		size_t k = mbrtowc(&wc, s + i, n - i, &ps);
 
@@ -164,8 +194,9 @@ text_width(const struct fpv_view *v, const char *s, size_t n)
 
 /*
  * Write s[0..n) at (y, x) of w in style st, clipped before column xmax;
- * returns the column after it.  Bytes that are not text in the locale
- * become '?'.
+ * returns the column after it.  Controls, C1 controls and bytes that are
+ * not valid UTF-8 are drawn in the safe notation (fpviz/safe.h), other
+ * characters that the locale cannot show as '?'.
  */
 static int
 putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
@@ -180,7 +211,6 @@ putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
 	wmove(w, y, x);
 	memset(&ps, 0, sizeof ps);
 	while (i < n && x < xmax) {
-		unsigned char c = (unsigned char)s[i];
 		size_t run = 0;
 
 		/* A run of printable ASCII goes out in one call. */
@@ -194,8 +224,19 @@ putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
 			i += run;
 			continue;
 		}
-		if (c < 0x80 || !v->utf8) {
-			waddch(w, c >= 0x20 && c < 0x7f ? c : '?');
+		if (escaped(v, s + i, n - i)) {
+			char u[FPV_SAFE_UNIT_MAX];
+			size_t un, k = fpv_safe_unit(s + i, n - i, u, &un);
+
+			if (x + (int)un > xmax)
+				break;
+			waddnstr(w, u, (int)un);
+			x += (int)un;
+			i += k;
+			continue;
+		}
+		if (!v->utf8) {
+			waddch(w, '?');
 			x++;
 			i++;
 			continue;
