@@ -27,6 +27,7 @@
 #include "fpviz/decimal.h"
 #include "fpviz/info.h"
 #include "fpviz/lesson.h"
+#include "fpviz/reader.h"
 #include "fpviz/render.h"
 #include "fpviz/repl.h"
 #include "fpviz/safe.h"
@@ -65,6 +66,7 @@ struct options {
 	const char *lesson;
 	bool json, steps, plain, big;
 	enum color_mode color;
+	size_t max_line;	/* --max-line, 0 for the default */
 };
 
 /* Long options without a short form; the aliases of the format table
@@ -72,7 +74,7 @@ struct options {
 enum {
 	OPT_ROUND = 256, OPT_SET, OPT_FORMAT, OPT_FORMATS, OPT_STEPS,
 	OPT_JSON, OPT_COLOR, OPT_PLAIN, OPT_INFO, OPT_LESSON, OPT_BIG,
-	OPT_VERSION, OPT_ALIAS
+	OPT_MAX_LINE, OPT_VERSION, OPT_ALIAS
 };
 
 static const struct option base_options[] = {
@@ -87,6 +89,7 @@ static const struct option base_options[] = {
 	{ "info", required_argument, NULL, OPT_INFO },
 	{ "lesson", required_argument, NULL, OPT_LESSON },
 	{ "big", no_argument, NULL, OPT_BIG },
+	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 };
@@ -136,6 +139,8 @@ print_help(void)
 	    "ones\n"
 	    "  --big                    large presentation layout (full-screen "
 	    "view)\n"
+	    "  --max-line N             longest input line in bytes (default "
+	    "16M; K, M, G)\n"
 	    "  --help                   print this help and exit\n"
 	    "  --version                print the version and exit\n"
 	    "\n"
@@ -351,6 +356,13 @@ parse_options(int argc, char **argv, struct options *o,
 			o->big = true;
 			d->big = true;
 			break;
+		case OPT_MAX_LINE: {
+			const char *why;
+
+			if (fpv_reader_parse_max(optarg, &o->max_line, &why) < 0)
+				usage_error("--max-line: '%s': %s", optarg, why);
+			break;
+		}
 		case 'h':
 			print_help();
 			exit(EXIT_OK);
@@ -430,41 +442,23 @@ run_info(const struct options *o, const struct fpv_session *s)
 static int
 run_batch(struct fpv_repl *r, const struct options *o)
 {
-	char *line = NULL;
-	size_t cap = 0;
 	int status = EXIT_OK, nexpr = 0;
 
 	for (size_t i = 0; i < o->ninputs; i++) {
 		const struct input *in = &o->inputs[i];
-		enum fpv_repl_status st = FPV_REPL_OK;
-		ssize_t n;
-		int lineno = 0;
+		enum fpv_repl_status st;
 
-		if (!in->file) {
+		if (in->file)
+			st = fpv_repl_read(r, in->fp, strcmp(in->arg, "-") == 0 ?
+			    "standard input" : in->arg);
+		else
 			st = fpv_repl_line(r, in->arg, strlen(in->arg), ++nexpr);
-			if (st == FPV_REPL_ERROR)
-				status = EXIT_ERRORS;
-			if (st == FPV_REPL_QUIT)
-				break;
-			continue;
-		}
-		while ((n = getline(&line, &cap, in->fp)) >= 0) {
-			st = fpv_repl_line(r, line, (size_t)n, ++lineno);
-			if (st == FPV_REPL_ERROR)
-				status = EXIT_ERRORS;
-			if (st == FPV_REPL_QUIT)
-				break;
-		}
-		if (ferror(in->fp)) {
-			fflush(stdout);
-			fprintf(stderr, "fpviz: %s: %s\n", in->arg,
-			    strerror(errno));
-			status = EXIT_USAGE;
-		}
-		if (st == FPV_REPL_QUIT)
+		/* A read error ends its input only; the next one still runs. */
+		if (st != FPV_REPL_OK && st != FPV_REPL_QUIT)
+			status = EXIT_ERRORS;
+		if (st == FPV_REPL_QUIT || st == FPV_REPL_WRITE_ERROR)
 			break;
 	}
-	free(line);
 	return status;
 }
 
@@ -524,7 +518,7 @@ main(int argc, char **argv)
 	struct fpv_session s;
 	struct fpv_display d = { false, false };
 	struct fpv_repl r;
-	int status;
+	int status, werr;
 
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
@@ -538,6 +532,7 @@ main(int argc, char **argv)
 	r.opts.steps = o.steps;
 	r.opts.color = !o.json && want_color(o.color, STDOUT_FILENO);
 	r.err_color = want_color(o.color, STDERR_FILENO);
+	r.max_line = o.max_line;
 	d.no_color = o.color == COLOR_NEVER;
 
 	if (o.ninfos > 0) {
@@ -573,10 +568,15 @@ main(int argc, char **argv)
 	free(o.inputs);
 	free(o.infos);
 	free(o.sets);
+	/* Output that could not be written: said once, status 1. */
+	werr = r.write_error;
 	fpv_repl_free(&r);
 	fpv_session_free(&s);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "fpviz: write error: %s\n", strerror(errno));
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout) || werr != 0) {
+		if (werr == 0)
+			werr = errno != 0 ? errno : EIO;
+		fprintf(stderr, "fpviz: write error: %s\n", strerror(werr));
 		return EXIT_ERRORS;
 	}
 	return status;

@@ -9,6 +9,8 @@
  * that after ":set round up" the last line is evaluated again as if it
  * had been typed under the new settings (ans does not compound).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 
 #include "fpviz/history.h"
 #include "fpviz/lesson.h"
+#include "fpviz/reader.h"
 #include "fpviz/repl.h"
 #include "fpviz/safe.h"
 
@@ -362,19 +365,102 @@ command(struct fpv_repl *r, const char *src, size_t len, size_t off,
 	return st;
 }
 
+/*
+ * Has out failed?  A failed write (stdio flushing a full buffer) sets
+ * its error flag; errno, cleared before the line, says why.
+ */
+static bool
+out_failed(struct fpv_repl *r)
+{
+	if (r->write_error == 0 && ferror(r->out))
+		r->write_error = errno != 0 ? errno : EIO;
+	return r->write_error != 0;
+}
+
 /* Handle one input line. */
 enum fpv_repl_status
 fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
 {
+	enum fpv_repl_status st;
 	size_t off = 0;
 
+	errno = 0;
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	while (off < len && (line[off] == ' ' || line[off] == '\t'))
 		off++;
 	if (off < len && line[off] == ':')
-		return command(r, line, len, off, lineno);
-	return expression(r, line, len, lineno);
+		st = command(r, line, len, off, lineno);
+	else
+		st = expression(r, line, len, lineno);
+	return out_failed(r) ? FPV_REPL_WRITE_ERROR : st;
+}
+
+/* Say "fpviz: NAME: what" about an input on r->err. */
+static void
+input_message(struct fpv_repl *r, const char *name, const char *what)
+{
+	fflush(r->out);
+	fputs("fpviz: ", r->err);
+	fpv_safe_write(r->err, name, strlen(name));
+	fprintf(r->err, ": %s\n", what);
+	fflush(r->err);
+}
+
+/* Handle every line of in. */
+enum fpv_repl_status
+fpv_repl_read(struct fpv_repl *r, FILE *in, const char *name)
+{
+	struct fpv_reader rd;
+	struct fpv_error err;
+	enum fpv_repl_status st = FPV_REPL_OK;
+	bool flush = isatty(fileno(r->out));
+	long lineno = 0;
+	char *line;
+	size_t len;
+
+	fpv_reader_init(&rd, in, r->max_line);
+	for (;;) {
+		enum fpv_reader_status rs = fpv_reader_next(&rd, &line, &len);
+		enum fpv_repl_status s1;
+		int ln = lineno < INT_MAX ? (int)++lineno : INT_MAX;
+
+		if (rs == FPV_READER_EOF)
+			break;
+		if (rs == FPV_READER_ERROR) {
+			input_message(r, name, strerror(rd.error));
+			st = FPV_REPL_READ_ERROR;
+			break;
+		}
+		if (rs == FPV_READER_LINE) {
+			s1 = fpv_repl_line(r, line, len, ln);
+		} else {
+			fpv_reader_too_long(&rd, ln, &err);
+			report(r, "", 0, &err);
+			s1 = out_failed(r) ? FPV_REPL_WRITE_ERROR :
+			    FPV_REPL_ERROR;
+		}
+		if (flush)
+			fflush(r->out);
+		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR) {
+			st = s1;
+			break;
+		}
+		if (s1 == FPV_REPL_ERROR)
+			st = s1;
+		if (rs == FPV_READER_ENDLESS) {
+			char what[128];
+
+			snprintf(what, sizeof what, "line %d goes on for more "
+			    "than %zu bytes: stopped reading it", ln,
+			    rd.max + FPV_READER_SKIP_MAX);
+			input_message(r, name, what);
+			st = FPV_REPL_READ_ERROR;
+			break;
+		}
+	}
+	fpv_reader_free(&rd);
+	return st;
 }
 
 /* Play a lesson as text. */
@@ -440,7 +526,7 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		}
 		s1 = fpv_repl_line(r, it->text, strlen(it->text), it->line);
 		r->printed = true;
-		if (s1 == FPV_REPL_QUIT) {
+		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR) {
 			st = s1;
 			break;
 		}
@@ -513,7 +599,7 @@ run_readline(struct fpv_repl *r, FILE *in)
 {
 	struct fpv_history h;
 	char warn[512], *line;
-	int lineno = 0;
+	int lineno = 0, status = 0;
 
 	rl_readline_name = "fpviz";
 	rl_instream = in;
@@ -529,42 +615,33 @@ run_readline(struct fpv_repl *r, FILE *in)
 
 		if (fpv_history_add(&h, line, warn, sizeof warn) != 0)
 			history_warning(warn);
-		st = fpv_repl_line(r, line, strlen(line), ++lineno);
+		st = fpv_repl_line(r, line, strlen(line),
+		    lineno < INT_MAX ? ++lineno : INT_MAX);
 		free(line);
-		fflush(r->out);
-		if (st == FPV_REPL_QUIT)
+		if (fflush(r->out) != 0 && out_failed(r))
+			st = FPV_REPL_WRITE_ERROR;
+		if (st == FPV_REPL_WRITE_ERROR)
+			status = 1;
+		if (st == FPV_REPL_QUIT || st == FPV_REPL_WRITE_ERROR)
 			break;
 	}
 	if (line == NULL)
 		fputc('\n', rl_outstream);
 	fpv_history_close(&h);
 	complete_repl = NULL;
-	return 0;
+	return status;
 }
 
 /* Run the line-mode REPL. */
 int
 fpv_repl_run(struct fpv_repl *r, FILE *in)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int lineno = 0;
-	bool flush = isatty(fileno(in)) || isatty(fileno(r->out));
+	enum fpv_repl_status st;
 
 	if (isatty(fileno(in))) {
 		r->interactive = true;
 		return run_readline(r, in);
 	}
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		enum fpv_repl_status st = fpv_repl_line(r, line, (size_t)n,
-		    ++lineno);
-
-		if (flush)
-			fflush(r->out);
-		if (st == FPV_REPL_QUIT)
-			break;
-	}
-	free(line);
-	return 0;
+	st = fpv_repl_read(r, in, "standard input");
+	return st == FPV_REPL_READ_ERROR || st == FPV_REPL_WRITE_ERROR ? 1 : 0;
 }

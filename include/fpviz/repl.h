@@ -23,7 +23,9 @@
 enum fpv_repl_status {
 	FPV_REPL_OK,		/* evaluated, or nothing to do */
 	FPV_REPL_ERROR,		/* an error line was printed */
-	FPV_REPL_QUIT		/* :quit */
+	FPV_REPL_QUIT,		/* :quit */
+	FPV_REPL_READ_ERROR,	/* an input could not be read to its end */
+	FPV_REPL_WRITE_ERROR	/* out could not be written: stop at once */
 };
 
 struct fpv_repl {
@@ -36,6 +38,8 @@ struct fpv_repl {
 	bool err_color;			/* colour on error lines */
 	FILE *out;			/* results and command replies */
 	FILE *err;			/* error lines */
+	size_t max_line;		/* longest input line (0: default) */
+	int write_error;		/* errno of a failed write to out, or 0 */
 
 	/* Private to repl.c. */
 	struct fpv_trace trace;		/* the last evaluated line */
@@ -56,7 +60,8 @@ void fpv_repl_free(struct fpv_repl *r);
 
 /*
  * Handle one input line line[0..len) (no newline needed; lineno is its
- * 1-based number, for error messages).
+ * 1-based number, for error messages).  FPV_REPL_WRITE_ERROR when out
+ * has failed (r->write_error says why): nothing more should be run.
  */
 enum fpv_repl_status fpv_repl_line(struct fpv_repl *r, const char *line,
     size_t len, int lineno);
@@ -69,9 +74,23 @@ enum fpv_repl_status fpv_repl_line(struct fpv_repl *r, const char *line,
 enum fpv_repl_status fpv_repl_lesson(struct fpv_repl *r, const char *name);
 
 /*
+ * Handle every line of in (called name in messages) until its end or
+ * :quit, read with fpviz/reader.h: a line longer than r->max_line is an
+ * error line ("line too long") and the next one still runs; a read
+ * error is reported as "fpviz: NAME: why" on r->err.  Returns
+ * FPV_REPL_QUIT or FPV_REPL_WRITE_ERROR (stop), FPV_REPL_READ_ERROR
+ * (in could not be read to its end), FPV_REPL_ERROR (a line had an
+ * error) or FPV_REPL_OK.
+ */
+enum fpv_repl_status fpv_repl_read(struct fpv_repl *r, FILE *in,
+    const char *name);
+
+/*
  * The line-mode REPL: read lines from in until end of file or :quit,
  * with readline's editing, history and completion when in is a
- * terminal, without a prompt otherwise.  Returns the exit status (0).
+ * terminal, without a prompt otherwise (through fpv_repl_read).
+ * Returns the exit status: 0, or 1 if in could not be read to its end
+ * or out could not be written.
  */
 int fpv_repl_run(struct fpv_repl *r, FILE *in);
 
