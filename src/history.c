@@ -3,6 +3,14 @@
  * appending each new line, trimming it.  Owns nothing but struct
  * fpv_history; the entries themselves live in readline's list.
  *
+ * Several instances may share the file.  Appending and trimming hold an
+ * advisory lock (flock) on a lock file beside it, PATH.lock, which is
+ * never renamed (a lock on the history itself would stay on the old file
+ * when a trim renames the new one in).  A trim writes the kept lines to
+ * a file of its own (mkstemp in the same folder), syncs it and renames
+ * it over the history, so a line appended by another instance is never
+ * lost and a reader sees the old file or the new one, whole.
+ *
  * Failures are warnings, never errors: the first problem with the file
  * is reported once and the file is then left alone.
  */
@@ -11,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <readline/history.h>
 
@@ -21,6 +31,19 @@
 #define LINE_MAX_BYTES 65536
 /* Largest file read. */
 #define FILE_MAX_BYTES (16L << 20)
+/* How long to wait for another instance's lock, in milliseconds. */
+#define LOCK_WAIT_MS 2000
+
+/*
+ * A test build (tests/test-history.c defines FPV_HISTORY_TEST) is called
+ * back between the steps of a trim, to widen the windows a race needs.
+ */
+#ifdef FPV_HISTORY_TEST
+void fpv_history_test_step(const char *step, const char *path);
+#define TEST_STEP(step, path) fpv_history_test_step(step, path)
+#else
+#define TEST_STEP(step, path) ((void)0)
+#endif
 
 /* path joined with suffix, malloc'd. */
 static char *
@@ -226,6 +249,42 @@ write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Take the lock of the history file path: open (or make) PATH.lock and
+ * flock it, waiting up to LOCK_WAIT_MS for another instance.  Returns
+ * its descriptor (closing it unlocks), or -1 with errno.
+ */
+static int
+lock_file(const char *path)
+{
+	char *name = join(path, ".lock");
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int fd, waited = 0;
+
+	if (name == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(name);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		if (e == EINTR)
+			continue;
+		if (e != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
+			close(fd);
+			errno = e == EWOULDBLOCK ? ETIMEDOUT : e;
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	return fd;
+}
+
 /* Add a line to the list and the file. */
 int
 fpv_history_add(struct fpv_history *h, const char *line, char *warn,
@@ -234,7 +293,7 @@ fpv_history_add(struct fpv_history *h, const char *line, char *warn,
 	HIST_ENTRY *last;
 	size_t n;
 	char *rec;
-	int fd, rc;
+	int fd, lock, rc, e;
 
 	if (line == NULL || blank(line) || strchr(line, '\n') != NULL)
 		return 0;
@@ -256,31 +315,58 @@ fpv_history_add(struct fpv_history *h, const char *line, char *warn,
 		return warn_file(h, warn, size, "cannot write", strerror(ENOMEM));
 	memcpy(rec, line, n);
 	rec[n] = '\n';
+	if ((lock = lock_file(h->path)) < 0) {
+		free(rec);
+		return warn_file(h, warn, size, "cannot lock", strerror(errno));
+	}
 	fd = open(h->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
+		e = errno;
 		free(rec);
-		return warn_file(h, warn, size, "cannot write", strerror(errno));
+		close(lock);
+		return warn_file(h, warn, size, "cannot write", strerror(e));
 	}
 	rc = write_all(fd, rec, n + 1);
 	if (close(fd) < 0 && rc == 0)
 		rc = -1;
+	e = errno;
+	close(lock);
 	free(rec);
 	if (rc < 0)
-		return warn_file(h, warn, size, "cannot write", strerror(errno));
+		return warn_file(h, warn, size, "cannot write", strerror(e));
 	h->nfile++;
 	return 0;
 }
 
-/* Rewrite the file with its last FPV_HISTORY_MAX lines (best effort). */
-static void
-trim_file(const char *path)
+/* Fill warn with a warning about trimming path (why: an errno value). */
+static int
+warn_trim(const char *path, char *warn, size_t size, int why)
+{
+	if (size > 0)
+		snprintf(warn, size, "warning: cannot trim history file %s: %s",
+		    path, strerror(why));
+	return 1;
+}
+
+/*
+ * Rewrite the file with its last FPV_HISTORY_MAX lines, under the lock:
+ * the kept lines go to a new file beside it (mkstemp), which is synced
+ * and renamed over it.  0, or 1 with a warning in warn.
+ */
+static int
+trim_file(const char *path, char *warn, size_t size)
 {
 	char *buf, *start, *tmp;
 	size_t len, lines = 0;
-	int fd;
+	int fd, lock, rc = 0, e;
 
-	if (slurp(path, &buf, &len) < 0)
-		return;
+	if ((lock = lock_file(path)) < 0)
+		return warn_trim(path, warn, size, errno);
+	if (slurp(path, &buf, &len) < 0) {
+		e = errno;
+		close(lock);
+		return e == ENOENT ? 0 : warn_trim(path, warn, size, e);
+	}
 	for (size_t i = 0; i < len; i++)
 		lines += buf[i] == '\n';
 	start = buf;
@@ -292,29 +378,50 @@ trim_file(const char *path)
 		start = nl + 1;
 		lines--;
 	}
-	if (start == buf || (tmp = join(path, ".new")) == NULL) {
+	if (start == buf) {
 		free(buf);
-		return;
+		close(lock);
+		return 0;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		int rc = write_all(fd, start, len - (size_t)(start - buf));
-
-		if (close(fd) == 0 && rc == 0)
-			rename(tmp, path);
-		else
+	TEST_STEP("read", path);
+	if ((tmp = join(path, ".XXXXXX")) == NULL) {
+		free(buf);
+		close(lock);
+		return warn_trim(path, warn, size, ENOMEM);
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		rc = warn_trim(path, warn, size, errno);
+	} else {
+		if (write_all(fd, start, len - (size_t)(start - buf)) < 0 ||
+		    fsync(fd) < 0) {
+			e = errno;
+			close(fd);
+			rc = warn_trim(path, warn, size, e);
+		} else if (close(fd) < 0) {
+			rc = warn_trim(path, warn, size, errno);
+		} else {
+			TEST_STEP("rename", path);
+			if (rename(tmp, path) < 0)
+				rc = warn_trim(path, warn, size, errno);
+		}
+		if (rc != 0)
 			unlink(tmp);
 	}
+	close(lock);
 	free(tmp);
 	free(buf);
+	return rc;
 }
 
 /* Trim the file and release h. */
-void
-fpv_history_close(struct fpv_history *h)
+int
+fpv_history_close(struct fpv_history *h, char *warn, size_t size)
 {
+	int rc = 0;
+
 	if (h->path != NULL && !h->broken && h->nfile > FPV_HISTORY_MAX)
-		trim_file(h->path);
+		rc = trim_file(h->path, warn, size);
 	free(h->path);
 	memset(h, 0, sizeof *h);
+	return rc;
 }

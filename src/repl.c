@@ -627,7 +627,8 @@ run_readline(struct fpv_repl *r, FILE *in)
 	}
 	if (line == NULL)
 		fputc('\n', rl_outstream);
-	fpv_history_close(&h);
+	if (fpv_history_close(&h, warn, sizeof warn) != 0)
+		history_warning(warn);
 	complete_repl = NULL;
 	return status;
 }

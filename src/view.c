@@ -24,6 +24,7 @@
 #include <term.h>
 
 #include "fpviz/history.h"
+#include "fpviz/safe.h"
 #include "fpviz/view.h"
 #include "fpviz/view-impl.h"
 
@@ -321,7 +322,7 @@ run(struct fpv_session *s, struct fpv_display *d,
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
 		signals(false);
 		view_input_done();
-		fpv_history_close(&h);
+		fpv_history_close(&h, warn, 0);
 		view_free(&v);
 		close_pipe();
 		fprintf(stderr, "fpviz: cannot use terminal '%s'\n",
@@ -354,7 +355,11 @@ run(struct fpv_session *s, struct fpv_display *d,
 	view_input_done();
 	signals(false);
 	close_pipe();
-	fpv_history_close(&h);
+	if (fpv_history_close(&h, warn, sizeof warn) != 0) {
+		fputs("fpviz: ", stderr);
+		fpv_safe_write(stderr, warn, strlen(warn));
+		putc('\n', stderr);
+	}
 	view_free(&v);
 	fflush(stdout);
 	if ((sig = view_stop_signal) != 0) {

@@ -1,14 +1,23 @@
 /*
  * test-history.c: the history file (src/history.c): where it lives,
  * loading it into readline's list, appending, skipping repeats and
- * blanks, trimming to FPV_HISTORY_MAX lines, and warnings (never
- * failures) for files that cannot be used.  TAP.
+ * blanks, trimming to FPV_HISTORY_MAX lines, warnings (never failures)
+ * for files that cannot be used, a trim whose rename fails, and two
+ * instances appending and trimming at once with delays between the
+ * trim's steps, losing no line.  TAP.
+ *
+ * src/history.c is compiled for this program with FPV_HISTORY_TEST:
+ * fpv_history_test_step below is then called between a trim's steps.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <readline/history.h>
 
@@ -16,6 +25,42 @@
 #include "tap.h"
 
 static char dir[] = "/tmp/fpviz-history.XXXXXX";
+
+/* What the trim's test hook does: sleep at every step, and at the
+ * rename step put a folder where the history file was. */
+static int hook_sleep_ms;
+static bool hook_block_rename;
+
+void fpv_history_test_step(const char *step, const char *path);
+
+/* Called by src/history.c between the steps of a trim. */
+void
+fpv_history_test_step(const char *step, const char *path)
+{
+	if (hook_sleep_ms > 0) {
+		struct timespec ts = { hook_sleep_ms / 1000,
+		    (long)(hook_sleep_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	if (hook_block_rename && strcmp(step, "rename") == 0) {
+		char sub[300];
+
+		unlink(path);
+		mkdir(path, 0700);
+		snprintf(sub, sizeof sub, "%s/x", path);
+		fclose(fopen(sub, "w"));
+	}
+}
+
+/* Sleep ms milliseconds. */
+static void
+nap(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
 
 /* The whole of file path (malloc'd), or NULL. */
 static char *
@@ -119,7 +164,7 @@ test_append(void)
 	    "the folder is made and lines appended, repeats and blanks not");
 	free(s);
 	ok(history_length == 2, "readline's list has the two lines");
-	fpv_history_close(&h);
+	fpv_history_close(&h, warn, sizeof warn);
 
 	/* A second session reads them back (a timestamp line is skipped). */
 	spit(path, "#1700000000\n1+2\n7/2\n", 20);
@@ -129,7 +174,7 @@ test_append(void)
 	ok(history_length == 2 &&
 	    strcmp(history_get(history_base + 1)->line, "7/2") == 0,
 	    "the newest line is last");
-	fpv_history_close(&h);
+	fpv_history_close(&h, warn, sizeof warn);
 }
 
 /* Trimming to FPV_HISTORY_MAX lines. */
@@ -151,7 +196,7 @@ test_trim(void)
 	ok(history_length == FPV_HISTORY_MAX,
 	    "readline's list keeps the last FPV_HISTORY_MAX lines");
 	fpv_history_add(&h, "new", warn, sizeof warn);
-	fpv_history_close(&h);
+	fpv_history_close(&h, warn, sizeof warn);
 	s = slurp(path);
 	ok(lines(s) == FPV_HISTORY_MAX, "closing trims the file to 1000 lines");
 	/* 1500 lines and one more: lines 0..500 go. */
@@ -182,7 +227,7 @@ test_warnings(void)
 	ok(fpv_history_add(&h, "1+1", warn, sizeof warn) == 0 && warn[0] == '\0',
 	    "adding after that is silent");
 	ok(history_length == 1, "and the line is kept in memory");
-	fpv_history_close(&h);
+	fpv_history_close(&h, warn, sizeof warn);
 	s = slurp(path);
 	ok(s && memcmp(s, "abc", 4) == 0, "the corrupt file is left alone");
 	free(s);
@@ -196,7 +241,7 @@ test_warnings(void)
 	rc = fpv_history_open(&h, warn, sizeof warn);
 	ok(rc == 1 && strstr(warn, "cannot read") != NULL,
 	    "a path through a file gives a warning at open");
-	fpv_history_close(&h);
+	fpv_history_close(&h, warn, sizeof warn);
 
 	/* Readable (missing) but not writable: a dangling link. */
 	snprintf(bad, sizeof bad, "%s/dang", dir);
@@ -218,7 +263,141 @@ test_warnings(void)
 	rc = fpv_history_add(&h, "2+2", warn, sizeof warn);
 	ok(rc == 0 && warn[0] == '\0', "the next one is silent");
 	ok(history_length == 2, "both lines are in memory");
-	fpv_history_close(&h);
+	fpv_history_close(&h, warn, sizeof warn);
+}
+
+/* A trim whose rename fails says so, and leaves no temporary file. */
+static void
+test_rename_fails(void)
+{
+	struct fpv_history h;
+	char warn[512], sub[128], path[256], *buf;
+	size_t n = 0, cap = 1500 * 8;
+	int rc, left = 0;
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(sub, sizeof sub, "%s/rename", dir);
+	mkdir(sub, 0700);
+	setenv("XDG_STATE_HOME", sub, 1);
+	snprintf(path, sizeof path, "%s/fpviz", sub);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/fpviz/history", sub);
+	if ((buf = malloc(cap)) == NULL)
+		return;
+	for (int i = 0; i < 1500; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%d\n", i);
+	spit(path, buf, n);
+	free(buf);
+	forget();
+	fpv_history_open(&h, warn, sizeof warn);
+	hook_block_rename = true;
+	warn[0] = '\0';
+	rc = fpv_history_close(&h, warn, sizeof warn);
+	hook_block_rename = false;
+	ok(rc == 1 && strstr(warn, "cannot trim history file") != NULL &&
+	    strstr(warn, path) != NULL && strstr(warn, strerror(EISDIR)) != NULL,
+	    "a failed rename is a warning: %s", warn);
+	snprintf(path, sizeof path, "%s/fpviz", sub);
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			left += strncmp(de->d_name, "history.", 8) == 0 &&
+			    strcmp(de->d_name, "history.lock") != 0;
+		closedir(d);
+	}
+	ok(left == 0, "and its temporary file is removed");
+}
+
+/*
+ * One instance: open the history, append lines "TAG 0".."TAG n-1"
+ * (pausing pause_ms before the first), close it (a trim, with the hook
+ * sleeping sleep_ms at each step).  Exits 0, or 1 on a warning.
+ */
+static void
+instance(const char *tag, int n, int pause_ms, int sleep_ms)
+{
+	struct fpv_history h;
+	char warn[512], line[64];
+	int bad = 0;
+
+	forget();
+	if (fpv_history_open(&h, warn, sizeof warn) != 0)
+		bad = 1;
+	nap(pause_ms);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "%s %d", tag, i);
+		if (fpv_history_add(&h, line, warn, sizeof warn) != 0)
+			bad = 1;
+	}
+	hook_sleep_ms = sleep_ms;
+	if (fpv_history_close(&h, warn, sizeof warn) != 0)
+		bad = 1;
+	if (bad)
+		fprintf(stderr, "%s: %s\n", tag, warn);
+	_exit(bad);
+}
+
+/*
+ * Two instances append and trim at once: A trims while B appends (A
+ * sleeps between reading the file and writing the new one, and between
+ * writing and renaming it), then B trims.  Every line of both is there
+ * once, the file has FPV_HISTORY_MAX lines and no temporary file is left.
+ */
+static void
+test_concurrent(void)
+{
+	char sub[128], path[256], line[64], *buf, *s;
+	size_t n = 0, cap = 1500 * 12;
+	int st[2], missing = 0, left = 0;
+	pid_t pid[2];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(sub, sizeof sub, "%s/two", dir);
+	mkdir(sub, 0700);
+	setenv("XDG_STATE_HOME", sub, 1);
+	snprintf(path, sizeof path, "%s/fpviz", sub);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/fpviz/history", sub);
+	if ((buf = malloc(cap)) == NULL)
+		return;
+	for (int i = 0; i < 1500; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "old %d\n", i);
+	spit(path, buf, n);
+	free(buf);
+	fflush(stdout);
+	if ((pid[0] = fork()) == 0)
+		instance("A", 20, 0, 300);
+	if ((pid[1] = fork()) == 0)
+		instance("B", 20, 150, 100);
+	for (int i = 0; i < 2; i++)
+		if (pid[i] < 0 || waitpid(pid[i], &st[i], 0) < 0)
+			st[i] = -1;
+	ok(st[0] == 0 && st[1] == 0, "two instances append and trim at once "
+	    "without a warning");
+	s = slurp(path);
+	for (int t = 0; t < 2; t++)
+		for (int i = 0; i < 20; i++) {
+			char *p;
+
+			snprintf(line, sizeof line, "\n%c %d\n", "AB"[t], i);
+			p = s != NULL ? strstr(s, line) : NULL;
+			if (p == NULL || strstr(p + 1, line) != NULL)
+				missing++;
+		}
+	ok(missing == 0, "no line of either is lost or doubled (%d missing)",
+	    missing);
+	ok(lines(s) == FPV_HISTORY_MAX, "the file is trimmed to %d lines (%zu)",
+	    FPV_HISTORY_MAX, lines(s));
+	free(s);
+	snprintf(path, sizeof path, "%s/fpviz", sub);
+	if ((d = opendir(path)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			left += strncmp(de->d_name, "history.", 8) == 0 &&
+			    strcmp(de->d_name, "history.lock") != 0;
+		closedir(d);
+	}
+	ok(left == 0, "no temporary file is left");
 }
 
 /* Run the tests in a temporary folder. */
@@ -235,6 +414,8 @@ main(void)
 	test_append();
 	test_trim();
 	test_warnings();
+	test_rename_fails();
+	test_concurrent();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);

@@ -26,7 +26,12 @@
  *	... for each line the user entered:
  *	if (fpv_history_add(&h, line, warn, sizeof warn) != 0)
  *		show warn;
- *	fpv_history_close(&h);
+ *	if (fpv_history_close(&h, warn, sizeof warn) != 0)
+ *		show warn;
+ *
+ * Several instances may use the file at once: appending and trimming
+ * take a lock (flock on PATH.lock beside the file), and a trim writes a
+ * new file and renames it over the old one, so no line is lost.
  */
 #ifndef FPVIZ_HISTORY_H
 #define FPVIZ_HISTORY_H
@@ -66,7 +71,11 @@ int fpv_history_open(struct fpv_history *h, char *warn, size_t size);
 int fpv_history_add(struct fpv_history *h, const char *line, char *warn,
     size_t size);
 
-/* Trim the file to its last FPV_HISTORY_MAX lines and release h. */
-void fpv_history_close(struct fpv_history *h);
+/*
+ * Trim the file to its last FPV_HISTORY_MAX lines and release h.
+ * Returns 0, or 1 with a warning in warn[0..size) if the file could not
+ * be trimmed (it is then left as it was).
+ */
+int fpv_history_close(struct fpv_history *h, char *warn, size_t size);
 
 #endif
