@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fpviz/lesson.h"
 #include "fpviz/safe.h"
@@ -16,6 +17,9 @@
 #ifndef FPV_PKGDATADIR
 #define FPV_PKGDATADIR "/usr/local/share/fpviz"
 #endif
+/* Largest lesson file read (16 MiB): a lesson is text someone wrote. */
+#define LESSON_MAX_BYTES ((size_t)16 << 20)
+
 #ifndef FPV_SRCDIR
 #define FPV_SRCDIR "."
 #endif
@@ -85,9 +89,16 @@ fpv_lesson_parse(const char *text, size_t len, const char *name,
 	while (pos < len) {
 		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		const char *nul = memchr(s, '\0', n);
 
 		pos += n + (nl != NULL);
 		lineno++;
+		/* A NUL would cut the line short: say where it is instead. */
+		if (nul != NULL)
+			return fpv_lesson_free(l), free(caption),
+			    lesson_error(err, lineno,
+			    fpv_parse_column(s, (size_t)(nul - s)), name,
+			    "unexpected NUL byte (U+0000)");
 		while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' ||
 		    s[n - 1] == '\t'))
 			n--;
@@ -155,38 +166,55 @@ nomem:
 	return lesson_error(err, lineno, 1, name, "out of memory");
 }
 
-/* Read a whole file; malloc'd, NULL with errno set on failure. */
+/*
+ * Read a whole file of at most LESSON_MAX_BYTES; malloc'd, NULL with
+ * errno set on failure (EISDIR for a folder, EFBIG for a larger file).
+ */
 static char *
 read_file(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "r");
+	struct stat st;
 	char *buf = NULL;
 	size_t cap = 0, n = 0, r;
+	int e = 0;
 
 	if (fp == NULL)
 		return NULL;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return NULL;
+	}
+	errno = 0;
 	do {
 		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
+			char *nb;
 
-			if (nb == NULL) {
-				free(buf);
-				fclose(fp);
-				errno = ENOMEM;
-				return NULL;
+			if (cap > LESSON_MAX_BYTES) {
+				e = EFBIG;
+				break;
+			}
+			if ((nb = realloc(buf, cap = cap ? 2 * cap : 8192)) ==
+			    NULL) {
+				e = ENOMEM;
+				break;
 			}
 			buf = nb;
 		}
 		r = fread(buf + n, 1, cap - n, fp);
 		n += r;
 	} while (r > 0);
-	if (ferror(fp)) {
+	if (e == 0 && ferror(fp))
+		e = errno != 0 ? errno : EIO;
+	if (e == 0 && n > LESSON_MAX_BYTES)
+		e = EFBIG;
+	fclose(fp);
+	if (e != 0) {
 		free(buf);
-		fclose(fp);
-		errno = EIO;
+		errno = e;
 		return NULL;
 	}
-	fclose(fp);
 	*len = n;
 	return buf;
 }
