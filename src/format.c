@@ -491,7 +491,10 @@ fpv_bits_neighbour(const struct fpv_format *f, uint64_t b, int dir,
 	/* The smallest positive code: the least subnormal, else the least
 	 * normal (code 0 itself when there is no zero). */
 	low = !f->zero ? 0 : f->subnormals ? 1 : (uint64_t)1 << f->frac_bits;
-	inf = (((uint64_t)1 << f->exp_bits) - 1) << f->frac_bits;
+	/* The infinity's magnitude; without one, the all-ones exponent
+	 * holds finite numbers and no magnitude is infinite. */
+	inf = f->has_inf ? (((uint64_t)1 << f->exp_bits) - 1) << f->frac_bits :
+	    ~(uint64_t)0;
 	if (fpv_bits_class(f, b) == FPV_CLASS_ZERO)
 		mag = 0;
 	if (!neg && dir > 0) {			/* away from zero, upward */
