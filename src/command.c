@@ -1096,8 +1096,14 @@ cmd_help(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 		return 0;
 	}
 	word_text(c, 1, buf, sizeof buf);
-	if (strcmp(buf, "int8") == 0 || strcmp(buf, "grids") == 0)
-		snprintf(buf, sizeof buf, "int");
+	/* An integer grid's name is the topic of the grids. */
+	{
+		int fi = fpv_ctx_find(&s->ctx, buf, strlen(buf));
+
+		if ((fi >= 0 && fpv_ctx_format(&s->ctx, fi)->kind ==
+		    FPV_KIND_INT) || strcmp(buf, "grids") == 0)
+			snprintf(buf, sizeof buf, "int");
+	}
 	if ((text = fpv_command_help(s, buf)) != NULL) {
 		reply_text(r, text);
 		return 0;

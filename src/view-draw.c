@@ -600,7 +600,7 @@ view_layout(struct fpv_view *v)
 /* ---- The top: title, caption, expression, description ------------- */
 
 /* Draw the title bar on line 0 of w: the program and the lesson on the
- * left; the step, the rounding mode and unusual int8 settings on the
+ * left; the step, the rounding mode and the rows' unusual settings on the
  * right, dropping the least needed when the line is short. */
 static void
 draw_title(struct fpv_view *v, WINDOW *w)
@@ -608,9 +608,9 @@ draw_title(struct fpv_view *v, WINDOW *w)
 	const struct fpv_trace *t = view_trace(v);
 	const struct fpv_ctx *c = &v->s->ctx;
 	int cols = v->lay.cols, x, rw;
-	char step[64], round[48], int8[96], right[256], left[256];
+	char step[64], round[48], sets[96], right[256], left[256];
 
-	step[0] = int8[0] = '\0';
+	step[0] = sets[0] = '\0';
 	if (t != NULL)
 		snprintf(step, sizeof step, "step %zu/%zu", v->step + 1,
 		    t->nsteps);
@@ -624,9 +624,9 @@ draw_title(struct fpv_view *v, WINDOW *w)
 		if (fpv_render_settings(view_format(v, k), true, set,
 		    sizeof set) == 0)
 			continue;
-		len = snprintf(int8 + n, sizeof int8 - (size_t)n, "%s%s %s",
+		len = snprintf(sets + n, sizeof sets - (size_t)n, "%s%s %s",
 		    n ? "   " : "", view_format(v, k)->name, set);
-		if (len < 0 || (size_t)(n + len) >= sizeof int8)
+		if (len < 0 || (size_t)(n + len) >= sizeof sets)
 			break;
 		n += len;
 	}
@@ -635,11 +635,11 @@ draw_title(struct fpv_view *v, WINDOW *w)
 		snprintf(left, sizeof left, "  lesson %zu/%zu: %s",
 		    v->lesson.slide + 1, v->lesson.nslides,
 		    v->lesson.l.title ? v->lesson.l.title : v->lesson.l.name);
-	/* The right part: drop int8, then shorten the lesson's title. */
+	/* The right part: drop the settings, then shorten the lesson's title. */
 	for (int k = 0; k < 2; k++) {
 		snprintf(right, sizeof right, "%s%s%s%s%s%s", step,
-		    step[0] ? "   " : "", round, k == 0 && int8[0] ? "   " : "",
-		    k == 0 ? int8 : "", v->lay.rowmode == ROW_BIG ?
+		    step[0] ? "   " : "", round, k == 0 && sets[0] ? "   " : "",
+		    k == 0 ? sets : "", v->lay.rowmode == ROW_BIG ?
 		    "   big" : "");
 		rw = text_width(v, right, strlen(right));
 		if (6 + (v->lesson.on ? 24 : 0) + rw + 2 <= cols)
