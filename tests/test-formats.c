@@ -66,7 +66,8 @@
  *   3. the facts of issue 9 and of the OCP and ml_dtypes tables, by name;
  *   4. integer grids of every width with several scales (one beyond
  *      32-bit fractions), zero points, saturate and wrap: literals,
- *      conversions and + - * /.
+ *      conversions from fp64, + - * /, and every code converted into
+ *      float formats.
  * Every mismatch is shown (up to a few per check) with the operands, the
  * code's result and the reference's.  Each check was seen to fail when
  * the code under test is changed (a tie rule, the flush threshold, the
@@ -2560,7 +2561,7 @@ grid_case(const char *name, int si, int64_t zp, bool wrap)
 	const char *why;
 	struct gref G;
 	struct tvals t = { NULL, 0, 0 };
-	struct chk cl, cv, co;
+	struct chk cl, cv, co, cf2;
 	char label[96];
 	uint64_t ncodes = (uint64_t)1 << g.bits;
 	bool full = g.bits <= 4;
@@ -2717,6 +2718,53 @@ grid_case(const char *name, int si, int64_t zp, bool wrap)
 			}
 	}
 	chk_done(&co);
+	/* Every code into float formats (a cast such as fp8e4m3(q)). */
+	chk_start(&cf2, "%s: every code converted into fp8e4m3 (nan, saturate), "
+	    "fp4e2m1, e8m0, bf16, fp16, all modes", label);
+	{
+		static const struct {
+			const char *name;
+			enum fpv_overflow ovf;
+		} to[] = {
+			{ "fp8e4m3", FPV_OVF_NAN }, { "fp8e4m3", FPV_OVF_SATURATE },
+			{ "fp4e2m1", FPV_OVF_SATURATE }, { "e8m0", FPV_OVF_NAN },
+			{ "bf16", FPV_OVF_INF }, { "fp16", FPV_OVF_INF },
+		};
+
+		for (size_t d = 0; d < sizeof to / sizeof to[0]; d++) {
+			struct fpv_format h = with_policy(to[d].name, to[d].ovf);
+			struct ref R;
+
+			ref_make(&R, &h);
+			for (uint64_t c = 0; c < ncodes; c++) {
+				gref_value(&G, c, qa);
+				xt.kind = XNUM;
+				xt.root = false;
+				xt.neg = mpq_sgn(qa) < 0;
+				mpq_abs(xt.q, qa);
+				for (int m = 0; m < 4; m++) {
+					unsigned rf = 0, cf;
+					uint64_t rc = ref_round(&R, to[d].ovf,
+					    (enum fpv_round)m, &xt, &rf);
+					uint64_t got = cut_convert(&h, &g, c,
+					    (enum fpv_round)m, &cf);
+
+					cf2.n++;
+					if (got != rc || cf != rf)
+						chk_bad(&cf2, "q %lld to %s (%s) %s: "
+						    "0x%llx %s, reference 0x%llx %s",
+						    (long long)gref_q(&G, c), h.name,
+						    fpv_overflow_names[to[d].ovf],
+						    mode_names[m],
+						    (unsigned long long)got,
+						    flag_words(cf),
+						    (unsigned long long)rc,
+						    flag_words(rf));
+				}
+			}
+		}
+	}
+	chk_done(&cf2);
 	mpq_clear(G.scale);
 	if (g.scale_big != NULL) {
 		mpq_clear(g.scale_big);
