@@ -1,9 +1,10 @@
 /*
  * Renderers: a trace as a text table and as one JSON Lines object.
- * opts->formats selects the format rows (0 means all of them).
+ * The rows are the trace's columns, in their order.
  *
  * Text.  A header line with the expression (and the rounding mode when
- * it is not nearest, the int8 settings when they are not the defaults),
+ * it is not nearest, the settings of the rows that are not their
+ * defaults),
  * then one row per shown format:
  *
  *   fp16   0 01101 0011001100  0x34cc  0.2998  err -1.2e-04 (rel -4.1e-04, 0.5 ulp)  inexact
@@ -23,8 +24,10 @@
  * JSON Lines.  The schema of PRODUCT.md, with these keys added (for the
  * man page):
  *   top level   "assign": NAME          for "NAME = expr" lines
- *               "int8": {"scale": "0.1", "zero_point": 0,
- *                        "overflow": "saturate"}   when int8 is shown
+ *               "settings": {GRID: {"scale": "0.1", "zero_point": 0,
+ *                        "overflow": "saturate"}, FLOAT: {"overflow":
+ *                        "saturate"}}   for each integer grid shown and
+ *                        each float whose overflow is not its default
  *   per result  "bits_lost": "1.5"      precision bits lost (0..precision)
  *               "cancelled_bits": N     when the flags hold cancellation
  *                                       (results: the largest of any step)

@@ -1264,6 +1264,71 @@ draw_overlay(struct fpv_view *v, WINDOW *w)
 	}
 }
 
+/*
+ * The screen before the first result: examples (a cast of the narrowest
+ * float row inside the widest, when there are two) and what fpviz does,
+ * naming the rows.
+ */
+static void
+draw_welcome(struct fpv_view *v, WINDOW *w, int y)
+{
+	const struct view_layout *L = &v->lay;
+	const struct fpv_format *narrow = NULL, *wide = NULL;
+	char cast[128], rows[256], what[320];
+	size_t n = 0;
+	int k, cols = L->cols;
+
+	for (k = 0; k < view_ncols(v); k++) {
+		const struct fpv_format *f = view_format(v, k);
+
+		if (f->kind != FPV_KIND_FLOAT)
+			continue;
+		if (narrow == NULL || f->prec < narrow->prec)
+			narrow = f;
+		if (wide == NULL || f->prec > wide->prec)
+			wide = f;
+	}
+	if (narrow != NULL && wide != NULL && narrow != wide)
+		snprintf(cast, sizeof cast, "    1/3                "
+		    "%s(%s(0.1) * %s(3))", wide->name, narrow->name,
+		    narrow->name);
+	else
+		snprintf(cast, sizeof cast, "    1/3                "
+		    "sqrt(2)^2 - 2");
+	rows[0] = '\0';
+	for (k = 0; k < view_ncols(v) && n < sizeof rows; k++) {
+		int wn = snprintf(rows + n, sizeof rows - n, "%s%s",
+		    k == 0 ? "" : k + 1 == view_ncols(v) ? " and " : ", ",
+		    view_format(v, k)->name);
+
+		if (wn < 0)
+			break;
+		n += (size_t)wn;
+	}
+	snprintf(what, sizeof what, "fpviz evaluates it in %s at once,", rows);
+	{
+		const char *const lines[] = {
+			"Type an expression and press Enter, for example:",
+			"",
+			"    0.1 + 0.2          (1e4 + 1e-4) - 1e4",
+			"    65504 * 2          1e-8 * 1e-8",
+			cast,
+			"",
+			what,
+			"rounding after every operation, and shows every step:",
+			"PgUp/PgDn step through it, Tab picks a format, F1 shows",
+			"every key and command, :lesson list lists the lessons.",
+			NULL
+		};
+
+		if (L->sep1)
+			rule(v, w, y++, 0, cols);
+		for (int i = 0; lines[i] && y < L->body_rows; i++)
+			put(v, w, y++, 2, cols, i == 0 ? ST_LABEL : ST_NORMAL,
+			    lines[i]);
+	}
+}
+
 /* Draw the body window. */
 static void
 draw_body(struct fpv_view *v)
@@ -1279,24 +1344,7 @@ draw_body(struct fpv_view *v)
 		return;
 	}
 	if (view_trace(v) == NULL) {
-		static const char *const welcome[] = {
-			"Type an expression and press Enter, for example:",
-			"",
-			"    0.1 + 0.2          (1e4 + 1e-4) - 1e4",
-			"    65504 * 2          1e-8 * 1e-8",
-			"    1/3                fp32(fp16(0.1) * fp16(3))",
-			"",
-			"fpviz evaluates it in fp16, fp32, fp64 and int8 at once,",
-			"rounding after every operation, and shows every step:",
-			"PgUp/PgDn step through it, Tab picks a format, F1 shows",
-			"every key and command, :lesson list lists the lessons.",
-			NULL
-		};
-		if (L->sep1)
-			rule(v, w, y++, 0, cols);
-		for (int i = 0; welcome[i] && y < L->body_rows; i++)
-			put(v, w, y++, 2, cols, i == 0 ? ST_LABEL : ST_NORMAL,
-			    welcome[i]);
+		draw_welcome(v, w, y);
 		wnoutrefresh(w);
 		return;
 	}

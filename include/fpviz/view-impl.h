@@ -115,7 +115,7 @@ struct view_detail {
 	char kept[80];		/* the bits that fit */
 	char dropped[200];	/* the bits rounding dropped (a prefix) */
 	bool more;		/* nonzero bits beyond dropped[] */
-	char scale[48];		/* " x2^-4", or for int8 "(q = v/scale)" */
+	char scale[48];		/* " x2^-4", or for a grid "(q = v/scale)" */
 	char plain[160];	/* instead of bits: "inf", "nan", "0" */
 	char stored[80];	/* the stored significand's digits, same form */
 	char stored_lead[8];
