@@ -1531,6 +1531,246 @@ fpv_dec_shortest_search(const struct fpv_ctx *c, const struct fpv_format *f,
 	return shortest_ieee_search(f, bits, buf);
 }
 
+/* ---- Values as shown ------------------------------------------------ */
+
+/* 10^12: an exact decimal below it has at most FPV_DEC_VALUE_DIGITS digits. */
+#define VALUE_LIMIT UINT64_C(1000000000000)
+/* 10^19: the longest exact decimal exact_digits_ieee writes, below it. */
+#define EXACT_LIMIT UINT64_C(10000000000000000000)
+
+/*
+ * The exact decimal of a finite nonzero IEEE encoding, d 10^k (d > 0),
+ * when d has at most 19 digits (d < EXACT_LIMIT); false otherwise.
+ * Decided from the encoding without printing anything: the value is
+ * c 2^q with c odd (its factors of two moved into q).
+ *   - q < 0: the value is c 5^-q / 10^-q, and c 5^-q is odd (no trailing
+ *     zero), so its digits are the significant ones; 5^28 > 10^19, so
+ *     -q >= 28 is rejected at once: every fp64 value but the few with
+ *     short binary fractions, and most fp32 ones.
+ *   - q >= 0: the value is the integer c 2^q, whose trailing zeros are
+ *     its t = min(q, v5(c)) factors of ten: d = (c / 5^t) 2^(q - t),
+ *     rejected at once when q - t >= 64 (2^64 > 10^19).
+ */
+static bool
+exact_digits_ieee(const struct fpv_format *f, uint64_t bits, uint64_t *d,
+    int *k)
+{
+	uint64_t c = 0;
+	unsigned __int128 p;
+	int q = 0, t = 0;
+
+	if (!fpv_bits_parts(f, bits, &c, &q) || c == 0)
+		return false;
+	t = __builtin_ctzll(c);
+	c >>= t;
+	q += t;
+	if (q < 0) {
+		if (q < -27)
+			return false;
+		/* 5^-q as 10^-q / 2^-q (exact up to 5^19), then by 5s. */
+		p = (unsigned __int128)c * (pow10_u64[-q < 19 ? -q : 19] >>
+		    (-q < 19 ? -q : 19));
+		for (int i = 19; i < -q && p < EXACT_LIMIT; i++)
+			p *= 5;
+		if (p >= EXACT_LIMIT)
+			return false;
+		*d = (uint64_t)p;
+		*k = q;
+		return true;
+	}
+	t = 0;
+	while (t < q && c % 5 == 0) {
+		c /= 5;
+		t++;
+	}
+	if (q - t >= 64 || c >= EXACT_LIMIT)
+		return false;
+	p = (unsigned __int128)c << (q - t);
+	if (p >= EXACT_LIMIT)
+		return false;
+	*d = (uint64_t)p;
+	*k = t;
+	return true;
+}
+
+/* Write the rounded mark at buf; returns the bytes after it. */
+static char *
+put_mark(char *buf)
+{
+	memcpy(buf, FPV_DEC_MARK, FPV_DEC_MARK_LEN);
+	return buf + FPV_DEC_MARK_LEN;
+}
+
+/*
+ * The shortest decimal that reads back to an int encoding (rounding to
+ * nearest by the project's own quantization), given the digits
+ * d[0..nd) and decimal exponent E of its exact value (nd digits, more
+ * than FPV_DEC_VALUE_DIGITS): for each length n, the n-digit
+ * truncation of the value and the one above it, nearer first, are read
+ * back; the first that gives the same q is written (with its sign) at
+ * buf.  Returns its length, or 0 when none shorter than nd does (the
+ * exact value is then the shortest).
+ */
+static size_t
+int_roundtrip(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, const char *d, size_t nd, long E, bool neg, char *buf)
+{
+	struct fpv_ctx near;
+	size_t len = 0;
+	mpfr_t x;
+
+	fpv_ctx_init(&near);
+	fpv_ctx_copy(&near, c);
+	near.round = FPV_RND_NEAREST;
+	mpfr_init2(x, FPV_EXACT_PREC);
+	bits &= fpv_format_mask(f);
+	for (size_t n = 1; n < nd && n <= 40 && len == 0; n++) {
+		char cand[2][48];
+		long ce[2] = { E, E };
+		size_t cn[2] = { n, n };
+		int up, first;
+
+		/* The truncation, and one unit more (carrying). */
+		memcpy(cand[0], d, n);
+		memcpy(cand[1], d, n);
+		for (up = (int)n - 1; up >= 0 && cand[1][up] == '9'; up--)
+			cand[1][up] = '0';
+		if (up >= 0) {
+			cand[1][up]++;
+		} else {
+			memmove(cand[1] + 1, cand[1], n);
+			cand[1][0] = '1';
+			cn[1] = n + 1;
+			ce[1] = E + 1;
+		}
+		/* Nearer first: the dropped digits against a half; at a tie,
+		 * the even one. */
+		first = d[n] > '5' ? 1 : d[n] < '5' ? 0 : -1;
+		for (size_t i = n + 1; first < 0 && i < nd; i++)
+			if (d[i] != '0')
+				first = 1;
+		if (first < 0)
+			first = (d[n - 1] - '0') % 2;
+		for (int j = 0; j < 2 && len == 0; j++) {
+			int w = j == 0 ? first : !first;
+			char text[80];
+			struct fpv_real r;
+			unsigned fl = 0;
+			int tn = snprintf(text, sizeof text, "%.*se%ld",
+			    (int)cn[w], cand[w], ce[w] - (long)cn[w] + 1);
+
+			if (tn <= 0 || (size_t)tn >= sizeof text ||
+			    fpv_real_parse(&r, x, text, (size_t)tn) == -2)
+				continue;
+			if (neg) {
+				mpfr_neg(x, x, MPFR_RNDN);
+				r.negative = true;
+			}
+			if (fpv_num_round_real(&near, f, &r, &fl) != bits)
+				continue;
+			while (cn[w] > 1 && cand[w][cn[w] - 1] == '0')
+				cn[w]--;
+			len = emit_digits(buf, FPV_DEC_SHORT, neg, cand[w], cn[w],
+			    ce[w], plain_length(cn[w], ce[w]) <= PLAIN_INT_MAX);
+		}
+	}
+	mpfr_clear(x);
+	fpv_ctx_clear(&near);
+	return len;
+}
+
+/* fpv_dec_value of an int encoding. */
+static size_t
+value_int(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, char *buf, bool *rounded)
+{
+	char fd[24], *d = fd, *gd = NULL;
+	size_t nd, n;
+	long E = 0;
+	bool neg = false;
+
+	if (!int_digits_fast(c, f, bits, fd, &nd, &E, &neg)) {
+		mpq_t v;
+
+		mpq_init(v);
+		fpv_grid_value(f, bits, v);
+		gd = q_digits(v, &E, &neg);
+		nd = gd != NULL ? strlen(gd) : 0;
+		d = gd;
+		if (gd == NULL && mpq_sgn(v) != 0) {
+			/* Not a terminating decimal: only the rounding. */
+			mpq_clear(v);
+			n = shortest_int(c, f, bits, buf + FPV_DEC_MARK_LEN);
+			put_mark(buf);
+			*rounded = true;
+			return n + FPV_DEC_MARK_LEN;
+		}
+		mpq_clear(v);
+	}
+	if (nd == 0) {
+		memcpy(buf, "0", 2);
+		return 1;
+	}
+	if (nd > FPV_DEC_VALUE_DIGITS &&
+	    (n = int_roundtrip(c, f, bits, d, nd, E, neg,
+	    buf + FPV_DEC_MARK_LEN)) > 0) {
+		put_mark(buf);
+		*rounded = true;
+		free(gd);
+		return n + FPV_DEC_MARK_LEN;
+	}
+	n = emit_digits(buf, FPV_DEC_SHORT, neg, d, nd, E,
+	    plain_length(nd, E) <= PLAIN_INT_MAX);
+	free(gd);
+	return n;
+}
+
+/* A format's value as shown: exact when short, else marked shortest. */
+size_t
+fpv_dec_value(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, char *buf, bool *rounded)
+{
+	bool dummy;
+	uint64_t d;
+	int k;
+	size_t n;
+
+	if (rounded == NULL)
+		rounded = &dummy;
+	*rounded = false;
+	if (f->kind == FPV_KIND_INT)
+		return value_int(c, f, bits, buf, rounded);
+	switch (fpv_bits_class(f, bits)) {
+	case FPV_CLASS_NORMAL: case FPV_CLASS_SUBNORMAL:
+		break;
+	default:
+		return fpv_dec_shortest(c, f, bits, buf);	/* inf, nan, 0 */
+	}
+	if (!exact_digits_ieee(f, bits, &d, &k)) {
+		n = fpv_dec_shortest(c, f, bits, buf + FPV_DEC_MARK_LEN);
+		put_mark(buf);
+		*rounded = true;
+		return n + FPV_DEC_MARK_LEN;
+	}
+	if (d < VALUE_LIMIT)
+		return emit_u64(buf, fpv_bits_sign(f, bits) != 0, d, k);
+	/* 13 to 19 digits: the shortest decimal, which is the exact one
+	 * itself (then not marked) when none shorter reads back. */
+	{
+		char ex[FPV_DEC_SHORT];
+		size_t ne = emit_u64(ex, fpv_bits_sign(f, bits) != 0, d, k);
+
+		n = fpv_dec_shortest(c, f, bits, buf + FPV_DEC_MARK_LEN);
+		if (n == ne && memcmp(ex, buf + FPV_DEC_MARK_LEN, n) == 0) {
+			memcpy(buf, ex, n + 1);
+			return n;
+		}
+		put_mark(buf);
+		*rounded = true;
+		return n + FPV_DEC_MARK_LEN;
+	}
+}
+
 /* A malloc'd copy of s. */
 static char *
 dup_string(const char *s)

@@ -8,6 +8,7 @@
 #ifndef FPVIZ_DECIMAL_H
 #define FPVIZ_DECIMAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <mpfr.h>
@@ -26,6 +27,42 @@
  */
 size_t fpv_dec_shortest(const struct fpv_ctx *c, const struct fpv_format *f,
     uint64_t bits, char *buf);
+
+/*
+ * A format's value as fpviz shows it: in text tables, the view's rows and
+ * detail pane, :info, :vars and step descriptions (JSON keeps "value",
+ * the shortest decimal, and "exact_value").  The stored value's exact
+ * decimal when it has at most FPV_DEC_VALUE_DIGITS significant digits
+ * ("65504", "9992", "0.2998046875", "6.103515625e-05", "-0.0999755859375");
+ * otherwise FPV_DEC_MARK and the shortest decimal that reads back to the
+ * same encoding (U+2248 then "0.30000000000000004", or "0.1").  Int formats follow
+ * the same rule for scale * (q - zero_point): exact when short, else the
+ * shortest decimal that quantizes back to the same q, marked.  Specials
+ * ("inf", "-inf", "nan", "0", "-0") as fpv_dec_shortest.  The notation is
+ * fpv_dec_shortest's.  Writes a NUL-terminated string into buf (size >=
+ * FPV_DEC_VALUE) and returns its length in bytes; *rounded (unless NULL)
+ * tells whether the mark was written.  Decided from the encoding, without
+ * printing the exact decimal: it costs little more than fpv_dec_shortest.
+ */
+#define FPV_DEC_VALUE_DIGITS 12
+/* The mark of a rounded value: U+2248 ALMOST EQUAL TO, in UTF-8 (one
+ * column wide).  Output does not depend on the locale: always this. */
+#define FPV_DEC_MARK "\xe2\x89\x88"
+#define FPV_DEC_MARK_LEN 3
+/* Big enough for any fpv_dec_value of a built-in format. */
+#define FPV_DEC_VALUE (FPV_DEC_SHORT + 8)
+size_t fpv_dec_value(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t bits, char *buf, bool *rounded);
+
+/* Columns a value of fpv_dec_value takes on a terminal: its bytes, less
+ * the two that make the mark one column. */
+static inline size_t
+fpv_dec_value_columns(const char *s, size_t len)
+{
+	return len >= FPV_DEC_MARK_LEN &&
+	    __builtin_memcmp(s, FPV_DEC_MARK, FPV_DEC_MARK_LEN) == 0 ?
+	    len - (FPV_DEC_MARK_LEN - 1) : len;
+}
 
 /*
  * The same string found the slow way, by searching for the fewest digits
