@@ -1342,7 +1342,7 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 			w = strlen(s->vars[i].name);
 	for (size_t i = 0; i < s->nvars; i++) {
 		const struct fpv_var *v = &s->vars[i];
-		char val[FPV_DEC_SHORT], ex[64];
+		char val[FPV_DEC_VALUE], ex[64];
 
 		fprintf(t.out, "%-*s", (int)w, v->name);
 		for (int k = 0; k < s->ctx.ncols; k++) {
@@ -1355,7 +1355,7 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 				fprintf(t.out, "  %s -", f->name);
 				continue;
 			}
-			fpv_dec_shortest(&s->ctx, f, v->bits[j], val);
+			fpv_dec_value(&s->ctx, f, v->bits[j], val, NULL);
 			fprintf(t.out, "  %s %s", f->name, val);
 		}
 		fpv_dec_round(v->exact, VARS_EXACT_DIGITS, ex, sizeof ex);

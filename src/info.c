@@ -11,9 +11,6 @@
 #include "fpviz/info.h"
 #include "fpviz/render.h"
 
-/* :info values with more significant digits than this are rounded. */
-#define INFO_EXACT_DIGITS 21
-
 /* The characteristic encodings of a float format. */
 struct table {
 	uint64_t max, min, min_normal, min_subnormal, eps;
@@ -55,12 +52,14 @@ float_table(const struct fpv_ctx *c, const struct fpv_format *f,
 	t->roundtrip = (int)ceil(p * 0.30102999566398120) + 1;
 }
 
-/* One value of a format table: exact (or rounded), bits, shortest. */
+/* One value of a format table: as values are shown, bits, shortest, and
+ * exactly as an odd integer times a power of two. */
 struct value {
-	char value[INFO_EXACT_DIGITS + 16];
+	char value[FPV_DEC_VALUE];
+	size_t width;		/* columns of value */
 	char hex[20];
 	char shortest[FPV_DEC_SHORT];
-	char *exact;		/* malloc'd exact decimal, or NULL */
+	char exactly[64];	/* "2047 x 2^5", "2^-14" */
 };
 
 /* Fill v for encoding b of f. */
@@ -68,39 +67,32 @@ static void
 value_of(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t b,
     struct value *v)
 {
-	size_t digits = 0;
-	bool lead = true;
-	mpfr_t x;
+	size_t n = fpv_dec_value(c, f, b, v->value, NULL);
+	uint64_t m;
+	int q;
 
-	v->exact = fpv_dec_exact(c, f, b);
+	v->width = fpv_dec_value_columns(v->value, n);
 	fpv_bits_hex(f, b, v->hex);
 	fpv_dec_shortest(c, f, b, v->shortest);
-	/* Count the exact decimal's significant digits. */
-	for (const char *p = v->exact ? v->exact : ""; *p; p++) {
-		if (*p >= '1' && *p <= '9')
-			lead = false;
-		if (*p >= '0' && *p <= '9' && !lead)
-			digits++;
+	v->exactly[0] = '\0';
+	if (fpv_bits_parts(f, b, &m, &q) && m != 0) {
+		q += __builtin_ctzll(m);
+		m >>= __builtin_ctzll(m);
+		if (m == 1)
+			snprintf(v->exactly, sizeof v->exactly, "2^%d", q);
+		else
+			snprintf(v->exactly, sizeof v->exactly, "%llu x 2^%d",
+			    (unsigned long long)m, q);
 	}
-	mpfr_init2(x, f->kind == FPV_KIND_FLOAT ? fpv_format_prec(f) :
-	    FPV_EXACT_PREC);
-	fpv_num_decode(c, f, b, x);
-	if (v->exact != NULL && digits <= INFO_EXACT_DIGITS) {
-		/* Re-render exactly in the usual notation. */
-		fpv_dec_round(x, INFO_EXACT_DIGITS, v->value, sizeof v->value);
-	} else {
-		v->value[0] = '~';
-		fpv_dec_round(x, 17, v->value + 1, sizeof v->value - 1);
-	}
-	mpfr_clear(x);
 }
 
-/* Print one row of the value table. */
+/* Print one row of the value table (the value padded by its columns). */
 static void
 row(FILE *out, const char *label, const struct value *v)
 {
-	fprintf(out, "  %-19s %-26s %-19s %s\n", label, v->value, v->hex,
-	    v->shortest);
+	fprintf(out, "  %-19s %s%*s %-19s %-24s %s\n", label, v->value,
+	    v->width < 26 ? (int)(26 - v->width) : 0, "", v->hex, v->shortest,
+	    v->exactly);
 }
 
 /* The value of b as a row, labelled. */
@@ -112,7 +104,6 @@ value_row(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f,
 
 	value_of(c, f, b, &v);
 	row(out, label, &v);
-	free(v.exact);
 }
 
 /* Write n copies of ch. */
@@ -186,8 +177,8 @@ info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 	fprintf(out, "  %-19s %d (any %d-digit decimal survives a round trip);"
 	    " %d tell every value apart\n", "decimal digits", t.digits,
 	    t.digits, t.roundtrip);
-	fprintf(out, "  %-19s %-26s %-19s %s\n", "", "value", "bits",
-	    "shortest");
+	fprintf(out, "  %-19s %-26s %-19s %-24s %s\n", "", "value", "bits",
+	    "shortest", "exactly");
 	value_row(out, c, f, "max", t.max);
 	value_row(out, c, f, "smallest normal", t.min_normal);
 	if (t.min_subnormal != t.min_normal)
@@ -195,7 +186,8 @@ info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 	if (t.has_eps)
 		value_row(out, c, f, "eps", t.eps);
 	fprintf(out, "  (eps: the gap between 1 and the next number; "
-	    "'~': rounded to 17 digits)\n");
+	    FPV_DEC_MARK ": the shortest decimal that reads back, where the "
+	    "exact one is longer than %d digits)\n", FPV_DEC_VALUE_DIGITS);
 }
 
 /* The scale of f as text (exact: a decimal or dyadic of modest length). */
@@ -218,11 +210,11 @@ scale_text(const struct fpv_format *f, char *buf, size_t size)
 static void
 info_int(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 {
-	char sc[64], lo[FPV_DEC_SHORT], hi[FPV_DEC_SHORT];
+	char sc[64], lo[FPV_DEC_VALUE], hi[FPV_DEC_VALUE];
 
 	scale_text(f, sc, sizeof sc);
-	fpv_dec_shortest(c, f, fpv_q_bits(f, f->qmin), lo);
-	fpv_dec_shortest(c, f, fpv_q_bits(f, f->qmax), hi);
+	fpv_dec_value(c, f, fpv_q_bits(f, f->qmin), lo, NULL);
+	fpv_dec_value(c, f, fpv_q_bits(f, f->qmax), hi, NULL);
 	fprintf(out, "%s: %s\n", f->name, f->title);
 	fprintf(out, "  %-19s ", "layout");
 	repeat(out, 'Q', f->bits);
@@ -271,17 +263,17 @@ static void
 json_value(FILE *out, const char *key, const struct fpv_ctx *c,
     const struct fpv_format *f, uint64_t b)
 {
-	struct value v;
+	char hex[20], sh[FPV_DEC_SHORT], *exact = fpv_dec_exact(c, f, b);
 
-	value_of(c, f, b, &v);
-	fprintf(out, ", \"%s\": {\"value\": \"%s\", \"exact\": ", key,
-	    v.shortest);
-	if (v.exact != NULL)
-		fpv_json_string(out, v.exact, strlen(v.exact));
+	fpv_bits_hex(f, b, hex);
+	fpv_dec_shortest(c, f, b, sh);
+	fprintf(out, ", \"%s\": {\"value\": \"%s\", \"exact\": ", key, sh);
+	if (exact != NULL)
+		fpv_json_string(out, exact, strlen(exact));
 	else
 		fputs("null", out);
-	fprintf(out, ", \"bits\": \"%s\"}", v.hex);
-	free(v.exact);
+	fprintf(out, ", \"bits\": \"%s\"}", hex);
+	free(exact);
 }
 
 /* The facts of f as one JSON object and a newline. */

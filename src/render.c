@@ -625,9 +625,10 @@ struct row {
 	const struct fpv_format *fmt;
 	char bin[72];
 	char hex[20];
-	char value[FPV_DEC_SHORT];
+	char value[FPV_DEC_VALUE];
 	char err[128];
 	size_t nbin, nhex, nvalue, nerr;
+	size_t wvalue;		/* columns value takes (its mark is one) */
 	uint32_t flags;
 	int32_t cancelled;
 };
@@ -645,7 +646,8 @@ fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
 	r->fmt = fmt;
 	r->nbin = fpv_bits_binary(fmt, b, r->bin);
 	r->nhex = fpv_bits_hex(fmt, b, r->hex);
-	r->nvalue = fpv_dec_shortest(&t->ctx, fmt, b, r->value);
+	r->nvalue = fpv_dec_value(&t->ctx, fmt, b, r->value, NULL);
+	r->wvalue = fpv_dec_value_columns(r->value, r->nvalue);
 	if (local)
 		fpv_trace_local_error(t, i, f, e);
 	else
@@ -662,6 +664,7 @@ fill_exact_row(mpfr_srcptr x, struct row *r)
 	r->f = -1;
 	r->nvalue = fpv_dec_round(x, TEXT_EXACT_DIGITS, r->value,
 	    sizeof r->value);
+	r->wvalue = fpv_dec_value_columns(r->value, r->nvalue);
 }
 
 /* Print rows[0..n) (the last is the exact row) as an aligned table. */
@@ -681,7 +684,7 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 			wh = r->nhex > wh ? r->nhex : wh;
 			we = r->nerr > we ? r->nerr : we;
 		}
-		wv = r->nvalue > wv ? r->nvalue : wv;
+		wv = r->wvalue > wv ? r->wvalue : wv;
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct row *r = &rows[k];
@@ -722,7 +725,7 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 		p = put_pad(p, wh - r->nhex + 2);
 		memcpy(p, r->value, sizeof r->value);
 		p += r->nvalue;
-		p = put_pad(p, wv - r->nvalue + 2);
+		p = put_pad(p, wv - r->wvalue + 2);
 		memcpy(p, r->err, sizeof r->err);
 		p += r->nerr;
 		if (r->flags) {

@@ -136,6 +136,24 @@ style(struct fpv_view *v, WINDOW *w, enum view_style st)
 }
 
 /*
+ * Where the locale is not UTF-8: the ASCII drawn for the UTF-8 sequence
+ * at s[0..n) if it is one of the core's signs (the rounded mark U+2248,
+ * the arrow U+2192), with its length in *k; NULL for any other byte.
+ */
+static const char *
+ascii_sign(const char *s, size_t n, size_t *k)
+{
+	if (n < 3 || (unsigned char)s[0] != 0xe2)
+		return NULL;
+	*k = 3;
+	if (memcmp(s, FPV_DEC_MARK, 3) == 0)
+		return "~";
+	if (memcmp(s, "\xe2\x86\x92", 3) == 0)
+		return "->";
+	return NULL;
+}
+
+/*
  * Is the unit at s[0..n) (not printable ASCII) drawn in the safe
  * notation (fpviz/safe.h)?  Controls always are; in a UTF-8 locale so
  * are C1 controls and bytes that are not valid UTF-8.
@@ -171,8 +189,11 @@ text_width(const struct fpv_view *v, const char *s, size_t n)
 			continue;
 		}
 		if (!v->utf8) {
-			w++;
-			i++;
+			size_t k;
+			const char *a = ascii_sign(s + i, n - i, &k);
+
+			w += a != NULL ? (int)strlen(a) : 1;
+			i += a != NULL ? k : 1;
 			continue;
 		}
 		wchar_t wc;
@@ -236,9 +257,14 @@ putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
 			continue;
 		}
 		if (!v->utf8) {
-			waddch(w, '?');
-			x++;
-			i++;
+			size_t k;
+			const char *a = ascii_sign(s + i, n - i, &k);
+
+			if (a != NULL && x + (int)strlen(a) > xmax)
+				break;
+			waddstr(w, a != NULL ? a : "?");
+			x += a != NULL ? (int)strlen(a) : 1;
+			i += a != NULL ? k : 1;
 			continue;
 		}
 		wchar_t wc;
@@ -902,7 +928,7 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 	for (int f = 0; f < view_ncols(v); f++) {
 		const struct view_cell *c = &v->cells[f];
 		int b = bits_width(view_format(v, f)), h = (int)strlen(c->hex);
-		int vl = (int)strlen(c->val), el;
+		int vl = text_width(v, c->val, strlen(c->val)), el;
 
 		error_text(c, err[f], sizeof err[f]);
 		if (c->err_zero)
@@ -979,7 +1005,7 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 			y++;
 			break;
 		case ROW_ONE: {
-			int vl = (int)strlen(c->val);
+			int vl = text_width(v, c->val, strlen(c->val));
 			int flw = flags_width(fw[f], nfw[f]);
 			int nf = nfw[f];
 			int full = bits_width(F);
@@ -994,6 +1020,13 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 				nf = 1;
 				flw = flags_width(fw[f], 1);
 				room = cols - x0 - 1 - vl - 1 - flw;
+				/* "inexact" alone, the least news, gives way
+				 * to bits that then fit. */
+				if (room < full && fw[f][0].st == ST_M_INEXACT &&
+				    room + 1 + flw >= full) {
+					nf = 0;
+					room += 1 + flw;
+				}
 			}
 			if (room > full)
 				room = full;
@@ -1109,9 +1142,20 @@ draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
 	}
 	if (++y >= end)
 		return;
-	/* decimal: the stored value exactly */
+	/* decimal: the stored value exactly; where that does not fit, the
+	 * value as the row shows it and the exact decimal's length */
 	put(v, w, y, x + 1, xmax, ST_LABEL, "decimal");
-	put_cut(v, w, y, lx, xmax, ST_VALUE, dt->dec ? dt->dec : "");
+	if (dt->dec == NULL ||
+	    lx + text_width(v, dt->dec, strlen(dt->dec)) <= xmax) {
+		put_cut(v, w, y, lx, xmax, ST_VALUE, dt->dec ? dt->dec : "");
+	} else {
+		char more[64];
+
+		cx = put(v, w, y, lx, xmax, ST_VALUE, v->cells[v->sel].val);
+		snprintf(more, sizeof more, "  (exactly: %zu significant "
+		    "digits)", dt->dec_digits);
+		put_cut(v, w, y, cx, xmax, ST_HINT, more);
+	}
 	if (++y >= end)
 		return;
 	/* neighbours and ulp */

@@ -995,6 +995,27 @@ ulps_text(double u, char *buf, size_t size)
 		snprintf(buf, size, "%.2e", u);
 }
 
+/* Significant digits of the plain decimal s. */
+static size_t
+decimal_digits(const char *s)
+{
+	size_t n = 0, zeros = 0;
+	bool lead = true;
+
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || (*s == '0' && lead))
+			continue;
+		lead = false;
+		if (*s == '0') {
+			zeros++;
+		} else {
+			n += zeros + 1;
+			zeros = 0;
+		}
+	}
+	return n;
+}
+
 /* Fill the texts of format f's cell at the shown step. */
 static void
 fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
@@ -1006,7 +1027,7 @@ fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 
 	binary_digits(F, c->bits, vc->bin);
 	fpv_bits_hex(F, c->bits, vc->hex);
-	fpv_dec_shortest(&t->ctx, F, c->bits, vc->val);
+	fpv_dec_value(&t->ctx, F, c->bits, vc->val, NULL);
 	vc->flags = c->flags;
 	vc->cancelled = c->cancelled;
 	vc->cls = fpv_bits_class(F, c->bits);
@@ -1193,6 +1214,65 @@ detail_int_stored(struct view_detail *dt, const struct fpv_format *F,
 	snprintf(dt->stored_scale, sizeof dt->stored_scale, "  (q = %ld)", q);
 }
 
+/*
+ * The ulp u (a power of two 2^k, or an integer grid's scale) of format F
+ * as the detail pane shows it.  Where 2^k is one of F's values, as
+ * values are shown (exact when short, else its shortest decimal,
+ * marked); otherwise exact when short, else to six digits, marked; then
+ * "= 2^k".  A grid's scale is a decimal, shown exactly.
+ */
+static void
+ulp_text(const struct fpv_ctx *c, const struct fpv_format *F, mpfr_srcptr u,
+    char *buf, size_t size)
+{
+	char val[FPV_DEC_VALUE];
+	long k;
+	uint64_t b = 0;
+	bool in_f = false;
+
+	if (F->kind != FPV_KIND_FLOAT || !mpfr_regular_p(u)) {
+		mpfr_t x;
+		mpq_t q;
+
+		mpfr_init2(x, FPV_EXACT_PREC);
+		mpq_init(q);
+		fpv_grid_scale(F, q);
+		mpfr_set_q(x, q, MPFR_RNDN);
+		fpv_dec_round(x, 40, buf, size);
+		mpq_clear(q);
+		mpfr_clear(x);
+		return;
+	}
+	k = (long)mpfr_get_exp(u) - 1;
+	/* 2^k's encoding in F, if it has one. */
+	if (k >= F->emin && k <= F->emax) {
+		b = (uint64_t)(k + F->bias) << F->frac_bits;
+		in_f = true;
+	} else if (F->subnormals && F->zero && k < F->emin &&
+	    k >= (long)F->emin - F->frac_bits) {
+		b = (uint64_t)1 << (k - ((long)F->emin - F->frac_bits));
+		in_f = true;
+	}
+	if (in_f) {
+		mpfr_t y;
+
+		mpfr_init2(y, 64);
+		fpv_num_decode(c, F, b, y);
+		in_f = mpfr_equal_p(y, u) != 0;
+		mpfr_clear(y);
+	}
+	if (in_f) {
+		fpv_dec_value(c, F, b, val, NULL);
+	} else if (k >= -17 && k <= 39) {
+		fpv_dec_round(u, 12, val, sizeof val);	/* exact */
+	} else {
+		memcpy(val, FPV_DEC_MARK, FPV_DEC_MARK_LEN);
+		fpv_dec_round(u, 6, val + FPV_DEC_MARK_LEN,
+		    sizeof val - FPV_DEC_MARK_LEN);
+	}
+	snprintf(buf, size, "%s = 2^%ld", val, k);
+}
+
 /* Fill the detail pane for the selected format at the shown step. */
 static void
 fill_detail(struct fpv_view *v, const struct fpv_trace *t)
@@ -1280,25 +1360,20 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 
 	/* The stored value, its neighbours and its ulp. */
 	dt->dec = fpv_dec_exact(&t->ctx, F, c->bits);
+	dt->dec_digits = dt->dec != NULL ? decimal_digits(dt->dec) : 0;
 	if ((dt->has_down = fpv_bits_neighbour(F, c->bits, -1, &nb))) {
 		fpv_bits_hex(F, nb, dt->down_hex);
-		fpv_dec_shortest(&t->ctx, F, nb, dt->down_val);
+		fpv_dec_value(&t->ctx, F, nb, dt->down_val, NULL);
 	}
 	if ((dt->has_up = fpv_bits_neighbour(F, c->bits, 1, &nb))) {
 		fpv_bits_hex(F, nb, dt->up_hex);
-		fpv_dec_shortest(&t->ctx, F, nb, dt->up_val);
+		fpv_dec_value(&t->ctx, F, nb, dt->up_val, NULL);
 	}
 	if (cls != FPV_CLASS_QNAN && cls != FPV_CLASS_SNAN &&
 	    cls != FPV_CLASS_INF) {
-		size_t n;
-
 		mpfr_set_prec(u, 64);
 		fpv_num_ulp(&t->ctx, F, c->bits, u);
-		n = fpv_dec_round(u, 6, dt->ulp, sizeof dt->ulp);
-		if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u) &&
-		    n + 16 < sizeof dt->ulp)
-			snprintf(dt->ulp + n, sizeof dt->ulp - n, " = 2^%ld",
-			    (long)mpfr_get_exp(u) - 1);
+		ulp_text(&t->ctx, F, u, dt->ulp, sizeof dt->ulp);
 	}
 	mpfr_clears(x, val, u, (mpfr_ptr)0);
 }

@@ -962,7 +962,13 @@ test_info(void)
 		{ FPV_FP16, "65504" },			/* finfo max */
 		{ FPV_FP16, "6.104e-05" },		/* smallest normal */
 		{ FPV_FP16, "6.103515625e-05" },
-		{ FPV_FP16, "5.9604644775390625e-08" },	/* 5.96e-08 */
+		/* 2^-24 = 5.9604644775390625e-08 has 17 digits: the value is
+		 * the shortest, marked; the last column says it exactly. */
+		{ FPV_FP16, FPV_DEC_MARK "6e-08" },
+		{ FPV_FP16, "2^-24" },
+		{ FPV_FP16, "2047 x 2^5" },	/* 65504 exactly */
+		{ FPV_FP32, FPV_DEC_MARK "3.4028235e+38" },
+		{ FPV_FP32, "2^-149" },
 		{ FPV_FP16, "0.000977" },		/* eps */
 		{ FPV_FP16, "0.0009765625" },
 		{ FPV_FP16, "bias       15" },
@@ -1086,9 +1092,12 @@ test_commands(void)
 		fpv_trace_free(&t);
 	}
 	ok(cmd(&s, &d, ":vars", &r, &err) == 0 && r.text &&
-	    strstr(r.text, "x  ") && strstr(r.text, "fp16 0.1") &&
-	    strstr(r.text, "fp64 0.1") && !strstr(r.text, "fp32"),
-	    ":vars shows x in the shown formats");
+	    /* rounding up: fp16 0x2e67 = 0.10003662109375, 13 digits */
+	    strstr(r.text, "x  ") && strstr(r.text, "fp16 " FPV_DEC_MARK
+	    "0.10004") &&
+	    strstr(r.text, "fp64 " FPV_DEC_MARK "0.1") &&
+	    !strstr(r.text, "fp32"),
+	    ":vars shows x in the shown formats, as values are shown");
 	fpv_cmd_reply_free(&r);
 	ok(cmd(&s, &d, ":clear", &r, &err) == 0 && s.nvars == 0, ":clear");
 	fpv_cmd_reply_free(&r);

@@ -94,7 +94,7 @@ struct view_layout {
 struct view_cell {
 	char bin[72];		/* binary digits, most significant first */
 	char hex[24];
-	char val[FPV_DEC_SHORT];
+	char val[FPV_DEC_VALUE];	/* the value (fpv_dec_value) */
 	char abs[40], rel[40], ulps[40];	/* accumulated error */
 	bool err_zero;		/* no error at all */
 	bool err_defined;	/* false: NaN or infinity against a finite value */
@@ -121,10 +121,11 @@ struct view_detail {
 	char stored_lead[8];
 	char stored_scale[48];	/* " x2^-2": the stored value's exponent */
 	char *dec;		/* the stored value's exact decimal (malloc'd) */
+	size_t dec_digits;	/* its significant digits */
 	bool has_down, has_up;
-	char down_hex[24], down_val[FPV_DEC_SHORT];
-	char up_hex[24], up_val[FPV_DEC_SHORT];
-	char ulp[96];		/* "0.000244140625 = 2^-12" */
+	char down_hex[24], down_val[FPV_DEC_VALUE];
+	char up_hex[24], up_val[FPV_DEC_VALUE];
+	char ulp[112];		/* "0.000244140625 = 2^-12" */
 	char total[256];	/* accumulated error with bits lost */
 };
 
