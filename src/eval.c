@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fpviz/decimal.h"
 #include "fpviz/trace.h"
 
 /* ---- Session -------------------------------------------------------- */
@@ -818,65 +817,4 @@ fpv_trace_opname(const struct fpv_trace *t, size_t i)
 	case FPV_NODE_OP:	break;
 	}
 	return fpv_ops[n->u.op].name;
-}
-
-/* Step i's exact operand j as a short decimal. */
-static void
-operand_text(const struct fpv_trace *t, uint32_t j, char *buf, size_t size)
-{
-	fpv_dec_round(t->steps[j].exact, 6, buf, size);
-}
-
-/* Describe step i in words. */
-size_t
-fpv_trace_describe(const struct fpv_trace *t, size_t i, char *buf,
-    size_t size)
-{
-	const struct fpv_node *n = &t->ast.nodes[i];
-	const char *tok = t->ast.src + n->tok;
-	int tl = (int)(n->toklen > 80 ? 80 : n->toklen);
-	char a[3][FPV_DEC_SHORT];
-	uint32_t args[3];
-	int k = fpv_trace_args(t, i, args), w;
-
-	for (int j = 0; j < k; j++)
-		operand_text(t, args[j], a[j], sizeof a[j]);
-	switch (n->kind) {
-	case FPV_NODE_NUM:
-		w = snprintf(buf, size, "literal %s%.*s", n->negative ? "-" : "",
-		    tl, tok);
-		break;
-	case FPV_NODE_CONST:
-		w = snprintf(buf, size, "constant %.*s", tl, tok);
-		break;
-	case FPV_NODE_VAR:
-		w = snprintf(buf, size, "variable %.*s", tl, tok);
-		break;
-	case FPV_NODE_BITS:
-		w = snprintf(buf, size, "bits %.*s", tl, tok);
-		break;
-	case FPV_NODE_CAST:
-		w = snprintf(buf, size, "%s(%s)",
-		    fpv_ctx_format(&t->ctx, n->u.format)->name, a[0]);
-		break;
-	default:
-		if (n->u.op == FPV_OP_NEG)
-			w = snprintf(buf, size, "-(%s)", a[0]);
-		else if (fpv_ops[n->u.op].symbol != NULL)
-			w = snprintf(buf, size, "%s %s %s", a[0],
-			    fpv_ops[n->u.op].symbol, a[1]);
-		else if (k == 1)
-			w = snprintf(buf, size, "%s(%s)", fpv_ops[n->u.op].name,
-			    a[0]);
-		else if (k == 2)
-			w = snprintf(buf, size, "%s(%s, %s)",
-			    fpv_ops[n->u.op].name, a[0], a[1]);
-		else
-			w = snprintf(buf, size, "%s(%s, %s, %s)",
-			    fpv_ops[n->u.op].name, a[0], a[1], a[2]);
-		break;
-	}
-	if (w < 0)
-		w = 0;
-	return (size_t)w < size ? (size_t)w : size - 1;
 }

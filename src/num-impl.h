@@ -77,10 +77,6 @@ extern const uint64_t fpv_pow10_u64[20];
  * |e| <= 19 (what fpv_real_parse found, or read now); false otherwise. */
 bool fpv_real_short(const struct fpv_real *r, uint64_t *m, int *e);
 
-/* real.c: the exact rational of a decimal or hex literal's text with a
- * modest exponent (|exponent| <= 1000 decimal, 100000 binary, at most
- * 4096 characters); false otherwise. */
-bool fpv_real_rational(const char *s, size_t len, mpq_ptr q);
 
 /* num-float.c: decode an encoding exactly into x (precision >= f->prec). */
 void fpv_float_decode(const struct fpv_format *f, uint64_t b, mpfr_ptr x);

@@ -7,15 +7,19 @@
  * defaults),
  * then one row per shown format:
  *
- *   fp16   0 01101 0011001100  0x34cc  0.2998  err -1.2e-04 (rel -4.1e-04, 0.5 ulp)  inexact
+ *   fp16   0 01101 0011001100  0x34cc  0.2998046875  err -2.0e-04 (rel -6.5e-04, 0.8 ulp)  inexact
  *
- * name, bits grouped by field, hex, shortest decimal, accumulated error
+ * name, bits grouped by field, hex, value (fpv_dec_value: exact when
+ * short, else the shortest after the mark U+2248; columns are aligned
+ * by the terminal columns they take, not bytes), accumulated error
  * (absolute, relative, ulps; "err 0" when exact) and the flags raised
  * anywhere in the evaluation as words ("cancellation(12 bits)"), then
  * an "exact" row with the exact reference to TEXT_EXACT_DIGITS (20)
  * significant digits.  With steps, a block per step comes first:
- * "step 3/5: 1e4 + 0.0001", rows with that step's bits, value, its own
- * rounding loss ("loss ...") and its own flags, and its exact row.
+ * "step 3/5: 10000 + 0.0001" (fpv_describe_step), rows with that
+ * step's bits, value, its own rounding loss ("loss ..."), the step in
+ * the row's own values (fpv_describe_cell; left out when every row
+ * repeats the heading) and its own flags, and its exact row.
  * Colour (ANSI, only when asked): sign, exponent and fraction bits each
  * have a colour; overflow/invalid/divbyzero are red, underflow,
  * subnormal, absorbed, cancellation, saturated and wrapped yellow.  The
@@ -41,14 +45,16 @@
  *                 byte offsets (end exclusive) into the line as read
  *                 (the bytes of "expr"), which give the full text even
  *                 when "text" is cut
- *               "description": "1e4 + 0.0001"   the step in words
+ *               "description": "10000 + 0.0001"   the step in words,
+ *                 in the exact reference's values (fpv_describe_step)
  *               "args": [1, 2]          operand step indices (1-based)
  *               "exact": "..."          exact reference of the sub-expression
  *               results.F."local_abs_error", "local_rel_error",
  *               "local_ulp_error", "local_bits_lost": this step's own
  *               rounding loss (result against the exact operation on the
  *               column's rounded operands); "abs_error" etc. are the
- *               accumulated error against "exact".
+ *               accumulated error against "exact"; results.F."description":
+ *               the step in F's own values (fpv_describe_cell).
  * Numbers are strings: "exact" has JSON_EXACT_DIGITS (40) significant
  * digits, absolute and relative errors JSON_ERROR_DIGITS (17), ulps and
  * bits lost JSON_ULP_DIGITS (6); an error that is undefined (NaN against a number,
@@ -61,6 +67,7 @@
 #include <string.h>
 
 #include "fpviz/decimal.h"
+#include "fpviz/describe.h"
 #include "fpviz/render.h"
 #include "fpviz/safe.h"
 
@@ -74,6 +81,8 @@
 #define JSON_ULP_DIGITS 6
 /* Bytes of a step's source text in JSON before it is cut (then U+2026). */
 #define STEP_TEXT_MAX 256
+/* Bytes of a step's description (cut beyond). */
+#define DESC_MAX 320
 
 /* ANSI styles (text only). */
 #define C_RESET "\033[0m"
@@ -537,7 +546,7 @@ max_cancelled(const struct fpv_trace *t, int f)
  * (their buffers' sizes), the gaps, the colours, every flag word with
  * its colour, and what put_pad and the field copies write past the end.
  */
-#define ROW_MAX 1024
+#define ROW_MAX 1536
 
 /* The flag words of flags (cancellation with its bit count) at p. */
 static char *
@@ -629,6 +638,8 @@ struct row {
 	char err[128];
 	size_t nbin, nhex, nvalue, nerr;
 	size_t wvalue;		/* columns value takes (its mark is one) */
+	char desc[DESC_MAX];	/* --steps: the step in this column's values */
+	size_t ndesc, wdesc;	/* its bytes and columns (0: none) */
 	uint32_t flags;
 	int32_t cancelled;
 };
@@ -667,11 +678,24 @@ fill_exact_row(mpfr_srcptr x, struct row *r)
 	r->wvalue = fpv_dec_value_columns(r->value, r->nvalue);
 }
 
-/* Print rows[0..n) (the last is the exact row) as an aligned table. */
-static void
-print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
+/* Columns of the UTF-8 text s[0..n): its bytes but continuation bytes. */
+static size_t
+columns(const char *s, size_t n)
 {
-	size_t wn = 5, wb = 0, wh = 0, wv = 0, we = 0;
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/* Print rows[0..n) (the last is the exact row) as an aligned table; with
+ * descriptions (desc), a column of them between the error and the flags. */
+static void
+print_rows(struct obuf *o, const struct row *rows, size_t n, bool color,
+    bool desc)
+{
+	size_t wn = 5, wb = 0, wh = 0, wv = 0, we = 0, wd = 0;
 
 	for (size_t k = 0; k < n; k++) {
 		const struct row *r = &rows[k];
@@ -683,6 +707,8 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 			wb = r->nbin > wb ? r->nbin : wb;
 			wh = r->nhex > wh ? r->nhex : wh;
 			we = r->nerr > we ? r->nerr : we;
+			if (desc)
+				wd = r->wdesc > wd ? r->wdesc : wd;
 		}
 		wv = r->wvalue > wv ? r->wvalue : wv;
 	}
@@ -728,10 +754,16 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color)
 		p = put_pad(p, wv - r->wvalue + 2);
 		memcpy(p, r->err, sizeof r->err);
 		p += r->nerr;
-		if (r->flags) {
+		if (desc && (r->ndesc > 0 || r->flags)) {
 			p = put_pad(p, we - r->nerr + 2);
-			p = put_flags(p, r->flags, r->cancelled, color);
+			p = put(p, r->desc, r->ndesc);
+			if (r->flags)
+				p = put_pad(p, wd - r->wdesc + 2);
+		} else if (r->flags) {
+			p = put_pad(p, we - r->nerr + 2);
 		}
+		if (r->flags)
+			p = put_flags(p, r->flags, r->cancelled, color);
 		*p++ = '\n';
 		ob_commit(o, p);
 	}
@@ -817,21 +849,34 @@ print_header(struct obuf *o, const struct fpv_trace *t,
 	ob_putc(o, '\n');
 }
 
-/* Print step i's rows (its own flags and rounding loss) and exact row. */
+/*
+ * Print step i's rows (its own flags and rounding loss) and exact row;
+ * with a column of each row's description in its own values when one
+ * of them says more than the heading's head (a literal's rows that all
+ * repeat its text have none).
+ */
 static void
 step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
-    const struct fpv_render_opts *opts, struct fpv_errinfo *e)
+    const struct fpv_render_opts *opts, struct fpv_errinfo *e,
+    const char *head)
 {
 	struct row rows[FPV_COLUMNS_MAX + 1];
 	size_t n = 0;
+	bool desc = false;
 
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		const struct fpv_cell *c = &t->steps[i].cell[f];
+		struct row *r = &rows[n];
 
-		fill_row(t, i, f, true, c->flags, c->cancelled, e, &rows[n++]);
+		fill_row(t, i, f, true, c->flags, c->cancelled, e, r);
+		r->ndesc = fpv_describe_cell(t, i, f, r->desc, sizeof r->desc);
+		r->wdesc = columns(r->desc, r->ndesc);
+		desc |= strcmp(r->desc, head) != 0;
+		n++;
 	}
 	fill_exact_row(t->steps[i].exact, &rows[n]);
-	print_rows(o, rows, n + 1, opts->color);
+	rows[n].ndesc = rows[n].wdesc = 0;
+	print_rows(o, rows, n + 1, opts->color, desc);
 }
 
 /* Print step i as a text block into o (e: scratch error figures). */
@@ -839,11 +884,11 @@ static void
 text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
     const struct fpv_render_opts *opts, struct fpv_errinfo *e)
 {
-	char desc[512];
+	char desc[DESC_MAX];
 
 	if (i >= t->nsteps)
 		return;
-	fpv_trace_describe(t, i, desc, sizeof desc);
+	fpv_describe_step(t, i, desc, sizeof desc);
 	if (opts->color)
 		ob_puts(o, C_BOLD);
 	ob_puts(o, "step ");
@@ -856,7 +901,7 @@ text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 	ob_putc(o, ' ');
 	print_source(o, desc, strlen(desc));
 	ob_putc(o, '\n');
-	step_rows(o, t, i, opts, e);
+	step_rows(o, t, i, opts, e, desc);
 }
 
 /* Print step i as a text block. */
@@ -899,7 +944,7 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 		    max_cancelled(t, f) : 0, &e, &rows[n++]);
 	fpv_errinfo_clear(&e);
 	fill_exact_row(t->steps[last].exact, &rows[n]);
-	print_rows(&o, rows, n + 1, opts->color);
+	print_rows(&o, rows, n + 1, opts->color, false);
 	ob_flush(&o);
 }
 
@@ -1127,8 +1172,13 @@ json_cell(struct obuf *o, const struct fpv_trace *t, size_t i, int f,
 	fpv_trace_accum_error(t, i, f, e);
 	json_errors(o, false, e);
 	if (local) {
+		char desc[DESC_MAX];
+
 		fpv_trace_local_error(t, i, f, e);
 		json_errors(o, true, e);
+		fpv_describe_cell(t, i, f, desc, sizeof desc);
+		ob_puts(o, ", \"description\": ");
+		json_cstr(o, desc);
 	}
 	ob_putc(o, '}');
 }
@@ -1194,7 +1244,7 @@ json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
     const struct fpv_render_opts *opts, struct fpv_errinfo *e)
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
-	char desc[512];
+	char desc[DESC_MAX];
 	uint32_t args[3];
 	int k = fpv_trace_args(t, i, args);
 
@@ -1208,7 +1258,7 @@ json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 	ob_long(o, (long)n->start);
 	ob_puts(o, ", \"end\": ");
 	ob_long(o, (long)n->end);
-	fpv_trace_describe(t, i, desc, sizeof desc);
+	fpv_describe_step(t, i, desc, sizeof desc);
 	ob_puts(o, ", \"description\": ");
 	json_cstr(o, desc);
 	ob_puts(o, ", \"args\": [");

@@ -147,7 +147,8 @@ forget_desc(struct fpv_view *v)
 	v->ndesc = 0;
 }
 
-/* The description of step i (cached for the shown trace). */
+/* The description of step i in the selected format's own values (cached
+ * for the shown trace and selection). */
 const char *
 view_step_desc(struct fpv_view *v, size_t i)
 {
@@ -156,14 +157,15 @@ view_step_desc(struct fpv_view *v, size_t i)
 
 	if (t == NULL || i >= t->nsteps)
 		return "";
-	if (v->ndesc != t->nsteps) {
+	if (v->ndesc != t->nsteps || v->desc_fmt != v->sel) {
 		forget_desc(v);
 		if ((v->desc = calloc(t->nsteps, sizeof *v->desc)) == NULL)
 			return "";
 		v->ndesc = t->nsteps;
+		v->desc_fmt = v->sel;
 	}
 	if (v->desc[i] == NULL) {
-		fpv_trace_describe(t, i, buf, sizeof buf);
+		fpv_describe_cell(t, i, v->sel, buf, sizeof buf);
 		v->desc[i] = strdup(buf);
 	}
 	return v->desc[i] ? v->desc[i] : "";
@@ -396,7 +398,8 @@ view_select(struct fpv_view *v, int delta)
 	if (f != v->sel) {
 		v->sel = f;
 		v->det.valid = false;
-		v->dirty |= DIRTY_BODY | DIRTY_STATUS;
+		/* The step's words are in the selected format's values. */
+		v->dirty |= DIRTY_TOP | DIRTY_BODY | DIRTY_STATUS;
 		clamp_cursor(v);
 	}
 }
@@ -604,12 +607,14 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 	case FPV_CMD_STEPS:
 		if (!quiet && r.text == NULL && view_trace(v) != NULL) {
 			const struct fpv_trace *t = view_trace(v);
-			char *buf = NULL, d[256], l[300];
+			char *buf = NULL, l[600];
 
+			snprintf(l, sizeof l, "Steps in %s's own values:",
+			    view_format(v, v->sel)->name);
+			append_line(&buf, l);
 			for (size_t i = 0; i < t->nsteps; i++) {
-				fpv_trace_describe(t, i, d, sizeof d);
 				snprintf(l, sizeof l, "%3zu  %-9s %s", i + 1,
-				    fpv_trace_opname(t, i), d);
+				    fpv_trace_opname(t, i), view_step_desc(v, i));
 				append_line(&buf, l);
 			}
 			if (buf != NULL)
@@ -1273,6 +1278,11 @@ ulp_text(const struct fpv_ctx *c, const struct fpv_format *F, mpfr_srcptr u,
 	snprintf(buf, size, "%s = 2^%ld", val, k);
 }
 
+/* The detail pane's words for a tie (ORDER: enum fpv_tie). */
+static const char *const tie_note[] = {
+	"", ", tie \xe2\x86\x92 even", ", tie \xe2\x86\x92 away from zero"
+};
+
 /* Fill the detail pane for the selected format at the shown step. */
 static void
 fill_detail(struct fpv_view *v, const struct fpv_trace *t)
@@ -1321,9 +1331,10 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	else if (mpfr_equal_p(val, x) || (mpfr_inf_p(x) && mpfr_inf_p(val)))
 		snprintf(dt->what, sizeof dt->what, "exact: nothing rounded");
 	else
-		snprintf(dt->what, sizeof dt->what, "rounded %s%s (%s)",
+		snprintf(dt->what, sizeof dt->what, "rounded %s%s (%s%s)",
 		    mpfr_greater_p(val, x) ? "up" : "down",
-		    mpfr_zero_p(val) ? " to zero" : "", mode);
+		    mpfr_zero_p(val) ? " to zero" : "", mode,
+		    tie_note[fpv_describe_tie(t, v->step, f)]);
 
 	/* This step's own loss. */
 	fpv_errinfo_init(&e);

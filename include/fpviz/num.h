@@ -215,6 +215,14 @@ struct fpv_real {
 int fpv_real_parse(struct fpv_real *r, mpfr_ptr x, const char *text,
     size_t len);
 
+/*
+ * The exact rational of a decimal or hex literal's text (no sign) into q
+ * (initialized), when its exponent is modest (|exponent| <= 1000 decimal,
+ * 100000 binary, at most 4096 characters); false otherwise ("inf",
+ * "nan", huge exponents), q then unspecified.
+ */
+bool fpv_real_rational(const char *s, size_t len, mpq_ptr q);
+
 /* The two paths of fpv_num_round_real. */
 uint64_t fpv_float_round_real(const struct fpv_ctx *c,
     const struct fpv_format *f, mpfr_srcptr x, unsigned *flags);

@@ -157,10 +157,7 @@ void fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
 void fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e);
 
-/* Describe step i in words ("round 0.1 -> fp16" style, format-neutral):
- * "literal 0.1", "1e4 + 0.0001", "sqrt(2)", "fp16(x)".  buf NUL-ended. */
-size_t fpv_trace_describe(const struct fpv_trace *t, size_t i, char *buf,
-    size_t size);
+/* Steps in words: see describe.h. */
 
 /* JSON/step op name of step i: "literal", "add", "sqrt", "cast", ... */
 const char *fpv_trace_opname(const struct fpv_trace *t, size_t i);

@@ -33,6 +33,7 @@
 
 #include "fpviz/command.h"
 #include "fpviz/decimal.h"
+#include "fpviz/describe.h"
 #include "fpviz/lesson.h"
 #include "fpviz/trace.h"
 
@@ -173,9 +174,11 @@ struct fpv_view {
 	size_t nsnap;
 	bool have_snap;
 
-	/* step descriptions of the shown trace (computed when first drawn) */
+	/* step descriptions of the shown trace in the selected format's
+	 * values (computed when first drawn) */
 	char **desc;
 	size_t ndesc;
+	int desc_fmt;		/* the format they are in */
 
 	/* texts of the shown step */
 	bool cells_valid;
