@@ -104,11 +104,22 @@ fpv_session_init(struct fpv_session *s)
 void
 fpv_session_clear_vars(struct fpv_session *s)
 {
-	for (size_t i = 0; i < s->nvars; i++) {
-		free(s->vars[i].name);
-		mpfr_clear(s->vars[i].exact);
-	}
+	for (size_t i = 0; i < s->nvars; i++)
+		fpv_var_clear(&s->vars[i]);
 	s->nvars = 0;
+}
+
+/* Give the session the variables vars[0..n), releasing its own. */
+void
+fpv_session_set_vars(struct fpv_session *s, struct fpv_var *vars, size_t n)
+{
+	fpv_session_clear_vars(s);
+	free(s->vars);
+	s->vars = vars;
+	s->nvars = s->capvars = n;
+	/* A new array may sit where an indexed one was: index it again. */
+	if (s->index != NULL)
+		s->index->vars = NULL;
 }
 
 /* Release a session. */

@@ -1,13 +1,13 @@
 /*
- * Line mode: the handler of one input line (shared by batch mode, the
- * line-mode REPL and lessons played as text) and the REPL loop with GNU
- * readline (editing, history kept across runs, Tab completion).
+ * Line mode: printing what the line handler (line.c) did with each line,
+ * for batch mode, the line-mode REPL and lessons played as text, and the
+ * REPL loop with GNU readline (editing, history kept across runs, Tab
+ * completion).
  *
- * A line is evaluated into a scratch trace that replaces the last one
- * only on success, so an error loses nothing.  Outside batch mode the
- * variables as they were before the last line are kept (a snapshot), so
- * that after ":set round up" the last line is evaluated again as if it
- * had been typed under the new settings (ans does not compound).
+ * The handler evaluates, keeps the snapshot and re-evaluates after
+ * ":set"; this file only prints results, replies, steps and errors.  In
+ * batch mode (and lessons played as text) the handler keeps no snapshot:
+ * a :set applies to the lines after it and re-evaluates nothing.
  */
 #include <errno.h>
 #include <limits.h>
@@ -37,79 +37,14 @@ fpv_repl_init(struct fpv_repl *r, struct fpv_session *s,
 	r->d = d;
 	r->out = stdout;
 	r->err = stderr;
-	fpv_trace_init(&r->trace);
-	fpv_trace_init(&r->scratch);
-}
-
-/* Free an array of n variables. */
-static void
-vars_free(struct fpv_var *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].name);
-		mpfr_clear(v[i].exact);
-	}
-	free(v);
-}
-
-/* Copy n variables from src into a new array *dst; 0, or -1 if out of memory. */
-static int
-vars_copy(struct fpv_var **dst, const struct fpv_var *src, size_t n)
-{
-	struct fpv_var *v = NULL;
-	size_t i;
-
-	*dst = NULL;
-	if (n == 0)
-		return 0;
-	if ((v = calloc(n, sizeof *v)) == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((v[i].name = strdup(src[i].name)) == NULL) {
-			vars_free(v, i);
-			return -1;
-		}
-		memcpy(v[i].bits, src[i].bits, sizeof v[i].bits);
-		mpfr_init2(v[i].exact, mpfr_get_prec(src[i].exact));
-		mpfr_set(v[i].exact, src[i].exact, MPFR_RNDN);
-	}
-	*dst = v;
-	return 0;
-}
-
-/* Drop the snapshot of the variables. */
-static void
-snap_drop(struct fpv_repl *r)
-{
-	vars_free(r->snap, r->nsnap);
-	r->snap = NULL;
-	r->nsnap = 0;
-	r->have_snap = false;
-}
-
-/* Put the session's variables back as the snapshot has them; 0 or -1. */
-static int
-snap_restore(struct fpv_repl *r)
-{
-	struct fpv_session *s = r->s;
-	struct fpv_var *copy;
-
-	if (vars_copy(&copy, r->snap, r->nsnap) < 0)
-		return -1;
-	fpv_session_clear_vars(s);
-	free(s->vars);
-	s->vars = copy;
-	s->nvars = s->capvars = r->nsnap;
-	return 0;
+	fpv_line_init(&r->line, s, d);
 }
 
 /* Release r. */
 void
 fpv_repl_free(struct fpv_repl *r)
 {
-	snap_drop(r);
-	fpv_trace_free(&r->trace);
-	fpv_trace_free(&r->scratch);
+	fpv_line_free(&r->line);
 }
 
 /* Before text output: a blank line between blocks when not interactive. */
@@ -156,108 +91,28 @@ report(struct fpv_repl *r, const char *src, size_t len,
 	fflush(r->err);
 }
 
-/* The render options with the display's formats. */
+/* The render options. */
 static struct fpv_render_opts
 render_opts(const struct fpv_repl *r)
 {
 	return r->opts;
 }
 
-/* Print the result of the last trace. */
+/* Print the result of the last line, which becomes the step shown. */
 static void
 show_result(struct fpv_repl *r)
 {
+	const struct fpv_trace *t = fpv_line_trace(&r->line);
 	struct fpv_render_opts o = render_opts(r);
 
+	r->step = t->nsteps - 1;
 	if (r->json) {
-		fpv_render_json(r->out, &r->trace, &o);
+		fpv_render_json(r->out, t, &o);
 		r->printed = true;
 		return;
 	}
 	separate(r);
-	fpv_render_text(r->out, &r->trace, &o);
-}
-
-/* Swap the scratch trace in as the last one. */
-static void
-promote(struct fpv_repl *r)
-{
-	struct fpv_trace t = r->trace;
-
-	r->trace = r->scratch;
-	r->scratch = t;
-	r->have = true;
-	r->step = r->trace.nsteps - 1;
-}
-
-/* Evaluate an expression line. */
-static enum fpv_repl_status
-expression(struct fpv_repl *r, const char *src, size_t len, int lineno)
-{
-	struct fpv_error err;
-	struct fpv_var *before = NULL;
-	size_t nbefore = r->batch ? 0 : r->s->nvars;
-	int rc;
-
-	if (vars_copy(&before, r->s->vars, nbefore) < 0) {
-		err.line = lineno;
-		err.col = 1;
-		snprintf(err.msg, sizeof err.msg, "out of memory");
-		report(r, src, len, &err);
-		return FPV_REPL_ERROR;
-	}
-	rc = fpv_eval_line(r->s, src, len, lineno, &r->scratch, &err);
-	if (rc < 0) {
-		vars_free(before, nbefore);
-		report(r, src, len, &err);
-		return FPV_REPL_ERROR;
-	}
-	if (rc == 0) {
-		vars_free(before, nbefore);
-		return FPV_REPL_OK;
-	}
-	promote(r);
-	/* The snapshot belongs to the last line (none in batch mode). */
-	snap_drop(r);
-	if (!r->batch) {
-		r->snap = before;
-		r->nsnap = nbefore;
-		r->have_snap = true;
-	}
-	show_result(r);
-	return FPV_REPL_OK;
-}
-
-/* Evaluate the last line again under the current settings and show it. */
-static enum fpv_repl_status
-reevaluate(struct fpv_repl *r)
-{
-	struct fpv_error err;
-	char *src;
-	size_t len;
-	int rc;
-
-	if (!r->have)
-		return FPV_REPL_OK;
-	len = r->trace.ast.len;
-	if ((src = malloc(len + 1)) == NULL)
-		return FPV_REPL_ERROR;
-	memcpy(src, r->trace.ast.src, len);
-	src[len] = '\0';
-	/* The variables as they were before the line, so ans does not compound. */
-	if (r->have_snap && snap_restore(r) < 0) {
-		free(src);
-		return FPV_REPL_ERROR;
-	}
-	rc = fpv_eval_line(r->s, src, len, r->trace.line, &r->scratch, &err);
-	if (rc < 0)
-		report(r, src, len, &err);
-	free(src);
-	if (rc <= 0)
-		return rc < 0 ? FPV_REPL_ERROR : FPV_REPL_OK;
-	promote(r);
-	show_result(r);
-	return FPV_REPL_OK;
+	fpv_render_text(r->out, t, &o);
 }
 
 /* Show step r->step of the last trace as a text block. */
@@ -267,7 +122,7 @@ show_step(struct fpv_repl *r)
 	struct fpv_render_opts o = render_opts(r);
 
 	separate(r);
-	fpv_render_text_step(r->out, &r->trace, r->step, &o);
+	fpv_render_text_step(r->out, fpv_line_trace(&r->line), r->step, &o);
 }
 
 /* A note for the reader (text mode only). */
@@ -284,15 +139,17 @@ note(struct fpv_repl *r, const char *what)
 static void
 step_action(struct fpv_repl *r, enum fpv_cmd_action a)
 {
+	const struct fpv_trace *t = fpv_line_trace(&r->line);
+
 	if (r->json)
 		return;
-	if (!r->have) {
+	if (t == NULL) {
 		note(r, "no expression yet: type one first");
 		return;
 	}
 	switch (a) {
 	case FPV_CMD_NEXT:
-		if (r->step + 1 >= r->trace.nsteps) {
+		if (r->step + 1 >= t->nsteps) {
 			note(r, "already at the last step");
 			return;
 		}
@@ -308,60 +165,51 @@ step_action(struct fpv_repl *r, enum fpv_cmd_action a)
 		show_step(r);
 		break;
 	default:
-		for (r->step = 0; r->step < r->trace.nsteps; r->step++)
+		for (r->step = 0; r->step < t->nsteps; r->step++)
 			show_step(r);
-		r->step = r->trace.nsteps - 1;
+		r->step = t->nsteps - 1;
 		break;
 	}
 }
 
-/* Run a colon command line (leading blanks already skipped: off of them). */
+/* Print a command's reply and carry out its action. */
 static enum fpv_repl_status
-command(struct fpv_repl *r, const char *src, size_t len, size_t off,
-    int lineno)
+command_done(struct fpv_repl *r, struct fpv_line_result *res)
 {
-	struct fpv_cmd_reply reply = { FPV_CMD_NONE, NULL, NULL };
-	struct fpv_error err;
+	const struct fpv_cmd_reply *reply = &res->reply;
 	enum fpv_repl_status st = FPV_REPL_OK;
-	size_t nvars = r->s->nvars;
 
-	if (fpv_command_run(r->s, r->d, src + off, len - off, lineno, &reply,
-	    &err) < 0) {
-		if (err.line == lineno)
-			err.col += fpv_parse_column(src, off) - 1;
-		report(r, src, len, &err);
-		return FPV_REPL_ERROR;
-	}
-	/* A command that changed the variables (:clear) ends re-evaluation. */
-	if (r->s->nvars != nvars)
-		snap_drop(r);
-	if (reply.text != NULL && !r->json) {
-		size_t n = strlen(reply.text);
-
+	if (reply->text != NULL && !r->json) {
 		separate(r);
-		if (n > 0)
-			put_text(r->out, reply.text);
+		if (reply->text[0] != '\0')
+			put_text(r->out, reply->text);
 	}
-	switch (reply.action) {
+	switch (reply->action) {
 	case FPV_CMD_QUIT:
 		st = FPV_REPL_QUIT;
 		break;
 	case FPV_CMD_NEXT:
 	case FPV_CMD_PREV:
 	case FPV_CMD_STEPS:
-		step_action(r, reply.action);
+		step_action(r, reply->action);
 		break;
 	case FPV_CMD_REEVAL:
-		if (!r->batch)
-			st = reevaluate(r);
+		/* The line handler evaluated the last line again. */
+		if (res->reeval > 0) {
+			show_result(r);
+		} else if (res->reeval < 0) {
+			const struct fpv_trace *t = fpv_line_trace(&r->line);
+
+			report(r, t->ast.src, t->ast.len, &res->err);
+			st = FPV_REPL_ERROR;
+		}
 		break;
 	case FPV_CMD_LESSON:
-		st = fpv_repl_lesson(r, reply.arg ? reply.arg : "");
+		st = fpv_repl_lesson(r, reply->arg ? reply->arg : "");
 		break;
 	case FPV_CMD_NONE:
 		break;
 	}
-	fpv_cmd_reply_free(&reply);
 	return st;
 }
 
@@ -381,18 +229,30 @@ out_failed(struct fpv_repl *r)
 enum fpv_repl_status
 fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
 {
-	enum fpv_repl_status st;
-	size_t off = 0;
+	struct fpv_line_result res;
+	enum fpv_repl_status st = FPV_REPL_OK;
 
 	errno = 0;
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	while (off < len && (line[off] == ' ' || line[off] == '\t'))
-		off++;
-	if (off < len && line[off] == ':')
-		st = command(r, line, len, off, lineno);
-	else
-		st = expression(r, line, len, lineno);
+	/* Batch mode: each line is shown once, a :set re-evaluates nothing. */
+	r->line.snapshots = !r->batch;
+	fpv_line_run(&r->line, line, len, lineno, &res);
+	switch (res.status) {
+	case FPV_LINE_NONE:
+		break;
+	case FPV_LINE_ERROR:
+		report(r, line, len, &res.err);
+		st = FPV_REPL_ERROR;
+		break;
+	case FPV_LINE_VALUE:
+		show_result(r);
+		break;
+	case FPV_LINE_COMMAND:
+		st = command_done(r, &res);
+		break;
+	}
+	fpv_line_result_free(&res);
 	return out_failed(r) ? FPV_REPL_WRITE_ERROR : st;
 }
 

@@ -18,69 +18,6 @@
 
 static void forget_desc(struct fpv_view *v);
 
-/* ---- Snapshots of the variables ------------------------------------- */
-
-/* Free an array of n variables. */
-static void
-vars_free(struct fpv_var *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(a[i].name);
-		mpfr_clear(a[i].exact);
-	}
-	free(a);
-}
-
-/* Copy n variables into a new array *dst; 0, or -1 if out of memory. */
-static int
-vars_copy(struct fpv_var **dst, const struct fpv_var *src, size_t n)
-{
-	struct fpv_var *a;
-
-	*dst = NULL;
-	if (n == 0)
-		return 0;
-	if ((a = calloc(n, sizeof *a)) == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if ((a[i].name = strdup(src[i].name)) == NULL) {
-			vars_free(a, i);
-			return -1;
-		}
-		memcpy(a[i].bits, src[i].bits, sizeof a[i].bits);
-		a[i].approx = src[i].approx;
-		mpfr_init2(a[i].exact, mpfr_get_prec(src[i].exact));
-		mpfr_set(a[i].exact, src[i].exact, MPFR_RNDN);
-	}
-	*dst = a;
-	return 0;
-}
-
-/* Give the session a copy of the n variables src; 0, or -1 (unchanged). */
-static int
-vars_restore(struct fpv_session *s, const struct fpv_var *src, size_t n)
-{
-	struct fpv_var *a;
-
-	if (vars_copy(&a, src, n) < 0)
-		return -1;
-	fpv_session_clear_vars(s);
-	free(s->vars);
-	s->vars = a;
-	s->nvars = s->capvars = n;
-	return 0;
-}
-
-/* Forget the snapshot of the shown line. */
-static void
-snap_drop(struct fpv_view *v)
-{
-	vars_free(v->snap, v->nsnap);
-	v->snap = NULL;
-	v->nsnap = 0;
-	v->have_snap = false;
-}
-
 /* ---- Set-up --------------------------------------------------------- */
 
 /* Initialize the model. */
@@ -90,8 +27,7 @@ view_init(struct fpv_view *v, struct fpv_session *s, struct fpv_display *d)
 	memset(v, 0, sizeof *v);
 	v->s = s;
 	v->d = d;
-	fpv_trace_init(&v->tr[0]);
-	fpv_trace_init(&v->tr[1]);
+	fpv_line_init(&v->line, s, d);
 	v->sel = 0;
 	view_fix_selection(v);
 	snprintf(v->prompt, sizeof v->prompt, "> ");
@@ -107,8 +43,7 @@ lesson_stop(struct fpv_view *v)
 	if (!L->on)
 		return;
 	fpv_lesson_free(&L->l);
-	fpv_ctx_clear(&L->ctx0);
-	vars_free(L->vars0, L->nvars0);
+	fpv_line_state_free(&L->start);
 	free(L->end);
 	memset(L, 0, sizeof *L);
 }
@@ -118,10 +53,8 @@ void
 view_free(struct fpv_view *v)
 {
 	lesson_stop(v);
-	snap_drop(v);
 	forget_desc(v);
-	fpv_trace_free(&v->tr[0]);
-	fpv_trace_free(&v->tr[1]);
+	fpv_line_free(&v->line);
 	free(v->det.dec);
 	free(v->ovtext);
 	free(v->input);
@@ -133,7 +66,7 @@ view_free(struct fpv_view *v)
 const struct fpv_trace *
 view_trace(const struct fpv_view *v)
 {
-	return v->have ? &v->tr[v->cur] : NULL;
+	return fpv_line_trace(&v->line);
 }
 
 /* Forget the step descriptions. */
@@ -479,41 +412,35 @@ view_step_end(struct fpv_view *v, int where)
 
 /* ---- Entering lines ------------------------------------------------- */
 
+/* A new result is shown, at its first step or at step (clamped). */
+static void
+shown_anew(struct fpv_view *v, size_t step)
+{
+	const struct fpv_trace *t = view_trace(v);
+
+	forget_desc(v);
+	v->step = step < t->nsteps ? step : t->nsteps - 1;
+	invalidate(v);
+}
+
 /*
- * Evaluate an expression line; on success show it at its last step (or
- * first, for a lesson moving forward) and keep the variables as they
- * were before it.  Returns 0, or -1 after showing the error.
+ * Evaluate an expression line through the line handler; on success show
+ * it at its last step (or first, for a lesson moving forward).  Returns
+ * 0, or -1 after showing the error.
  */
 static int
 eval_line(struct fpv_view *v, const char *line, int lineno, bool first)
 {
-	struct fpv_trace *t = &v->tr[!v->cur];
 	struct fpv_error err;
-	struct fpv_var *before;
-	size_t nbefore = v->s->nvars;
-	int rc;
+	int rc = fpv_line_eval(&v->line, line, strlen(line), lineno, &err);
 
-	if (vars_copy(&before, v->s->vars, nbefore) < 0) {
-		view_message(v, MSG_ERROR, "error: out of memory");
-		return -1;
-	}
-	rc = fpv_eval_line(v->s, line, strlen(line), lineno, t, &err);
 	if (rc <= 0) {
-		vars_free(before, nbefore);
 		if (rc < 0)
 			view_message(v, MSG_ERROR, "error: %d:%d: %s",
 			    err.line, err.col, err.msg);
 		return rc;
 	}
-	snap_drop(v);
-	v->snap = before;
-	v->nsnap = nbefore;
-	v->have_snap = true;
-	forget_desc(v);
-	v->cur = !v->cur;
-	v->have = true;
-	v->step = first ? 0 : t->nsteps - 1;
-	invalidate(v);
+	shown_anew(v, first ? 0 : (size_t)-1);
 	return 0;
 }
 
@@ -524,7 +451,20 @@ replay_line(struct fpv_view *v, const char *line, int lineno)
 {
 	struct fpv_error err;
 
-	fpv_eval_line(v->s, line, strlen(line), lineno, &v->tr[!v->cur], &err);
+	fpv_line_replay(&v->line, line, strlen(line), lineno, &err);
+}
+
+/* Show the shown line evaluated again by the line handler (after :set),
+ * at the same step; or its error. */
+static void
+reevaluated(struct fpv_view *v, int rc, const struct fpv_error *err,
+    size_t step)
+{
+	if (rc > 0)
+		shown_anew(v, step);
+	else if (rc < 0)
+		view_message(v, MSG_ERROR, "error: %d:%d: %s", err->line,
+		    err->col, err->msg);
 }
 
 /* Evaluate the shown line again with the session's new settings, from
@@ -532,21 +472,10 @@ replay_line(struct fpv_view *v, const char *line, int lineno)
 static void
 reevaluate(struct fpv_view *v)
 {
-	const struct fpv_trace *t = view_trace(v);
+	struct fpv_error err;
 	size_t step = v->step;
-	char *src;
 
-	if (t == NULL || (src = strndup(t->ast.src, t->ast.len)) == NULL)
-		return;
-	if (v->have_snap && vars_restore(v->s, v->snap, v->nsnap) < 0) {
-		free(src);
-		return;
-	}
-	if (eval_line(v, src, t->line, false) == 0 && v->have) {
-		t = view_trace(v);
-		v->step = step < t->nsteps ? step : t->nsteps - 1;
-	}
-	free(src);
+	reevaluated(v, fpv_line_reeval(&v->line, &err), &err, step);
 }
 
 /* How run_command treats a command. */
@@ -557,20 +486,49 @@ enum run_mode {
 	RUN_REPLAY	/* replaying earlier slides: settings only, silently */
 };
 
-/* Run a colon command.  Returns 0, or -1 after showing the error
- * (unless replaying). */
+/* The :steps overlay: every step in the selected format's values. */
+static void
+steps_overlay(struct fpv_view *v)
+{
+	const struct fpv_trace *t = view_trace(v);
+	char *buf = NULL, l[600];
+
+	if (t == NULL)
+		return;
+	snprintf(l, sizeof l, "Steps in %s's own values:",
+	    view_format(v, v->sel)->name);
+	append_line(&buf, l);
+	for (size_t i = 0; i < t->nsteps; i++) {
+		snprintf(l, sizeof l, "%3zu  %-9s %s", i + 1,
+		    fpv_trace_opname(t, i), view_step_desc(v, i));
+		append_line(&buf, l);
+	}
+	if (buf != NULL)
+		view_overlay(v, OV_TEXT, buf);
+	free(buf);
+}
+
+/*
+ * Run a colon command: typed, through the line handler as line mode
+ * does (which re-evaluates after :set); in a lesson, the command alone.
+ * Returns 0, or -1 after showing the error (unless replaying).
+ */
 static int
 run_command(struct fpv_view *v, const char *line, int lineno,
     enum run_mode mode)
 {
-	struct fpv_cmd_reply r;
-	struct fpv_error err;
-	const struct fpv_format *selfmt = view_format(v, v->sel);
-	struct fpv_ctx before = v->s->ctx;
+	struct fpv_line_result res;
+	struct fpv_cmd_reply *r = &res.reply;
+	char selname[FPV_NAME_MAX];
+	int ncols = v->s->ctx.ncols;
+	uint8_t cols[FPV_COLUMNS_MAX];
 	bool big = v->d->big;
 	bool quiet = mode == RUN_REPLAY, typed = mode == RUN_TYPED;
-	size_t nvars = v->s->nvars;
+	size_t step = v->step;
 	const char *p = line + 1;
+
+	snprintf(selname, sizeof selname, "%s", view_format(v, v->sel)->name);
+	memcpy(cols, v->s->ctx.cols, sizeof cols);
 
 	/* ":help" alone opens the help overlay (keys and commands). */
 	while (*p == ' ' || *p == '\t')
@@ -580,18 +538,22 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 		view_overlay(v, OV_HELP, NULL);
 		return 0;
 	}
-	memset(&r, 0, sizeof r);
-	if (fpv_command_run(v->s, v->d, line, strlen(line), lineno, &r,
-	    &err) < 0) {
+	if (typed) {
+		fpv_line_run(&v->line, line, strlen(line), lineno, &res);
+	} else {
+		memset(&res, 0, sizeof res);
+		res.status = fpv_line_command(&v->line, line, strlen(line),
+		    lineno, r, &res.err) < 0 ? FPV_LINE_ERROR :
+		    FPV_LINE_COMMAND;
+	}
+	if (res.status == FPV_LINE_ERROR) {
 		if (!quiet)
-			view_message(v, MSG_ERROR, "error: %d:%d: %s", err.line,
-			    err.col, err.msg);
+			view_message(v, MSG_ERROR, "error: %d:%d: %s",
+			    res.err.line, res.err.col, res.err.msg);
+		fpv_line_result_free(&res);
 		return -1;
 	}
-	/* A command that changed the variables (:clear) keeps them so. */
-	if (v->s->nvars != nvars)
-		snap_drop(v);
-	switch (r.action) {
+	switch (r->action) {
 	case FPV_CMD_QUIT:
 		if (typed)
 			v->quit = true;
@@ -605,33 +567,19 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 			view_step(v, -1);
 		break;
 	case FPV_CMD_STEPS:
-		if (!quiet && r.text == NULL && view_trace(v) != NULL) {
-			const struct fpv_trace *t = view_trace(v);
-			char *buf = NULL, l[600];
-
-			snprintf(l, sizeof l, "Steps in %s's own values:",
-			    view_format(v, v->sel)->name);
-			append_line(&buf, l);
-			for (size_t i = 0; i < t->nsteps; i++) {
-				snprintf(l, sizeof l, "%3zu  %-9s %s", i + 1,
-				    fpv_trace_opname(t, i), view_step_desc(v, i));
-				append_line(&buf, l);
-			}
-			if (buf != NULL)
-				view_overlay(v, OV_TEXT, buf);
-			free(buf);
-		}
+		if (!quiet && r->text == NULL)
+			steps_overlay(v);
 		break;
 	case FPV_CMD_REEVAL:
+		/* Typed: the line handler evaluated the shown line again. */
 		if (typed)
-			reevaluate(v);
+			reevaluated(v, res.reeval, &res.err, step);
 		break;
 	case FPV_CMD_LESSON:
 		if (typed) {
-			char *name = r.arg ? strdup(r.arg) : NULL;
+			char *name = r->arg ? strdup(r->arg) : NULL;
 
-			fpv_cmd_reply_free(&r);
-			memset(&r, 0, sizeof r);
+			fpv_line_result_free(&res);
 			if (name != NULL)
 				view_lesson_start(v, name);
 			free(name);
@@ -642,14 +590,13 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 		break;
 	}
 	if (!quiet)
-		show_reply(v, r.text);
-	fpv_cmd_reply_free(&r);
-	if (v->s->ctx.ncols != before.ncols ||
-	    memcmp(v->s->ctx.cols, before.cols, sizeof before.cols) != 0 ||
-	    v->d->big != big) {
+		show_reply(v, r->text);
+	fpv_line_result_free(&res);
+	if (v->s->ctx.ncols != ncols ||
+	    memcmp(v->s->ctx.cols, cols, sizeof cols) != 0 || v->d->big != big) {
 		/* The same format stays selected if it is still a row. */
 		for (int k = 0; k < view_ncols(v); k++)
-			if (strcmp(view_format(v, k)->name, selfmt->name) == 0)
+			if (strcmp(view_format(v, k)->name, selname) == 0)
 				v->sel = k;
 		view_fix_selection(v);
 		v->cells_valid = false;
@@ -711,9 +658,7 @@ lesson_show(struct fpv_view *v, size_t j, bool at_end)
 	view_bitedit_stop(v);
 	view_overlay_close(v);
 	view_message(v, MSG_NONE, NULL);
-	fpv_ctx_copy(&v->s->ctx, &L->ctx0);
-	*v->d = L->d0;
-	vars_restore(v->s, L->vars0, L->nvars0);
+	fpv_line_restore(&v->line, &L->start);
 	if (!has_expr)
 		for (size_t i = a; i-- > 0;)
 			if (items[i].kind == FPV_LESSON_EXPR) {
@@ -787,21 +732,17 @@ view_lesson_start(struct fpv_view *v, const char *name)
 	lesson_stop(v);
 	L->l = l;
 	if ((L->end = malloc(l.n * sizeof *L->end)) == NULL ||
-	    vars_copy(&L->vars0, v->s->vars, v->s->nvars) < 0) {
+	    fpv_line_save(&v->line, &L->start) < 0) {
 		free(L->end);
 		fpv_lesson_free(&L->l);
 		memset(L, 0, sizeof *L);
 		view_message(v, MSG_ERROR, "error: out of memory");
 		return;
 	}
-	L->nvars0 = v->s->nvars;
 	for (size_t i = 0; i < l.n; i++)
 		if (l.items[i].kind == FPV_LESSON_EXPR || i == l.n - 1)
 			L->end[n++] = i;
 	L->nslides = n;
-	fpv_ctx_init(&L->ctx0);
-	fpv_ctx_copy(&L->ctx0, &v->s->ctx);
-	L->d0 = *v->d;
 	L->on = true;
 	lesson_show(v, 0, false);
 }

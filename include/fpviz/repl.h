@@ -1,10 +1,11 @@
 /*
  * Line mode: one input line at a time, answered as text or JSON Lines.
  *
- * The same line handler serves batch mode (-e, -f), the line-mode REPL
- * (--plain, stdin not a terminal, TERM=dumb) and lessons played as
- * text: a line is a colon command (run through fpv_command_run) or an
- * expression (fpv_eval_line, then fpv_render_text or fpv_render_json).
+ * The line handler (line.h), shared with the full-screen view, serves
+ * batch mode (-e, -f), the line-mode REPL (--plain, stdin not a
+ * terminal, TERM=dumb) and lessons played as text: a line is a colon
+ * command or an expression, whose result is printed with
+ * fpv_render_text or fpv_render_json.
  * A line that fails prints one error line and changes nothing: the
  * session, the last result and the step being shown stay as they were.
  */
@@ -16,6 +17,7 @@
 #include <stdio.h>
 
 #include "fpviz/command.h"
+#include "fpviz/line.h"
 #include "fpviz/render.h"
 #include "fpviz/trace.h"
 
@@ -42,13 +44,9 @@ struct fpv_repl {
 	int write_error;		/* errno of a failed write to out, or 0 */
 
 	/* Private to repl.c. */
-	struct fpv_trace trace;		/* the last evaluated line */
-	struct fpv_trace scratch;	/* where the next line is evaluated */
-	bool have;			/* trace holds a result */
+	struct fpv_line line;		/* the line handler: last trace,
+					   snapshot, re-evaluation */
 	size_t step;			/* step shown by :next / :prev */
-	struct fpv_var *snap;		/* variables before the last line */
-	size_t nsnap;
-	bool have_snap;
 	bool printed;			/* something went to out already */
 	int lesson_depth;
 };

@@ -82,6 +82,17 @@ struct fpv_var {
 	bool approx;		/* as fpv_step.approx */
 };
 
+/*
+ * Copy src into dst, which holds nothing yet: its own name, bits and
+ * exact reference (with what is known of it).  Returns 0, or -1 if out
+ * of memory (dst then holds nothing).  The one place that knows what a
+ * copy of a variable takes (var.c).
+ */
+int fpv_var_copy(struct fpv_var *dst, const struct fpv_var *src);
+
+/* Release what v holds; v then holds nothing. */
+void fpv_var_clear(struct fpv_var *v);
+
 struct fpv_varindex;
 
 struct fpv_session {
@@ -102,6 +113,13 @@ const struct fpv_var *fpv_session_var(const struct fpv_session *s,
 
 /* Forget all variables (ans included). */
 void fpv_session_clear_vars(struct fpv_session *s);
+
+/*
+ * Give s the variables vars[0..n), a malloc'd array (NULL when n is 0)
+ * that s then owns, releasing its own: how a snapshot is put back.
+ */
+void fpv_session_set_vars(struct fpv_session *s, struct fpv_var *vars,
+    size_t n);
 
 void fpv_trace_init(struct fpv_trace *t);
 void fpv_trace_free(struct fpv_trace *t);

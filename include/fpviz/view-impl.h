@@ -35,6 +35,7 @@
 #include "fpviz/decimal.h"
 #include "fpviz/describe.h"
 #include "fpviz/lesson.h"
+#include "fpviz/line.h"
 #include "fpviz/trace.h"
 
 /* Smallest terminal the view draws into; below, "terminal too small". */
@@ -142,10 +143,8 @@ struct view_lesson {
 	size_t *end;		/* end[j]: index of slide j's last item */
 	size_t nslides;
 	size_t slide;		/* slide shown */
-	struct fpv_ctx ctx0;	/* settings when the lesson started */
-	struct fpv_display d0;
-	struct fpv_var *vars0;	/* variables when the lesson started */
-	size_t nvars0;
+	struct fpv_line_state start;	/* settings, display and variables
+					   when the lesson started */
 };
 
 /* The bit editor of the selected row (F2). */
@@ -160,19 +159,14 @@ struct fpv_view {
 	struct fpv_session *s;
 	struct fpv_display *d;
 
-	/* The shown result: tr[cur]; the other trace takes new input. */
-	struct fpv_trace tr[2];
-	int cur;
-	bool have;
+	/* The line handler, shared with line mode: the shown result is
+	 * its last trace; it keeps the variables as they were before the
+	 * shown line, so that evaluating it again (after :set) does not
+	 * compound. */
+	struct fpv_line line;
 	size_t step;		/* shown step, 0-based */
 	int sel;		/* selected format row: a column of the shown trace */
 	char *caption;		/* lesson caption of the shown item (malloc'd), or NULL */
-
-	/* the variables as they were before the shown line, so that
-	 * evaluating it again (after :set) does not compound */
-	struct fpv_var *snap;
-	size_t nsnap;
-	bool have_snap;
 
 	/* step descriptions of the shown trace in the selected format's
 	 * values (computed when first drawn) */
