@@ -377,9 +377,12 @@ fpv_grid_quantize_fr(const struct fpv_ctx *c, const struct fpv_format *f,
 		return range_end(f, mpfr_signbit(v));
 	}
 	/* An exact value as a rational, unless its exponent alone puts it
-	 * far beyond the range (no big number sized by an exponent). */
+	 * far beyond the range or far below every scale (no big number
+	 * sized by an exponent: the MPFR path below rounds such a value
+	 * right, as it cannot be a multiple of the scale). */
 	if (exact && (!mpfr_regular_p(v) ||
-	    mpfr_get_exp(v) <= RATIONAL_MAX_EXP)) {
+	    (mpfr_get_exp(v) <= RATIONAL_MAX_EXP &&
+	    mpfr_get_exp(v) >= -RATIONAL_MAX_EXP))) {
 		mpq_t q;
 
 		mpq_init(q);
