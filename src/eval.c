@@ -553,6 +553,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	return 0;
 }
 
+volatile sig_atomic_t fpv_interrupt;
+
 /* Parse and evaluate one line into t. */
 int
 fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
@@ -578,6 +580,13 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	memset(t->cells, 0, t->ast.n * (size_t)fpv_trace_ncols(t) *
 	    sizeof *t->cells);
 	for (size_t i = 0; i < t->ast.n; i++) {
+		if (fpv_interrupt) {
+			err->line = line;
+			err->col = 1;
+			snprintf(err->msg, sizeof err->msg, "interrupted");
+			t->nsteps = 0;
+			return -1;
+		}
 		if (eval_step(s, t, i, err) < 0) {
 			t->nsteps = 0;
 			return -1;

@@ -17,6 +17,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,7 +457,8 @@ run_batch(struct fpv_repl *r, const struct options *o)
 		/* A read error ends its input only; the next one still runs. */
 		if (st != FPV_REPL_OK && st != FPV_REPL_QUIT)
 			status = EXIT_ERRORS;
-		if (st == FPV_REPL_QUIT || st == FPV_REPL_WRITE_ERROR)
+		if (st == FPV_REPL_QUIT || st == FPV_REPL_WRITE_ERROR ||
+		    st == FPV_REPL_INTERRUPTED)
 			break;
 	}
 	return status;
@@ -535,6 +537,8 @@ main(int argc, char **argv)
 	r.max_line = o.max_line;
 	d.no_color = o.color == COLOR_NEVER;
 
+	/* Line mode's SIGINT; the view catches its own. */
+	fpv_repl_catch_interrupt();
 	if (o.ninfos > 0) {
 		status = run_info(&o, &s);
 	} else if (o.lesson != NULL && strcmp(o.lesson, "list") == 0) {
@@ -573,6 +577,15 @@ main(int argc, char **argv)
 	fpv_repl_free(&r);
 	fpv_session_free(&s);
 	errno = 0;
+	if (fpv_interrupted()) {
+		/* What was printed stays; then die of SIGINT (status 130),
+		 * so that a calling script stops too. */
+		fflush(stdout);
+		fprintf(stderr, "fpviz: interrupted\n");
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+		return 130;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout) || werr != 0) {
 		if (werr == 0)
 			werr = errno != 0 ? errno : EIO;

@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -237,11 +239,18 @@ fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
 		len--;
 	/* Batch mode: each line is shown once, a :set re-evaluates nothing. */
 	r->line.snapshots = !r->batch;
+	if (fpv_interrupted())
+		return FPV_REPL_INTERRUPTED;
 	fpv_line_run(&r->line, line, len, lineno, &res);
 	switch (res.status) {
 	case FPV_LINE_NONE:
 		break;
 	case FPV_LINE_ERROR:
+		if (fpv_interrupted()) {
+			/* Nothing changed; the caller says so. */
+			st = FPV_REPL_INTERRUPTED;
+			break;
+		}
 		report(r, line, len, &res.err);
 		st = FPV_REPL_ERROR;
 		break;
@@ -287,6 +296,10 @@ fpv_repl_read(struct fpv_repl *r, FILE *in, const char *name)
 
 		if (rs == FPV_READER_EOF)
 			break;
+		if (fpv_interrupted()) {
+			st = FPV_REPL_INTERRUPTED;
+			break;
+		}
 		if (rs == FPV_READER_ERROR) {
 			input_message(r, name, strerror(rd.error));
 			st = FPV_REPL_READ_ERROR;
@@ -302,7 +315,8 @@ fpv_repl_read(struct fpv_repl *r, FILE *in, const char *name)
 		}
 		if (flush)
 			fflush(r->out);
-		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR) {
+		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR ||
+		    s1 == FPV_REPL_INTERRUPTED) {
 			st = s1;
 			break;
 		}
@@ -386,7 +400,8 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		}
 		s1 = fpv_repl_line(r, it->text, strlen(it->text), it->line);
 		r->printed = true;
-		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR) {
+		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR ||
+		    s1 == FPV_REPL_INTERRUPTED) {
 			st = s1;
 			break;
 		}
@@ -444,6 +459,45 @@ complete(const char *text, int start, int end)
 
 /* ---- The loop --------------------------------------------------------- */
 
+/* SIGINT in line mode (fpv_repl_catch_interrupt). */
+static void
+on_sigint(int sig)
+{
+	if (fpv_interrupt) {
+		/* Asked twice: stop now, as SIGINT does. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	fpv_interrupt = 1;
+}
+
+/* Catch SIGINT: no SA_RESTART, so a blocked read or poll returns.  A
+ * SIGINT ignored when fpviz started (nohup, a script's background
+ * command) stays ignored. */
+void
+fpv_repl_catch_interrupt(void)
+{
+	struct sigaction sa, old;
+
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* The interactive loop's state, for readline's line handler. */
+static struct {
+	struct fpv_repl *r;
+	struct fpv_history *h;
+	int lineno;
+	bool stop;		/* :quit, end of input or a write error */
+	int status;
+} rl_loop;
+
 /* Print a warning about the history file (its name in the safe notation). */
 static void
 history_warning(const char *warn)
@@ -453,44 +507,102 @@ history_warning(const char *warn)
 	putc('\n', stderr);
 }
 
-/* Read lines with readline until end of file or :quit. */
+/* readline's line handler: run one typed line (NULL: end of input). */
+static void
+on_line(char *line)
+{
+	struct fpv_repl *r = rl_loop.r;
+	enum fpv_repl_status st;
+	char warn[512];
+
+	if (line == NULL) {
+		fputc('\n', rl_outstream);
+		rl_loop.stop = true;
+		rl_callback_handler_remove();
+		return;
+	}
+	if (fpv_history_add(rl_loop.h, line, warn, sizeof warn) != 0)
+		history_warning(warn);
+	st = fpv_repl_line(r, line, strlen(line),
+	    rl_loop.lineno < INT_MAX ? ++rl_loop.lineno : INT_MAX);
+	free(line);
+	if (st == FPV_REPL_INTERRUPTED) {
+		/* The evaluation stopped; the session is as it was. */
+		fpv_interrupt = 0;
+		fflush(r->out);
+		fputs("interrupted\n", r->err);
+		fflush(r->err);
+	}
+	if (fflush(r->out) != 0 && out_failed(r))
+		st = FPV_REPL_WRITE_ERROR;
+	if (st == FPV_REPL_WRITE_ERROR)
+		rl_loop.status = 1;
+	if (st == FPV_REPL_QUIT || st == FPV_REPL_WRITE_ERROR) {
+		rl_loop.stop = true;
+		rl_callback_handler_remove();
+	}
+}
+
+/* Ctrl-C at the prompt: drop the line being typed, prompt again. */
+static void
+drop_line(void)
+{
+	rl_callback_sigcleanup();
+	rl_free_line_state();
+	rl_replace_line("", 0);
+	fputs("^C", rl_outstream);
+	rl_crlf();
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+/*
+ * Read lines with readline until end of file or :quit.  readline's
+ * callback interface, with poll() on the input, lets SIGINT (which
+ * readline leaves to us) end the line being typed or, through
+ * fpv_interrupt, the evaluation in progress.
+ */
 static int
 run_readline(struct fpv_repl *r, FILE *in)
 {
 	struct fpv_history h;
-	char warn[512], *line;
-	int lineno = 0, status = 0;
+	char warn[512];
 
 	rl_readline_name = "fpviz";
 	rl_instream = in;
 	rl_outstream = isatty(STDOUT_FILENO) ? stdout : stderr;
+	rl_catch_signals = 0;
 	rl_attempted_completion_function = complete;
 	/* ':' and '.' belong to words (":set", "int8.scale"). */
 	rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/^)";
 	complete_repl = r;
 	if (fpv_history_open(&h, warn, sizeof warn) != 0)
 		history_warning(warn);
-	while ((line = readline("fpviz> ")) != NULL) {
-		enum fpv_repl_status st;
+	memset(&rl_loop, 0, sizeof rl_loop);
+	rl_loop.r = r;
+	rl_loop.h = &h;
+	fpv_repl_catch_interrupt();
+	rl_callback_handler_install("fpviz> ", on_line);
+	while (!rl_loop.stop) {
+		struct pollfd p = { fileno(in), POLLIN, 0 };
 
-		if (fpv_history_add(&h, line, warn, sizeof warn) != 0)
-			history_warning(warn);
-		st = fpv_repl_line(r, line, strlen(line),
-		    lineno < INT_MAX ? ++lineno : INT_MAX);
-		free(line);
-		if (fflush(r->out) != 0 && out_failed(r))
-			st = FPV_REPL_WRITE_ERROR;
-		if (st == FPV_REPL_WRITE_ERROR)
-			status = 1;
-		if (st == FPV_REPL_QUIT || st == FPV_REPL_WRITE_ERROR)
-			break;
+		if (poll(&p, 1, -1) < 0) {
+			if (errno != EINTR)
+				break;
+			if (fpv_interrupted()) {
+				fpv_interrupt = 0;
+				drop_line();
+			}
+			continue;
+		}
+		rl_callback_read_char();
 	}
-	if (line == NULL)
-		fputc('\n', rl_outstream);
+	if (!rl_loop.stop)
+		rl_callback_handler_remove();
 	if (fpv_history_close(&h, warn, sizeof warn) != 0)
 		history_warning(warn);
 	complete_repl = NULL;
-	return status;
+	return rl_loop.status;
 }
 
 /* Run the line-mode REPL. */

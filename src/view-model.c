@@ -346,7 +346,8 @@ lesson_end_note(struct fpv_view *v)
 	const struct view_lesson *L = &v->lesson;
 	const struct fpv_trace *t = view_trace(v);
 
-	if (!L->on || L->slide + 1 < L->nslides || v->msgkind == MSG_ERROR)
+	if (!L->on || L->slide + 1 < L->nslides || v->msgkind == MSG_ERROR ||
+	    v->msgkind == MSG_WARN)
 		return;
 	if (t != NULL && v->step + 1 < t->nsteps)
 		return;
@@ -424,6 +425,23 @@ shown_anew(struct fpv_view *v, size_t step)
 }
 
 /*
+ * Show a failed line's error: "interrupted" when Ctrl-C stopped it (the
+ * line handler kept the previous result and the variables), else the
+ * located error.
+ */
+static void
+line_error(struct fpv_view *v, const struct fpv_error *err)
+{
+	if (fpv_interrupted()) {
+		fpv_interrupt = 0;
+		view_message(v, MSG_WARN, "interrupted");
+		return;
+	}
+	view_message(v, MSG_ERROR, "error: %d:%d: %s", err->line, err->col,
+	    err->msg);
+}
+
+/*
  * Evaluate an expression line through the line handler; on success show
  * it at its last step (or first, for a lesson moving forward).  Returns
  * 0, or -1 after showing the error.
@@ -436,8 +454,7 @@ eval_line(struct fpv_view *v, const char *line, int lineno, bool first)
 
 	if (rc <= 0) {
 		if (rc < 0)
-			view_message(v, MSG_ERROR, "error: %d:%d: %s",
-			    err.line, err.col, err.msg);
+			line_error(v, &err);
 		return rc;
 	}
 	shown_anew(v, first ? 0 : (size_t)-1);
@@ -463,8 +480,7 @@ reevaluated(struct fpv_view *v, int rc, const struct fpv_error *err,
 	if (rc > 0)
 		shown_anew(v, step);
 	else if (rc < 0)
-		view_message(v, MSG_ERROR, "error: %d:%d: %s", err->line,
-		    err->col, err->msg);
+		line_error(v, err);
 }
 
 /* Evaluate the shown line again with the session's new settings, from
@@ -548,8 +564,7 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 	}
 	if (res.status == FPV_LINE_ERROR) {
 		if (!quiet)
-			view_message(v, MSG_ERROR, "error: %d:%d: %s",
-			    res.err.line, res.err.col, res.err.msg);
+			line_error(v, &res.err);
 		fpv_line_result_free(&res);
 		return -1;
 	}

@@ -29,6 +29,7 @@
 #include "fpviz/view-impl.h"
 
 volatile sig_atomic_t view_stop_signal;
+volatile sig_atomic_t view_busy;
 
 /* The self-pipe, the terminal's modes before we started, and what to
  * write to leave the alternate screen in an emergency. */
@@ -73,7 +74,15 @@ on_signal(int sig)
 	int e = errno;
 	unsigned char c = (unsigned char)sig;
 
+	if (sig == SIGINT && view_busy && !fpv_interrupt && !view_stop_signal) {
+		/* Ctrl-C while evaluating: stop the evaluation, not the view. */
+		fpv_interrupt = 1;
+		errno = e;
+		return;
+	}
 	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+		/* Whatever is being evaluated stops, and then the view. */
+		fpv_interrupt = 1;
 		if (view_stop_signal) {
 			/* Second time: restore what we can and die now. */
 			if (have_tio)
@@ -241,8 +250,14 @@ read_keys(struct fpv_view *v)
 {
 	int k;
 
-	while (!v->quit && !view_stop_signal && (k = wgetch(v->winput)) != ERR)
+	while (!v->quit && !view_stop_signal && (k = wgetch(v->winput)) != ERR) {
+		view_busy = 1;
 		view_input_key(v, k);
+		view_busy = 0;
+		/* A Ctrl-C that came after the evaluation is forgotten. */
+		if (!view_stop_signal)
+			fpv_interrupt = 0;
+	}
 }
 
 /* Teach curses the Home/End/Delete sequences terminals send besides the
@@ -340,10 +355,14 @@ run(struct fpv_session *s, struct fpv_display *d,
 	view_layout(&v);
 	if (warn[0] != '\0')
 		view_message(&v, MSG_WARN, "%s", warn);
+	view_busy = 1;
 	for (size_t i = 0; i < ninitial && !v.quit; i++)
 		view_submit(&v, initial[i]);
 	if (lesson != NULL)
 		view_lesson_start(&v, lesson);
+	view_busy = 0;
+	if (!view_stop_signal)
+		fpv_interrupt = 0;
 	if (warn[0] != '\0' && v.msgkind == MSG_NONE)
 		view_message(&v, MSG_WARN, "%s", warn);
 

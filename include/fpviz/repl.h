@@ -27,7 +27,8 @@ enum fpv_repl_status {
 	FPV_REPL_ERROR,		/* an error line was printed */
 	FPV_REPL_QUIT,		/* :quit */
 	FPV_REPL_READ_ERROR,	/* an input could not be read to its end */
-	FPV_REPL_WRITE_ERROR	/* out could not be written: stop at once */
+	FPV_REPL_WRITE_ERROR,	/* out could not be written: stop at once */
+	FPV_REPL_INTERRUPTED	/* SIGINT (fpv_interrupt): stop the run */
 };
 
 struct fpv_repl {
@@ -82,6 +83,18 @@ enum fpv_repl_status fpv_repl_lesson(struct fpv_repl *r, const char *name);
  */
 enum fpv_repl_status fpv_repl_read(struct fpv_repl *r, FILE *in,
     const char *name);
+
+/*
+ * Catch SIGINT for line mode (before fpv_repl_run, fpv_repl_read or
+ * fpv_repl_lesson): it sets fpv_interrupt, which stops the evaluation in
+ * progress, and a second SIGINT before the first is handled ends the
+ * process as SIGINT does.  Reading and running then stop with
+ * FPV_REPL_INTERRUPTED; at the interactive prompt an interruption only
+ * ends the evaluation (or drops the line being typed) and the prompt
+ * comes back.  A SIGINT ignored on entry (nohup, a script's background
+ * command) stays ignored.
+ */
+void fpv_repl_catch_interrupt(void);
 
 /*
  * The line-mode REPL: read lines from in until end of file or :quit,

@@ -307,6 +307,9 @@ void view_input_done(void);
 
 /* Set by view.c: true when a signal asks the view to end. */
 extern volatile sig_atomic_t view_stop_signal;
+/* Nonzero while the view handles keys (and may be evaluating): then
+ * SIGINT interrupts the evaluation (fpv_interrupt) instead of quitting. */
+extern volatile sig_atomic_t view_busy;
 
 /* ---- view-draw.c ---- */
 
