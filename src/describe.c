@@ -429,10 +429,10 @@ is_tie(const struct fpv_trace *t, size_t i, int f)
 		mpq_t x;
 		bool tie;
 
-		if (from == F || !finite(from, n->bits))
+		if (from == F || !finite(from, fpv_node_bits(n)))
 			return false;
 		mpq_init(x);
-		value_q(c, from, n->bits, x);
+		value_q(c, from, fpv_node_bits(n), x);
 		tie = tie_q(c, F, x);
 		mpq_clear(x);
 		return tie;

@@ -540,11 +540,11 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
 
-			st->cell[f].bits = col == from ? n->bits :
-			    fpv_num_convert(&t->ctx, col, from, n->bits, &fl);
+			st->cell[f].bits = col == from ? fpv_node_bits(n) :
+			    fpv_num_convert(&t->ctx, col, from, fpv_node_bits(n), &fl);
 			st->cell[f].flags = fl;
 		}
-		fpv_num_decode(&t->ctx, from, n->bits, st->exact);
+		fpv_num_decode(&t->ctx, from, fpv_node_bits(n), st->exact);
 		break;
 	}
 	}
@@ -779,7 +779,7 @@ fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
 		    t->steps[n->args[0]].cell[f].bits, out);
 		return;
 	case FPV_NODE_BITS:
-		decode_value(t, fpv_ctx_format(&t->ctx, n->u.format), n->bits,
+		decode_value(t, fpv_ctx_format(&t->ctx, n->u.format), fpv_node_bits(n),
 		    out);
 		return;
 	case FPV_NODE_OP:

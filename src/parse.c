@@ -26,6 +26,8 @@
 #include "fpviz/num.h"
 #include "fpviz/parse.h"
 
+_Static_assert(sizeof(struct fpv_node) == 32, "a parsed line's nodes stay small");
+
 /* Longest line accepted: spans are 32-bit byte offsets. */
 #define MAX_LINE ((size_t)1 << 30)
 
@@ -889,9 +891,9 @@ parse_call(struct parser *p, uint32_t name, uint32_t len, int op, int format,
 	n->tok = name;
 	n->toklen = len;
 	if (op >= 0)
-		n->u.op = (enum fpv_op)op;
+		n->u.op = (uint16_t)op;
 	else
-		n->u.format = format;
+		n->u.format = (uint16_t)format;
 	n->args[0] = a0;
 	n->args[1] = a1;
 	n->args[2] = a2;
@@ -955,8 +957,8 @@ parse_primary(struct parser *p)
 	case T_BITS:
 		if ((n = emit(p, FPV_NODE_BITS, at, p->tok.end)) == NULL)
 			return -1;
-		n->u.format = p->tok.format;
-		n->bits = p->tok.bits;
+		n->u.format = (uint16_t)p->tok.format;
+		fpv_node_set_bits(n, p->tok.bits);
 		return advance(p);
 	case T_LPAREN:
 		if (enter(p) < 0 || advance(p) < 0 || parse_expr(p) < 0)

@@ -129,7 +129,7 @@ rpn(const struct fpv_ast *a, char *out, size_t size)
 			snprintf(hex, sizeof hex, "%s:0x%0*llx",
 			    fpv_formats[n->u.format].name,
 			    (fpv_formats[n->u.format].bits + 3) / 4,
-			    (unsigned long long)n->bits);
+			    (unsigned long long)fpv_node_bits(n));
 			put(out, size, "%.*s", hex, (int)strlen(hex));
 			break;
 		}
@@ -354,7 +354,7 @@ test_valid(void)
 	/* Node details the rendering does not show. */
 	parse_exact("x = fp16:0x3c00 * fp32(pi)", 26, 1, &a, &err);
 	ok(a.assign && a.namelen == 1 && a.src[a.name] == 'x' && a.n == 4 &&
-	    a.nodes[0].kind == FPV_NODE_BITS && a.nodes[0].bits == 0x3c00 &&
+	    a.nodes[0].kind == FPV_NODE_BITS && fpv_node_bits(&a.nodes[0]) == 0x3c00 &&
 	    a.nodes[0].u.format == FPV_FP16 &&
 	    a.nodes[1].kind == FPV_NODE_CONST &&
 	    a.nodes[1].u.constant == FPV_CONST_PI &&

@@ -42,19 +42,34 @@ enum fpv_node_kind {
 
 enum fpv_const { FPV_CONST_PI, FPV_CONST_E };
 
+/* A node of a parsed line: 32 bytes, as a line may hold millions. */
 struct fpv_node {
-	enum fpv_node_kind kind;
+	uint8_t kind;		/* enum fpv_node_kind */
+	bool negative;		/* NUM: '-' belongs to the literal */
 	union {
-		enum fpv_op op;
-		int format;		/* index into the registry (fpv_ctx.reg) */
-		enum fpv_const constant;
+		uint16_t op;		/* enum fpv_op */
+		uint16_t format;	/* index into the registry (fpv_ctx.reg) */
+		uint16_t constant;	/* enum fpv_const */
 	} u;
 	uint32_t start, end;	/* source span [start, end), bytes */
 	uint32_t tok, toklen;	/* literal digits / name / operator token */
-	uint32_t args[3];	/* operand node indices, all < this node's */
-	bool negative;		/* NUM: '-' belongs to the literal */
-	uint64_t bits;		/* BITS: the encoding */
+	uint32_t args[3];	/* operand node indices, all < this node's;
+				   BITS: the encoding (fpv_node_bits) */
 };
+
+/* The encoding of a BITS node. */
+static inline uint64_t
+fpv_node_bits(const struct fpv_node *n)
+{
+	return (uint64_t)n->args[0] | (uint64_t)n->args[1] << 32;
+}
+
+static inline void
+fpv_node_set_bits(struct fpv_node *n, uint64_t b)
+{
+	n->args[0] = (uint32_t)b;
+	n->args[1] = (uint32_t)(b >> 32);
+}
 
 /* A parsed line.  Owns a copy of the source text. */
 struct fpv_ast {
