@@ -297,6 +297,19 @@ fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
 	}
 }
 
+/* Round an exact rational into f. */
+uint64_t
+fpv_num_round_q(const struct fpv_ctx *c, const struct fpv_format *f,
+    mpq_srcptr q, unsigned *flags)
+{
+	struct fpv_operands o = { { NULL, NULL, NULL }, q };
+
+	if (f->kind == FPV_KIND_INT)
+		return fpv_grid_quantize_q(c, f, q, flags);
+	return fpv_float_round_op(f, FPV_OP_SETQ, &o, false, false,
+	    fpv_round_mpfr(c->round), flags);
+}
+
 /* The exponent of a regular x's lowest set bit: x is an odd multiple of
  * 2^low_bit(x).  (Its precision may hold many zero bits below that.) */
 static long

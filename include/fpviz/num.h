@@ -263,6 +263,14 @@ uint64_t fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
     const struct fpv_format *from, uint64_t bits, unsigned *flags);
 
 /*
+ * Round the exact rational q into f: one rounding in the context's
+ * mode, with the flags and markers of a result (what a conversion from
+ * an integer grid does).
+ */
+uint64_t fpv_num_round_q(const struct fpv_ctx *c, const struct fpv_format *f,
+    mpq_srcptr q, unsigned *flags);
+
+/*
  * Decode bits of f into x.  IEEE values are exact if x has at least the
  * format's precision; int values (scale * (q - zero_point)) are rounded
  * to x's precision, to nearest.
