@@ -39,6 +39,7 @@ fpv_lesson_free(struct fpv_lesson *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->items[i].caption);
 		free(l->items[i].text);
+		free(l->items[i].marks);
 	}
 	free(l->items);
 	free(l->name);
@@ -74,31 +75,188 @@ lesson_error(struct fpv_error *err, int lineno, int col, const char *name,
 	return -1;
 }
 
+/* ---- Directives: select and highlight --------------------------------- */
+
+/* What the parser keeps between lines. */
+struct parser {
+	char *caption;			/* for the next item */
+	struct fpv_lesson_mark *marks;	/* for the next item */
+	size_t nmarks, capmarks;
+	bool has_select;		/* marks holds a select */
+	int first_mark_line;
+	char (*defined)[FPV_NAME_MAX];	/* formats the lesson defines */
+	size_t ndefined, capdefined;
+	struct fpv_ctx ctx;		/* the built-in formats */
+};
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Is the line s[0..n) the directive word (then a blank, and not "=")? */
+static bool
+is_directive(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word), i = w;
+
+	if (n <= w || memcmp(s, word, w) != 0 || !is_blank(s[w]))
+		return false;
+	while (i < n && is_blank(s[i]))
+		i++;
+	return i < n && s[i] != '=';
+}
+
+/* Is name[0..len) a built-in format or one the lesson defined before? */
+static bool
+format_known(const struct parser *p, const char *name, size_t len)
+{
+	if (fpv_ctx_find(&p->ctx, name, len) >= 0)
+		return true;
+	for (size_t i = 0; i < p->ndefined; i++)
+		if (strlen(p->defined[i]) == len &&
+		    memcmp(p->defined[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/* Note the format a ":format NAME ..." command line s[0..n) defines. */
+static int
+note_definition(struct parser *p, const char *s, size_t n)
+{
+	size_t i = 1, a;
+
+	while (i < n && is_blank(s[i]))
+		i++;
+	if (n - i < 7 || memcmp(s + i, "format", 6) != 0 || !is_blank(s[i + 6]))
+		return 0;
+	for (i += 6; i < n && is_blank(s[i]); i++)
+		;
+	for (a = i; i < n && !is_blank(s[i]) && s[i] != '='; i++)
+		;
+	if (!fpv_format_name_ok(s + a, i - a) || format_known(p, s + a, i - a))
+		return 0;
+	if (p->ndefined == p->capdefined) {
+		size_t nc = p->capdefined ? 2 * p->capdefined : 8;
+		char (*d)[FPV_NAME_MAX] = realloc(p->defined, nc * sizeof *d);
+
+		if (d == NULL)
+			return -1;
+		p->defined = d;
+		p->capdefined = nc;
+	}
+	memcpy(p->defined[p->ndefined], s + a, i - a);
+	p->defined[p->ndefined++][i - a] = '\0';
+	return 0;
+}
+
+/*
+ * Parse the directive s[0..n) (select, or highlight when !select) of
+ * line lineno, which starts at ls, into the marks of the next item.
+ * Returns 0, 1 if out of memory, or -1 with err filled.
+ */
+static int
+parse_directive(struct parser *p, const char *ls, const char *s, size_t n,
+    bool select, int lineno, const char *name, struct fpv_error *err)
+{
+	size_t i = select ? 6 : 9;
+	int count = 0;
+	char what[160];
+
+	if (select && p->has_select)
+		return lesson_error(err, lineno, fpv_parse_column(ls,
+		    (size_t)(s - ls)), name, "a second select for the same "
+		    "item");
+	for (;;) {
+		size_t a;
+		int col;
+
+		while (i < n && (is_blank(s[i]) || s[i] == ','))
+			i++;
+		if (i == n)
+			break;
+		for (a = i; i < n && !is_blank(s[i]) && s[i] != ','; i++)
+			;
+		col = fpv_parse_column(ls, (size_t)(s + a - ls));
+		if (select && count == 1)
+			return lesson_error(err, lineno, col, name,
+			    "select takes one format");
+		if (count == FPV_COLUMNS_MAX) {
+			snprintf(what, sizeof what, "highlight takes at most "
+			    "%d formats", FPV_COLUMNS_MAX);
+			return lesson_error(err, lineno, col, name, what);
+		}
+		if (!format_known(p, s + a, i - a)) {
+			snprintf(what, sizeof what, "unknown format '%.*s' (a "
+			    "built-in format, or one the lesson defines before "
+			    "with :format)", (int)(i - a > 40 ? 40 : i - a),
+			    s + a);
+			return lesson_error(err, lineno, col, name, what);
+		}
+		if (p->nmarks == p->capmarks) {
+			size_t nc = p->capmarks ? 2 * p->capmarks : 4;
+			struct fpv_lesson_mark *m = realloc(p->marks,
+			    nc * sizeof *m);
+
+			if (m == NULL)
+				return 1;
+			p->marks = m;
+			p->capmarks = nc;
+		}
+		struct fpv_lesson_mark *m = &p->marks[p->nmarks++];
+		memset(m, 0, sizeof *m);
+		m->select = select;
+		memcpy(m->name, s + a, i - a);
+		m->line = lineno;
+		m->col = col;
+		count++;
+	}
+	if (p->nmarks == (size_t)count)
+		p->first_mark_line = lineno;
+	p->has_select |= select;
+	return 0;
+}
+
+/* Release what the parser holds. */
+static void
+parser_free(struct parser *p)
+{
+	free(p->caption);
+	free(p->marks);
+	free(p->defined);
+	fpv_ctx_clear(&p->ctx);
+}
+
 /* Parse lesson text. */
 int
 fpv_lesson_parse(const char *text, size_t len, const char *name,
     struct fpv_lesson *l, struct fpv_error *err)
 {
+	struct parser p;
 	size_t cap = 0, pos = 0;
-	char *caption = NULL;
-	int lineno = 0;
+	int lineno = 0, rc;
 
 	memset(l, 0, sizeof *l);
+	memset(&p, 0, sizeof p);
+	fpv_ctx_init(&p.ctx);
 	if ((l->name = strdup(name)) == NULL)
 		goto nomem;
 	while (pos < len) {
 		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		const char *ls = s;
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
 		const char *nul = memchr(s, '\0', n);
 
 		pos += n + (nl != NULL);
 		lineno++;
 		/* A NUL would cut the line short: say where it is instead. */
-		if (nul != NULL)
-			return fpv_lesson_free(l), free(caption),
-			    lesson_error(err, lineno,
+		if (nul != NULL) {
+			rc = lesson_error(err, lineno,
 			    fpv_parse_column(s, (size_t)(nul - s)), name,
 			    "unexpected NUL byte (U+0000)");
+			goto fail;
+		}
 		while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' ||
 		    s[n - 1] == '\t'))
 			n--;
@@ -110,10 +268,11 @@ fpv_lesson_parse(const char *text, size_t len, const char *name,
 			continue;
 		if (n >= 6 && memcmp(s, "title", 5) == 0 &&
 		    (s[5] == ' ' || s[5] == '\t')) {
-			if (l->title != NULL)
-				return fpv_lesson_free(l), free(caption),
-				    lesson_error(err, lineno, 1, name,
+			if (l->title != NULL) {
+				rc = lesson_error(err, lineno, 1, name,
 				    "a second title");
+				goto fail;
+			}
 			if ((l->title = strndup(s + 6, n - 6)) == NULL)
 				goto nomem;
 			continue;
@@ -121,8 +280,18 @@ fpv_lesson_parse(const char *text, size_t len, const char *name,
 		if (*s == '>') {
 			size_t skip = n > 1 && s[1] == ' ' ? 2 : 1;
 
-			if (caption_add(&caption, s + skip, n - skip) < 0)
+			if (caption_add(&p.caption, s + skip, n - skip) < 0)
 				goto nomem;
+			continue;
+		}
+		if (is_directive(s, n, "select") ||
+		    is_directive(s, n, "highlight")) {
+			rc = parse_directive(&p, ls, s, n, *s == 's', lineno,
+			    name, err);
+			if (rc > 0)
+				goto nomem;
+			if (rc < 0)
+				goto fail;
 			continue;
 		}
 		if (l->n == cap) {
@@ -136,34 +305,106 @@ fpv_lesson_parse(const char *text, size_t len, const char *name,
 			cap = nc;
 		}
 		struct fpv_lesson_item *it = &l->items[l->n];
+		memset(it, 0, sizeof *it);
 		it->kind = *s == ':' ? FPV_LESSON_COMMAND : FPV_LESSON_EXPR;
-		it->caption = caption;
 		it->line = lineno;
-		caption = NULL;
-		if ((it->text = strndup(s, n)) == NULL) {
-			free(it->caption);
+		if ((it->text = strndup(s, n)) == NULL)
 			goto nomem;
-		}
+		it->caption = p.caption;
+		p.caption = NULL;
+		it->marks = p.marks;
+		it->nmarks = p.nmarks;
+		p.marks = NULL;
+		p.nmarks = p.capmarks = 0;
+		p.has_select = false;
 		l->n++;
+		if (it->kind == FPV_LESSON_COMMAND &&
+		    note_definition(&p, s, n) < 0)
+			goto nomem;
 	}
-	if (caption != NULL) {
-		free(caption);
-		fpv_lesson_free(l);
-		return lesson_error(err, lineno, 1, name,
+	if (p.caption != NULL) {
+		rc = lesson_error(err, lineno, 1, name,
 		    "a caption at the end with nothing to show");
+		goto fail;
+	}
+	if (p.nmarks > 0) {
+		rc = lesson_error(err, p.first_mark_line, 1, name,
+		    "a select or highlight at the end with nothing to show");
+		goto fail;
 	}
 	if (l->n == 0) {
-		fpv_lesson_free(l);
-		return lesson_error(err, lineno, 1, name,
+		rc = lesson_error(err, lineno, 1, name,
 		    "the lesson shows nothing");
+		goto fail;
 	}
 	if (l->title == NULL && (l->title = strdup(name)) == NULL)
 		goto nomem;
+	parser_free(&p);
 	return 0;
 nomem:
-	free(caption);
+	rc = lesson_error(err, lineno, 1, name, "out of memory");
+fail:
+	parser_free(&p);
 	fpv_lesson_free(l);
-	return lesson_error(err, lineno, 1, name, "out of memory");
+	return rc;
+}
+
+/* ---- What a slide points at ------------------------------------------- */
+
+/* The marks of items a..b, the select in force. */
+void
+fpv_lesson_points(const struct fpv_lesson *l, size_t a, size_t b,
+    struct fpv_lesson_points *p)
+{
+	memset(p, 0, sizeof *p);
+	for (size_t i = 0; i <= b && i < l->n; i++)
+		for (size_t k = 0; k < l->items[i].nmarks; k++) {
+			const struct fpv_lesson_mark *m = &l->items[i].marks[k];
+			bool dup = false;
+
+			if (m->select) {
+				p->select = m;
+				continue;
+			}
+			if (i < a)
+				continue;
+			for (int h = 0; h < p->nhl; h++)
+				dup |= strcmp(p->hl[h]->name, m->name) == 0;
+			if (!dup && p->nhl < FPV_COLUMNS_MAX)
+				p->hl[p->nhl++] = m;
+		}
+}
+
+/* The column of c showing the format called name, or -1. */
+static int
+column_named(const struct fpv_ctx *c, const char *name)
+{
+	int i = fpv_ctx_find(c, name, strlen(name));
+
+	return i < 0 ? -1 : fpv_ctx_column_of(c, i);
+}
+
+/* The columns p points at. */
+const struct fpv_lesson_mark *
+fpv_lesson_rows(const struct fpv_lesson_points *p, const struct fpv_ctx *c,
+    int *sel, uint32_t *hl)
+{
+	const struct fpv_lesson_mark *missing = NULL;
+
+	*sel = -1;
+	*hl = 0;
+	if (p->select != NULL &&
+	    (*sel = column_named(c, p->select->name)) < 0)
+		missing = p->select;
+	for (int h = 0; h < p->nhl; h++) {
+		int k = column_named(c, p->hl[h]->name);
+
+		if (k >= 0)
+			*hl |= (uint32_t)1 << k;
+		else if (missing == NULL)
+			missing = p->hl[h];
+	}
+	return missing;
 }
 
 /*

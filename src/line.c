@@ -249,6 +249,7 @@ fpv_line_save(const struct fpv_line *l, struct fpv_line_state *st)
 	fpv_ctx_init(&st->ctx);
 	fpv_ctx_copy(&st->ctx, &l->s->ctx);
 	st->d = *l->d;
+	fpv_trace_init(&st->tr);
 	return 0;
 }
 
@@ -269,6 +270,59 @@ void
 fpv_line_state_free(struct fpv_line_state *st)
 {
 	vars_free(st->vars, st->nvars);
+	vars_free(st->snap, st->nsnap);
+	fpv_trace_free(&st->tr);
 	fpv_ctx_clear(&st->ctx);
 	memset(st, 0, sizeof *st);
+}
+
+/* A lesson starts: keep the state and the last line. */
+int
+fpv_line_enter(struct fpv_line *l, struct fpv_line_state *st)
+{
+	if (fpv_line_save(l, st) < 0)
+		return -1;
+	if (l->have) {
+		/* A trace owns only what it points to: it moves whole. */
+		fpv_trace_free(&st->tr);
+		st->tr = l->tr[l->cur];
+		fpv_trace_init(&l->tr[l->cur]);
+		st->have = true;
+		l->have = false;
+	}
+	st->snap = l->snap;
+	st->nsnap = l->nsnap;
+	st->have_snap = l->have_snap;
+	l->snap = NULL;
+	l->nsnap = 0;
+	l->have_snap = false;
+	return 0;
+}
+
+/* The lesson ends: the state and the last line back. */
+int
+fpv_line_leave(struct fpv_line *l, struct fpv_line_state *st)
+{
+	int rc = fpv_line_restore(l, st);
+
+	if (rc < 0) {
+		/* The settings at least: they need no memory. */
+		fpv_ctx_copy(&l->s->ctx, &st->ctx);
+		*l->d = st->d;
+	}
+	snap_drop(l);
+	l->have = st->have;
+	if (st->have) {
+		fpv_trace_free(&l->tr[l->cur]);
+		l->tr[l->cur] = st->tr;
+		fpv_trace_init(&st->tr);
+		st->have = false;
+	}
+	l->snap = st->snap;
+	l->nsnap = st->nsnap;
+	l->have_snap = st->have_snap;
+	st->snap = NULL;
+	st->nsnap = 0;
+	st->have_snap = false;
+	return rc;
 }

@@ -2,7 +2,7 @@
  * The line handler (line.c), which line mode and the full-screen view
  * share: commands and expressions, the snapshot of the variables before
  * the last line, re-evaluation after :set, errors that change nothing,
- * and the states a lesson keeps.
+ * and the states a lesson keeps, and a lesson's scope.
  *
  * The first test is the regression of the two copies that once
  * diverged: "x = 0.1", "x*10 - 1" has the exact value 0 (x's exact
@@ -198,6 +198,81 @@ states(void)
 	fpv_line_state_free(&st);
 }
 
+/* The fp64 bits of the machine double d. */
+static uint64_t
+dbits(double d)
+{
+	uint64_t b;
+
+	memcpy(&b, &d, sizeof b);
+	return b;
+}
+
+/*
+ * A lesson's scope: fpv_line_enter keeps the settings, display,
+ * variables and the last line; whatever the lesson changes (rounding,
+ * a grid's scale, the rows, a format definition, big, variables) is
+ * undone by fpv_line_leave, which also gives back the last line with its
+ * snapshot, so that a :set after the lesson evaluates that line again
+ * from the variables it started with.  The expected fp64 bits are the
+ * machine's: (double)0.1 * 3 and (double)0.1 * 3 * 3 (y = y * 3 twice).
+ */
+static void
+scope(void)
+{
+	struct fpv_line_state st;
+	struct fpv_line_result res;
+	const char *why;
+	uint64_t once = dbits(0.1 * 3.0), twice = dbits(0.1 * 3.0 * 3.0);
+
+	fpv_session_clear_vars(&S);
+	L.snapshots = true;
+	run1("y = 0.1");
+	run1("y = y * 3");
+	ok(var_bits("y", FPV_FP64) == once, "y = 0.1 * 3");
+	ok(fpv_line_enter(&L, &st) == 0 && fpv_line_trace(&L) == NULL &&
+	    !L.have_snap, "a lesson starts: no last line until it shows one");
+	run1(":set round up");
+	ok(set_int8_scale(&S.ctx, "0.1", &why) == 0, "int8.scale 0.1");
+	run1(":formats fp16,bf16");
+	run1(":format e3m4 e3m4");
+	D.big = true;
+	run1("z = 7");
+	run1("y = y * 3");
+	ok(S.ctx.round == FPV_RND_UP && S.ctx.ncols == 2 &&
+	    fpv_ctx_find(&S.ctx, "e3m4", 4) >= 0 &&
+	    fpv_session_var(&S, "z", 1) != NULL, "the lesson changed them");
+	ok(fpv_line_leave(&L, &st) == 0, "the lesson ends");
+	ok(S.ctx.round == FPV_RND_NEAREST &&
+	    fpv_grid_scale_is_one(CFMT(&S.ctx, FPV_INT8)) &&
+	    S.ctx.ncols == FPV_NFORMATS && S.ctx.cols[FPV_FP64] == FPV_FP64 &&
+	    fpv_ctx_find(&S.ctx, "e3m4", 4) < 0 && !D.big,
+	    "rounding, scale, rows, format definitions and big are back");
+	ok(fpv_session_var(&S, "z", 1) == NULL &&
+	    var_bits("y", FPV_FP64) == once, "so are the variables (y is "
+	    "0.1 * 3, not 0.1 * 3 * 3)");
+	ok(fpv_line_trace(&L) != NULL &&
+	    strcmp(fpv_line_trace(&L)->ast.src, "y = y * 3") == 0 &&
+	    fpv_trace_result(fpv_line_trace(&L))->cell[FPV_FP64].bits == once,
+	    "the last line before the lesson is the last line again");
+	ok(run(":set round nearest", &res) == FPV_LINE_COMMAND &&
+	    res.reeval == 1 && var_bits("y", FPV_FP64) == once,
+	    "a :set evaluates it again from its snapshot: y stays 0.1 * 3");
+	fpv_line_result_free(&res);
+	ok(once != twice, "(which differs from 0.1 * 3 * 3)");
+	fpv_line_state_free(&st);
+
+	/* Nothing shown before the lesson: nothing shown after it. */
+	fpv_line_free(&L);
+	fpv_line_init(&L, &S, &D);
+	ok(fpv_line_enter(&L, &st) == 0, "a lesson starts on nothing shown");
+	run1("2 + 2");
+	ok(fpv_line_trace(&L) != NULL, "it shows its line");
+	ok(fpv_line_leave(&L, &st) == 0 && fpv_line_trace(&L) == NULL,
+	    "after it, nothing is shown again");
+	fpv_line_state_free(&st);
+}
+
 static void
 var_copy(void)
 {
@@ -233,6 +308,7 @@ main(void)
 	errors_change_nothing();
 	without_snapshots();
 	states();
+	scope();
 	var_copy();
 	fpv_line_free(&L);
 	fpv_session_free(&S);

@@ -13,7 +13,10 @@
  * Front ends only print or draw what it reports.
  *
  * The handler also keeps whole states (settings, display and variables),
- * which a lesson restores when it goes back to a slide.
+ * which a lesson restores when it goes back to a slide, and scopes a
+ * lesson: fpv_line_enter keeps the state before it, last line included,
+ * and fpv_line_leave puts all of it back, so that nothing a lesson set
+ * (settings, rows, format definitions, variables) outlives it.
  *
  * Ownership: a struct fpv_line borrows its session and display (which
  * outlive it) and owns its traces and snapshot; fpv_line_free releases
@@ -65,12 +68,19 @@ struct fpv_line_result {
 	struct fpv_error err;
 };
 
-/* Settings, display and variables, as a lesson keeps them. */
+/* Settings, display and variables, as a lesson keeps them; after
+ * fpv_line_enter, also the last line from before the lesson. */
 struct fpv_line_state {
 	struct fpv_ctx ctx;
 	struct fpv_display d;
 	struct fpv_var *vars;
 	size_t nvars;
+	/* Private to line.c: the last line moved here by fpv_line_enter. */
+	bool have;		/* tr holds a result */
+	struct fpv_trace tr;
+	struct fpv_var *snap;	/* its snapshot */
+	size_t nsnap;
+	bool have_snap;
 };
 
 /* Set l up over session s and display d (nothing evaluated yet). */
@@ -137,5 +147,24 @@ int fpv_line_restore(struct fpv_line *l, const struct fpv_line_state *st);
 
 /* Release a kept state. */
 void fpv_line_state_free(struct fpv_line_state *st);
+
+/*
+ * A lesson starts: keep the whole state in *st as fpv_line_save does,
+ * and move the last line (its trace and snapshot) there too, so the
+ * handler has no last line (fpv_line_trace is NULL) until the lesson
+ * shows one.  0, or -1 if out of memory (nothing changed; *st needs no
+ * fpv_line_state_free).
+ */
+int fpv_line_enter(struct fpv_line *l, struct fpv_line_state *st);
+
+/*
+ * The lesson ends: give the session and display the state *st as
+ * fpv_line_restore does, and the handler back the last line it had
+ * before fpv_line_enter (or none); *st keeps the settings and variables
+ * and no longer holds a line.  0, or -1 if out of memory (then the
+ * settings and the last line are back, the variables as the lesson left
+ * them).
+ */
+int fpv_line_leave(struct fpv_line *l, struct fpv_line_state *st);
 
 #endif
