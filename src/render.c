@@ -690,10 +690,11 @@ columns(const char *s, size_t n)
 }
 
 /* Print rows[0..n) (the last is the exact row) as an aligned table; with
- * descriptions (desc), a column of them between the error and the flags. */
+ * descriptions (desc), a column of them between the error and the flags;
+ * the rows opts->highlighted marked '*', opts->selected '>'. */
 static void
 print_rows(struct obuf *o, const struct row *rows, size_t n, bool color,
-    bool desc)
+    bool desc, const struct fpv_render_opts *opts)
 {
 	size_t wn = 5, wb = 0, wh = 0, wv = 0, we = 0, wd = 0;
 
@@ -735,7 +736,8 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color,
 		name = r->fmt->name;
 		nl = strlen(name);
 		p = ob_reserve(o, ROW_MAX + nl);
-		p[0] = ' ';
+		p[0] = opts->highlighted >> r->f & 1 ? '*' :
+		    opts->selected >> r->f & 1 ? '>' : ' ';
 		p[1] = ' ';
 		p = put(p + 2, name, nl);
 		p = put_pad(p, wn - nl + 2);
@@ -876,7 +878,7 @@ step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
 	}
 	fill_exact_row(t->steps[i].exact, &rows[n]);
 	rows[n].ndesc = rows[n].wdesc = 0;
-	print_rows(o, rows, n + 1, opts->color, desc);
+	print_rows(o, rows, n + 1, opts->color, desc, opts);
 }
 
 /* Print step i as a text block into o (e: scratch error figures). */
@@ -944,7 +946,7 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 		    max_cancelled(t, f) : 0, &e, &rows[n++]);
 	fpv_errinfo_clear(&e);
 	fill_exact_row(t->steps[last].exact, &rows[n]);
-	print_rows(&o, rows, n + 1, opts->color, false);
+	print_rows(&o, rows, n + 1, opts->color, false, opts);
 	ob_flush(&o);
 }
 

@@ -337,14 +337,40 @@ fpv_repl_read(struct fpv_repl *r, FILE *in, const char *name)
 	return st;
 }
 
+/*
+ * Mark the rows the slide of items a..b of lesson l points at in the
+ * next table (its expression, item b, is evaluated in the session's
+ * columns); a name that is not a row is a warning.
+ */
+static void
+point(struct fpv_repl *r, const struct fpv_lesson *l, size_t a, size_t b)
+{
+	struct fpv_lesson_points p;
+	const struct fpv_lesson_mark *m;
+	int sel;
+
+	fpv_lesson_points(l, a, b, &p);
+	m = fpv_lesson_rows(&p, &r->s->ctx, &sel, &r->opts.highlighted);
+	r->opts.selected = sel >= 0 ? (uint32_t)1 << sel : 0;
+	if (m != NULL) {
+		fflush(r->out);
+		fprintf(r->err, "warning: %d:%d: ", m->line, m->col);
+		fpv_safe_write(r->err, l->name, strlen(l->name));
+		fprintf(r->err, ": %s is not a row here\n", m->name);
+		fflush(r->err);
+	}
+}
+
 /* Play a lesson as text. */
 enum fpv_repl_status
 fpv_repl_lesson(struct fpv_repl *r, const char *name)
 {
 	struct fpv_lesson l;
+	struct fpv_line_state start;
 	struct fpv_error err;
 	enum fpv_repl_status st = FPV_REPL_OK;
 	bool batch = r->batch;
+	size_t step = r->step, a = 0;
 
 	if (strcmp(name, "list") == 0) {
 		char *list = fpv_lesson_list();
@@ -376,6 +402,14 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		}
 		return FPV_REPL_ERROR;
 	}
+	/* The lesson's settings and variables are its own: those before it
+	 * come back at its end, with the last line. */
+	if (fpv_line_enter(&r->line, &start) < 0) {
+		fflush(r->out);
+		fprintf(r->err, "fpviz: out of memory\n");
+		fpv_lesson_free(&l);
+		return FPV_REPL_ERROR;
+	}
 	r->lesson_depth++;
 	/* Items are shown once each: a :set does not show the last one again. */
 	r->batch = true;
@@ -398,7 +432,12 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 			/* The table follows its caption without a blank line. */
 			r->printed = false;
 		}
+		if (it->kind == FPV_LESSON_EXPR) {
+			point(r, &l, a, i);
+			a = i + 1;
+		}
 		s1 = fpv_repl_line(r, it->text, strlen(it->text), it->line);
+		r->opts.selected = r->opts.highlighted = 0;
 		r->printed = true;
 		if (s1 == FPV_REPL_QUIT || s1 == FPV_REPL_WRITE_ERROR ||
 		    s1 == FPV_REPL_INTERRUPTED) {
@@ -410,6 +449,9 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 	}
 	r->batch = batch;
 	r->lesson_depth--;
+	fpv_line_leave(&r->line, &start);
+	fpv_line_state_free(&start);
+	r->step = step;
 	fpv_lesson_free(&l);
 	return st;
 }

@@ -815,7 +815,7 @@ test_step_text(void)
 	struct fpv_session ss;
 	struct fpv_trace t;
 	struct fpv_error err;
-	struct fpv_render_opts o = { true, false };
+	struct fpv_render_opts o = { .steps = true };
 	char src[400], want[300], *s = NULL, *p;
 	size_t n = 0;
 
@@ -859,7 +859,7 @@ test_render(void)
 	struct fpv_session ss;
 	struct fpv_trace t;
 	struct fpv_error err;
-	struct fpv_render_opts o = { false, false };
+	struct fpv_render_opts o = { .steps = false };
 	char *s = NULL;
 	const char *src = "0.1+0.2";
 

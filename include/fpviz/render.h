@@ -8,6 +8,7 @@
 #define FPVIZ_RENDER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "fpviz/trace.h"
@@ -15,6 +16,9 @@
 struct fpv_render_opts {
 	bool steps;		/* show every step, not only the result */
 	bool color;		/* ANSI colour (text only) */
+	/* Rows a lesson points at (bit k: row k), marked in the text
+	 * tables: '>' the row it selects, '*' the rows it highlights. */
+	uint32_t selected, highlighted;
 };
 
 /* The settings of format f that differ from its defaults, as

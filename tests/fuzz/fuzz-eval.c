@@ -79,8 +79,8 @@ check_error(const struct fpv_error *err, int lineno, const char *line,
 static void
 run_line(const char *line, size_t len, int lineno, bool color)
 {
-	struct fpv_render_opts text = { true, color };
-	struct fpv_render_opts json = { true, false };
+	struct fpv_render_opts text = { .steps = true, .color = color };
+	struct fpv_render_opts json = { .steps = true };
 	struct fpv_error err;
 	int rc;
 
