@@ -68,6 +68,7 @@ static const struct style_def style_defs[ST_COUNT] = {
 	[ST_SEP] =	{ A_NORMAL, A_NORMAL, COLOR_BLUE, -1, 239, -1 },
 	[ST_CAPTION] =	{ B, B, COLOR_YELLOW, -1, 230, -1 },
 	[ST_BITCUR] =	{ R | B | U, R | B | U, -1, -1, -1, -1 },
+	[ST_HIGHLIGHT] = { R | B | U, B | U, COLOR_BLACK, COLOR_CYAN, 16, 117 },
 	[ST_M_INEXACT] = { A_NORMAL, A_NORMAL, -1, -1, 245, -1 },
 	[ST_M_OVERFLOW] = { R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
 	[ST_M_UNDERFLOW] = { B | U, B, COLOR_WHITE, COLOR_MAGENTA, 231, 91 },
@@ -903,15 +904,21 @@ error_text(const struct view_cell *c, char *buf, size_t size)
 		    c->ulps);
 }
 
-/* Draw the name column (marker, name) of a row; returns its end. */
+/* Draw the name column (marker, name) of a row; returns its end.  A row
+ * a lesson highlights (hl) has a marker of its own unless selected, and
+ * its name in its own style: both show in monochrome too. */
 static int
 draw_name(struct fpv_view *v, WINDOW *w, int y, const char *name, bool sel,
-    int x0)
+    bool hl, int x0)
 {
 	if (sel)
 		put(v, w, y, 0, x0, ST_SELECTED,
 		    v->utf8 ? "\xe2\x96\xb6" : ">");
-	put(v, w, y, x0 > 6 ? 2 : 1, x0, sel ? ST_SELECTED : ST_LABEL, name);
+	else if (hl)
+		put(v, w, y, 0, x0, ST_HIGHLIGHT,
+		    v->utf8 ? "\xe2\x97\x86" : "*");
+	put(v, w, y, x0 > 6 ? 2 : 1, x0, hl ? ST_HIGHLIGHT : sel ?
+	    ST_SELECTED : ST_LABEL, name);
 	return x0;
 }
 
@@ -952,7 +959,8 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y)
 		int cur = sel && v->be.on ? v->be.cur : -1;
 		int x;
 
-		draw_name(v, w, y, F->name, sel, x0);
+		draw_name(v, w, y, F->name, sel,
+		    (v->highlight >> f & 1) != 0, x0);
 		switch (L->rowmode) {
 		case ROW_WIDE:
 			x = draw_bits(v, w, y, x0, bw, F, c->bin, cur);

@@ -34,25 +34,48 @@ view_init(struct fpv_view *v, struct fpv_session *s, struct fpv_display *d)
 	v->dirty = DIRTY_ALL;
 }
 
-/* Stop the lesson, if one is playing. */
+/*
+ * Leave the lesson, if one is playing: the settings, rows, format
+ * definitions and variables, and the line, step and row shown before
+ * it, come back (fpv_line_leave); say so on the status line if say.
+ */
 static void
-lesson_stop(struct fpv_view *v)
+lesson_leave(struct fpv_view *v, bool say)
 {
 	struct view_lesson *L = &v->lesson;
+	const struct fpv_trace *t;
 
 	if (!L->on)
 		return;
+	view_bitedit_stop(v);
+	fpv_line_leave(&v->line, &L->start);
+	free(v->caption);
+	v->caption = NULL;
+	v->highlight = 0;
+	forget_desc(v);
+	t = view_trace(v);
+	v->step = t == NULL ? 0 : L->start_step < t->nsteps ? L->start_step :
+	    t->nsteps - 1;
+	if (fpv_view_select_format(v, L->start_sel) < 0)
+		v->sel = 0;
+	view_fix_selection(v);
 	fpv_lesson_free(&L->l);
 	fpv_line_state_free(&L->start);
 	free(L->end);
 	memset(L, 0, sizeof *L);
+	v->cells_valid = false;
+	v->det.valid = false;
+	v->dirty |= DIRTY_LAYOUT;
+	if (say)
+		view_message(v, MSG_INFO, "left the lesson: the settings, rows "
+		    "and variables are as before it");
 }
 
 /* Release the model. */
 void
 view_free(struct fpv_view *v)
 {
-	lesson_stop(v);
+	lesson_leave(v, false);
 	forget_desc(v);
 	fpv_line_free(&v->line);
 	free(v->det.dec);
@@ -337,6 +360,24 @@ view_select(struct fpv_view *v, int delta)
 	}
 }
 
+/* Select the row of the format called name. */
+int
+fpv_view_select_format(struct fpv_view *v, const char *name)
+{
+	for (int k = 0; k < view_ncols(v); k++)
+		if (strcmp(view_format(v, k)->name, name) == 0) {
+			if (k != v->sel) {
+				v->sel = k;
+				v->det.valid = false;
+				v->dirty |= DIRTY_TOP | DIRTY_BODY |
+				    DIRTY_STATUS;
+				clamp_cursor(v);
+			}
+			return 0;
+		}
+	return -1;
+}
+
 static void lesson_show(struct fpv_view *v, size_t j, bool at_end);
 
 /* At the lesson's very end (its last slide at its last step), say so. */
@@ -351,8 +392,9 @@ lesson_end_note(struct fpv_view *v)
 		return;
 	if (t != NULL && v->step + 1 < t->nsteps)
 		return;
-	view_message(v, MSG_INFO, "end of the lesson: %s goes back; type an "
-	    "expression, or :lesson NAME", v->utf8 ? "\xe2\x86\x90" : "Left");
+	view_message(v, MSG_INFO, "end of the lesson: %s leaves it, %s goes "
+	    "back", v->utf8 ? "\xe2\x86\x92" : "Right",
+	    v->utf8 ? "\xe2\x86\x90" : "Left");
 }
 
 /* Step by delta; past the ends a lesson moves between slides. */
@@ -364,19 +406,18 @@ view_step(struct fpv_view *v, long delta)
 	long n = t ? (long)t->nsteps : 0, i;
 
 	if (L->on && delta > 0 && (n == 0 || (long)v->step >= n - 1)) {
-		if (L->slide + 1 < L->nslides) {
+		if (L->slide + 1 < L->nslides)
 			lesson_show(v, L->slide + 1, false);
-			return true;
-		}
-		lesson_end_note(v);
-		return false;
+		else
+			lesson_leave(v, true);
+		return true;
 	}
 	if (L->on && delta < 0 && (n == 0 || v->step == 0)) {
-		if (L->slide > 0) {
+		if (L->slide > 0)
 			lesson_show(v, L->slide - 1, true);
-			return true;
-		}
-		return false;
+		else
+			lesson_leave(v, true);
+		return true;
 	}
 	if (n == 0)
 		return false;
@@ -609,10 +650,13 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 	fpv_line_result_free(&res);
 	if (v->s->ctx.ncols != ncols ||
 	    memcmp(v->s->ctx.cols, cols, sizeof cols) != 0 || v->d->big != big) {
-		/* The same format stays selected if it is still a row. */
+		/* The same format stays selected if it is still a row; a
+		 * highlight was for the rows before. */
 		for (int k = 0; k < view_ncols(v); k++)
 			if (strcmp(view_format(v, k)->name, selname) == 0)
 				v->sel = k;
+		if (mode == RUN_TYPED)
+			v->highlight = 0;
 		view_fix_selection(v);
 		v->cells_valid = false;
 		v->det.valid = false;
@@ -625,6 +669,10 @@ run_command(struct fpv_view *v, const char *line, int lineno,
 static void
 drop_caption(struct fpv_view *v)
 {
+	if (v->highlight != 0) {
+		v->highlight = 0;
+		v->dirty |= DIRTY_BODY;
+	}
 	if (v->caption == NULL)
 		return;
 	free(v->caption);
@@ -651,6 +699,29 @@ view_submit(struct fpv_view *v, const char *line)
 }
 
 /* ---- Lessons -------------------------------------------------------- */
+
+/*
+ * Point at the rows slide a..b names: select the row of the select in
+ * force (the detail pane follows), highlight the rows of its
+ * highlights; a name that is not a row is a warning.
+ */
+static void
+lesson_point(struct fpv_view *v, size_t a, size_t b)
+{
+	const struct fpv_trace *t = view_trace(v);
+	const struct fpv_lesson_mark *m;
+	struct fpv_lesson_points p;
+	int sel;
+
+	fpv_lesson_points(&v->lesson.l, a, b, &p);
+	m = fpv_lesson_rows(&p, t != NULL ? &t->ctx : &v->s->ctx, &sel,
+	    &v->highlight);
+	if (sel >= 0)
+		fpv_view_select_format(v, p.select->name);
+	if (m != NULL && v->msgkind != MSG_ERROR)
+		view_message(v, MSG_WARN, "lesson line %d:%d: %s is not a row "
+		    "here", m->line, m->col, m->name);
+}
 
 /*
  * Show slide j of the lesson: go back to the settings and variables the
@@ -703,6 +774,7 @@ lesson_show(struct fpv_view *v, size_t j, bool at_end)
 	free(v->caption);
 	v->caption = caption;
 	L->slide = j;
+	lesson_point(v, a, b);
 	view_fix_selection(v);
 	v->cells_valid = false;
 	v->det.valid = false;
@@ -744,10 +816,15 @@ view_lesson_start(struct fpv_view *v, const char *name)
 		fpv_lesson_free(&l);
 		return;
 	}
-	lesson_stop(v);
+	/* The lesson before ends first: its settings go, and this one
+	 * starts from those before it. */
+	lesson_leave(v, false);
 	L->l = l;
+	snprintf(L->start_sel, sizeof L->start_sel, "%s",
+	    view_format(v, v->sel)->name);
+	L->start_step = v->step;
 	if ((L->end = malloc(l.n * sizeof *L->end)) == NULL ||
-	    fpv_line_save(&v->line, &L->start) < 0) {
+	    fpv_line_enter(&v->line, &L->start) < 0) {
 		free(L->end);
 		fpv_lesson_free(&L->l);
 		memset(L, 0, sizeof *L);

@@ -47,7 +47,7 @@ enum view_style {
 	ST_NORMAL, ST_TITLE, ST_LABEL, ST_SPAN, ST_SPANMARK, ST_SIGN, ST_EXP,
 	ST_FRAC, ST_IMAG, ST_HEX, ST_VALUE, ST_EXACT, ST_KEPT, ST_DROPPED,
 	ST_SELECTED, ST_CURSTEP, ST_ERROR, ST_WARN, ST_INFO, ST_HINT, ST_KEY,
-	ST_SEP, ST_CAPTION, ST_BITCUR,
+	ST_SEP, ST_CAPTION, ST_BITCUR, ST_HIGHLIGHT,
 	/* markers: a word in its own style for each event */
 	ST_M_INEXACT, ST_M_OVERFLOW, ST_M_UNDERFLOW, ST_M_SUBNORMAL,
 	ST_M_ABSORBED, ST_M_CANCEL, ST_M_INVALID, ST_M_DIVZERO,
@@ -143,8 +143,12 @@ struct view_lesson {
 	size_t *end;		/* end[j]: index of slide j's last item */
 	size_t nslides;
 	size_t slide;		/* slide shown */
-	struct fpv_line_state start;	/* settings, display and variables
-					   when the lesson started */
+	struct fpv_line_state start;	/* settings, display, variables and
+					   the line shown when the lesson
+					   started (fpv_line_enter), all
+					   back when it ends */
+	size_t start_step;		/* the step shown then */
+	char start_sel[FPV_NAME_MAX];	/* the format selected then */
 };
 
 /* The bit editor of the selected row (F2). */
@@ -166,6 +170,8 @@ struct fpv_view {
 	struct fpv_line line;
 	size_t step;		/* shown step, 0-based */
 	int sel;		/* selected format row: a column of the shown trace */
+	uint32_t highlight;	/* rows a lesson's slide highlights (bit k:
+				   row k); none once a line is typed */
 	char *caption;		/* lesson caption of the shown item (malloc'd), or NULL */
 
 	/* step descriptions of the shown trace in the selected format's
@@ -237,7 +243,8 @@ const struct fpv_format *view_format(const struct fpv_view *v, int k);
 void view_submit(struct fpv_view *v, const char *line);
 
 /* Step by delta (clamped); past the ends, a lesson moves to its
- * neighbouring item.  Returns true if anything changed. */
+ * neighbouring item, and past its first or last step it is left (its
+ * settings undone).  Returns true if anything changed. */
 bool view_step(struct fpv_view *v, long delta);
 
 /* Go to the first (where < 0) or last (where > 0) step. */
@@ -248,6 +255,10 @@ void view_select(struct fpv_view *v, int delta);
 
 /* Keep sel on a visible format (after the format list changed). */
 void view_fix_selection(struct fpv_view *v);
+
+/* Select the row of the format called name: 0, or -1 (nothing changes)
+ * if no row shows it. */
+int fpv_view_select_format(struct fpv_view *v, const char *name);
 
 /* Start the lesson called name; problems go to the status line. */
 void view_lesson_start(struct fpv_view *v, const char *name);
