@@ -278,14 +278,14 @@ fpv_formats_parse(struct fpv_ctx *c, const char *s, size_t len,
 			for (size_t k = 0; k < c->reg->n; k++)
 				if (add_column(cols, &n, (int)k) < 0)
 					return why_set(why, st, "too many "
-					    "formats (at most %d columns)",
+					    "formats (at most %d rows)",
 					    FPV_COLUMNS_MAX);
 			continue;
 		}
 		if ((fi = fpv_ctx_find(c, s + st, i - st)) >= 0) {
 			if (add_column(cols, &n, fi) < 0)
 				return why_set(why, st, "too many formats (at "
-				    "most %d columns)", FPV_COLUMNS_MAX);
+				    "most %d rows)", FPV_COLUMNS_MAX);
 			continue;
 		}
 		for (int p = 0; fpv_presets[p].name != NULL; p++) {
@@ -299,7 +299,7 @@ fpv_formats_parse(struct fpv_ctx *c, const char *s, size_t len,
 				    strlen(pr->formats[k]));
 				if (fi >= 0 && add_column(cols, &n, fi) < 0)
 					return why_set(why, st, "too many "
-					    "formats (at most %d columns)",
+					    "formats (at most %d rows)",
 					    FPV_COLUMNS_MAX);
 			}
 			fi = 0;

@@ -123,7 +123,7 @@ static const char *const preset_int[] = {
 };
 
 const struct fpv_preset fpv_presets[] = {
-	{ "default", "the default columns", fpv_default_columns },
+	{ "default", "the default rows", fpv_default_columns },
 	{ "ml", "formats of machine learning", preset_ml },
 	{ "ieee", "the IEEE 754 binary formats", preset_ieee },
 	{ "mx", "the OCP MX element formats", preset_mx },
