@@ -115,6 +115,13 @@ uint64_t fpv_grid_quantize_fr(const struct fpv_ctx *c,
 uint64_t fpv_grid_quantize_q(const struct fpv_ctx *c,
     const struct fpv_format *f, mpq_srcptr v, unsigned *flags);
 
+/* num-int.c: q = round(num / den) + zero_point in c's rounding mode,
+ * saturated or wrapped as f says, with the grid's flags (inexact,
+ * underflow: a nonzero num rounded to 0, saturated, wrapped); den != 0,
+ * |num| and |den| below 2^126.  The exact quotient, rounded once. */
+uint64_t fpv_grid_quantize_ratio(const struct fpv_ctx *c,
+    const struct fpv_format *f, fpv_i128 num, fpv_i128 den, unsigned *flags);
+
 /* num-int.c: the encoding of the value 0 (q = zero point). */
 uint64_t fpv_grid_zero(const struct fpv_format *f);
 

@@ -248,6 +248,14 @@ quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
 	return int_store_small(f, n + f->zero_point, flags);
 }
 
+/* The fast path's requantization for other callers (num-impl.h). */
+uint64_t
+fpv_grid_quantize_ratio(const struct fpv_ctx *c, const struct fpv_format *f,
+    i128 num, i128 den, unsigned *flags)
+{
+	return quantize_small(c, f, num, den, flags);
+}
+
 /*
  * A decimal literal m * 10^e (r's text, as fpv_real_parse found it or
  * read now) as num / den over the scale, when it fits in 128-bit
