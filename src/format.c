@@ -138,6 +138,92 @@ const struct fpv_option_alias fpv_option_aliases[] = {
 	{ NULL, NULL, NULL }
 };
 
+/*
+ * NF4, the 16 values of bitsandbytes (functional.py get_4bit_type("nf4"),
+ * the table of the QLoRA paper, Dettmers et al. 2023, appendix E),
+ * normalized to [-1, 1].  Each is a binary32 number: written here in
+ * hex, exactly; tests/test-quant.c reads the published decimals back.
+ */
+static const double nf4_codebook[16] = {
+	-0x1p+0,		/* -1.0 */
+	-0x1.647362p-1,		/* -0.6961928009986877 */
+	-0x1.0cd66p-1,		/* -0.5250730514526367 */
+	-0x1.94654p-2,		/* -0.39491748809814453 */
+	-0x1.23449ap-2,		/* -0.28444138169288635 */
+	-0x1.7a6a7ep-3,		/* -0.18477343022823334 */
+	-0x1.74f0e2p-4,		/* -0.09105003625154495 */
+	0x0p+0,			/* 0.0 */
+	0x1.45f5fep-4,		/* 0.07958029955625534 */
+	0x1.4995c6p-3,		/* 0.16093020141124725 */
+	0x1.f809bap-3,		/* 0.24611230194568634 */
+	0x1.5a0674p-2,		/* 0.33791524171829224 */
+	0x1.c3497p-2,		/* 0.44070982933044434 */
+	0x1.200f56p-1,		/* 0.5626170039176941 */
+	0x1.722766p-1,		/* 0.7229568362236023 */
+	0x1p+0			/* 1.0 */
+};
+
+/*
+ * The quantization schemes (format.h; the rules in src/quant.c and the
+ * man page's "Quantization" section).  Every reference computes its
+ * scales in binary32.
+ */
+const struct fpv_qscheme fpv_qschemes[] = {
+	{ "absmax", "symmetric: scale max|x|/qmax (grids), max|x|/largest "
+	    "finite (floats), zero point 0", FPV_QR_ABSMAX, 0, { NULL },
+	    "fp32", NULL, "fp32", NULL, 0,
+	    "scale in binary32 with PyTorch's eps clamp "
+	    "(torch/ao/quantization/observer.py); ONNX QuantizeLinear" },
+	{ "minmax", "asymmetric: PyTorch MinMaxObserver scale and zero point",
+	    FPV_QR_MINMAX, 0, { NULL }, "fp32", NULL, "fp32", NULL, 0,
+	    "PyTorch torch/ao/quantization/observer.py _calculate_qparams "
+	    "(per_tensor_affine); ONNX QuantizeLinear" },
+	{ "mxfp8", "OCP MXFP8: 32 E4M3 (or E5M2) elements, an E8M0 scale",
+	    FPV_QR_MX, 32, { "fp8e4m3", "fp8e5m2", NULL }, "e8m0", NULL,
+	    "fp32", NULL, 0,
+	    "OCP Microscaling Formats (MX) v1.0, section 6.3; "
+	    "microsoft/microxcaling mx/mx_ops.py _quantize_mx" },
+	{ "mxfp6", "OCP MXFP6: 32 E3M2 (or E2M3) elements, an E8M0 scale",
+	    FPV_QR_MX, 32, { "fp6e3m2", "fp6e2m3", NULL }, "e8m0", NULL,
+	    "fp32", NULL, 0,
+	    "OCP Microscaling Formats (MX) v1.0, section 6.3; "
+	    "microsoft/microxcaling mx/mx_ops.py _quantize_mx" },
+	{ "mxfp4", "OCP MXFP4: 32 E2M1 elements, an E8M0 scale",
+	    FPV_QR_MX, 32, { "fp4e2m1", NULL }, "e8m0", NULL, "fp32", NULL, 0,
+	    "OCP Microscaling Formats (MX) v1.0, section 6.3; "
+	    "microsoft/microxcaling mx/mx_ops.py _quantize_mx" },
+	{ "nvfp4", "NVIDIA NVFP4: 16 E2M1 elements, an E4M3 scale, an fp32 "
+	    "tensor scale", FPV_QR_NVFP4, 16, { "fp4e2m1", NULL }, "fp8e4m3",
+	    "fp32", "fp32", NULL, 0,
+	    "NVIDIA TensorRT Model Optimizer, modelopt/torch/quantization/"
+	    "qtensor/nvfp4_tensor.py (NVFP4QTensor)" },
+	{ "q8_0", "GGUF Q8_0: 32 int8 codes, an fp16 scale d = amax/127",
+	    FPV_QR_Q8_0, 32, { "int8", NULL }, "fp16", NULL, "fp32", NULL, 0,
+	    "llama.cpp ggml/src/ggml-quants.c quantize_row_q8_0_ref" },
+	{ "q4_0", "GGUF Q4_0: 32 4-bit codes, an fp16 scale d = max/-8",
+	    FPV_QR_Q4_0, 32, { "uint4", NULL }, "fp16", NULL, "fp32", NULL, 8,
+	    "llama.cpp ggml/src/ggml-quants.c quantize_row_q4_0_ref" },
+	{ "nf4", "NF4: 64 4-bit codes into the NormalFloat table, an fp32 "
+	    "absmax", FPV_QR_NF4, 64, { "uint4", NULL }, "fp32", NULL, "fp32",
+	    nf4_codebook, 0,
+	    "bitsandbytes functional.py get_4bit_type, "
+	    "backends/default/ops.py quantize_4bit; QLoRA (Dettmers et al., "
+	    "2023)" },
+};
+
+const size_t fpv_nqschemes = sizeof fpv_qschemes / sizeof fpv_qschemes[0];
+
+/* The scheme called name[0..len). */
+const struct fpv_qscheme *
+fpv_qscheme_by_name(const char *name, size_t len)
+{
+	for (size_t i = 0; i < fpv_nqschemes; i++)
+		if (strlen(fpv_qschemes[i].name) == len &&
+		    memcmp(fpv_qschemes[i].name, name, len) == 0)
+			return &fpv_qschemes[i];
+	return NULL;
+}
+
 /* ---- Descriptors ---------------------------------------------------- */
 
 /* Fill in derived fields and check a descriptor. */

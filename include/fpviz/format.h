@@ -255,6 +255,52 @@ size_t fpv_bits_binary(const struct fpv_format *f, uint64_t b, char *buf);
 size_t fpv_bits_hex(const struct fpv_format *f, uint64_t b, char *buf);
 
 /*
+ * Quantization schemes as data (the computation is in quant.h): the
+ * per-tensor methods of quant(v, F, METHOD), where the caller names the
+ * element format F, and the block formats, whose element and scale
+ * formats are rows of the table above, named here.  Each row says how
+ * the scale is chosen (rule), in which format the references compute it
+ * (arith), in which formats it is stored, and where it comes from.
+ */
+enum fpv_qrule {
+	FPV_QR_ABSMAX,		/* scale = max|x| / qmax (grids) or / the
+				   largest finite number (floats), zero point 0 */
+	FPV_QR_MINMAX,		/* PyTorch MinMaxObserver, affine (grids) */
+	FPV_QR_MX,		/* OCP MX: shared E8M0 scale 2^(floor(log2
+				   amax) - emax of the element format) */
+	FPV_QR_NVFP4,		/* E4M3 block scale, fp32 tensor scale */
+	FPV_QR_Q8_0,		/* llama.cpp: d = amax / 127, q = roundf(x / d) */
+	FPV_QR_Q4_0,		/* llama.cpp: d = max / -8, q = x / d + 8.5
+				   truncated, at most 15 */
+	FPV_QR_NF4		/* bitsandbytes: absmax, a 16-value codebook */
+};
+
+struct fpv_qscheme {
+	const char *name;	/* "mxfp4": the function's name */
+	const char *title;	/* one line for help texts */
+	enum fpv_qrule rule;
+	int block;		/* elements per block; 0: one scale per tensor */
+	const char *elem[3];	/* element formats, the default first, then
+				   the alternatives; none: the caller's F */
+	const char *scale;	/* the format a scale is stored in */
+	const char *tensor_scale; /* a second, per-tensor scale, or NULL */
+	const char *arith;	/* the format the reference computes the
+				   scales (and llama.cpp's and bitsandbytes'
+				   element arithmetic) in */
+	const double *codebook;	/* 16 values indexed by the code (NF4), or
+				   NULL */
+	int zero_point;		/* added to the element codes (q4_0: 8) */
+	const char *source;	/* the reference followed */
+};
+
+/* The schemes in table order; NULL-free, fpv_nqschemes rows. */
+extern const struct fpv_qscheme fpv_qschemes[];
+extern const size_t fpv_nqschemes;
+
+/* The scheme called name[0..len), or NULL. */
+const struct fpv_qscheme *fpv_qscheme_by_name(const char *name, size_t len);
+
+/*
  * A registry: the formats of a session, with their settings.  It is
  * shared (counted references) by the session's context and the traces
  * evaluated under it, and never changed while shared: fpv_registry_edit
