@@ -328,10 +328,12 @@ alloc_result(struct fpv_quant *q, size_t n, size_t nblocks)
 
 	q->value = malloc(ne * sizeof *q->value);
 	q->code = malloc(ne * sizeof *q->code);
+	q->mark = calloc(ne, sizeof *q->mark);
 	q->block_amax = malloc(nb * sizeof *q->block_amax);
 	q->scale = malloc(nb * sizeof *q->scale);
 	q->scale_bits = malloc(nb * sizeof *q->scale_bits);
-	if (q->value == NULL || q->code == NULL || q->block_amax == NULL ||
+	if (q->value == NULL || q->code == NULL || q->mark == NULL ||
+	    q->block_amax == NULL ||
 	    q->scale == NULL || q->scale_bits == NULL) {
 		fpv_quant_clear(q);
 		return -1;
@@ -346,6 +348,7 @@ fpv_quant_clear(struct fpv_quant *q)
 {
 	free(q->value);
 	free(q->code);
+	free(q->mark);
 	free(q->block_amax);
 	free(q->scale);
 	free(q->scale_bits);
@@ -358,11 +361,15 @@ static inline void
 put(struct fpv_quant *q, size_t i, float x, uint64_t code, double v,
     bool sat)
 {
+	bool uf = !sat && v == 0 && x != 0, nf = !isfinite(v);
+
 	q->code[i] = code;
 	q->value[i] = v;
 	q->saturated += sat;
-	q->underflowed += !sat && v == 0 && x != 0;
-	q->nonfinite += !isfinite(v);
+	q->underflowed += uf;
+	q->nonfinite += nf;
+	q->mark[i] |= (uint8_t)((sat ? FPV_QMARK_SATURATED : 0) |
+	    (uf ? FPV_QMARK_UNDERFLOWED : 0) | (nf ? FPV_QMARK_NONFINITE : 0));
 }
 
 /* Block b, elements [i0, i1), has a NaN scale: codes of zero, NaN values
@@ -396,8 +403,10 @@ tensor_stats(struct qrun *r)
 		double d = r->x[i];
 		float v = (float)d;
 
-		if ((double)v != d && !isnan(d))
+		if ((double)v != d && !isnan(d)) {
 			q->rounded_inputs++;
+			q->mark[i] |= FPV_QMARK_ROUNDED;
+		}
 		if (!isfinite(v)) {
 			finite = false;
 			continue;
@@ -989,7 +998,10 @@ fpv_quantize_linear(const struct fpv_ctx *c, const struct fpv_format *f,
 			put(q, i, isnan(v) ? 0.0f : v, b, val,
 			    (fl & FPV_FLAG_OVERFLOW) != 0);
 		}
-		q->invalid += isnan(v) && !isnan(val);
+		if (isnan(v) && !isnan(val)) {
+			q->invalid++;
+			q->mark[i] |= FPV_QMARK_INVALID;
+		}
 	}
 	return 0;
 }

@@ -275,6 +275,11 @@ test_mx(void)
 	    q.saturated, q.underflowed);
 	ok(q.block_amax[0] == 6 && q.block_amax[1] == 8 - 0x1p-21 &&
 	    q.block_amax[2] == 3, "block amax recorded");
+	ok(q.mark[6] == FPV_QMARK_UNDERFLOWED &&
+	    q.mark[32] == FPV_QMARK_SATURATED &&
+	    q.mark[33] == FPV_QMARK_SATURATED && q.mark[34] == 0 &&
+	    q.mark[35] == FPV_QMARK_SATURATED && q.mark[0] == 0,
+	    "each element is marked: 0.25 underflowed, 7 saturated");
 	fpv_quant_clear(&q);
 
 	/* An all-zero block: X = 2^-127, E8M0 code 0x00 (microxcaling:
@@ -917,7 +922,8 @@ test_tensor(void)
 	x[0] = 0.1;
 	x[1] = 0.5;
 	if (fpv_quantize(&ctx, S("absmax"), FMTN("int8"), x, 2, &q, &why) == 0) {
-		ok(q.rounded_inputs == 1 && q.amax == (float)0.5 &&
+		ok(q.rounded_inputs == 1 && q.mark[0] == FPV_QMARK_ROUNDED &&
+		    q.mark[1] == 0 && q.amax == (float)0.5 &&
 		    q.scale[0] == (float)(0.5f / 127.0f),
 		    "an fp64 input is rounded to binary32 (counted)");
 		fpv_quant_clear(&q);
@@ -1008,6 +1014,8 @@ test_onnx(void)
 		if (fpv_quantize_linear(&ctx, FMTN("int8"), 1, 0, xn, 3, &q,
 		    &why) == 0) {
 			ok(q.code[0] == 0 && q.value[0] == 0 && q.invalid == 1 &&
+			    q.mark[0] == FPV_QMARK_INVALID &&
+			    q.mark[1] == FPV_QMARK_SATURATED &&
 			    q.code[1] == 127 && q.saturated == 1 &&
 			    q.code[2] == 0xff, "QuantizeLinear with NaN and "
 			    "infinity, element by element");
@@ -1209,6 +1217,33 @@ exact_product(double value, double a, double b, double c)
 	return same;
 }
 
+/*
+ * Do the marks agree with the counts, and with what the values say
+ * (underflowed: a nonzero input read back as 0 without saturation;
+ * nonfinite: a NaN or infinite value)?  For results of binary32 inputs.
+ */
+static bool
+marks_agree(const struct fpv_quant *q)
+{
+	size_t sat = 0, uf = 0, nf = 0;
+
+	for (size_t i = 0; i < q->n; i++) {
+		unsigned m = q->mark[i];
+		bool s = (m & FPV_QMARK_SATURATED) != 0;
+
+		sat += s;
+		uf += (m & FPV_QMARK_UNDERFLOWED) != 0;
+		nf += (m & FPV_QMARK_NONFINITE) != 0;
+		if (((m & FPV_QMARK_NONFINITE) != 0) != !isfinite(q->value[i]))
+			return false;
+		if ((m & FPV_QMARK_UNDERFLOWED) != 0 && (s ||
+		    q->value[i] != 0))
+			return false;
+	}
+	return sat == q->saturated && uf == q->underflowed &&
+	    nf == q->nonfinite;
+}
+
 /* MX and NVFP4 and quant-float codes are the saturating nearest of the
  * exact quotients; values the exact products. */
 static void
@@ -1263,8 +1298,11 @@ test_random_float(void)
 				    q.scale[b])
 					badv++;
 			}
+			if (!marks_agree(&q))
+				badv++;
 			ok(bad == 0 && badv == 0, "%s (%s), %d random elements: "
-			    "nearest codes, exact values", schemes[si], elem, N);
+			    "nearest codes, exact values, marks", schemes[si],
+			    elem, N);
 			fpv_quant_clear(&q);
 			free(o.v);
 		}
@@ -1329,8 +1367,8 @@ test_random_float(void)
 				if (q.code[i] != want || q.value[i] != v)
 					bad++;
 			}
-			ok(bad == 0, "quant into %s, 200 random elements: codes "
-			    "and values", fl[fi]);
+			ok(bad == 0 && marks_agree(&q), "quant into %s, 200 "
+			    "random elements: codes, values and marks", fl[fi]);
 			fpv_quant_clear(&q);
 			free(o.v);
 		}
@@ -1451,7 +1489,7 @@ test_random_ref(void)
 				    1);
 			}
 		}
-		ok(bad == 0 && badd == 0 && badv == 0, "Q8_0, %d random blocks: "
+		ok(bad == 0 && badd == 0 && badv == 0 && marks_agree(&q), "Q8_0, %d random blocks: "
 		    "the reference's codes and fp16 d, exact values", NB);
 		fpv_quant_clear(&q);
 	}
@@ -1472,7 +1510,7 @@ test_random_ref(void)
 				    q.scale_bits[b]), 1);
 			}
 		}
-		ok(bad == 0 && badd == 0 && badv == 0, "Q4_0, %d random blocks: "
+		ok(bad == 0 && badd == 0 && badv == 0 && marks_agree(&q), "Q4_0, %d random blocks: "
 		    "the reference's codes and fp16 d, exact values", NB);
 		fpv_quant_clear(&q);
 	}
@@ -1492,7 +1530,7 @@ test_random_ref(void)
 				    cb[q4[j]], d32, 1);
 			}
 		}
-		ok(bad == 0 && badd == 0 && badv == 0, "NF4, %d random blocks: "
+		ok(bad == 0 && badd == 0 && badv == 0 && marks_agree(&q), "NF4, %d random blocks: "
 		    "the reference's codes and absmax, exact values", NB);
 		fpv_quant_clear(&q);
 	}

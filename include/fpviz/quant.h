@@ -45,8 +45,8 @@
  *    zeros gives, as microxcaling, Model Optimizer and bitsandbytes pad
  *    (llama.cpp takes whole blocks only).
  *
- * The library allocates the result's arrays (O(n), nothing per
- * element) and holds no state.
+ * The library allocates the result's arrays (17 bytes per element and
+ * 24 per block, nothing per element on its own) and holds no state.
  */
 #ifndef FPVIZ_QUANT_H
 #define FPVIZ_QUANT_H
@@ -60,6 +60,17 @@
 
 /* The longest tensor quantized (the vector language's limit). */
 #define FPV_QUANT_MAX_N 10000000u
+
+/* What happened to one element (struct fpv_quant's mark[i], bits). */
+enum {
+	FPV_QMARK_SATURATED	= 1u << 0,	/* clamped to the largest
+						   magnitude */
+	FPV_QMARK_UNDERFLOWED	= 1u << 1,	/* nonzero, read back as 0 */
+	FPV_QMARK_NONFINITE	= 1u << 2,	/* read back as NaN or inf */
+	FPV_QMARK_INVALID	= 1u << 3,	/* a NaN given a number */
+	FPV_QMARK_ROUNDED	= 1u << 4	/* the input was rounded to
+						   binary32 first */
+};
 
 /*
  * A quantized tensor.  For the per-tensor methods the tensor is one
@@ -80,6 +91,8 @@ struct fpv_quant {
 
 	double *value;		/* [n] dequantized, exact */
 	uint64_t *code;		/* [n] stored codes (elem's encodings) */
+	uint8_t *mark;		/* [n] FPV_QMARK_ bits; the counts below
+				   count them */
 	double *block_amax;	/* [nblocks] largest |x| (binary32), NaN if
 				   the block holds a NaN or infinity */
 	double *scale;		/* [nblocks] each block's scale, its value */
