@@ -30,9 +30,10 @@
  *    recipe is followed in binary32, step by step, whatever the mode.
  *  - Dequantized values are exact products, and always binary64
  *    numbers: a code of at most 29 significant bits times a binary32
- *    scale (grids, floats, NF4's 24-bit table entries), or times a
- *    power of two (MX), or an E2M1 value (2 bits) times an E4M3 scale
- *    (4 bits) times a binary32 tensor scale (24 bits): at most 53 bits,
+ *    scale (grids, floats, NF4's 24-bit table entries), an 8-bit code
+ *    times an fp16 d (Q8_0, Q4_0), a code times a power of two (MX), or
+ *    an E2M1 value (2 bits) times an E4M3 scale (4 bits) times a
+ *    binary32 tensor scale (24 bits): at most 53 bits,
  *    with exponents inside binary64's normal range (the element formats
  *    quant accepts are limited to make that true: see
  *    fpv_quant_format_ok).
