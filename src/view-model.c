@@ -1074,10 +1074,11 @@ fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 	vc->err_defined = e.defined;
 	vc->err_zero = e.defined && mpfr_zero_p(e.err);
 	if (!e.defined) {
-		snprintf(vc->abs, sizeof vc->abs, "%s",
-		    mpfr_nan_p(e.err) ? "nan" : mpfr_sgn(e.err) > 0 ? "+inf" :
-		    "-inf");
-		snprintf(vc->rel, sizeof vc->rel, "%s", vc->abs);
+		const char *w = mpfr_nan_p(e.err) ? "nan" :
+		    mpfr_sgn(e.err) > 0 ? "+inf" : "-inf";
+
+		snprintf(vc->abs, sizeof vc->abs, "%s", w);
+		snprintf(vc->rel, sizeof vc->rel, "%s", w);
 		ulps_text(e.ulps, vc->ulps, sizeof vc->ulps);
 	} else {
 		short_signed(e.err, vc->abs, sizeof vc->abs);
