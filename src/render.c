@@ -1004,7 +1004,8 @@ utf8_seq(const unsigned char *s, size_t len)
 	return n;
 }
 
-/* Write the inside of a JSON string for s; invalid UTF-8 becomes U+FFFD. */
+/* Write the inside of a JSON string for s: control characters (C0, DEL
+ * and C1) escaped by their code point, invalid UTF-8 as U+FFFD. */
 static void
 json_str_body(struct obuf *o, const char *s, size_t len)
 {
@@ -1049,6 +1050,16 @@ json_str_body(struct obuf *o, const char *s, size_t len)
 			i++;
 			continue;
 		}
+		/* C1 controls (U+0080..U+009F, c2 80..c2 9f) act on some
+		 * terminals as ESC sequences do: escaped like C0 ones. */
+		if (n == 2 && c == 0xc2 && u[i + 1] < 0xa0) {
+			char e[6] = { '\\', 'u', '0', '0', hexd[u[i + 1] >> 4],
+			    hexd[u[i + 1] & 15] };
+
+			ob_write(o, e, 6);
+			i += 2;
+			continue;
+		}
 		ob_write(o, s + i, n);
 		i += n;
 	}
@@ -1063,7 +1074,8 @@ json_str(struct obuf *o, const char *s, size_t len)
 	ob_putc(o, '"');
 }
 
-/* Write s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
+/* Write s as a JSON string; control characters are escaped, invalid
+ * UTF-8 bytes become U+FFFD. */
 void
 fpv_json_string(FILE *out, const char *s, size_t len)
 {

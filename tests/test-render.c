@@ -803,6 +803,15 @@ test_json_string(void)
 	CAPTURE(s, fpv_json_string(out, "x\0y", 3));
 	ok(strcmp(s, "\"x\\u0000y\"") == 0, "NUL byte escaped");
 	free(s);
+	/* C1 controls (U+0080..U+009F: CSI is U+009B, UTF-8 c2 9b) are
+	 * escaped as C0 ones are; U+00A0 (c2 a0), the first character after
+	 * them, is not. */
+	s = NULL;
+	CAPTURE(s, fpv_json_string(out, "\xc2\x80\xc2\x9b[31m\xc2\x9f\xc2\xa0",
+	    12));
+	ok(strcmp(s, "\"\\u0080\\u009b[31m\\u009f\xc2\xa0\"") == 0,
+	    "C1 controls escaped, U+00A0 not (got %s)", s);
+	free(s);
 }
 
 /*
