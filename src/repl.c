@@ -366,11 +366,9 @@ enum fpv_repl_status
 fpv_repl_lesson(struct fpv_repl *r, const char *name)
 {
 	struct fpv_lesson l;
-	struct fpv_line_state start;
 	struct fpv_error err;
-	enum fpv_repl_status st = FPV_REPL_OK;
-	bool batch = r->batch;
-	size_t step = r->step, a = 0;
+	enum fpv_repl_status st;
+	int rc;
 
 	if (strcmp(name, "list") == 0) {
 		char *list = fpv_lesson_list();
@@ -392,7 +390,10 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		fprintf(r->err, "fpviz: a lesson cannot start another lesson\n");
 		return FPV_REPL_ERROR;
 	}
-	if (fpv_lesson_load(name, &l, &err) < 0) {
+	rc = r->load_lesson != NULL ?
+	    r->load_lesson(r->load_arg, name, &l, &err) :
+	    fpv_lesson_load(name, &l, &err);
+	if (rc < 0) {
 		fflush(r->out);
 		if (err.line > 0) {
 			fpv_render_error(r->err, &err, r->err_color);
@@ -402,12 +403,30 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		}
 		return FPV_REPL_ERROR;
 	}
+	st = fpv_repl_play(r, &l);
+	fpv_lesson_free(&l);
+	return st;
+}
+
+/* Play a loaded lesson as text. */
+enum fpv_repl_status
+fpv_repl_play(struct fpv_repl *r, const struct fpv_lesson *l)
+{
+	struct fpv_line_state start;
+	enum fpv_repl_status st = FPV_REPL_OK;
+	bool batch = r->batch;
+	size_t step = r->step, a = 0;
+
+	if (r->lesson_depth >= LESSON_MAX_DEPTH) {
+		fflush(r->out);
+		fprintf(r->err, "fpviz: a lesson cannot start another lesson\n");
+		return FPV_REPL_ERROR;
+	}
 	/* The lesson's settings and variables are its own: those before it
 	 * come back at its end, with the last line. */
 	if (fpv_line_enter(&r->line, &start) < 0) {
 		fflush(r->out);
 		fprintf(r->err, "fpviz: out of memory\n");
-		fpv_lesson_free(&l);
 		return FPV_REPL_ERROR;
 	}
 	r->lesson_depth++;
@@ -416,11 +435,11 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 	if (!r->json) {
 		separate(r);
 		fputs("== ", r->out);
-		fpv_safe_write(r->out, l.title, strlen(l.title));
+		fpv_safe_write(r->out, l->title, strlen(l->title));
 		fputs(" ==\n", r->out);
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		const struct fpv_lesson_item *it = &l.items[i];
+	for (size_t i = 0; i < l->n; i++) {
+		const struct fpv_lesson_item *it = &l->items[i];
 		enum fpv_repl_status s1;
 
 		if (!r->json) {
@@ -433,7 +452,7 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 			r->printed = false;
 		}
 		if (it->kind == FPV_LESSON_EXPR) {
-			point(r, &l, a, i);
+			point(r, l, a, i);
 			a = i + 1;
 		}
 		s1 = fpv_repl_line(r, it->text, strlen(it->text), it->line);
@@ -452,7 +471,6 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 	fpv_line_leave(&r->line, &start);
 	fpv_line_state_free(&start);
 	r->step = step;
-	fpv_lesson_free(&l);
 	return st;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "fpviz/command.h"
+#include "fpviz/lesson.h"
 #include "fpviz/line.h"
 #include "fpviz/render.h"
 #include "fpviz/trace.h"
@@ -43,6 +44,13 @@ struct fpv_repl {
 	FILE *err;			/* error lines */
 	size_t max_line;		/* longest input line (0: default) */
 	int write_error;		/* errno of a failed write to out, or 0 */
+	/* How :lesson NAME finds its lesson: fpv_lesson_load when NULL;
+	 * else this function, called with load_arg (lessons held in
+	 * memory, as by the session fuzzer).  It returns as
+	 * fpv_lesson_load does. */
+	int (*load_lesson)(void *load_arg, const char *name,
+	    struct fpv_lesson *l, struct fpv_error *err);
+	void *load_arg;
 
 	/* Private to repl.c. */
 	struct fpv_line line;		/* the line handler: last trace,
@@ -71,6 +79,15 @@ enum fpv_repl_status fpv_repl_line(struct fpv_repl *r, const char *line,
  * not be loaded or an item failed (the others still run).
  */
 enum fpv_repl_status fpv_repl_lesson(struct fpv_repl *r, const char *name);
+
+/*
+ * Play the lesson l (loaded or parsed already) as text, as
+ * fpv_repl_lesson does; l stays the caller's.  FPV_REPL_ERROR if an
+ * item failed or a lesson is playing already (a lesson cannot start
+ * another).
+ */
+enum fpv_repl_status fpv_repl_play(struct fpv_repl *r,
+    const struct fpv_lesson *l);
 
 /*
  * Handle every line of in (called name in messages) until its end or
