@@ -227,7 +227,8 @@ fpv_trace_free(struct fpv_trace *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Make room for n steps of t's columns; -1 if out of memory. */
+/* Make room for n steps of t's columns; -1 if out of memory, -2 if
+ * interrupted (fpv_interrupt). */
 static int
 trace_reserve(struct fpv_trace *t, size_t n)
 {
@@ -260,8 +261,14 @@ trace_reserve(struct fpv_trace *t, size_t n)
 		if ((ns = realloc(t->steps, cap * sizeof *ns)) == NULL)
 			return -1;
 		t->steps = ns;
-		for (size_t i = t->cap; i < cap; i++)
+		for (size_t i = t->cap; i < cap; i++) {
+			/* Millions of steps take a while: stop when told. */
+			if ((i & 4095) == 0 && fpv_interrupt) {
+				t->cap = i;
+				return -2;
+			}
 			mpfr_init2(t->steps[i].exact, FPV_EXACT_PREC);
+		}
 		t->cap = cap;
 	}
 	/* Steps keep their cells while the cells and columns stay. */
@@ -571,10 +578,11 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	fpv_ctx_copy(&t->ctx, &s->ctx);
 	for (int k = 0; k < t->ctx.ncols; k++)
 		t->fmt[k] = fpv_ctx_col(&t->ctx, k);
-	if (trace_reserve(t, t->ast.n) < 0) {
+	if ((rc = trace_reserve(t, t->ast.n)) < 0) {
 		err->line = line;
 		err->col = 1;
-		snprintf(err->msg, sizeof err->msg, "out of memory");
+		snprintf(err->msg, sizeof err->msg, "%s",
+		    rc == -2 ? "interrupted" : "out of memory");
 		return -1;
 	}
 	memset(t->cells, 0, t->ast.n * (size_t)fpv_trace_ncols(t) *

@@ -566,6 +566,16 @@ main(int argc, char **argv)
 		status = fpv_repl_run(&r, stdin);
 	}
 
+	if (fpv_interrupted()) {
+		/* What was printed stays; then die of SIGINT (status 130),
+		 * so that a calling script stops too, at once: freeing a
+		 * large trace first would delay the end. */
+		fflush(stdout);
+		fprintf(stderr, "fpviz: interrupted\n");
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+		return 130;
+	}
 	for (size_t i = 0; i < o.ninputs; i++)
 		if (o.inputs[i].fp != NULL && o.inputs[i].fp != stdin)
 			fclose(o.inputs[i].fp);
@@ -577,15 +587,6 @@ main(int argc, char **argv)
 	fpv_repl_free(&r);
 	fpv_session_free(&s);
 	errno = 0;
-	if (fpv_interrupted()) {
-		/* What was printed stays; then die of SIGINT (status 130),
-		 * so that a calling script stops too. */
-		fflush(stdout);
-		fprintf(stderr, "fpviz: interrupted\n");
-		signal(SIGINT, SIG_DFL);
-		raise(SIGINT);
-		return 130;
-	}
 	if (fflush(stdout) != 0 || ferror(stdout) || werr != 0) {
 		if (werr == 0)
 			werr = errno != 0 ? errno : EIO;

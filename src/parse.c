@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "fpviz/format.h"
+#include "fpviz/interrupt.h"
 #include "fpviz/num.h"
 #include "fpviz/parse.h"
 
@@ -85,6 +86,7 @@ struct parser {
 	bool have_prev;
 	int depth;
 	bool failed;
+	uint32_t ntok;		/* tokens read, for checking fpv_interrupt */
 };
 
 /* ---- Characters ----------------------------------------------------- */
@@ -642,6 +644,10 @@ advance(struct parser *p)
 	lex(p, p->tok.end, &p->tok);
 	if (p->tok.kind == T_ERR) {
 		fail_lex(p, &p->tok);
+		return -1;
+	}
+	if ((++p->ntok & 1023) == 0 && fpv_interrupt) {
+		fail(p, p->tok.start, "interrupted");
 		return -1;
 	}
 	return 0;

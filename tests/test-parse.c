@@ -16,6 +16,7 @@
 
 #include "fpviz/format.h"
 #include "fpviz/num.h"
+#include "fpviz/interrupt.h"
 #include "fpviz/parse.h"
 #include "formats.h"
 #include "tap.h"
@@ -616,6 +617,36 @@ test_helpers(void)
 	ok(fpv_parse_column("\t\t1", 2) == 3, "a tab is one column");
 }
 
+/* fpv_interrupt stops a long line's parse (checked every 1024 tokens);
+ * a short line parses whole before the flag is looked at. */
+static void
+test_interrupt(void)
+{
+	size_t n = 5000, len = 2 * n - 1;
+	char *s = malloc(len + 1);
+	struct fpv_ast a;
+	struct fpv_error err;
+
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = '1';
+		if (i + 1 < n)
+			s[2 * i + 1] = '+';
+	}
+	s[len] = '\0';
+	fpv_ast_init(&a);
+	fpv_interrupt = 1;
+	ok(fpv_parse(s, len, 1, NULL, &a, &err) == -1 &&
+	    strcmp(err.msg, "interrupted") == 0,
+	    "a sum of 5000 ones is interrupted: %s", err.msg);
+	ok(fpv_parse("1+2", 3, 1, NULL, &a, &err) == 1 && a.n == 3,
+	    "a line of 3 tokens parses whole while the flag is set");
+	fpv_interrupt = 0;
+	ok(fpv_parse(s, len, 1, NULL, &a, &err) == 1 && a.n == 2 * n - 1,
+	    "the flag cleared, the sum parses");
+	fpv_ast_free(&a);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -625,5 +656,6 @@ main(void)
 	test_big();
 	test_too_long();
 	test_helpers();
+	test_interrupt();
 	return tap_done();
 }

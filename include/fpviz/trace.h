@@ -23,6 +23,7 @@
 
 #include "fpviz/format.h"
 #include "fpviz/num.h"
+#include "fpviz/interrupt.h"
 #include "fpviz/parse.h"
 
 /* One format's result at one step. */
@@ -125,20 +126,7 @@ void fpv_session_set_vars(struct fpv_session *s, struct fpv_var *vars,
 void fpv_trace_init(struct fpv_trace *t);
 void fpv_trace_free(struct fpv_trace *t);
 
-/*
- * Set to nonzero (by a signal handler, say) to stop the evaluation in
- * progress: fpv_eval_line checks it before each step and fails with the
- * message "interrupted", leaving the session as it was.  The flag stays
- * set until the caller clears it, so a caller knows an error was an
- * interruption; fpv_interrupted() reads it.
- */
-extern volatile sig_atomic_t fpv_interrupt;
-
-static inline bool
-fpv_interrupted(void)
-{
-	return fpv_interrupt != 0;
-}
+/* fpv_interrupt stops the evaluation in progress: see interrupt.h. */
 
 /*
  * Parse and evaluate one line src[0..len) (line: its 1-based number) in
