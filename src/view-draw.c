@@ -26,6 +26,10 @@
 #define WIDE_VALUE 24
 #define WIDE_ERROR 38
 #define WIDE_FLAGS 24
+/* The one-line rows (bits, value, figures) need room for a value this
+ * wide and figures ("0.4 ulp  inexact") this wide after the bits. */
+#define ONE_VALUE 16
+#define ONE_FIGURES 16
 
 /* ---- Palettes ------------------------------------------------------- */
 
@@ -130,8 +134,8 @@ view_palette_init(struct fpv_view *v)
 /* ---- Text output ---------------------------------------------------- */
 
 /* Set the style of w. */
-static void
-style(struct fpv_view *v, WINDOW *w, enum view_style st)
+void
+view_setstyle(struct fpv_view *v, WINDOW *w, enum view_style st)
 {
 	wattr_set(w, v->attr[st], v->pair[st], NULL);
 }
@@ -167,8 +171,8 @@ escaped(const struct fpv_view *v, const char *s, size_t n)
 }
 
 /* Columns taken by s[0..n) (UTF-8 aware when the locale is). */
-static int
-text_width(const struct fpv_view *v, const char *s, size_t n)
+int
+view_text_width(const struct fpv_view *v, const char *s, size_t n)
 {
 	mbstate_t ps;
 	int w = 0;
@@ -220,8 +224,8 @@ text_width(const struct fpv_view *v, const char *s, size_t n)
  * not valid UTF-8 are drawn in the safe notation (fpviz/safe.h), other
  * characters that the locale cannot show as '?'.
  */
-static int
-putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+int
+view_putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
     enum view_style st, const char *s, size_t n)
 {
 	mbstate_t ps;
@@ -229,7 +233,7 @@ putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
 
 	if (x >= xmax || y < 0)
 		return x;
-	style(v, w, st);
+	view_setstyle(v, w, st);
 	wmove(w, y, x);
 	memset(&ps, 0, sizeof ps);
 	while (i < n && x < xmax) {
@@ -290,38 +294,41 @@ putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
 }
 
 /* Write the string s; see putn. */
-static int
-put(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+int
+view_put(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
     enum view_style st, const char *s)
 {
-	return putn(v, w, y, x, xmax, st, s, strlen(s));
+	return view_putn(v, w, y, x, xmax, st, s, strlen(s));
 }
 
 /* Write s, cut with an ellipsis if it does not fit before xmax. */
-static int
-put_cut(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+int
+view_put_cut(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
     enum view_style st, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (x + text_width(v, s, n) <= xmax)
-		return putn(v, w, y, x, xmax, st, s, n);
-	x = putn(v, w, y, x, xmax - 1, st, s, n);
-	return put(v, w, y, x, xmax, st, v->utf8 ? "\xe2\x80\xa6" : "~");
+	if (x + view_text_width(v, s, n) <= xmax)
+		return view_putn(v, w, y, x, xmax, st, s, n);
+	x = view_putn(v, w, y, x, xmax - 1, st, s, n);
+	return view_put(v, w, y, x, xmax, st, v->utf8 ? "\xe2\x80\xa6" : "~");
 }
 
 /* A horizontal line from x over n columns. */
-static void
-rule(struct fpv_view *v, WINDOW *w, int y, int x, int n)
+void
+view_rule(struct fpv_view *v, WINDOW *w, int y, int x, int n)
 {
 	if (n <= 0)
 		return;
 	wmove(w, y, x);
 	if (v->utf8) {
-		/* U+2500 itself: the same everywhere, no alternate charset. */
-		style(v, w, ST_SEP);
-		for (int i = 0; i < n; i++)
-			waddstr(w, "\xe2\x94\x80");
+		/* U+2500 itself: the same everywhere, no alternate charset;
+		 * set as a cell n times, not converted from text n times. */
+		static const wchar_t hline[2] = { 0x2500, 0 };
+		cchar_t cc;
+
+		setcchar(&cc, hline, v->attr[ST_SEP], v->pair[ST_SEP], NULL);
+		whline_set(w, &cc, n);
 		return;
 	}
 	whline(w, ACS_HLINE | v->attr[ST_SEP] | COLOR_PAIR(v->pair[ST_SEP]), n);
@@ -329,14 +336,9 @@ rule(struct fpv_view *v, WINDOW *w, int y, int x, int n)
 
 /* ---- Flags as words ------------------------------------------------- */
 
-struct flagword {
-	char word[32];
-	enum view_style st;
-};
-
 /* The marker words of a cell, most severe first; returns their number. */
-static int
-flag_words(const struct view_cell *c, struct flagword *out)
+int
+view_flag_words(const struct view_cell *c, struct view_flagword *out)
 {
 	static const struct { uint32_t flag; enum view_style st; } order[] = {
 		{ FPV_FLAG_INVALID, ST_M_INVALID },
@@ -382,8 +384,8 @@ flag_words(const struct view_cell *c, struct flagword *out)
 }
 
 /* Width of all the words with single spaces. */
-static int
-flags_width(const struct flagword *fw, int n)
+int
+view_flags_width(const struct view_flagword *fw, int n)
 {
 	int w = 0;
 
@@ -393,34 +395,24 @@ flags_width(const struct flagword *fw, int n)
 }
 
 /* Draw the words from x, clipped at xmax; returns the column after. */
-static int
-draw_flags(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
-    const struct flagword *fw, int n)
+int
+view_draw_flags(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    const struct view_flagword *fw, int n)
 {
 	for (int i = 0; i < n && x < xmax; i++) {
 		if (i > 0)
-			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
-		x = put_cut(v, w, y, x, xmax, fw[i].st, fw[i].word);
+			x = view_put(v, w, y, x, xmax, ST_NORMAL, " ");
+		x = view_put_cut(v, w, y, x, xmax, fw[i].st, fw[i].word);
 	}
 	return x;
 }
 
 /* ---- Layout --------------------------------------------------------- */
 
-/* Number of visible formats. */
-static int
-nvisible(const struct fpv_view *v)
-{
-	int n = 0;
-
-	n = view_ncols(v);
-	return n;
-}
-
 /* The field of bit i (0: the most significant) of f: 0 the sign, 1 the
  * exponent (an integer grid's other bits), 2 the fraction. */
-static int
-bit_field(const struct fpv_format *f, int i)
+int
+view_bit_field(const struct fpv_format *f, int i)
 {
 	int sb = f->sign ? 1 : 0;
 
@@ -432,21 +424,104 @@ bit_field(const struct fpv_format *f, int i)
 }
 
 /* Does a field start at bit i (after a space)? */
-static int
-field_start(const struct fpv_format *f, int i)
+int
+view_field_start(const struct fpv_format *f, int i)
 {
-	return i > 0 && bit_field(f, i) != bit_field(f, i - 1);
+	return i > 0 && view_bit_field(f, i) != view_bit_field(f, i - 1);
+}
+
+/* Columns the bits [a, b) of format f take with the spaces between
+ * their fields. */
+int
+view_bits_cols(const struct fpv_format *f, int a, int b)
+{
+	int n = b - a;
+
+	for (int i = a + 1; i < b; i++)
+		n += view_field_start(f, i);
+	return n > 0 ? n : 0;
 }
 
 /* Columns the bits of format f take with their field spaces. */
-static int
-bits_width(const struct fpv_format *f)
+int
+view_bits_width(const struct fpv_format *f)
 {
-	int n = f->bits;
+	return view_bits_cols(f, 0, f->bits);
+}
 
-	for (int i = 1; i < f->bits; i++)
-		n += field_start(f, i);
-	return n;
+/* The first bit of f's last field, the one a long bit string wraps in
+ * (a float's fraction, an integer's bits after the sign), or f->bits
+ * if it has one field only. */
+static int
+tail_start(const struct fpv_format *f)
+{
+	int t = f->bits;
+
+	while (t > 1 && !view_field_start(f, t - 1))
+		t--;
+	return t > 1 ? t - 1 : f->bits;
+}
+
+/*
+ * Lay the bits of f out within width columns: on one line where they
+ * fit; else wrapped by field, never inside the sign or exponent: the
+ * last field (the fraction) is cut into pieces of equal length (a
+ * multiple of 4 bits where that costs no line, so that they line up
+ * with the hexadecimal digits), the first after the other fields and
+ * the rest under it; where even that does not fit, the pieces start on
+ * lines of their own at the left.
+ */
+void
+view_wrap_bits(const struct fpv_format *f, int width, struct view_bitwrap *bw)
+{
+	int t0 = tail_start(f), tail = f->bits - t0, head, room, k, c;
+
+	memset(bw, 0, sizeof *bw);
+	bw->n = 1;
+	bw->to[0] = f->bits;
+	bw->width = view_bits_width(f);
+	if (bw->width <= width || tail <= 0 || width < 4)
+		return;
+	head = view_bits_cols(f, 0, t0) + 1;
+	room = width - head;
+	/* The pieces under the last field's start. */
+	for (k = 2; room >= 4 && k <= VIEW_WRAP_MAX; k++) {
+		c = (tail + k - 1) / k;
+		if ((c + 3) / 4 * 4 <= room && (tail + (c + 3) / 4 * 4 - 1) /
+		    ((c + 3) / 4 * 4) <= k)
+			c = (c + 3) / 4 * 4;
+		if (c > room)
+			continue;
+		bw->cont = head;
+		bw->width = head + c;
+		for (int j = 0, a = t0; a < f->bits; j++, a += c) {
+			bw->from[j] = j == 0 ? 0 : a;
+			bw->to[j] = a + c < f->bits ? a + c : f->bits;
+			bw->n = j + 1;
+		}
+		return;
+	}
+	/* The fields before it on the first line, the pieces below. */
+	if (head - 1 > width)
+		return;
+	for (k = 1; k < VIEW_WRAP_MAX; k++) {
+		c = (tail + k - 1) / k;
+		if ((c + 3) / 4 * 4 <= width && (tail + (c + 3) / 4 * 4 - 1) /
+		    ((c + 3) / 4 * 4) <= k)
+			c = (c + 3) / 4 * 4;
+		if (c > width)
+			continue;
+		bw->cont = 0;
+		bw->from[0] = 0;
+		bw->to[0] = t0;
+		bw->width = head - 1 > c ? head - 1 : c;
+		for (int j = 1, a = t0; a < f->bits; j++, a += c) {
+			bw->from[j] = a;
+			bw->to[j] = a + c < f->bits ? a + c : f->bits;
+			bw->n = j + 1;
+		}
+		return;
+	}
 }
 
 /* Bytes of q[0..left) on the next caption line of width columns:
@@ -468,15 +543,13 @@ wrap_next(const char *q, size_t left, int width)
 	return k;
 }
 
-/* Lines the caption takes when wrapped at width (at most max). */
+/* Lines the text p takes when wrapped at width (at most max). */
 static int
-caption_lines(const struct fpv_view *v, int width, int max)
+text_lines(const char *p, int width, int max)
 {
 	int n = 0;
 
-	if (v->caption == NULL || width < 10)
-		return 0;
-	for (const char *p = v->caption; *p != '\0' && n < max;) {
+	for (; p != NULL && *p != '\0' && n < max;) {
 		const char *nl = strchr(p, '\n');
 		size_t left = nl ? (size_t)(nl - p) : strlen(p);
 		const char *q = p;
@@ -495,6 +568,15 @@ caption_lines(const struct fpv_view *v, int width, int max)
 		p = nl ? nl + 1 : q;
 	}
 	return n < max ? n : max;
+}
+
+/* Lines the caption takes when wrapped at width (at most max). */
+static int
+caption_lines(const struct fpv_view *v, int width, int max)
+{
+	if (v->caption == NULL || width < 10)
+		return 0;
+	return text_lines(v->caption, width, max);
 }
 
 /* Delete the windows. */
@@ -521,7 +603,7 @@ make_input(struct fpv_view *v, int y, int cols)
 }
 
 /* The column where a row's bits start: after the marker, the longest
- * format name and a space (at least 8; 6 in the narrow one-line rows). */
+ * format name and a space (at least 8; 6 in the compact rows). */
 static int
 rows_x0(const struct fpv_view *v, bool narrow)
 {
@@ -537,13 +619,40 @@ rows_x0(const struct fpv_view *v, bool narrow)
 	return n + 3 > 8 ? n + 3 : 8;
 }
 
+/* Lines of the status line's message at cols columns (an error may take
+ * up to three). */
+static int
+status_lines(const struct fpv_view *v, int cols)
+{
+	if (v->msgkind != MSG_ERROR)
+		return 1;
+	return text_lines(v->msg, cols - 2, 3) > 1 ?
+	    text_lines(v->msg, cols - 2, 3) : 1;
+}
+
+/* Lines of the rows in the two-line layout: each format's bits (wrapped
+ * within cols), its value line, and the exact row. */
+static int
+two_line_rows(const struct fpv_view *v, int x0, int cols)
+{
+	int n = 1;
+
+	for (int f = 0; f < view_ncols(v); f++) {
+		struct view_bitwrap bw;
+
+		view_wrap_bits(view_format(v, f), cols - x0, &bw);
+		n += bw.n + 1;
+	}
+	return n;
+}
+
 /* Compute the layout and make the windows. */
 void
 view_layout(struct fpv_view *v)
 {
 	struct view_layout *L = &v->lay;
-	int rows = LINES, cols = COLS, n = nvisible(v), bw = 0, hw = 0;
-	int avail, rem, capmax;
+	int rows = LINES, cols = COLS, n = view_ncols(v), bw = 0, hw = 0;
+	int avail, rem, capmax, x0, x1, bottom;
 
 	view_windows_free(v);
 	memset(L, 0, sizeof *L);
@@ -561,38 +670,60 @@ view_layout(struct fpv_view *v)
 	}
 	L->compact = cols < 72 || rows < 20;
 	for (int f = 0; f < view_ncols(v); f++) {
-		int b = bits_width(view_format(v, f));
+		int b = view_bits_width(view_format(v, f));
 		int h = 2 + (view_format(v, f)->bits + 3) / 4;
 
 		bw = b > bw ? b : bw;
 		hw = h > hw ? h : hw;
 	}
+	x0 = rows_x0(v, false);
+	x1 = rows_x0(v, true);
+	L->status_rows = status_lines(v, cols);
+	bottom = L->status_rows + 1;
+	/* The step in words under the expression, but for a short compact
+	 * screen, whose rows need the line more. */
+	L->desc = !L->compact || rows >= 16;
 	capmax = L->compact ? 2 : rows / 6 > 1 ? rows / 6 : 1;
 	for (;;) {
+		int two;
+
 		L->caption_rows = caption_lines(v, cols - 2, capmax);
-		L->top_rows = 3 + L->caption_rows;
-		avail = rows - L->top_rows - 2;
-		if (v->d->big && !L->compact && avail >= 3 * n + 1 + 2 + 1) {
-			/* The presentation layout: a projector's back row. */
+		L->top_rows = 2 + L->desc + L->caption_rows;
+		avail = rows - L->top_rows - bottom;
+		two = two_line_rows(v, x0, cols);
+		if (v->d->big && cols >= VIEW_BIG_MIN_COLS &&
+		    avail >= n + 1 + 2 + VIEW_BIG_MIN_ROWS) {
+			/* The projector's layout: the other rows one line each,
+			 * the selected one in large glyphs (view-big.c). */
 			L->rowmode = ROW_BIG;
-			L->fmt_rows = 3 * n + 1;
-		} else if (!L->compact && cols >= rows_x0(v, false) + bw + 2 +
-		    hw + 2 +
-		    WIDE_VALUE + 2 + WIDE_ERROR + 2 + WIDE_FLAGS) {
+			L->fmt_rows = n + 1;
+		} else if (L->compact) {
+			/* Each row one line (two if its figures need them),
+			 * the selected row's bits below. */
+			L->rowmode = ROW_COMPACT;
+			L->fmt_rows = avail - 1 < 2 * n + 1 ? avail - 1 : 2 * n + 1;
+		} else if (cols >= x0 + bw + 2 + hw + 2 + WIDE_VALUE + 2 +
+		    WIDE_ERROR + 2 + WIDE_FLAGS) {
 			L->rowmode = ROW_WIDE;
 			L->fmt_rows = n + 1;
-		} else if (!L->compact && avail >= 2 * n + 1 + 2 + 4) {
+		} else if (avail >= two + 2 + 3) {
 			L->rowmode = ROW_TWO;
-			L->fmt_rows = 2 * n + 1;
-		} else {
+			L->fmt_rows = two;
+		} else if (cols >= x0 + bw + 2 + ONE_VALUE + 2 + ONE_FIGURES) {
 			L->rowmode = ROW_ONE;
 			L->fmt_rows = n + 1;
+		} else {
+			/* Two lines a row, scrolled: what does not fit is
+			 * reached with Tab. */
+			L->rowmode = ROW_TWO;
+			L->fmt_rows = two < avail - 2 ? two : avail - 2;
 		}
 		if (avail >= L->fmt_rows + 1 || capmax == 0)
 			break;
 		capmax = L->caption_rows - 1 > 0 ? L->caption_rows - 1 : 0;
 	}
-	if (avail < L->fmt_rows) {
+	(void)x1;
+	if (L->fmt_rows < 3 || avail < L->fmt_rows) {
 		L->too_small = true;
 		v->wbody = newwin(rows, cols, 0, 0);
 		make_input(v, rows - 1, cols);
@@ -600,27 +731,40 @@ view_layout(struct fpv_view *v)
 	}
 	L->marks = !L->compact;
 	rem = avail - L->fmt_rows;
-	L->detail_rows = rem >= 1;
-	rem -= L->detail_rows;
-	L->sep1 = rem >= 1;
-	rem -= L->sep1;
-	L->sep2 = rem >= 1;
-	rem -= L->sep2;
-	int add = rem < DETAIL_MAX - L->detail_rows ? rem :
-	    DETAIL_MAX - L->detail_rows;
-	L->detail_rows += add;
-	rem -= add;
-	if (cols >= 150 && !L->compact && L->detail_rows > 0) {
-		L->side_w = cols * 2 / 5 < 70 ? cols * 2 / 5 : 70;
-		L->steps_rows = L->detail_rows + rem;
-	} else if (rem >= 3) {
-		L->sep3 = 1;
-		L->steps_rows = rem - 1;
+	if (L->rowmode == ROW_BIG) {
+		/* The large block takes what the rows leave (view-big.c
+		 * plans it for the selected format at each frame). */
+		L->sep1 = 1;
+		L->big_rows = rem - L->sep1;
+		rem = 0;
+	} else if (L->rowmode == ROW_COMPACT) {
+		/* The selected row's bits and the detail's first line
+		 * under the rows (drawn where the rows end). */
+		L->detail_rows = rem;
+		rem = 0;
+	} else {
+		L->detail_rows = rem >= 1;
+		rem -= L->detail_rows;
+		L->sep1 = rem >= 1;
+		rem -= L->sep1;
+		L->sep2 = rem >= 1;
+		rem -= L->sep2;
+		int add = rem < DETAIL_MAX - L->detail_rows ? rem :
+		    DETAIL_MAX - L->detail_rows;
+		L->detail_rows += add;
+		rem -= add;
+		if (cols >= 150 && L->detail_rows > 0) {
+			L->side_w = cols * 2 / 5 < 70 ? cols * 2 / 5 : 70;
+			L->steps_rows = L->detail_rows + rem;
+		} else if (rem >= 3) {
+			L->sep3 = 1;
+			L->steps_rows = rem - 1;
+		}
 	}
-	L->body_rows = rows - L->top_rows - 2;
+	L->body_rows = rows - L->top_rows - bottom;
 	v->wtop = newwin(L->top_rows, cols, 0, 0);
 	v->wbody = newwin(L->body_rows, cols, L->top_rows, 0);
-	v->wstatus = newwin(1, cols, rows - 2, 0);
+	v->wstatus = newwin(L->status_rows, cols, L->top_rows + L->body_rows, 0);
 	make_input(v, rows - 1, cols);
 }
 
@@ -668,18 +812,18 @@ draw_title(struct fpv_view *v, WINDOW *w)
 		    step[0] ? "   " : "", round, k == 0 && sets[0] ? "   " : "",
 		    k == 0 ? sets : "", v->lay.rowmode == ROW_BIG ?
 		    "   big" : "");
-		rw = text_width(v, right, strlen(right));
+		rw = view_text_width(v, right, strlen(right));
 		if (6 + (v->lesson.on ? 24 : 0) + rw + 2 <= cols)
 			break;
 	}
-	style(v, w, ST_TITLE);
+	view_setstyle(v, w, ST_TITLE);
 	wmove(w, 0, 0);
 	for (int i = 0; i < cols; i++)
 		waddch(w, ' ');
-	x = put(v, w, 0, 1, cols, ST_TITLE, "fpviz");
+	x = view_put(v, w, 0, 1, cols, ST_TITLE, "fpviz");
 	if (left[0] != '\0')
-		x = put_cut(v, w, 0, x, cols - rw - 3, ST_TITLE, left);
-	put(v, w, 0, cols - rw - 1 > x + 1 ? cols - rw - 1 : x + 1, cols,
+		x = view_put_cut(v, w, 0, x, cols - rw - 3, ST_TITLE, left);
+	view_put(v, w, 0, cols - rw - 1 > x + 1 ? cols - rw - 1 : x + 1, cols,
 	    ST_TITLE, right);
 }
 
@@ -700,12 +844,12 @@ draw_caption(struct fpv_view *v, WINDOW *w, int y, int rows)
 
 			if (y == end - 1 && (k < left || (nl && nl[1]))) {
 				/* The last line: show that more was cut. */
-				putn(v, w, y, 1, v->lay.cols - 2, ST_CAPTION, q, k);
-				put(v, w, y, v->lay.cols - 2, v->lay.cols, ST_HINT,
+				view_putn(v, w, y, 1, v->lay.cols - 2, ST_CAPTION, q, k);
+				view_put(v, w, y, v->lay.cols - 2, v->lay.cols, ST_HINT,
 				    v->utf8 ? "\xe2\x80\xa6" : "~");
 				return end;
 			}
-			putn(v, w, y++, 1, v->lay.cols, ST_CAPTION, q, k);
+			view_putn(v, w, y++, 1, v->lay.cols, ST_CAPTION, q, k);
 			q += k;
 			left -= k;
 			while (left > 0 && *q == ' ') {
@@ -716,6 +860,37 @@ draw_caption(struct fpv_view *v, WINDOW *w, int y, int rows)
 		p = nl ? nl + 1 : q + left;
 	}
 	return end;
+}
+
+/* Draw text wrapped at the window's width from column x (and one column
+ * short of the right edge) from line y, in at most rows lines, the last
+ * cut with an ellipsis if more is left; returns the lines drawn. */
+static int
+draw_wrapped(struct fpv_view *v, WINDOW *w, int y, int x, int rows,
+    enum view_style st, const char *text)
+{
+	int width = v->lay.cols - x - 1, y0 = y, end = y + rows;
+	const char *q = text;
+	size_t left = strlen(text);
+
+	while (left > 0 && y < end) {
+		size_t k = wrap_next(q, left, width);
+
+		if (y == end - 1 && k < left) {
+			view_putn(v, w, y, x, v->lay.cols - 1, st, q, k);
+			view_put(v, w, y, v->lay.cols - 1, v->lay.cols, ST_HINT,
+			    v->utf8 ? "\xe2\x80\xa6" : "~");
+			return y + 1 - y0;
+		}
+		view_putn(v, w, y++, x, v->lay.cols, st, q, k);
+		q += k;
+		left -= k;
+		while (left > 0 && *q == ' ') {
+			q++;
+			left--;
+		}
+	}
+	return y - y0;
 }
 
 /* Draw the expression with the step's span highlighted, and under it
@@ -729,9 +904,9 @@ draw_expression(struct fpv_view *v, WINDOW *w, int y)
 	size_t len, s0, s1, off = 0;
 
 	if (!v->lay.compact)
-		put(v, w, y, 1, cols, ST_LABEL, "expr");
+		view_put(v, w, y, 1, cols, ST_LABEL, "expr");
 	if (t == NULL) {
-		put_cut(v, w, y, x0, cols, ST_HINT,
+		view_put_cut(v, w, y, x0, cols, ST_HINT,
 		    "type an expression below and press Enter (F1: help)");
 		return;
 	}
@@ -755,25 +930,27 @@ draw_expression(struct fpv_view *v, WINDOW *w, int y)
 	int x = x0;
 	size_t end = off + (size_t)avail < len ? off + (size_t)avail : len;
 	if (off < s0)
-		x = putn(v, w, y, x, cols, ST_NORMAL, src + off,
+		x = view_putn(v, w, y, x, cols, ST_NORMAL, src + off,
 		    (s0 < end ? s0 : end) - off);
 	if (s0 < end && s1 > off) {
 		size_t a = s0 > off ? s0 : off, b = s1 < end ? s1 : end;
 
-		x = putn(v, w, y, x, cols, ST_SPAN, src + a, b - a);
+		x = view_putn(v, w, y, x, cols, ST_SPAN, src + a, b - a);
 	}
 	if (s1 < end)
-		putn(v, w, y, x, cols, ST_NORMAL, src + (s1 > off ? s1 : off),
+		view_putn(v, w, y, x, cols, ST_NORMAL, src + (s1 > off ? s1 : off),
 		    end - (s1 > off ? s1 : off));
 	if (off > 0)
-		put(v, w, y, x0, cols, ST_HINT, v->utf8 ? "\xe2\x80\xa6" : "<");
+		view_put(v, w, y, x0, cols, ST_HINT, v->utf8 ? "\xe2\x80\xa6" : "<");
 	if (end < len)
-		put(v, w, y, cols - 1, cols, ST_HINT,
+		view_put(v, w, y, cols - 1, cols, ST_HINT,
 		    v->utf8 ? "\xe2\x80\xa6" : ">");
 
+	if (!v->lay.desc)
+		return;
 	/* The line under it: ^~~~ under the span, then the description. */
 	const char *desc = view_step_desc(v, v->step);
-	int dw = text_width(v, desc, strlen(desc));
+	int dw = view_text_width(v, desc, strlen(desc));
 	int mx0 = x0 + (int)(s0 > off ? s0 - off : 0);
 	int mx1 = x0 + (int)((s1 < end ? s1 : end) - off);
 	int dx;
@@ -781,7 +958,7 @@ draw_expression(struct fpv_view *v, WINDOW *w, int y)
 	y++;
 	if (v->lay.marks && mx1 > mx0) {
 		wmove(w, y, mx0);
-		style(v, w, ST_SPANMARK);
+		view_setstyle(v, w, ST_SPANMARK);
 		for (int i = mx0; i < mx1 && i < cols; i++)
 			waddch(w, i == mx0 ? '^' : '~');
 		if (mx1 + 2 + dw <= cols)
@@ -797,7 +974,7 @@ draw_expression(struct fpv_view *v, WINDOW *w, int y)
 		/* The marks start at the left: the words go after them. */
 		dx = mx1 + 2 < cols ? mx1 + 2 : x0;
 	}
-	put_cut(v, w, y, dx, cols, ST_NORMAL, desc);
+	view_put_cut(v, w, y, dx, cols, ST_NORMAL, desc);
 }
 
 /* Draw the top window. */
@@ -818,10 +995,10 @@ draw_top(struct fpv_view *v)
 /* ---- The body: format rows, detail pane, step list ----------------- */
 
 /* The style of bit i of format f. */
-static enum view_style
-bit_style(const struct fpv_format *f, int i)
+enum view_style
+view_bit_style(const struct fpv_format *f, int i)
 {
-	switch (bit_field(f, i)) {
+	switch (view_bit_field(f, i)) {
 	case 0:
 		return ST_SIGN;
 	case 1:
@@ -831,251 +1008,478 @@ bit_style(const struct fpv_format *f, int i)
 	}
 }
 
-/* Draw the bits of format f from bin (digits) at x, within width cols:
- * fields separated by spaces and styled; cut with an ellipsis.  Bit
- * cursor (if >= 0) is the bit editor's cursor. */
-static int
-draw_bits(struct fpv_view *v, WINDOW *w, int y, int x, int width,
-    const struct fpv_format *f, const char *bin, int cursor)
+/* Draw the bits [a, b) of format f from bin (digits) at (y, x), a space
+ * between fields, styled by field; bit cursor (if >= 0) is the bit
+ * editor's.  Returns the column after them. */
+int
+view_draw_bit_run(struct fpv_view *v, WINDOW *w, int y, int x,
+    const struct fpv_format *f, const char *bin, int a, int b, int cursor)
 {
-	int total = bits_width(f), xmax = x + width;
-	bool cut = total > width;
-
-	if (cut)
-		xmax--;
 	wmove(w, y, x);
-	for (int i = 0; i < f->bits && x < xmax; i++) {
-		if (field_start(f, i)) {
-			x = put(v, w, y, x, xmax, ST_NORMAL, " ");
-			if (x >= xmax)
-				break;
+	for (int i = a; i < b; i++) {
+		if (i > a && view_field_start(f, i)) {
+			view_setstyle(v, w, ST_NORMAL);
+			waddch(w, ' ');
+			x++;
 		}
-		style(v, w, i == cursor ? ST_BITCUR : bit_style(f, i));
+		view_setstyle(v, w, i == cursor ? ST_BITCUR : view_bit_style(f, i));
 		waddch(w, (chtype)bin[i]);
 		x++;
 	}
-	if (cut)
-		x = put(v, w, y, x, xmax + 1, ST_HINT,
-		    v->utf8 ? "\xe2\x80\xa6" : "~");
 	return x;
 }
 
-/*
- * Draw the bits for the big layout: a space after each bit and three
- * between fields; where that does not fit (fp64), the fraction in
- * groups of four, fields two apart; else the plain form.
- */
-static void
-draw_bits_big(struct fpv_view *v, WINDOW *w, int y, int x, int width,
-    const struct fpv_format *f, const char *bin, int cursor)
+/* Draw the bits of f wrapped as bw says from (y, x); returns the column
+ * after the last line's bits. */
+int
+view_draw_bits_wrapped(struct fpv_view *v, WINDOW *w, int y, int x,
+    const struct fpv_format *f, const char *bin, const struct view_bitwrap *bw,
+    int cursor)
 {
-	bool ieee = f->kind == FPV_KIND_FLOAT;
-	int fields = bits_width(f) - f->bits;	/* field starts */
-	int fstart = f->bits - (ieee ? f->frac_bits : 0);	/* first fraction bit */
-	int spaced = 2 * f->bits + 2 * fields;
-	int grouped = f->bits + 2 * fields +
-	    (ieee && f->frac_bits > 0 ? (f->frac_bits - 1) / 4 : 0);
+	int end = x;
 
-	if (spaced > width && (!ieee || grouped > width)) {
-		draw_bits(v, w, y, x, width, f, bin, cursor);
-		return;
-	}
-	for (int i = 0; i < f->bits; i++) {
-		if (field_start(f, i))
-			x += 2;
-		else if (spaced > width && ieee && i > fstart &&
-		    (i - fstart) % 4 == 0)
-			x++;
-		wmove(w, y, x);
-		style(v, w, i == cursor ? ST_BITCUR : bit_style(f, i));
-		waddch(w, (chtype)bin[i]);
-		x += spaced > width ? 1 : 2;
-	}
+	for (int j = 0; j < bw->n; j++)
+		end = view_draw_bit_run(v, w, y + j, x + (j > 0 ? bw->cont : 0), f,
+		    bin, bw->from[j], bw->to[j], cursor);
+	return end;
 }
 
-/* The accumulated error of a cell as one text. */
+/*
+ * Draw the bits of f on one line of width columns from x: all of them
+ * where they fit, else a window of them that holds the bit cursor (or
+ * the first bits), an ellipsis marking each side with more.
+ */
 static void
-error_text(const struct view_cell *c, char *buf, size_t size)
+draw_bits_window(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    const struct fpv_format *f, const char *bin, int cursor)
+{
+	int total = view_bits_width(f), a = 0, b, cx;
+	const char *ell = v->utf8 ? "\xe2\x80\xa6" : "~";
+
+	if (total <= width) {
+		view_draw_bit_run(v, w, y, x, f, bin, 0, f->bits, cursor);
+		return;
+	}
+	/* The first bit shown: the cursor's column in the middle. */
+	if (cursor > 0) {
+		int col = view_bits_cols(f, 0, cursor + 1);
+
+		while (a < cursor && view_bits_cols(f, a, cursor + 1) > width / 2 &&
+		    col - view_bits_cols(f, 0, a) > width / 2)
+			a++;
+	}
+	cx = x;
+	if (a > 0)
+		cx = view_put(v, w, y, cx, x + width, ST_HINT, ell);
+	for (b = a; b < f->bits && cx + view_bits_cols(f, a, b + 1) + 1 <=
+	    x + width - (b + 1 < f->bits); b++)
+		;
+	cx = view_draw_bit_run(v, w, y, cx, f, bin, a, b, cursor);
+	if (b < f->bits)
+		view_put(v, w, y, cx, x + width, ST_HINT, ell);
+}
+
+/* The accumulated error of a cell as text, in form lvl: 0 "abs A  rel R
+ * N ulp", 1 without the relative error, 2 the ulps alone; "no error"
+ * in each. */
+void
+view_error_text(const struct view_cell *c, int lvl, char *buf, size_t size)
 {
 	if (c->err_zero)
 		snprintf(buf, size, "no error");
-	else
+	else if (lvl <= 0)
 		snprintf(buf, size, "abs %s  rel %s  %s ulp", c->abs, c->rel,
 		    c->ulps);
+	else if (lvl == 1)
+		snprintf(buf, size, "abs %s  %s ulp", c->abs, c->ulps);
+	else
+		snprintf(buf, size, "%s ulp", c->ulps);
 }
 
-/* Draw the name column (marker, name) of a row; returns its end.  A row
- * a lesson highlights (hl) has a marker of its own unless selected, and
- * its name in its own style: both show in monochrome too. */
-static int
-draw_name(struct fpv_view *v, WINDOW *w, int y, const char *name, bool sel,
-    bool hl, int x0)
+/*
+ * Fit the error and the marker words of cell c, gap columns apart, into
+ * room columns, least loss first: "inexact" goes beside a graver word
+ * (which implies it), then the error loses its relative part, then all
+ * but the ulps; then the words lose their details ("(3 bits)"), and at
+ * last only the gravest stays.  The words are never cut while the error
+ * can give way.
+ */
+void
+view_fit_figures(const struct view_cell *c, int room, int gap,
+    struct view_figures *fg)
 {
-	if (sel)
-		put(v, w, y, 0, x0, ST_SELECTED,
-		    v->utf8 ? "\xe2\x96\xb6" : ">");
-	else if (hl)
-		put(v, w, y, 0, x0, ST_HIGHLIGHT,
-		    v->utf8 ? "\xe2\x97\x86" : "*");
-	put(v, w, y, x0 > 6 ? 2 : 1, x0, hl ? ST_HIGHLIGHT : sel ?
-	    ST_SELECTED : ST_LABEL, name);
-	return x0;
-}
+	static const struct { int lvl, step; } order[] = {
+		{ 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 }, { 2, 0 }, { 2, 1 },
+		{ 2, 2 }, { 2, 3 },
+	};
+	int all = view_flag_words(c, fg->fw);
 
-/* Draw the format rows and the exact row from line y; returns the next. */
-static int
-draw_rows(struct fpv_view *v, WINDOW *w, int y)
-{
-	const struct view_layout *L = &v->lay;
-	int cols = L->cols, bw = 0, hw = 0, vw = 5, ew = 0, x0;
-	char err[FPV_COLUMNS_MAX][120], err_short[FPV_COLUMNS_MAX][80];
-	struct flagword fw[FPV_COLUMNS_MAX][16];
-	int nfw[FPV_COLUMNS_MAX];
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		int n = all, step = order[i].step;
 
-	for (int f = 0; f < view_ncols(v); f++) {
-		const struct view_cell *c = &v->cells[f];
-		int b = bits_width(view_format(v, f)), h = (int)strlen(c->hex);
-		int vl = text_width(v, c->val, strlen(c->val)), el;
-
-		error_text(c, err[f], sizeof err[f]);
-		if (c->err_zero)
-			snprintf(err_short[f], sizeof err_short[f], "no error");
-		else
-			snprintf(err_short[f], sizeof err_short[f], "abs %s  %s ulp",
-			    c->abs, c->ulps);
-		el = (int)strlen(err[f]);
-		nfw[f] = flag_words(c, fw[f]);
-		bw = b > bw ? b : bw;
-		hw = h > hw ? h : hw;
-		vw = vl > vw ? vl : vw;
-		ew = el > ew ? el : ew;
-	}
-	x0 = rows_x0(v, L->rowmode == ROW_ONE && cols < 60);
-	bool hex_on_line1 = L->rowmode == ROW_TWO && x0 + bw + 2 + hw <= cols;
-	for (int f = 0; f < view_ncols(v); f++) {
-		const struct fpv_format *F = view_format(v, f);
-		const struct view_cell *c = &v->cells[f];
-		bool sel = f == v->sel;
-		int cur = sel && v->be.on ? v->be.cur : -1;
-		int x;
-
-		draw_name(v, w, y, F->name, sel,
-		    (v->highlight >> f & 1) != 0, x0);
-		switch (L->rowmode) {
-		case ROW_WIDE:
-			x = draw_bits(v, w, y, x0, bw, F, c->bin, cur);
-			x = x0 + bw + 2;
-			put(v, w, y, x, cols, ST_HEX, c->hex);
-			x += hw + 2;
-			put(v, w, y, x, cols, ST_VALUE, c->val);
-			x += (vw > WIDE_VALUE ? vw : WIDE_VALUE) + 2;
-			put(v, w, y, x, cols, ST_NORMAL, err[f]);
-			x += (ew > WIDE_ERROR ? ew : WIDE_ERROR) + 2;
-			draw_flags(v, w, y, x, cols, fw[f], nfw[f]);
-			y++;
-			break;
-		case ROW_TWO:
-			draw_bits(v, w, y, x0, cols - x0, F, c->bin, cur);
-			if (hex_on_line1)
-				put(v, w, y, x0 + bw + 2, cols, ST_HEX, c->hex);
-			y++;
-			x = x0;
-			if (!hex_on_line1) {
-				put(v, w, y, x, cols, ST_HEX, c->hex);
-				x += hw + 2;
-			}
-			put(v, w, y, x, cols, ST_VALUE, c->val);
-			x += vw + 2;
-			{
-				/* The markers must show: the error gets what
-				 * they leave, in a shorter form if need be. */
-				int flw = flags_width(fw[f], nfw[f]);
-				int room = cols - x - (nfw[f] ? flw + 2 : 0);
-				const char *e = (int)strlen(err[f]) <= room ?
-				    err[f] : err_short[f];
-
-				if (room > 4)
-					put_cut(v, w, y, x, x + room, ST_NORMAL, e);
-				x += room < 0 ? 0 : ew < room ? ew : room;
-				draw_flags(v, w, y, x + 2 < cols ? x + 2 : x, cols,
-				    fw[f], nfw[f]);
-			}
-			y++;
-			break;
-		case ROW_BIG:
-			draw_bits_big(v, w, y, x0, cols - x0, F, c->bin, cur);
-			y++;
-			x = put(v, w, y, x0, cols, ST_VALUE, c->val);
-			x = put(v, w, y, x + 3, cols, ST_HEX, c->hex);
-			draw_flags(v, w, y, x + 3, cols, fw[f], nfw[f]);
-			y++;
-			put(v, w, y, x0, cols, ST_HINT, err[f]);
-			y++;
-			break;
-		case ROW_ONE: {
-			int vl = text_width(v, c->val, strlen(c->val));
-			int flw = flags_width(fw[f], nfw[f]);
-			int nf = nfw[f];
-			int full = bits_width(F);
-			int room = cols - x0 - 1 - vl - (nf ? 1 + flw : 0);
-
-			if (room < (full < 18 ? full : 18) && nf > 0) {
-				/* Only the most severe word, without details. */
-				char *paren = strchr(fw[f][0].word, '(');
+		if (step >= 1 && n > 1 && fg->fw[n - 1].st == ST_M_INEXACT)
+			n--;
+		if (step >= 2)
+			for (int k = 0; k < n; k++) {
+				char *paren = strchr(fg->fw[k].word, '(');
 
 				if (paren != NULL)
 					*paren = '\0';
-				nf = 1;
-				flw = flags_width(fw[f], 1);
-				room = cols - x0 - 1 - vl - 1 - flw;
-				/* "inexact" alone, the least news, gives way
-				 * to bits that then fit. */
-				if (room < full && fw[f][0].st == ST_M_INEXACT &&
-				    room + 1 + flw >= full) {
-					nf = 0;
-					room += 1 + flw;
-				}
 			}
-			if (room > full)
-				room = full;
-			x = x0;
-			if (room >= 3)
-				x = draw_bits(v, w, y, x0, room, F, c->bin, cur) + 1;
-			x = put(v, w, y, x, cols, ST_VALUE, c->val);
-			if (nf > 0)
-				draw_flags(v, w, y, x + 1, cols, fw[f], nf);
-			y++;
-			break;
-		}
+		if (step >= 3)
+			n = n > 0 ? 1 : 0;
+		fg->nfw = n;
+		fg->whole = step <= 1;
+		fg->lvl = order[i].lvl;
+		view_error_text(c, fg->lvl, fg->err, sizeof fg->err);
+		fg->width = (int)strlen(fg->err) +
+		    (n > 0 ? gap + view_flags_width(fg->fw, n) : 0);
+		if (fg->width <= room) {
+			fg->fits = true;
+			return;
 		}
 	}
-	/* The exact row, its value where the values are. */
-	int xv = x0;
+	fg->fits = false;
+}
 
+/* Do the figures show the absolute error (or that there is none) and
+ * every word? */
+bool
+view_figures_full(const struct view_cell *c, const struct view_figures *fg)
+{
+	return fg->fits && fg->whole && (fg->lvl <= 1 || c->err_zero);
+}
+
+/* Draw the fitted figures from x (clipped at xmax). */
+int
+view_draw_figures(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    int gap, const struct view_figures *fg)
+{
+	x = view_put_cut(v, w, y, x, xmax, ST_NORMAL, fg->err);
+	if (fg->nfw > 0)
+		x = view_draw_flags(v, w, y, x + gap, xmax, fg->fw, fg->nfw);
+	return x;
+}
+
+/* Draw the name column (marker, name from column nx) of a row; returns
+ * its end.  A row a lesson highlights (hl) has a marker of its own
+ * unless selected, and its name in its own style: both show in
+ * monochrome too. */
+static int
+draw_name(struct fpv_view *v, WINDOW *w, int y, const char *name, bool sel,
+    bool hl, int nx, int x0)
+{
+	if (sel)
+		view_put(v, w, y, 0, x0, ST_SELECTED,
+		    v->utf8 ? "\xe2\x96\xb6" : ">");
+	else if (hl)
+		view_put(v, w, y, 0, x0, ST_HIGHLIGHT,
+		    v->utf8 ? "\xe2\x97\x86" : "*");
+	view_put(v, w, y, nx, x0, hl ? ST_HIGHLIGHT : sel ? ST_SELECTED :
+	    ST_LABEL, name);
+	return x0;
+}
+
+/* What one format row takes in the shown layout. */
+struct rowplan {
+	struct view_bitwrap bw;	/* ROW_TWO: its bits */
+	struct view_figures fg;	/* its error and words */
+	int lines;
+	bool hex1;		/* ROW_TWO: the hex after the bits (else none:
+				 * the detail pane has it) */
+	bool spill;		/* ROW_COMPACT: the figures on a second line */
+};
+
+/* The widths the rows share: the name column, the bits, the hex and the
+ * values. */
+struct rowcols {
+	int nx, x0, bw, hw, vw, hx;
+	int ew;			/* ROW_WIDE: the widest error */
+	int xf;			/* ROW_COMPACT, ROW_BIG: the figures' column
+				 * when they all fit in one, else 0 */
+};
+
+/*
+ * Plan the rows of the current step in the layout's mode: each row's
+ * lines, the form of its figures, where its hex goes.  ROW_COMPACT rows
+ * take a second line for their figures where the first has no room for
+ * the absolute error, if all the rows then fit in max lines, else only
+ * where not even the ulps fit.  Returns the lines of all the rows.
+ */
+static int
+plan_rows(struct fpv_view *v, struct rowplan *p, struct rowcols *rc, int max)
+{
+	const struct view_layout *L = &v->lay;
+	int n = view_ncols(v), cols = L->cols, total = 0;
+	bool compact = L->rowmode == ROW_COMPACT || L->rowmode == ROW_BIG;
+
+	memset(rc, 0, sizeof *rc);
+	memset(p, 0, (size_t)n * sizeof *p);
+	rc->x0 = rows_x0(v, compact && cols < 60);
+	rc->nx = compact && cols < 60 ? 1 : 2;
+	rc->vw = 5;
+	for (int f = 0; f < n; f++) {
+		const struct view_cell *c = &v->cells[f];
+		int b = view_bits_width(view_format(v, f)), h = (int)strlen(c->hex);
+		int vl = view_text_width(v, c->val, strlen(c->val));
+
+		rc->bw = b > rc->bw ? b : rc->bw;
+		rc->hw = h > rc->hw ? h : rc->hw;
+		rc->vw = vl > rc->vw ? vl : rc->vw;
+	}
+	if (L->rowmode == ROW_TWO) {
+		/* The hex after the last line of bits, in one column for
+		 * the rows where it fits there. */
+		int last[FPV_COLUMNS_MAX], lw = 0;
+
+		for (int f = 0; f < n; f++) {
+			struct view_bitwrap *bw = &p[f].bw;
+			const struct fpv_format *F = view_format(v, f);
+
+			view_wrap_bits(F, cols - rc->x0, bw);
+			last[f] = (bw->n > 1 ? bw->cont : 0) +
+			    view_bits_cols(F, bw->from[bw->n - 1], bw->to[bw->n - 1]);
+		}
+		for (;;) {
+			int worst = -1;
+
+			lw = 0;
+			for (int f = 0; f < n; f++)
+				if (last[f] >= 0 && last[f] > lw)
+					lw = last[f];
+			for (int f = 0; f < n; f++)
+				if (last[f] >= 0 && rc->x0 + lw + 2 +
+				    (int)strlen(v->cells[f].hex) > cols &&
+				    (worst < 0 || last[f] > last[worst]))
+					worst = f;
+			if (worst < 0)
+				break;
+			last[worst] = -1;
+		}
+		rc->hx = rc->x0 + lw + 2;
+		for (int f = 0; f < n; f++)
+			p[f].hex1 = last[f] >= 0;
+	}
+	for (int f = 0; f < n; f++) {
+		const struct view_cell *c = &v->cells[f];
+		struct rowplan *r = &p[f];
+		int xv = rc->x0, room;
+
+		switch (L->rowmode) {
+		case ROW_WIDE:
+			view_fit_figures(c, cols - (rc->x0 + rc->bw + 2 + rc->hw + 2 +
+			    (rc->vw > WIDE_VALUE ? rc->vw : WIDE_VALUE) + 2), 2,
+			    &r->fg);
+			if ((int)strlen(r->fg.err) > rc->ew)
+				rc->ew = (int)strlen(r->fg.err);
+			r->lines = 1;
+			break;
+		case ROW_ONE:
+			xv = rc->x0 + rc->bw + 2;
+			view_fit_figures(c, cols - (xv + rc->vw + 2), 2, &r->fg);
+			r->lines = 1;
+			break;
+		case ROW_TWO:
+			room = cols - (xv + rc->vw + 2);
+			view_fit_figures(c, room, 2, &r->fg);
+			r->lines = r->bw.n + 1;
+			break;
+		case ROW_COMPACT:
+		case ROW_BIG:
+			if (f == 0) {
+				/* The figures in a column where all of them
+				 * fit there whole. */
+				rc->xf = rc->x0 + rc->vw + 2;
+				for (int k = 0; k < n && rc->xf > 0; k++) {
+					view_fit_figures(&v->cells[k], cols - rc->xf,
+					    2, &r->fg);
+					if (!view_figures_full(&v->cells[k], &r->fg))
+						rc->xf = 0;
+				}
+			}
+			if (rc->xf > 0) {
+				view_fit_figures(c, cols - rc->xf, 2, &r->fg);
+				r->lines = 1;
+				break;
+			}
+			room = cols - (xv + view_text_width(v, c->val,
+			    strlen(c->val)) + 1);
+			view_fit_figures(c, room, 1, &r->fg);
+			r->spill = L->rowmode == ROW_COMPACT &&
+			    !view_figures_full(c, &r->fg);
+			r->lines = 1 + r->spill;
+			break;
+		}
+		total += r->lines;
+	}
+	if (L->rowmode == ROW_COMPACT && total + 1 > max) {
+		/* Too many second lines: keep those whose figures do not fit
+		 * the first line at all. */
+		total = 0;
+		for (int f = 0; f < n; f++) {
+			struct rowplan *r = &p[f];
+
+			r->spill = r->spill && !r->fg.fits;
+			r->lines = 1 + r->spill;
+			total += r->lines;
+		}
+	}
+	if (L->rowmode == ROW_COMPACT)
+		for (int f = 0; f < n; f++)
+			if (p[f].spill)
+				view_fit_figures(&v->cells[f], cols - rc->x0, 2,
+				    &p[f].fg);
+	return total;
+}
+
+/* Draw format row f (its plan p) from line y. */
+static void
+draw_row(struct fpv_view *v, WINDOW *w, int y, int f, const struct rowplan *p,
+    const struct rowcols *rc)
+{
+	const struct view_layout *L = &v->lay;
+	const struct fpv_format *F = view_format(v, f);
+	const struct view_cell *c = &v->cells[f];
+	bool sel = f == v->sel;
+	int cur = sel && v->be.on ? v->be.cur : -1, cols = L->cols, x;
+	int x0 = rc->x0;
+
+	draw_name(v, w, y, F->name, sel, (v->highlight >> f & 1) != 0,
+	    rc->nx, x0);
+	switch (L->rowmode) {
+	case ROW_WIDE:
+		view_draw_bit_run(v, w, y, x0, F, c->bin, 0, F->bits, cur);
+		x = x0 + rc->bw + 2;
+		view_put(v, w, y, x, cols, ST_HEX, c->hex);
+		x += rc->hw + 2;
+		view_put(v, w, y, x, cols, ST_VALUE, c->val);
+		x += (rc->vw > WIDE_VALUE ? rc->vw : WIDE_VALUE) + 2;
+		/* the words in a column of their own */
+		view_put(v, w, y, x, cols, ST_NORMAL, p->fg.err);
+		x += (rc->ew > WIDE_ERROR ? rc->ew : WIDE_ERROR) + 2;
+		view_draw_flags(v, w, y, x, cols, p->fg.fw, p->fg.nfw);
+		break;
+	case ROW_ONE:
+		view_draw_bit_run(v, w, y, x0, F, c->bin, 0, F->bits, cur);
+		x = x0 + rc->bw + 2;
+		view_put(v, w, y, x, cols, ST_VALUE, c->val);
+		view_draw_figures(v, w, y, x + rc->vw + 2, cols, 2, &p->fg);
+		break;
+	case ROW_TWO:
+		view_draw_bits_wrapped(v, w, y, x0, F, c->bin, &p->bw, cur);
+		if (p->hex1)
+			view_put(v, w, y + p->bw.n - 1, rc->hx, cols, ST_HEX, c->hex);
+		y += p->bw.n;
+		view_put(v, w, y, x0, cols, ST_VALUE, c->val);
+		view_draw_figures(v, w, y, x0 + rc->vw + 2, cols, 2, &p->fg);
+		break;
+	case ROW_COMPACT:
+	case ROW_BIG:
+		x = view_put(v, w, y, x0, cols, ST_VALUE, c->val);
+		if (rc->xf > 0)
+			view_draw_figures(v, w, y, rc->xf, cols, 2, &p->fg);
+		else if (p->spill)
+			view_draw_figures(v, w, y + 1, x0, cols, 2, &p->fg);
+		else
+			view_draw_figures(v, w, y, x + 1, cols, 1, &p->fg);
+		break;
+	}
+}
+
+/*
+ * Draw the format rows and the exact row from line y in at most max
+ * lines; returns the line after them.  When the rows do not all fit,
+ * those around the selected one are shown, and a line above the exact
+ * row says how many more there are above and below.
+ */
+static int
+draw_rows(struct fpv_view *v, WINDOW *w, int y, int max)
+{
+	const struct view_layout *L = &v->lay;
+	struct rowplan p[FPV_COLUMNS_MAX];
+	struct rowcols rc;
+	int n = view_ncols(v), total, first = 0, last = n, used = 0, xv;
+
+	total = plan_rows(v, p, &rc, max);
+	if (total + 1 > max && max >= 2) {
+		/* Scrolled: the rows from v->rowtop, moved as little as
+		 * keeps the selected row in sight. */
+		int room = max - 2;
+
+		if (v->rowtop > v->sel)
+			v->rowtop = v->sel;
+		for (;;) {
+			int h = 0, k;
+
+			for (k = v->rowtop; k < n && h + p[k].lines <= room; k++)
+				h += p[k].lines;
+			if (k > v->sel || v->rowtop >= v->sel)
+				break;
+			v->rowtop++;
+		}
+		if (v->rowtop < 0 || v->rowtop >= n)
+			v->rowtop = 0;
+		first = v->rowtop;
+		for (last = first, used = 0; last < n &&
+		    used + p[last].lines <= room; last++)
+			used += p[last].lines;
+		if (last == first) {
+			/* Not even the selected row fits whole: its lines
+			 * from the top. */
+			last = first + 1;
+		}
+	} else {
+		v->rowtop = 0;
+	}
+	used = 0;
+	for (int f = first; f < last; f++) {
+		draw_row(v, w, y + used, f, &p[f], &rc);
+		used += p[f].lines;
+	}
+	y += used;
+	if (first > 0 || last < n) {
+		char more[96];
+
+		const char *up = v->utf8 ? "\xe2\x86\x91" : "^";
+		const char *down = v->utf8 ? "\xe2\x86\x93" : "v";
+
+		if (first > 0 && last < n)
+			snprintf(more, sizeof more, "%s %d more above, %s %d "
+			    "below (Tab)", up, first, down, n - last);
+		else
+			snprintf(more, sizeof more, "%s %d more row%s %s (Tab)",
+			    first > 0 ? up : down, first > 0 ? first : n - last,
+			    (first > 0 ? first : n - last) == 1 ? "" : "s",
+			    first > 0 ? "above" : "below");
+		view_put_cut(v, w, y++, rc.x0, L->cols, ST_HINT, more);
+	}
+	/* The exact row, its value where the values are. */
+	xv = rc.x0;
 	if (L->rowmode == ROW_WIDE)
-		xv = x0 + bw + 2 + hw + 2;
-	else if (L->rowmode == ROW_TWO && !hex_on_line1)
-		xv = x0 + hw + 2;
-	put(v, w, y, x0 > 6 ? 2 : 1, cols, ST_LABEL, "exact");
-	put_cut(v, w, y, xv > 7 ? xv : 7, cols, ST_EXACT, v->exact);
+		xv = rc.x0 + rc.bw + 2 + rc.hw + 2;
+	else if (L->rowmode == ROW_ONE)
+		xv = rc.x0 + rc.bw + 2;
+	view_put(v, w, y, rc.nx, L->cols, ST_LABEL, "exact");
+	view_put_cut(v, w, y, xv > rc.nx + 6 ? xv : rc.nx + 6, L->cols, ST_EXACT,
+	    v->exact);
 	return y + 1;
 }
 
 /* Draw a separator line with an optional title. */
-static void
-draw_sep(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+void
+view_draw_sep(struct fpv_view *v, WINDOW *w, int y, int x, int width,
     const char *title, enum view_style st, const char *more)
 {
-	rule(v, w, y, x, width);
+	view_rule(v, w, y, x, width);
 	if (title == NULL)
 		return;
-	int tx = put(v, w, y, x + 2, x + width, ST_NORMAL, " ");
-	tx = put(v, w, y, tx, x + width, st, title);
+	int tx = view_put(v, w, y, x + 2, x + width, ST_NORMAL, " ");
+	tx = view_put(v, w, y, tx, x + width, st, title);
 	if (more != NULL && more[0] != '\0') {
-		tx = put(v, w, y, tx, x + width, ST_NORMAL, "  ");
-		tx = put_cut(v, w, y, tx, x + width - 1, ST_NORMAL, more);
+		tx = view_put(v, w, y, tx, x + width, ST_NORMAL, "  ");
+		tx = view_put_cut(v, w, y, tx, x + width - 1, ST_NORMAL, more);
 	}
-	put(v, w, y, tx, x + width, ST_NORMAL, " ");
+	view_put(v, w, y, tx, x + width, ST_NORMAL, " ");
 }
 
 /* A neighbour on the detail pane's "next" line: "down 0.1 (0x2e66)",
@@ -1084,18 +1488,19 @@ static int
 put_neighbour(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
     const char *label, const char *val, const char *hex)
 {
-	x = put(v, w, y, x, xmax, ST_HINT, label);
-	x = put(v, w, y, x, xmax, ST_NORMAL, val);
-	x = put(v, w, y, x + 1, xmax, ST_HEX, "(");
-	x = put(v, w, y, x, xmax, ST_HEX, hex);
-	x = put(v, w, y, x, xmax, ST_HEX, ")");
+	x = view_put(v, w, y, x, xmax, ST_HINT, label);
+	x = view_put(v, w, y, x, xmax, ST_NORMAL, val);
+	x = view_put(v, w, y, x + 1, xmax, ST_HEX, "(");
+	x = view_put(v, w, y, x, xmax, ST_HEX, hex);
+	x = view_put(v, w, y, x, xmax, ST_HEX, ")");
 	return x + 3;
 }
 
 /* Draw the detail pane's lines from y (rows lines, width columns from
  * x); the title is on the separator above when there is one. */
-static void
-draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
+void
+view_draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    int rows)
 {
 	const struct view_detail *dt = &v->det;
 	const struct fpv_format *F = view_format(v, v->sel);
@@ -1105,69 +1510,71 @@ draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
 		return;
 	int lx1 = lx;
 
-	if (!v->lay.sep2 || v->lay.compact) {
+	if (v->lay.rowmode == ROW_COMPACT ||
+	    (!v->lay.sep2 && v->lay.rowmode != ROW_BIG)) {
 		/* One line: name, then the kept | dropped bits. */
-		cx = put(v, w, y, x + 1, xmax, ST_SELECTED, F->name);
+		cx = view_put(v, w, y, x + 1, xmax, ST_SELECTED, F->name);
 		lx1 = cx + 1;
 	} else {
-		put(v, w, y, x + 1, xmax, ST_LABEL, "exact");
+		view_put(v, w, y, x + 1, xmax, ST_LABEL, "exact");
 	}
 	/* exact: lead kept|dropped... scale */
 	if (dt->plain[0] != '\0') {
-		put_cut(v, w, y, lx1, xmax, ST_NORMAL, dt->plain);
+		view_put_cut(v, w, y, lx1, xmax, ST_NORMAL, dt->plain);
 	} else {
-		cx = put(v, w, y, lx1, xmax, ST_NORMAL, dt->lead);
-		cx = put(v, w, y, cx, xmax, ST_KEPT, dt->kept);
+		cx = view_put(v, w, y, lx1, xmax, ST_NORMAL, dt->lead);
+		cx = view_put(v, w, y, cx, xmax, ST_KEPT, dt->kept);
 		if (dt->dropped[0] != '\0' || dt->more) {
 			int sw = (int)strlen(dt->scale);
 			int dmax = xmax - sw - 2 > cx + 4 ? xmax - sw - 2 : xmax;
 
-			cx = put(v, w, y, cx, xmax, ST_SPANMARK, "|");
-			cx = putn(v, w, y, cx, dmax, ST_DROPPED, dt->dropped,
+			cx = view_put(v, w, y, cx, xmax, ST_SPANMARK, "|");
+			cx = view_putn(v, w, y, cx, dmax, ST_DROPPED, dt->dropped,
 			    strlen(dt->dropped));
 			if (dt->more || cx >= dmax)
-				cx = put(v, w, y, cx, xmax, ST_HINT,
+				cx = view_put(v, w, y, cx, xmax, ST_HINT,
 				    v->utf8 ? "\xe2\x80\xa6" : "...");
 		}
-		put(v, w, y, cx, xmax, ST_HINT, dt->scale);
+		view_put(v, w, y, cx, xmax, ST_HINT, dt->scale);
 	}
 	if (++y >= end)
 		return;
 	/* stored: the kept significand as stored, and its hex */
-	put(v, w, y, x + 1, xmax, ST_LABEL, "stored");
+	view_put(v, w, y, x + 1, xmax, ST_LABEL, "stored");
 	if (dt->stored[0] != '\0') {
-		cx = put(v, w, y, lx, xmax, ST_NORMAL, dt->stored_lead);
-		cx = put(v, w, y, cx, xmax, ST_KEPT, dt->stored);
-		cx = put(v, w, y, cx, xmax, ST_HINT, dt->stored_scale);
-		cx = put(v, w, y, cx + 2, xmax, ST_NORMAL, "= ");
-		cx = put(v, w, y, cx, xmax, ST_HEX, v->cells[v->sel].hex);
+		cx = view_put(v, w, y, lx, xmax, ST_NORMAL, dt->stored_lead);
+		cx = view_put(v, w, y, cx, xmax, ST_KEPT, dt->stored);
+		cx = view_put(v, w, y, cx, xmax, ST_HINT, dt->stored_scale);
+		cx = view_put(v, w, y, cx + 2, xmax, ST_NORMAL, "= ");
+		cx = view_put(v, w, y, cx, xmax, ST_HEX, v->cells[v->sel].hex);
 	} else {
-		cx = put(v, w, y, lx, xmax, ST_HEX, v->cells[v->sel].hex);
+		cx = view_put(v, w, y, lx, xmax, ST_HEX, v->cells[v->sel].hex);
 	}
-	if (dt->what[0] != '\0' && !v->lay.sep2) {
-		cx = put(v, w, y, cx + 2, xmax, ST_NORMAL, "");
-		put_cut(v, w, y, cx, xmax, ST_NORMAL, dt->what);
+	if (dt->what[0] != '\0' && !v->lay.sep2 &&
+	    v->lay.rowmode != ROW_BIG) {
+		cx = view_put(v, w, y, cx + 2, xmax, ST_NORMAL, "");
+		view_put_cut(v, w, y, cx, xmax, ST_NORMAL, dt->what);
 	}
 	if (++y >= end)
 		return;
 	/* decimal: the stored value exactly; where that does not fit, the
 	 * value as the row shows it and the exact decimal's length */
-	put(v, w, y, x + 1, xmax, ST_LABEL, "decimal");
+	view_put(v, w, y, x + 1, xmax, ST_LABEL, "decimal");
 	if (dt->dec == NULL ||
-	    lx + text_width(v, dt->dec, strlen(dt->dec)) <= xmax) {
-		put_cut(v, w, y, lx, xmax, ST_VALUE, dt->dec ? dt->dec : "");
+	    lx + view_text_width(v, dt->dec, strlen(dt->dec)) <= xmax) {
+		view_put_cut(v, w, y, lx, xmax, ST_VALUE, dt->dec ? dt->dec : "");
 	} else {
 		char more[64];
 
-		cx = put(v, w, y, lx, xmax, ST_VALUE, v->cells[v->sel].val);
+		cx = view_put(v, w, y, lx, xmax, ST_VALUE, v->cells[v->sel].val);
 		snprintf(more, sizeof more, "  (exactly: %zu significant "
 		    "digits)", dt->dec_digits);
-		put_cut(v, w, y, cx, xmax, ST_HINT, more);
+		view_put_cut(v, w, y, cx, xmax, ST_HINT, more);
 	}
 	if (++y >= end)
 		return;
 	/* neighbours and ulp */
-	put(v, w, y, x + 1, xmax, ST_LABEL, "next");
+	view_put(v, w, y, x + 1, xmax, ST_LABEL, "next");
 	cx = lx;
 	if (dt->has_down)
 		cx = put_neighbour(v, w, y, cx, xmax, "down ", dt->down_val,
@@ -1176,15 +1583,15 @@ draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
 		cx = put_neighbour(v, w, y, cx, xmax, "up ", dt->up_val,
 		    dt->up_hex);
 	if (!dt->has_down && !dt->has_up)
-		cx = put(v, w, y, cx, xmax, ST_HINT, "none   ");
+		cx = view_put(v, w, y, cx, xmax, ST_HINT, "none   ");
 	if (dt->ulp[0] != '\0') {
-		cx = put(v, w, y, cx, xmax, ST_HINT, "ulp ");
-		put_cut(v, w, y, cx, xmax, ST_NORMAL, dt->ulp);
+		cx = view_put(v, w, y, cx, xmax, ST_HINT, "ulp ");
+		view_put_cut(v, w, y, cx, xmax, ST_NORMAL, dt->ulp);
 	}
 	if (++y >= end)
 		return;
-	put(v, w, y, x + 1, xmax, ST_LABEL, "error");
-	put_cut(v, w, y, lx, xmax, ST_NORMAL, dt->total +
+	view_put(v, w, y, x + 1, xmax, ST_LABEL, "error");
+	view_put_cut(v, w, y, lx, xmax, ST_NORMAL, dt->total +
 	    (strncmp(dt->total, "total error: ", 13) == 0 ? 13 : 0));
 }
 
@@ -1193,7 +1600,7 @@ static const char *
 step_marker(struct fpv_view *v, const struct fpv_trace *t, size_t i,
     enum view_style *st)
 {
-	static struct flagword fw[16];
+	static struct view_flagword fw[16];
 	struct view_cell c;
 	int n;
 
@@ -1202,7 +1609,7 @@ step_marker(struct fpv_view *v, const struct fpv_trace *t, size_t i,
 	c.cancelled = t->steps[i].cell[v->sel].cancelled;
 	c.cls = fpv_bits_class(view_format(v, v->sel),
 	    t->steps[i].cell[v->sel].bits);
-	n = flag_words(&c, fw);
+	n = view_flag_words(&c, fw);
 	if (n == 0 || (n == 1 && fw[0].st == ST_M_INEXACT))
 		return NULL;
 	*st = fw[0].st;
@@ -1235,16 +1642,16 @@ draw_steps(struct fpv_view *v, WINDOW *w, int y, int x, int width, int rows)
 
 		snprintf(num, sizeof num, "%3zu ", i + 1);
 		if (cur) {
-			style(v, w, ST_CURSTEP);
+			view_setstyle(v, w, ST_CURSTEP);
 			wmove(w, yy, x);
 			for (int k = x; k < xmax; k++)
 				waddch(w, ' ');
 		}
-		cx = put(v, w, yy, x, xmax, cur ? ST_CURSTEP : ST_HINT, num);
+		cx = view_put(v, w, yy, x, xmax, cur ? ST_CURSTEP : ST_HINT, num);
 		int mw = mk ? (int)strlen(mk) + 1 : 0;
-		cx = put_cut(v, w, yy, cx, xmax - mw, base, view_step_desc(v, i));
+		cx = view_put_cut(v, w, yy, cx, xmax - mw, base, view_step_desc(v, i));
 		if (mk != NULL)
-			put(v, w, yy, xmax - mw + 1 > cx + 1 ? xmax - mw + 1 : cx + 1,
+			view_put(v, w, yy, xmax - mw + 1 > cx + 1 ? xmax - mw + 1 : cx + 1,
 			    xmax, mst, mk);
 	}
 }
@@ -1256,13 +1663,13 @@ draw_overlay(struct fpv_view *v, WINDOW *w)
 	int rows = v->lay.body_rows, cols = v->lay.cols, y = 1, line = 0;
 	const char *p = v->ovtext;
 
-	style(v, w, ST_TITLE);
+	view_setstyle(v, w, ST_TITLE);
 	wmove(w, 0, 0);
 	for (int i = 0; i < cols; i++)
 		waddch(w, ' ');
-	put(v, w, 0, 1, cols, ST_TITLE, v->ov == OV_HELP ?
+	view_put(v, w, 0, 1, cols, ST_TITLE, v->ov == OV_HELP ?
 	    "Help: keys and commands" : "Output");
-	put(v, w, 0, cols - 28 > 20 ? cols - 28 : 20, cols, ST_TITLE,
+	view_put(v, w, 0, cols - 28 > 20 ? cols - 28 : 20, cols, ST_TITLE,
 	    "Esc closes, PgUp/PgDn scroll");
 	for (; p != NULL && *p != '\0' && y < rows; line++) {
 		const char *nl = strchr(p, '\n');
@@ -1303,10 +1710,10 @@ draw_overlay(struct fpv_view *v, WINDOW *w)
 						    memcmp(mk[k].w, p + i, j - i) == 0)
 							st = mk[k].st;
 				}
-				x = putn(v, w, y, x, cols, st, p + i, j - i);
+				x = view_putn(v, w, y, x, cols, st, p + i, j - i);
 				i = j;
 				while (i < len && p[i] == ' ') {
-					x = put(v, w, y, x, cols, ST_NORMAL, " ");
+					x = view_put(v, w, y, x, cols, ST_NORMAL, " ");
 					i++;
 				}
 			}
@@ -1358,6 +1765,29 @@ draw_welcome(struct fpv_view *v, WINDOW *w, int y)
 		n += (size_t)wn;
 	}
 	snprintf(what, sizeof what, "fpviz evaluates it in %s at once,", rows);
+	if (cols < 64) {
+		/* Narrow: an example a line, the words wrapped. */
+		char para[1024];
+		const char *const ex[] = {
+			"0.1 + 0.2", "(1e4 + 1e-4) - 1e4", "65504 * 2",
+			"1e-8 * 1e-8", "1/3", cast + 23, NULL
+		};
+
+		if (L->sep1)
+			view_rule(v, w, y++, 0, cols);
+		y += draw_wrapped(v, w, y, 2, L->body_rows - y, ST_LABEL,
+		    "Type an expression and press Enter, for example:");
+		for (int i = 0; ex[i] && y < L->body_rows; i++)
+			view_put_cut(v, w, y++, 4, cols, ST_NORMAL, ex[i]);
+		snprintf(para, sizeof para, "%s rounding after every "
+		    "operation, and shows every step: PgUp/PgDn step through "
+		    "it, Tab picks a format, F1 shows every key and command, "
+		    ":lesson list lists the lessons.", what);
+		if (y + 1 < L->body_rows)
+			draw_wrapped(v, w, y + 1, 2, L->body_rows - y - 1,
+			    ST_NORMAL, para);
+		return;
+	}
 	{
 		const char *const lines[] = {
 			"Type an expression and press Enter, for example:",
@@ -1374,11 +1804,111 @@ draw_welcome(struct fpv_view *v, WINDOW *w, int y)
 		};
 
 		if (L->sep1)
-			rule(v, w, y++, 0, cols);
+			view_rule(v, w, y++, 0, cols);
 		for (int i = 0; lines[i] && y < L->body_rows; i++)
-			put(v, w, y++, 2, cols, i == 0 ? ST_LABEL : ST_NORMAL,
+			view_put(v, w, y++, 2, cols, i == 0 ? ST_LABEL : ST_NORMAL,
 			    lines[i]);
 	}
+}
+
+/* The parts of the body under the rows. */
+struct lower {
+	int sep2, detail_rows, side_w, sep3, steps_rows;
+	bool what;		/* what happened, on the detail's title */
+};
+
+/* Draw the detail pane and the step list from line y as lo says. */
+static void
+draw_lower(struct fpv_view *v, WINDOW *w, int y, const struct lower *lo)
+{
+	int cols = v->lay.cols;
+	int dw = lo->side_w ? cols - lo->side_w - 1 : cols;
+
+	if (lo->sep2) {
+		char title[48];
+
+		snprintf(title, sizeof title, "%s detail:",
+		    view_format(v, v->sel)->name);
+		if (!lo->what)
+			title[strlen(title) - 1] = '\0';
+		view_draw_sep(v, w, y, 0, dw, title, ST_LABEL, NULL);
+		/* what happened and this step's loss, after the title */
+		int tx = 2 + 1 + (int)strlen(title) + 1;
+		if (lo->what) {
+			tx = view_put(v, w, y, tx, dw - 1, ST_NORMAL,
+			    v->det.what);
+			if (v->det.loss[0] != '\0') {
+				tx = view_put(v, w, y, tx, dw - 1, ST_NORMAL,
+				    ", ");
+				tx = view_put_cut(v, w, y, tx, dw - 1,
+				    ST_NORMAL, v->det.loss);
+			}
+			view_put(v, w, y, tx, dw, ST_NORMAL, " ");
+		}
+		if (lo->side_w)
+			view_draw_sep(v, w, y, dw, cols - dw, "steps", ST_LABEL,
+			    NULL);
+		y++;
+	}
+	view_draw_detail(v, w, y, 0, dw, lo->detail_rows);
+	if (lo->side_w) {
+		for (int i = 0; i < lo->steps_rows; i++) {
+			if (v->utf8) {
+				view_put(v, w, y + i, dw, cols, ST_SEP,
+				    "\xe2\x94\x82");
+				continue;
+			}
+			wmove(w, y + i, dw);
+			wvline(w, ACS_VLINE | v->attr[ST_SEP] |
+			    COLOR_PAIR(v->pair[ST_SEP]), 1);
+		}
+		draw_steps(v, w, y, dw + 2, cols - dw - 2, lo->steps_rows);
+	} else {
+		y += lo->detail_rows;
+		if (lo->sep3) {
+			view_draw_sep(v, w, y++, 0, cols, "steps", ST_LABEL,
+			    NULL);
+			draw_steps(v, w, y, 1, cols - 1, lo->steps_rows);
+		}
+	}
+}
+
+/*
+ * The compact body: the rows (value, error, words), the exact row, then
+ * the selected row's bits (wrapped by field where the lines are there,
+ * else a window of them that follows the bit cursor) and as much of the
+ * detail pane as fits.
+ */
+static void
+draw_body_compact(struct fpv_view *v, WINDOW *w)
+{
+	const struct view_layout *L = &v->lay;
+	const struct fpv_format *F = view_format(v, v->sel);
+	const struct view_cell *c = &v->cells[v->sel];
+	struct rowplan p[FPV_COLUMNS_MAX];
+	struct rowcols rc;
+	struct view_bitwrap bw;
+	int y = 0, body = L->body_rows, cols = L->cols, x0, need;
+	int cur = v->be.on ? v->be.cur : -1;
+
+	need = plan_rows(v, p, &rc, body - 1) + 1;
+	if (need + 2 <= body)
+		view_rule(v, w, y++, 0, cols);
+	y = draw_rows(v, w, y, body - y - 1);
+	if (y >= body)
+		return;
+	x0 = rc.x0;
+	view_put(v, w, y, 1, x0, ST_LABEL, "bits");
+	view_wrap_bits(F, cols - x0, &bw);
+	if (bw.n > 1 && y + bw.n <= body - (body - y > bw.n + 1)) {
+		view_draw_bits_wrapped(v, w, y, x0, F, c->bin, &bw, cur);
+		y += bw.n;
+	} else {
+		draw_bits_window(v, w, y, x0, cols - x0, F, c->bin, cur);
+		y++;
+	}
+	if (y < body)
+		view_draw_detail(v, w, y, 0, cols, body - y);
 }
 
 /* Draw the body window. */
@@ -1401,49 +1931,52 @@ draw_body(struct fpv_view *v)
 		return;
 	}
 	view_prepare(v);
-	if (L->sep1)
-		rule(v, w, y++, 0, cols);
-	y = draw_rows(v, w, y);
-	int dw = L->side_w ? cols - L->side_w - 1 : cols;
-	if (L->sep2) {
-		char title[48];
-
-		snprintf(title, sizeof title, "%s detail:",
-		    view_format(v, v->sel)->name);
-		draw_sep(v, w, y, 0, dw, title, ST_LABEL, NULL);
-		/* what happened and this step's loss, after the title */
-		int tx = 2 + 1 + (int)strlen(title) + 1;
-		tx = put(v, w, y, tx, dw - 1, ST_NORMAL, v->det.what);
-		if (v->det.loss[0] != '\0') {
-			tx = put(v, w, y, tx, dw - 1, ST_NORMAL, ", ");
-			tx = put_cut(v, w, y, tx, dw - 1, ST_NORMAL, v->det.loss);
-		}
-		put(v, w, y, tx, dw, ST_NORMAL, " ");
-		if (L->side_w) {
-			draw_sep(v, w, y, dw, cols - dw, "steps", ST_LABEL, NULL);
-		}
-		y++;
+	if (L->rowmode == ROW_COMPACT) {
+		draw_body_compact(v, w);
+		wnoutrefresh(w);
+		return;
 	}
-	draw_detail(v, w, y, 0, dw, L->detail_rows);
-	if (L->side_w) {
-		for (int i = 0; i < L->steps_rows; i++) {
-			if (v->utf8) {
-				put(v, w, y + i, dw, cols, ST_SEP, "\xe2\x94\x82");
-				continue;
-			}
-			wmove(w, y + i, dw);
-			wvline(w, ACS_VLINE | v->attr[ST_SEP] |
-			    COLOR_PAIR(v->pair[ST_SEP]), 1);
-		}
-		draw_steps(v, w, y, dw + 2, cols - dw - 2, L->steps_rows);
-	} else {
-		y += L->detail_rows;
-		if (L->sep3) {
-			draw_sep(v, w, y++, 0, cols, "steps", ST_LABEL, NULL);
-			draw_steps(v, w, y, 1, cols - 1, L->steps_rows);
-		}
+	if (L->rowmode == ROW_BIG) {
+		view_rule(v, w, y++, 0, cols);
+		y = draw_rows(v, w, y, L->fmt_rows);
+		view_draw_big(v, w, y, L->big_rows);
+		wnoutrefresh(w);
+		return;
+	}
+	if (L->sep1)
+		view_rule(v, w, y++, 0, cols);
+	y = draw_rows(v, w, y, L->fmt_rows);
+	{
+		struct lower lo = { L->sep2, L->detail_rows, L->side_w,
+		    L->sep3, L->steps_rows, true };
+
+		draw_lower(v, w, y, &lo);
 	}
 	wnoutrefresh(w);
+}
+
+/* The detail pane in rows lines from line y of w, with the step list
+ * beside it (wide screens) or below it, as far as the lines go. */
+void
+view_draw_lower(struct fpv_view *v, WINDOW *w, int y, int rows)
+{
+	struct lower lo;
+	int cols = v->lay.cols, rem;
+
+	memset(&lo, 0, sizeof lo);
+	if (rows < 2)
+		return;
+	lo.sep2 = 1;
+	lo.detail_rows = rows - 1 < DETAIL_MAX ? rows - 1 : DETAIL_MAX;
+	rem = rows - 1 - lo.detail_rows;
+	if (cols >= 150) {
+		lo.side_w = cols * 2 / 5 < 70 ? cols * 2 / 5 : 70;
+		lo.steps_rows = rows - 1;
+	} else if (rem >= 3) {
+		lo.sep3 = 1;
+		lo.steps_rows = rem - 1;
+	}
+	draw_lower(v, w, y, &lo);
 }
 
 /* ---- Status and input lines ----------------------------------------- */
@@ -1456,13 +1989,13 @@ draw_hints(struct fpv_view *v, WINDOW *w, int x, const char *const (*h)[2],
 	int cols = v->lay.cols;
 
 	for (size_t i = 0; i < n; i++) {
-		int need = text_width(v, h[i][0], strlen(h[i][0])) + 1 +
+		int need = view_text_width(v, h[i][0], strlen(h[i][0])) + 1 +
 		    (int)strlen(h[i][1]) + 2;
 
 		if (x + need > cols)
 			break;
-		x = put(v, w, 0, x, cols, ST_KEY, h[i][0]);
-		x = put(v, w, 0, x + 1, cols, ST_HINT, h[i][1]);
+		x = view_put(v, w, 0, x, cols, ST_KEY, h[i][0]);
+		x = view_put(v, w, 0, x + 1, cols, ST_HINT, h[i][1]);
 		x += 2;
 	}
 	return x;
@@ -1488,11 +2021,11 @@ draw_bitedit_status(struct fpv_view *v, WINDOW *w)
 	int cols = v->lay.cols, i = v->be.cur, k = F->bits - 1 - i, x;
 	char what[96];
 
-	x = put(v, w, 0, 1, cols, ST_SELECTED, " bit edit ");
+	x = view_put(v, w, 0, 1, cols, ST_SELECTED, " bit edit ");
 	if (v->be.hex) {
 		snprintf(what, sizeof what, "%s in hex, %d digits",
 		    F->name, (F->bits + 3) / 4);
-		x = put(v, w, 0, x + 1, cols, ST_NORMAL, what);
+		x = view_put(v, w, 0, x + 1, cols, ST_NORMAL, what);
 		draw_hints(v, w, x + 2, hexkeys, 2);
 		return;
 	}
@@ -1511,7 +2044,7 @@ draw_bitedit_status(struct fpv_view *v, WINDOW *w)
 			snprintf(what, sizeof what, "%s bit %d: +%llu", F->name,
 			    k, 1ULL << k);
 	}
-	x = put(v, w, 0, x + 1, cols, ST_NORMAL, what);
+	x = view_put(v, w, 0, x + 1, cols, ST_NORMAL, what);
 	draw_hints(v, w, x + 2, v->utf8 ? keys : keys_ascii, 5);
 }
 
@@ -1535,12 +2068,15 @@ draw_status(struct fpv_view *v)
 		enum view_style st = v->msgkind == MSG_ERROR ? ST_ERROR :
 		    v->msgkind == MSG_WARN ? ST_WARN : ST_INFO;
 
-		put_cut(v, w, 0, 1, cols, st, v->msg);
+		if (v->lay.status_rows > 1)
+			draw_wrapped(v, w, 0, 1, v->lay.status_rows, st, v->msg);
+		else
+			view_put_cut(v, w, 0, 1, cols, st, v->msg);
 	} else if (v->ov != OV_NONE) {
-		x = put(v, w, 0, x, cols, ST_KEY, "Esc");
-		x = put(v, w, 0, x, cols, ST_HINT, " close  ");
-		x = put(v, w, 0, x, cols, ST_KEY, "PgUp/PgDn");
-		put(v, w, 0, x, cols, ST_HINT, " scroll");
+		x = view_put(v, w, 0, x, cols, ST_KEY, "Esc");
+		x = view_put(v, w, 0, x, cols, ST_HINT, " close  ");
+		x = view_put(v, w, 0, x, cols, ST_KEY, "PgUp/PgDn");
+		view_put(v, w, 0, x, cols, ST_HINT, " scroll");
 	} else if (v->be.on) {
 		draw_bitedit_status(v, w);
 	} else {
@@ -1551,12 +2087,12 @@ draw_status(struct fpv_view *v)
 				k = "Right/Left/Space";
 			if (v->lay.compact && (i == 1 || i == 2))
 				continue;
-			int need = text_width(v, k, strlen(k)) + 1 +
+			int need = view_text_width(v, k, strlen(k)) + 1 +
 			    (int)strlen(hints[i][1]) + 2;
 			if (x + need > cols)
 				break;
-			x = put(v, w, 0, x, cols, ST_KEY, k);
-			x = put(v, w, 0, x + 1, cols, ST_HINT, hints[i][1]);
+			x = view_put(v, w, 0, x, cols, ST_KEY, k);
+			x = view_put(v, w, 0, x + 1, cols, ST_HINT, hints[i][1]);
 			x += 2;
 		}
 	}
@@ -1567,7 +2103,7 @@ draw_status(struct fpv_view *v)
 static size_t
 input_col(const struct fpv_view *v, size_t off)
 {
-	return (size_t)text_width(v, v->input ? v->input : "", off);
+	return (size_t)view_text_width(v, v->input ? v->input : "", off);
 }
 
 /* Draw the input line with the cursor at the point. */
@@ -1577,7 +2113,7 @@ draw_input(struct fpv_view *v)
 	WINDOW *w = v->winput;
 	int cols = v->lay.cols;
 	const char *in = v->input ? v->input : "";
-	int pw = text_width(v, v->prompt, strlen(v->prompt));
+	int pw = view_text_width(v, v->prompt, strlen(v->prompt));
 	int avail = cols - pw - 1;
 	size_t pcol = input_col(v, v->point), i = 0, col = 0;
 	int x;
@@ -1588,8 +2124,8 @@ draw_input(struct fpv_view *v)
 		snprintf(prompt, sizeof prompt, "%s bits: 0x",
 		    view_format(v, v->sel)->name);
 		werase(w);
-		x = put(v, w, 0, 0, cols, ST_KEY, prompt);
-		x = put(v, w, 0, x, cols, ST_NORMAL, v->be.hexbuf);
+		x = view_put(v, w, 0, 0, cols, ST_KEY, prompt);
+		x = view_put(v, w, 0, x, cols, ST_NORMAL, v->be.hexbuf);
 		wmove(w, 0, x < cols ? x : cols - 1);
 		return;
 	}
@@ -1600,7 +2136,7 @@ draw_input(struct fpv_view *v)
 	if (pcol >= v->inscroll + (size_t)avail)
 		v->inscroll = pcol - (size_t)avail + 1;
 	werase(w);
-	x = put(v, w, 0, 0, cols, ST_KEY, v->prompt);
+	x = view_put(v, w, 0, 0, cols, ST_KEY, v->prompt);
 	/* Skip to the first shown column. */
 	while (i < v->inputlen && col < v->inscroll) {
 		size_t k = 1;
@@ -1608,10 +2144,10 @@ draw_input(struct fpv_view *v)
 		while (v->utf8 && i + k < v->inputlen &&
 		    ((unsigned char)in[i + k] & 0xc0) == 0x80)
 			k++;
-		col += (size_t)text_width(v, in + i, k);
+		col += (size_t)view_text_width(v, in + i, k);
 		i += k;
 	}
-	putn(v, w, 0, x, cols, ST_NORMAL, in + i, v->inputlen - i);
+	view_putn(v, w, 0, x, cols, ST_NORMAL, in + i, v->inputlen - i);
 	wmove(w, 0, pw + (int)(pcol - v->inscroll));
 }
 
@@ -1629,10 +2165,10 @@ draw_too_small(struct fpv_view *v)
 	    VIEW_MIN_ROWS, cols, rows);
 	int y = rows / 2 - 1 > 0 ? rows / 2 - 1 : 0;
 	int x = (cols - (int)strlen(msg)) / 2;
-	put(v, w, y, x > 0 ? x : 0, cols, ST_ERROR, msg);
+	view_put(v, w, y, x > 0 ? x : 0, cols, ST_ERROR, msg);
 	if (y + 1 < rows) {
 		x = (cols - (int)strlen(need)) / 2;
-		put(v, w, y + 1, x > 0 ? x : 0, cols, ST_NORMAL, need);
+		view_put(v, w, y + 1, x > 0 ? x : 0, cols, ST_NORMAL, need);
 	}
 	wnoutrefresh(w);
 }
@@ -1641,6 +2177,10 @@ draw_too_small(struct fpv_view *v)
 void
 view_draw(struct fpv_view *v)
 {
+	/* An error message's lines are part of the layout. */
+	if (!v->lay.too_small && v->lay.cols > 0 &&
+	    status_lines(v, v->lay.cols) != v->lay.status_rows)
+		v->dirty |= DIRTY_LAYOUT;
 	if (v->dirty & DIRTY_LAYOUT) {
 		v->dirty &= ~DIRTY_LAYOUT;
 		view_layout(v);
@@ -1652,7 +2192,12 @@ view_draw(struct fpv_view *v)
 	if (v->lay.too_small) {
 		if (v->dirty) {
 			draw_too_small(v);
-			curs_set(0);
+			/* the input line still takes keys: it shows */
+			if (v->lay.rows >= 3) {
+				draw_input(v);
+				wnoutrefresh(v->winput);
+			}
+			curs_set(v->lay.rows >= 3);
 			doupdate();
 		}
 		v->dirty = 0;

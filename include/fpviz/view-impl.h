@@ -66,30 +66,55 @@ enum view_overlay { OV_NONE, OV_HELP, OV_TEXT };
 
 /* How the format rows are laid out. */
 enum view_rowmode {
-	ROW_ONE,	/* one line: name, bits (maybe cut), value, flags */
-	ROW_TWO,	/* two lines: bits and hex; value, error and flags */
+	ROW_ONE,	/* one line: name, bits, value, error, flags */
+	ROW_TWO,	/* bits (wrapped by field) and hex; value, error, flags */
 	ROW_WIDE,	/* one line with everything */
-	ROW_BIG		/* --big, :set big on: three lines, bits spaced out */
+	ROW_COMPACT,	/* value, error, flags (a second line for them if
+			 * need be); the selected row's bits below */
+	ROW_BIG		/* --big: the rows as ROW_COMPACT, one line each;
+			 * the selected one in large glyphs (view-big.c) */
 };
 
+/* The projector layout needs this much: columns, and lines for its large
+ * texts beyond the rows. */
+#define VIEW_BIG_MIN_COLS 60
+#define VIEW_BIG_MIN_ROWS 8
+
 /* The geometry of the screen, recomputed on resize and on changes of
- * the visible formats or the caption. */
+ * the visible formats, the caption or the status message's lines. */
 struct view_layout {
 	int rows, cols;
 	bool too_small;
 	bool compact;		/* below the normal size: fewer lines */
 	int caption_rows;	/* lesson caption lines shown */
+	bool desc;		/* the step in words under the expression */
 	int top_rows;		/* title, caption, expression, description */
 	bool marks;		/* '^~~~' under the highlighted span */
 	enum view_rowmode rowmode;
 	int sep1;		/* separator line above the rows (0 or 1) */
-	int fmt_rows;		/* lines of the format rows and the exact row */
+	int fmt_rows;		/* lines of the format rows and the exact row
+				 * (ROW_COMPACT: at most) */
 	int sep2;		/* separator above the detail pane */
 	int detail_rows;	/* lines of the detail pane */
 	int sep3;		/* separator above the step list */
 	int steps_rows;		/* lines of the step list below the detail */
 	int side_w;		/* width of the step list beside the detail, or 0 */
+	int big_rows;		/* ROW_BIG: lines of the large block */
 	int body_rows;		/* lines between the top and the status line */
+	int status_rows;	/* the status line (an error: up to 3 lines) */
+};
+
+/* The most lines a format's bits wrap onto. */
+#define VIEW_WRAP_MAX 8
+
+/* The bits of a format laid out within a width (view_wrap_bits): line j
+ * holds bits [from[j], to[j]) (0: the most significant), the lines after
+ * the first starting cont columns right of it. */
+struct view_bitwrap {
+	int n;
+	int from[VIEW_WRAP_MAX], to[VIEW_WRAP_MAX];
+	int cont;
+	int width;		/* columns of the widest line */
 };
 
 /* The texts of one format's cell at the current step. */
@@ -209,6 +234,7 @@ struct fpv_view {
 	attr_t attr[ST_COUNT];
 	short pair[ST_COUNT];
 	struct view_layout lay;
+	int rowtop;		/* first format row shown when they scroll */
 	WINDOW *wtop, *wbody, *wstatus, *winput;
 	unsigned dirty;		/* DIRTY_* */
 	bool quit;
@@ -335,5 +361,100 @@ void view_draw(struct fpv_view *v);
 
 /* Delete the windows. */
 void view_windows_free(struct fpv_view *v);
+
+/* Lay the bits of f out within width columns, wrapped by field where
+ * they do not fit on one line. */
+void view_wrap_bits(const struct fpv_format *f, int width,
+    struct view_bitwrap *bw);
+
+/*
+ * The drawing helpers view-big.c shares.  Text goes to (y, x) of a
+ * window in a style, clipped before column xmax; each returns the column
+ * after what it wrote.  Controls, C1 controls and bytes that are not
+ * valid UTF-8 are drawn in the safe notation (fpviz/safe.h).
+ */
+void view_setstyle(struct fpv_view *v, WINDOW *w, enum view_style st);
+int view_text_width(const struct fpv_view *v, const char *s, size_t n);
+int view_putn(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    enum view_style st, const char *s, size_t n);
+int view_put(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    enum view_style st, const char *s);
+/* ... cut with an ellipsis where it does not fit */
+int view_put_cut(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    enum view_style st, const char *s);
+/* A horizontal line of n columns. */
+void view_rule(struct fpv_view *v, WINDOW *w, int y, int x, int n);
+/* A separator line with a title (and more after it). */
+void view_draw_sep(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    const char *title, enum view_style st, const char *more);
+
+/* A marker word ("inexact", "overflow") in its own style. */
+struct view_flagword {
+	char word[32];
+	enum view_style st;
+};
+
+/* A row's figures fitted into a width: the error's form and the marker
+ * words kept. */
+struct view_figures {
+	char err[160];
+	struct view_flagword fw[16];
+	int nfw;
+	int width;		/* columns of error and words, with gap */
+	int lvl;		/* the error's form (view_error_text) */
+	bool whole;		/* every word as it is */
+	bool fits;
+};
+
+/* The marker words of a cell, gravest first; returns their number. */
+int view_flag_words(const struct view_cell *c, struct view_flagword *out);
+/* Columns of n words with single spaces. */
+int view_flags_width(const struct view_flagword *fw, int n);
+int view_draw_flags(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    const struct view_flagword *fw, int n);
+
+/* The accumulated error of a cell in form lvl: 0 "abs A  rel R  N ulp",
+ * 1 without the relative error, 2 the ulps alone ("no error" in all). */
+void view_error_text(const struct view_cell *c, int lvl, char *buf,
+    size_t size);
+/* Fit a cell's error and words, gap columns apart, into room columns,
+ * least loss first; draw them. */
+void view_fit_figures(const struct view_cell *c, int room, int gap,
+    struct view_figures *fg);
+bool view_figures_full(const struct view_cell *c,
+    const struct view_figures *fg);
+int view_draw_figures(struct fpv_view *v, WINDOW *w, int y, int x, int xmax,
+    int gap, const struct view_figures *fg);
+
+/* Bit i of f (0: the most significant) is in field 0 (the sign), 1 (the
+ * exponent, or an integer's other bits) or 2 (the fraction); whether a
+ * field starts at bit i; the columns of bits [a, b) with a space between
+ * fields; of all of f's bits; the style of bit i. */
+int view_bit_field(const struct fpv_format *f, int i);
+int view_field_start(const struct fpv_format *f, int i);
+int view_bits_cols(const struct fpv_format *f, int a, int b);
+int view_bits_width(const struct fpv_format *f);
+enum view_style view_bit_style(const struct fpv_format *f, int i);
+/* Draw the bits [a, b) of f (digits in bin) with the bit cursor (or -1);
+ * all of them as wrapped by bw. */
+int view_draw_bit_run(struct fpv_view *v, WINDOW *w, int y, int x,
+    const struct fpv_format *f, const char *bin, int a, int b, int cursor);
+int view_draw_bits_wrapped(struct fpv_view *v, WINDOW *w, int y, int x,
+    const struct fpv_format *f, const char *bin,
+    const struct view_bitwrap *bw, int cursor);
+
+/* The detail pane of the selected format: rows lines from (y, x). */
+void view_draw_detail(struct fpv_view *v, WINDOW *w, int y, int x,
+    int width, int rows);
+/* The detail pane under its title and the step list (beside it on a wide
+ * screen, else under it) in rows lines from line y. */
+void view_draw_lower(struct fpv_view *v, WINDOW *w, int y, int rows);
+
+/* ---- view-big.c ---- */
+
+/* The projector layout's large block under the rows: the selected
+ * format's value, its bits and the exact value in large glyphs, in rows
+ * lines from line y of w. */
+void view_draw_big(struct fpv_view *v, WINDOW *w, int y, int rows);
 
 #endif
