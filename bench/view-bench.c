@@ -5,8 +5,10 @@
  *   bench/view-bench [PATH/TO/fpviz]
  *
  * 1. Redraw after a step: the view's model and drawing code (the same
- *    source files as fpviz) draw into a curses screen of 200x60 with
- *    TERM=xterm-256color whose output goes to a temporary file; an
+ *    source files as fpviz) draw into a curses screen (200x60; 80x24,
+ *    72x20 and 40x12; the projector layout, --big, at 120x40 and
+ *    200x60) with TERM=xterm-256color whose output goes to a temporary
+ *    file; an
  *    expression is entered and the step moves back and forth N times,
  *    each time computing the step's texts and drawing the changed
  *    windows (wnoutrefresh, doupdate).  Reports CPU time per redraw
@@ -64,12 +66,14 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Part 1: CPU per redraw after a step, in process. */
+/* Part 1: CPU per redraw after a step, in process, at cols x rows,
+ * in the projector layout if big. */
 static int
-bench_redraw(const char *expr, int sel, long n)
+bench_redraw(const char *expr, int sel, long n, int cols, int rows, bool big)
 {
 	struct fpv_session s;
 	struct fpv_display d = { false, false };
+	char num[16];
 	struct fpv_view v;
 	FILE *out = tmpfile(), *in = fopen("/dev/null", "r");
 	SCREEN *scr;
@@ -80,8 +84,11 @@ bench_redraw(const char *expr, int sel, long n)
 		perror("view-bench");
 		return 1;
 	}
-	setenv("LINES", "60", 1);
-	setenv("COLUMNS", "200", 1);
+	d.big = big;
+	snprintf(num, sizeof num, "%d", rows);
+	setenv("LINES", num, 1);
+	snprintf(num, sizeof num, "%d", cols);
+	setenv("COLUMNS", num, 1);
 	if ((scr = newterm("xterm-256color", out, in)) == NULL) {
 		fprintf(stderr, "view-bench: no xterm-256color in terminfo\n");
 		return 1;
@@ -122,8 +129,8 @@ bench_redraw(const char *expr, int sel, long n)
 	t1 = now(CLOCK_PROCESS_CPUTIME_ID);
 	fflush(out);
 	bytes = (double)(ftell(out) - pos0) / (double)n;
-	printf("  %-34s %zu steps, %s selected\n", expr, nsteps,
-	    view_format(&v, sel)->name);
+	printf("  %dx%d%s  %-34s %zu steps, %s selected\n", cols, rows,
+	    big ? " --big" : "", expr, nsteps, view_format(&v, sel)->name);
 	printf("    redraw after a step:  %8.1f us CPU  (%.0f bytes to the "
 	    "terminal; full repaint %.0f bytes)\n", (t1 - t0) * 1e6 / (double)n,
 	    bytes, full);
@@ -269,11 +276,23 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
-	printf("view-bench: the full-screen view at %dx%d, "
-	    "TERM=xterm-256color\n", COLS_, ROWS_);
-	rc |= bench_redraw("(1e4 + 1e-4) - 1e4", 0, n);
-	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n);
-	rc |= bench_redraw("2^-1074 * 3 + 1e-310", 2, n);
+	printf("view-bench: the full-screen view, TERM=xterm-256color\n");
+	rc |= bench_redraw("(1e4 + 1e-4) - 1e4", 0, n, COLS_, ROWS_, false);
+	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n, COLS_,
+	    ROWS_, false);
+	rc |= bench_redraw("2^-1074 * 3 + 1e-310", 2, n, COLS_, ROWS_, false);
+	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n, 80, 24,
+	    false);
+	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n, 72, 20,
+	    false);
+	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n, 40, 12,
+	    false);
+	rc |= bench_redraw("(1e4 + 1e-4) - 1e4", 0, n, 120, 40, true);
+	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n, 120,
+	    40, true);
+	rc |= bench_redraw("(1e4 + 1e-4) - 1e4", 0, n, COLS_, ROWS_, true);
+	rc |= bench_redraw("sqrt(2) * pi / 3 + exp(-1e-8) - 0.1", 2, n, COLS_,
+	    ROWS_, true);
 	rc |= bench_first_frame(fpviz);
 	return rc;
 }
