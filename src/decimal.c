@@ -1028,6 +1028,72 @@ round_digits(unsigned __int128 M, long ex, int d, unsigned __int128 *D,
 }
 
 /*
+ * round_digits for a number known only to within 2^-good relative (good
+ * <= 64): |x| = M 2^(ex - 128), M's top bit set and exact.  Returns 1
+ * with *D and *E when every value within 2^-good of |x| rounds to the
+ * same d digits; -1 when one of them may lie on the other side of a
+ * tie; 0 out of the table's range.
+ */
+static int
+round_digits_within(unsigned __int128 M, long ex, int d, int good,
+    unsigned __int128 *D, long *E)
+{
+	unsigned __int128 lim = pow10_u128(d);
+	long e10;
+
+	if (ex < -1500 || ex > 1500 || d < 1 || d > 20 || good > 64)
+		return 0;
+	e10 = decimal_exponent(ex);
+	for (int pass = 0; pass < 2; pass++) {
+		long s = d - 1 - e10;
+		const struct pow10 *g;
+		uint64_t mh = (uint64_t)(M >> 64), ml = (uint64_t)M;
+		unsigned __int128 ll, lh, hl, hh, mid, ph, t, frac, half, dist,
+		    margin;
+		int sh;
+
+		if (s < POW10_MIN || s > POW10_MAX)
+			return 0;
+		g = &pow10_tab[s - POW10_MIN];
+		ll = (unsigned __int128)ml * g->lo;
+		lh = (unsigned __int128)ml * g->hi;
+		hl = (unsigned __int128)mh * g->lo;
+		hh = (unsigned __int128)mh * g->hi;
+		mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+		ph = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+		/* |x| 10^s = ph 2^-sh, ph within 2 units of the exact one. */
+		sh = (int)(127 - ex - g->lg);
+		if (sh < 56 || sh > 127)
+			return 0;
+		t = ph >> sh;
+		if (t >= lim) {
+			if (pass == 0) {
+				e10++;
+				continue;
+			}
+			return 0;
+		}
+		/* A tie of |x| 10^s is t + 1/2; the uncertainty there is
+		 * below ph 2^-good, plus the product's 2 units. */
+		frac = ph & (((unsigned __int128)1 << sh) - 1);
+		half = (unsigned __int128)1 << (sh - 1);
+		dist = frac > half ? frac - half : half - frac;
+		margin = (ph >> good) + 3;
+		if (dist <= margin)
+			return -1;
+		t += frac > half;
+		if (t == lim) {
+			t = lim / 10;
+			e10++;
+		}
+		*D = t;
+		*E = e10;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * round_digits from the top 64 bits alone, for d <= 12 digits: |x| =
  * m 2^(ex - 64) (m's top bit set, below the true significand by less
  * than one unit).  The product of m and the top half of 10^s's entry
@@ -2113,4 +2179,273 @@ emit:
 	n = emit_digits(buf, size, d < 0, v.d, (size_t)v.n, v.E,
 	    plain_exponent(v.E));
 	return n < size ? n : size - 1;
+}
+
+/* ---- Error figures --------------------------------------------------- */
+
+/*
+ * Error figures (absolute and relative errors, ulps, bits lost) have one
+ * notation everywhere.  Short (text tables, the view, step words): two
+ * significant digits, plain when the exponent is in [-4, 2) ("0.08",
+ * "-0.04", "24", "0.00012"), else scientific ("3.9e-05", "1.7e+03"),
+ * trailing zeros dropped (C's %.2g, correctly rounded).  Full (JSON):
+ * FPV_DEC_FIGURE_FULL digits in the notation of the file comment.  A
+ * figure is only known to within 2^-good relative, so a digit is
+ * printed only when every value in that interval rounds to it: a figure
+ * that lies (within its uncertainty) on a tie gets one digit more
+ * ("0.125"), and where even that does not settle, fewer are shown.
+ */
+
+/* 10^k for 0 <= k <= 22, each exact as a double. */
+static const double fig_pow10[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/*
+ * A figure's magnitude as the fast paths read it: m 2^(ex - 64) with
+ * m's top bit set, exact when the figure has at most 64 bits (exact is
+ * then true), and y, the same as a double.
+ */
+struct fig {
+	uint64_t m;
+	long ex;
+	bool exact;
+	double y;
+};
+
+/* 2^e as a double, -1022 <= e <= 1023. */
+static double
+fig_two_pow(long e)
+{
+	uint64_t u = (uint64_t)(e + 1023) << 52;
+	double d;
+
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+/* The magnitude of the regular x. */
+static void
+fig_of(mpfr_srcptr x, struct fig *g)
+{
+	const mp_limb_t *l = mpfr_custom_get_significand(x);
+	size_t n = ((size_t)mpfr_get_prec(x) + GMP_NUMB_BITS - 1) /
+	    GMP_NUMB_BITS;
+
+	g->ex = (long)mpfr_get_exp(x);
+	g->exact = GMP_NUMB_BITS == 64 && mpfr_get_prec(x) <= 64;
+	g->m = GMP_NUMB_BITS == 64 ? (uint64_t)l[n - 1] : 0;
+	g->y = g->exact && g->ex >= -900 && g->ex <= 900 ?
+	    (double)g->m * fig_two_pow(g->ex - 64) : fabs(mpfr_get_d(x,
+	    MPFR_RNDN));
+}
+
+/*
+ * The d (1..3) leading digits of a figure of magnitude g (regular, known
+ * to within 2^-good relative) rounded to nearest, into *D (10^(d-1) <=
+ * *D < 10^d) with *E the decimal exponent of the first, decided in
+ * doubles: y (within 2^-53), at most five more roundings of 2^-53 in
+ * the scaling, and the figure's own uncertainty (good >= 40 bits:
+ * 2^-40) keep the scaled value (below 2 10^d) within 2e-9 of the true
+ * one's, so a fraction farther than 1e-8 from a half rounds the same
+ * way for every value the figure may stand for.  False when it is
+ * nearer, or out of the range where 10^k is two exact powers.
+ */
+static bool
+figure_fast(const struct fig *g, int good, int d, unsigned *D, long *E)
+{
+	long t, e10, k;
+	double X, fr, top = fig_pow10[d];
+	unsigned n;
+
+	if (good < 40 || g->ex < -130 || g->ex > 130)
+		return false;
+	/* floor(log10(2^(ex-1))): 10^e10 <= y < 2 10^(e10+1). */
+	t = (g->ex - 1) * 1262611;
+	e10 = t >= 0 ? t >> 22 : -((-t + (1L << 22) - 1) >> 22);
+	k = d - 1 - e10;
+	if (k >= 0)
+		X = g->y * (k <= 22 ? fig_pow10[k] : fig_pow10[22] *
+		    fig_pow10[k - 22]);
+	else
+		X = g->y / (-k <= 22 ? fig_pow10[-k] : fig_pow10[22] *
+		    fig_pow10[-k - 22]);
+	if (X >= top) {
+		X /= 10;
+		e10++;
+	}
+	n = (unsigned)X;
+	fr = X - n;
+	if (fr > 0.5 - 1e-8 && fr < 0.5 + 1e-8)
+		return false;
+	n += fr > 0.5;
+	if (n >= (unsigned)top) {
+		n /= 10;
+		e10++;
+	}
+	if (n < (unsigned)fig_pow10[d - 1] || n >= (unsigned)top)
+		return false;
+	*D = n;
+	*E = e10;
+	return true;
+}
+
+/*
+ * Is the exact x halfway between two d-digit decimals?  Then its d+1
+ * digits end in 5 and are x exactly.
+ */
+static bool
+figure_tie(mpfr_srcptr x, int d)
+{
+	char dg[72], s[96];
+	long E;
+	mpfr_t y;
+	char *end;
+	bool tie;
+
+	if (fpv_dec_digits(x, d + 1, dg, &E) != d + 1 || dg[d] != '5')
+		return false;
+	snprintf(s, sizeof s, "%.*se%ld", d + 1, dg, E - d);
+	mpfr_init2(y, mpfr_get_prec(x) + 8);
+	/* The decimal read exactly (ternary 0) and equal to |x|. */
+	tie = mpfr_strtofr(y, s, &end, 10, MPFR_RNDN) == 0 && *end == '\0' &&
+	    mpfr_cmpabs(y, x) == 0;
+	mpfr_clear(y);
+	return tie;
+}
+
+/*
+ * The d leading digits of the regular x rounded to nearest (ties to
+ * even) into dg, with *E, when every value within 2^-good relative of x
+ * rounds to the same digits; false when they do not.  An exact x
+ * (FPV_DEC_FIGURE_EXACT) always settles, except on a tie when ties ask
+ * for more digits (tie_more).
+ */
+static bool
+figure_settle(mpfr_srcptr x, const struct fig *g, int good, int d,
+    bool tie_more, char *dg, long *E)
+{
+	unsigned D;
+
+	if (d <= 3 && figure_fast(g, good, d, &D, E)) {
+		for (int i = d - 1; i >= 0; i--) {
+			dg[i] = (char)('0' + D % 10);
+			D /= 10;
+		}
+		return true;
+	}
+	if (good == FPV_DEC_FIGURE_EXACT)
+		return fpv_dec_digits(x, d, dg, E) == d &&
+		    (!tie_more || !figure_tie(x, d));
+	if (g->exact && good <= 64 && d <= 20) {
+		/* x as round_digits takes it, known to 2^-good; where the
+		 * table cannot say, the slow way below. */
+		unsigned __int128 Dx;
+		char dx[48];
+
+		switch (round_digits_within((unsigned __int128)g->m << 64,
+		    g->ex, d, good, &Dx, E)) {
+		case 1:
+			if (u128_digits(Dx, dx) != d)
+				return false;
+			memcpy(dg, dx, (size_t)d);
+			return true;
+		case -1:
+			return false;
+		default:
+			break;
+		}
+	}
+	{
+		/* x -+ |x| 2^-good, exactly. */
+		mpfr_prec_t p = mpfr_get_prec(x) + (mpfr_prec_t)good + 2;
+		mpfr_t lo, hi, u;
+		char dh[72];
+		long Eh;
+		bool same;
+
+		mpfr_inits2(p, lo, hi, u, (mpfr_ptr)0);
+		mpfr_abs(u, x, MPFR_RNDN);
+		mpfr_mul_2si(u, u, -(long)good, MPFR_RNDN);
+		mpfr_sub(lo, x, u, MPFR_RNDN);
+		mpfr_add(hi, x, u, MPFR_RNDN);
+		/* Both ends round alike, and so does x between them. */
+		same = fpv_dec_digits(lo, d, dg, E) == d &&
+		    fpv_dec_digits(hi, d, dh, &Eh) == d && Eh == *E &&
+		    memcmp(dh, dg, (size_t)d) == 0;
+		mpfr_clears(lo, hi, u, (mpfr_ptr)0);
+		return same;
+	}
+}
+
+/* An error figure as text. */
+size_t
+fpv_dec_figure(mpfr_srcptr x, int good, unsigned how, char *buf, size_t size)
+{
+	bool full = (how & FPV_DEC_FIG_FULL) != 0;
+	bool plus = (how & FPV_DEC_FIG_SIGN) && !mpfr_signbit(x);
+	struct fig g;
+	char dg[72];
+	long E = 0;
+	int d = 0;
+	size_t nd, n, off;
+
+	if (size == 0)
+		return 0;
+	if (!mpfr_regular_p(x)) {
+		const char *w = mpfr_nan_p(x) ? "nan" : !mpfr_inf_p(x) ? "0" :
+		    mpfr_signbit(x) ? "-inf" : plus ? "+inf" : "inf";
+
+		n = strlen(w);
+		n = n < size ? n : size - 1;
+		memcpy(buf, w, n);
+		buf[n] = '\0';
+		return n;
+	}
+	fig_of(x, &g);
+	/* The digits (no more than 2^-good can settle: good log10(2)),
+	 * then one more (a tie), then fewer. */
+	d = full ? FPV_DEC_FIGURE_FULL : FPV_DEC_FIGURE_SHORT;
+	if (good != FPV_DEC_FIGURE_EXACT && (long)good * 30103 / 100000 < d)
+		d = good * 30103 / 100000 > 0 ? good * 30103 / 100000 : 1;
+	if (!figure_settle(x, &g, good, d, true, dg, &E) &&
+	    !figure_settle(x, &g, good, ++d, false, dg, &E)) {
+		for (d -= 2; d > 0; d--)
+			if (figure_settle(x, &g, good, d, false, dg, &E))
+				break;
+	}
+	off = plus ? 1 : 0;
+	if (plus)
+		buf[0] = '+';
+	if (d == 0) {
+		/* Not one digit is certain (a figure known to a few bits):
+		 * its one-digit rounding, marked. */
+		d = 1;
+		fpv_dec_digits(x, 1, dg, &E);
+		if (size - off > FPV_DEC_MARK_LEN) {
+			memcpy(buf + off, FPV_DEC_MARK, FPV_DEC_MARK_LEN);
+			off += FPV_DEC_MARK_LEN;
+		}
+	}
+	nd = (size_t)d;
+	while (nd > 1 && dg[nd - 1] == '0')
+		nd--;
+	n = emit_digits(buf + off, size - off, mpfr_signbit(x) != 0, dg, nd,
+	    E, full ? plain_exponent(E) : E >= -4 && E < d);
+	n += off;
+	return n < size ? n : size - 1;
+}
+
+/* An error figure held in a double. */
+size_t
+fpv_dec_figure_d(double d, int good, unsigned how, char *buf, size_t size)
+{
+	mp_limb_t l[(53 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
+	mpfr_t x;
+
+	mpfr_custom_init(l, 53);
+	mpfr_custom_init_set(x, MPFR_ZERO_KIND, 0, 53, l);
+	mpfr_set_d(x, d, MPFR_RNDN);
+	return fpv_dec_figure(x, good, how, buf, size);
 }

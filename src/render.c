@@ -7,7 +7,7 @@
  * defaults),
  * then one row per shown format:
  *
- *   fp16   0 01101 0011001100  0x34cc  0.2998046875  err -2.0e-04 (rel -6.5e-04, 0.8 ulp)  inexact
+ *   fp16   0 01101 0011001100  0x34cc  0.2998046875  err -0.0002 (rel -0.00065, 0.8 ulp)  inexact
  *
  * name, bits grouped by field, hex, value (fpv_dec_value: exact when
  * short, else the shortest after the mark U+2248; columns are aligned
@@ -56,9 +56,10 @@
  *               accumulated error against "exact"; results.F."description":
  *               the step in F's own values (fpv_describe_cell).
  * Numbers are strings: "exact" has JSON_EXACT_DIGITS (40) significant
- * digits, absolute and relative errors JSON_ERROR_DIGITS (17), ulps and
- * bits lost JSON_ULP_DIGITS (6); an error that is undefined (NaN against a number,
- * infinity against a finite value) is "nan" or "inf"/"-inf".  "value" is
+ * digits; the error figures (absolute, relative, ulps, bits lost) are
+ * fpv_dec_figure's full ones: up to 17 significant digits, each of them
+ * correct; an error that is undefined (NaN against a number, infinity
+ * against a finite value) is "nan" or "inf"/"-inf".  "value" is
  * the shortest round-trip decimal, "exact_value" the stored value's
  * exact decimal; see decimal.c for the notation.
  */
@@ -68,6 +69,7 @@
 
 #include "fpviz/decimal.h"
 #include "fpviz/describe.h"
+#include "fpviz/figure.h"
 #include "fpviz/render.h"
 #include "fpviz/safe.h"
 
@@ -75,10 +77,6 @@
 #define TEXT_EXACT_DIGITS 20
 /* Significant digits of the exact reference in JSON. */
 #define JSON_EXACT_DIGITS 40
-/* Significant digits of absolute and relative errors in JSON. */
-#define JSON_ERROR_DIGITS 17
-/* Significant digits of ulps and bits lost in JSON. */
-#define JSON_ULP_DIGITS 6
 /* Bytes of a step's source text in JSON before it is cut (then U+2026). */
 #define STEP_TEXT_MAX 256
 /* Bytes of a step's description (cut beyond). */
@@ -95,260 +93,23 @@
 
 /* ---- Small text helpers --------------------------------------------- */
 
-/* ---- Two-digit figures ---------------------------------------------- */
+/* ---- Error figures ---------------------------------------------------- */
+
+/* Room an error figure needs (fpv_dec_figure). */
+#define FIGURE_MAX FPV_DEC_FIGURE
 
 /*
- * Errors are shown to two significant digits, three times on every row.
- * The digits come from a double approximation when it settles them
- * (the value is not within 1e-10 relative of a rounding tie), else from
- * the exact routines of decimal.c, which give the same digits in any case.
- */
-
-/* 10^k for 0 <= k <= 22, each exact as a double. */
-static const double pow10_d[23] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-};
-
-/*
- * The value y (2^(ex-1) <= y < 2^ex, within 2^-52 relative of the exact
- * value) rounded to two significant digits: *D in [10, 99], the exact
- * value ~ *D / 10 x 10^*E.  At most four more roundings (to nearest, each
- * 2^-53 relative) keep the scaled value within 1e-12 of the exact one's
- * scaling (which is below 200), so a fraction farther than 1e-10 from a
- * half rounds the same way.  False when it is nearer, or ex is out of
- * the range where 10^k is two exact powers.
- */
-static bool
-round2(double y, long ex, unsigned *D, long *E)
-{
-	long t, e10, k;
-	double X, fr;
-	unsigned n;
-
-	if (ex < -130 || ex > 130)
-		return false;
-	/* floor(log10(2^(ex-1))): 10^e10 <= y < 2 10^(e10+1). */
-	t = (ex - 1) * 1262611;
-	e10 = t >= 0 ? t >> 22 : -((-t + (1L << 22) - 1) >> 22);
-	k = 1 - e10;		/* -37..41 */
-	if (k >= 0)
-		X = y * (k <= 22 ? pow10_d[k] : pow10_d[22] * pow10_d[k - 22]);
-	else
-		X = y / (-k <= 22 ? pow10_d[-k] :
-		    pow10_d[22] * pow10_d[-k - 22]);
-	if (X >= 100) {
-		X /= 10;
-		e10++;
-	}
-	n = (unsigned)X;
-	fr = X - n;
-	if (fr > 0.5 - 1e-10 && fr < 0.5 + 1e-10)
-		return false;
-	n += fr > 0.5;
-	if (n == 100) {
-		n = 10;
-		e10++;
-	}
-	if (n < 10 || n > 99)
-		return false;
-	*D = n;
-	*E = e10;
-	return true;
-}
-
-/* 2^e as a double, -1022 <= e <= 1023. */
-static double
-two_pow(long e)
-{
-	uint64_t u = (uint64_t)(e + 1023) << 52;
-	double d;
-
-	memcpy(&d, &u, sizeof d);
-	return d;
-}
-
-/* "00".."99": two digits (and "d.d" of two-digit figures) by one lookup. */
-static const char digit_pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
-
-/* "-d.de+XX" at p for D / 10 x 10^E (10 <= D <= 99): compact's notation. */
-static inline size_t
-put_sci2(char *p, bool neg, unsigned D, long E)
-{
-	char *q = p;
-	unsigned long a = (unsigned long)(E < 0 ? -E : E);
-
-	if (neg)
-		*q++ = '-';
-	q[0] = digit_pairs[2 * D];
-	q[1] = '.';
-	q[2] = digit_pairs[2 * D + 1];
-	q[3] = 'e';
-	q[4] = E < 0 ? '-' : '+';
-	q += 5;
-	if (a < 100) {		/* at least two exponent digits */
-		memcpy(q, digit_pairs + 2 * a, 2);
-		q += 2;
-	} else {
-		char ex[24];
-		int k = 0;
-
-		do
-			ex[k++] = (char)('0' + a % 10);
-		while ((a /= 10) != 0);
-		while (k > 0)
-			*q++ = ex[--k];
-	}
-	return (size_t)(q - p);
-}
-
-/*
- * x as a compact "-2.0e-04" (two significant digits), "0", "inf", "nan"
- * at p (room for COMPACT_MAX bytes, no NUL); returns the length.  This
- * is on every row of every table: no printf.
- */
-static size_t
-compact(mpfr_srcptr x, char *p)
-{
-	char d[4];
-	long E;
-	unsigned D;
-
-	if (!mpfr_regular_p(x)) {
-		if (mpfr_nan_p(x)) {
-			memcpy(p, "nan", 3);
-			return 3;
-		}
-		if (mpfr_inf_p(x)) {
-			if (mpfr_signbit(x)) {
-				memcpy(p, "-inf", 4);
-				return 4;
-			}
-			memcpy(p, "inf", 3);
-			return 3;
-		}
-		*p = '0';
-		return 1;
-	}
-	if (GMP_NUMB_BITS == 64) {
-		/* The top limb: within 2^-63 below |x|; as a double, 2^-53. */
-		const mp_limb_t *l = mpfr_custom_get_significand(x);
-		size_t nl = ((size_t)mpfr_get_prec(x) + 63) / 64;
-		long ex = (long)mpfr_get_exp(x);
-
-		if (ex >= -130 && ex <= 130 &&
-		    round2((double)l[nl - 1] * two_pow(ex - 64), ex, &D, &E))
-			return put_sci2(p, mpfr_signbit(x) != 0, D, E);
-	}
-	fpv_dec_digits(x, 2, d, &E);
-	return put_sci2(p, mpfr_signbit(x) != 0,
-	    (unsigned)(d[0] - '0') * 10 + (unsigned)(d[1] - '0'), E);
-}
-
-/* Room compact needs: sign, "d.de", sign and a long's digits. */
-#define COMPACT_MAX 32
-
-/*
- * d (finite, nonzero) to two significant digits as fpv_dec_double(d, 2)
- * writes it ("0.8", "1500", "1.2e-05") at p; 0 when round2 cannot
- * settle it (or d is subnormal).
- */
-static size_t
-ulps_fast(double d, char *p, bool sci)
-{
-	uint64_t u;
-	unsigned D, dg[2];
-	long E;
-	int nd;
-	char *q = p;
-
-	memcpy(&u, &d, sizeof u);
-	if (((u >> 52) & 0x7ff) == 0 ||
-	    !round2(fabs(d), (long)((u >> 52) & 0x7ff) - 1022, &D, &E))
-		return 0;
-	if (sci)
-		return put_sci2(p, d < 0, D, E);
-	/* Digits without trailing zeros, then the notation of decimal.c. */
-	dg[0] = D / 10;
-	dg[1] = D % 10;
-	nd = dg[1] == 0 ? 1 : 2;
-	if (d < 0)
-		*q++ = '-';
-	if (E >= 0 && E < 16) {
-		long ip = E + 1;
-
-		*q++ = (char)('0' + dg[0]);
-		if (nd == 2 && ip == 1) {
-			*q++ = '.';
-			*q++ = (char)('0' + dg[1]);
-		} else {
-			if (nd == 2)
-				*q++ = (char)('0' + dg[1]);
-			for (long i = nd; i < ip; i++)
-				*q++ = '0';
-		}
-	} else if (E < 0 && E >= -4) {
-		*q++ = '0';
-		*q++ = '.';
-		for (long i = 0; i < -E - 1; i++)
-			*q++ = '0';
-		*q++ = (char)('0' + dg[0]);
-		if (nd == 2)
-			*q++ = (char)('0' + dg[1]);
-	} else {
-		unsigned long a = (unsigned long)(E < 0 ? -E : E);
-
-		*q++ = (char)('0' + dg[0]);
-		if (nd == 2) {
-			*q++ = '.';
-			*q++ = (char)('0' + dg[1]);
-		}
-		*q++ = 'e';
-		*q++ = E < 0 ? '-' : '+';
-		if (a >= 100) {		/* round2: never */
-			return 0;
-		}
-		*q++ = (char)('0' + a / 10);
-		*q++ = (char)('0' + a % 10);
-	}
-	return (size_t)(q - p);
-}
-
-/* A count of ulps to two significant digits ("0.8", "1500", "1.4e+07")
- * at p (room for COMPACT_MAX bytes); returns the length. */
-static size_t
-compact_double(double d, char *p)
-{
-	size_t n;
-
-	if (isfinite(d) && d != 0 &&
-	    (n = ulps_fast(d, p, fabs(d) >= 1e4)) > 0)
-		return n;
-	if (fabs(d) >= 1e4 && isfinite(d)) {
-		/* d exactly, as a 64-bit number on the stack. */
-		mp_limb_t l[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
-		mpfr_t x;
-
-		mpfr_custom_init(l, 64);
-		mpfr_custom_init_set(x, MPFR_ZERO_KIND, 0, 64, l);
-		mpfr_set_d(x, d, MPFR_RNDN);
-		return compact(x, p);
-	}
-	return fpv_dec_double(d, 2, p, COMPACT_MAX);
-}
-
-/*
- * An error cell: "err -2.0e-04 (rel -6.5e-04, 0.8 ulp)", "err 0", or
+ * An error cell: "err -0.0002 (rel -0.00065, 0.8 ulp)", "err 0", or
  * "err inf" when the error is not finite, at buf (room for ERR_CELL_MAX
- * bytes, no NUL).  Returns the length.
+ * bytes, no NUL), the figures in fpv_dec_figure's short notation, the
+ * signed ones with their sign.  Returns the length.
  */
 static size_t
 error_cell(bool local, const struct fpv_errinfo *e, char *buf)
 {
 	char *p = buf;
+	char fig[FIGURE_MAX];
+	size_t n;
 
 	if (local) {
 		memcpy(p, "loss ", 5);
@@ -357,16 +118,27 @@ error_cell(bool local, const struct fpv_errinfo *e, char *buf)
 		memcpy(p, "err ", 4);
 		p += 4;
 	}
-	p += compact(e->err, p);
 	/* Zero, infinite or NaN: no relative error or ulps to show. */
-	if (!mpfr_regular_p(e->err))
-		return (size_t)(p - buf);
+	if (!mpfr_regular_p(e->err)) {
+		n = fpv_figure_text(e, FPV_FIGURE_ABS, 0, fig, sizeof fig);
+		memcpy(p, fig, n);
+		return (size_t)(p - buf) + n;
+	}
+	n = fpv_figure_text(e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, fig,
+	    sizeof fig);
+	memcpy(p, fig, n);
+	p += n;
 	memcpy(p, " (rel ", 6);
 	p += 6;
-	p += compact(e->rel, p);
+	n = fpv_figure_text(e, FPV_FIGURE_REL, FPV_DEC_FIG_SIGN, fig,
+	    sizeof fig);
+	memcpy(p, fig, n);
+	p += n;
 	memcpy(p, ", ", 2);
 	p += 2;
-	p += compact_double(e->ulps, p);
+	n = fpv_figure_text(e, FPV_FIGURE_ULPS, 0, fig, sizeof fig);
+	memcpy(p, fig, n);
+	p += n;
 	memcpy(p, " ulp)", 5);
 	p += 5;
 	return (size_t)(p - buf);
@@ -1134,14 +906,12 @@ json_errors(struct obuf *o, bool local, const struct fpv_errinfo *e)
 		{ ", \"local_abs_error\": \"", ", \"local_rel_error\": \"",
 		  ", \"local_ulp_error\": \"", ", \"local_bits_lost\": \"" }
 	};
-	char v[4][96];
+	char v[4][FIGURE_MAX];
 	size_t n[4];
 
-	n[0] = fpv_dec_round(e->err, JSON_ERROR_DIGITS, v[0], sizeof v[0]);
-	n[1] = fpv_dec_round(e->rel, JSON_ERROR_DIGITS, v[1], sizeof v[1]);
-	n[2] = fpv_dec_double(e->ulps, JSON_ULP_DIGITS, v[2], sizeof v[2]);
-	n[3] = fpv_dec_double(e->bits_lost, JSON_ULP_DIGITS, v[3],
-	    sizeof v[3]);
+	for (int k = 0; k < 4; k++)
+		n[k] = fpv_figure_text(e, (enum fpv_figure)k, FPV_DEC_FIG_FULL,
+		    v[k], sizeof v[k]);
 	for (int k = 0; k < 4; k++) {
 		ob_puts(o, key[local][k]);
 		ob_write(o, v[k], n[k]);

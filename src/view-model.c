@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpviz/figure.h"
 #include "fpviz/view-impl.h"
 
 static void forget_desc(struct fpv_view *v);
@@ -1005,34 +1006,6 @@ binary_digits(const struct fpv_format *f, uint64_t bits, char *buf)
 	buf[n] = '\0';
 }
 
-/* x as a short signed decimal ("+4.4e-05"), for error figures. */
-static void
-short_signed(mpfr_srcptr x, char *buf, size_t size)
-{
-	if (mpfr_sgn(x) > 0 && size > 1) {
-		buf[0] = '+';
-		fpv_dec_round(x, 2, buf + 1, size - 1);
-	} else {
-		fpv_dec_round(x, 2, buf, size);
-	}
-}
-
-/* A count of ulps as short text ("0.5", "3", "1.2e+04"). */
-static void
-ulps_text(double u, char *buf, size_t size)
-{
-	if (isnan(u))
-		snprintf(buf, size, "nan");
-	else if (isinf(u))
-		snprintf(buf, size, "inf");
-	else if (u != 0 && u < 0.01)
-		snprintf(buf, size, "%.1e", u);
-	else if (u < 1000)
-		snprintf(buf, size, "%.3g", u);
-	else
-		snprintf(buf, size, "%.2e", u);
-}
-
 /* Significant digits of the plain decimal s. */
 static size_t
 decimal_digits(const char *s)
@@ -1074,17 +1047,19 @@ fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 	vc->err_defined = e.defined;
 	vc->err_zero = e.defined && mpfr_zero_p(e.err);
 	if (!e.defined) {
-		const char *w = mpfr_nan_p(e.err) ? "nan" :
-		    mpfr_sgn(e.err) > 0 ? "+inf" : "-inf";
-
-		snprintf(vc->abs, sizeof vc->abs, "%s", w);
-		snprintf(vc->rel, sizeof vc->rel, "%s", w);
-		ulps_text(e.ulps, vc->ulps, sizeof vc->ulps);
+		/* The same words for both (nan, +inf, -inf), each written
+		 * from the error itself. */
+		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, vc->abs,
+		    sizeof vc->abs);
+		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, vc->rel,
+		    sizeof vc->rel);
 	} else {
-		short_signed(e.err, vc->abs, sizeof vc->abs);
-		short_signed(e.rel, vc->rel, sizeof vc->rel);
-		ulps_text(e.ulps, vc->ulps, sizeof vc->ulps);
+		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, vc->abs,
+		    sizeof vc->abs);
+		fpv_figure_text(&e, FPV_FIGURE_REL, FPV_DEC_FIG_SIGN, vc->rel,
+		    sizeof vc->rel);
 	}
+	fpv_figure_text(&e, FPV_FIGURE_ULPS, 0, vc->ulps, sizeof vc->ulps);
 	fpv_errinfo_clear(&e);
 }
 
@@ -1328,7 +1303,8 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	struct fpv_errinfo e;
 	mpfr_t x, val, u;
 	uint64_t nb;
-	char a[48], r[48], ul[40];
+	char a[FPV_DEC_FIGURE], r[FPV_DEC_FIGURE], ul[FPV_DEC_FIGURE];
+	char bl[FPV_DEC_FIGURE];
 
 	free(dt->dec);
 	memset(dt, 0, sizeof *dt);
@@ -1374,8 +1350,9 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	fpv_errinfo_init(&e);
 	fpv_trace_local_error(t, v->step, f, &e);
 	if (e.defined && !mpfr_zero_p(e.err)) {
-		short_signed(e.err, a, sizeof a);
-		ulps_text(e.ulps, ul, sizeof ul);
+		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, a,
+		    sizeof a);
+		fpv_figure_text(&e, FPV_FIGURE_ULPS, 0, ul, sizeof ul);
 		snprintf(dt->loss, sizeof dt->loss, "this step: %s (%s ulp)",
 		    a, ul);
 	}
@@ -1387,11 +1364,14 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	} else if (mpfr_zero_p(e.err)) {
 		snprintf(dt->total, sizeof dt->total, "total error: none");
 	} else {
-		short_signed(e.err, a, sizeof a);
-		short_signed(e.rel, r, sizeof r);
-		ulps_text(e.ulps, ul, sizeof ul);
+		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, a,
+		    sizeof a);
+		fpv_figure_text(&e, FPV_FIGURE_REL, FPV_DEC_FIG_SIGN, r,
+		    sizeof r);
+		fpv_figure_text(&e, FPV_FIGURE_ULPS, 0, ul, sizeof ul);
+		fpv_figure_text(&e, FPV_FIGURE_BITS, 0, bl, sizeof bl);
 		snprintf(dt->total, sizeof dt->total, "total error: abs %s  "
-		    "rel %s  %s ulp  %.1f bits lost", a, r, ul, e.bits_lost);
+		    "rel %s  %s ulp  %s bits lost", a, r, ul, bl);
 	}
 	fpv_errinfo_clear(&e);
 

@@ -3,7 +3,7 @@
  *
  * Shortest round-trip decimals of encodings (what a value "is" to a
  * reader), exact decimals of stored values (what it really is), and
- * short scientific renderings of error figures.
+ * error figures in the one notation of every front end.
  */
 #ifndef FPVIZ_DECIMAL_H
 #define FPVIZ_DECIMAL_H
@@ -100,5 +100,40 @@ size_t fpv_dec_double(double d, int digits, char *buf, size_t size);
  * digits, or 0 if x is not regular or digits is out of range.
  */
 int fpv_dec_digits(mpfr_srcptr x, int digits, char *d, long *E);
+
+/*
+ * An error figure (an absolute or relative error, a count of ulps, bits
+ * lost) as every front end writes it; fpviz/figure.h picks the figures
+ * of an error record.  x is the figure, known to within 2^-good
+ * relative (FPV_DEC_FIGURE_EXACT: exactly).  Short (the default: text
+ * tables, the view): FPV_DEC_FIGURE_SHORT significant digits, plain for
+ * decimal exponents -4..1 and scientific beyond, trailing zeros
+ * dropped, as C's %.2g ("0.08", "-0.04", "24", "3.9e-05", "1.7e+03").
+ * FPV_DEC_FIG_FULL (JSON): FPV_DEC_FIGURE_FULL digits in the notation
+ * of fpv_dec_round.  Every digit written is the correctly rounded digit
+ * of every value within the figure's uncertainty: a figure on a tie, or
+ * within its uncertainty of one (0.125 to two digits, 2^-25 to 17),
+ * gets one digit more ("0.125"); where the digits are not settled fewer
+ * are written (at worst one, marked with FPV_DEC_MARK).  The number of
+ * digits tried first is what good bits can hold (good log10 2: 15 for
+ * a double's 51).  FPV_DEC_FIG_SIGN writes '+' before a positive
+ * figure.  Specials: "0" (never "-0"), "inf" ("+inf" with
+ * FPV_DEC_FIG_SIGN), "-inf", "nan".  Writes a NUL-terminated string
+ * into buf (size >= FPV_DEC_FIGURE) and returns its length.
+ */
+#define FPV_DEC_FIGURE_SHORT 2
+#define FPV_DEC_FIGURE_FULL 17
+#define FPV_DEC_FIGURE_EXACT 0x7fffffff
+#define FPV_DEC_FIGURE 48
+enum {
+	FPV_DEC_FIG_FULL = 1u << 0,
+	FPV_DEC_FIG_SIGN = 1u << 1
+};
+size_t fpv_dec_figure(mpfr_srcptr x, int good, unsigned how, char *buf,
+    size_t size);
+
+/* The same for a figure held in a double. */
+size_t fpv_dec_figure_d(double d, int good, unsigned how, char *buf,
+    size_t size);
 
 #endif

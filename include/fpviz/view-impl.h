@@ -122,7 +122,8 @@ struct view_cell {
 	char bin[72];		/* binary digits, most significant first */
 	char hex[24];
 	char val[FPV_DEC_VALUE];	/* the value (fpv_dec_value) */
-	char abs[40], rel[40], ulps[40];	/* accumulated error */
+	char abs[FPV_DEC_FIGURE], rel[FPV_DEC_FIGURE], ulps[FPV_DEC_FIGURE];
+				/* accumulated error (fpv_figure_text) */
 	bool err_zero;		/* no error at all */
 	bool err_defined;	/* false: NaN or infinity against a finite value */
 	uint32_t flags;		/* this step's flags */
