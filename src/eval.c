@@ -555,8 +555,15 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		break;
 	}
 	}
-	for (int f = 0; f < fpv_trace_ncols(t); f++)
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		/* A subnormal result is marked so whatever made it: an
+		 * operation, and as well a bit pattern, a variable or a
+		 * cast that kept the encoding it was given. */
+		if (fpv_bits_class(fpv_trace_format(t, f), st->cell[f].bits) ==
+		    FPV_CLASS_SUBNORMAL)
+			st->cell[f].flags |= FPV_FLAG_SUBNORMAL;
 		t->sticky[f] |= st->cell[f].flags;
+	}
 	return 0;
 }
 

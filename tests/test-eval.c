@@ -140,6 +140,32 @@ main(void)
 	ok(res(FPV_FP16) == 0x0002 && (rflags(FPV_FP16) & FPV_FLAG_SUBNORMAL) &&
 	    (rflags(FPV_FP16) & FPV_FLAG_UNDERFLOW),
 	    "1e-7 is the subnormal 2*2^-24 in fp16");
+	/* Subnormal encodings (exponent field 0, fraction not 0, IEEE
+	 * 754 3.4) are marked however the step made them: a bit pattern,
+	 * a variable, a cast that kept the encoding, as an operation. */
+	ev("fp16:0x0001");
+	ok(res(FPV_FP16) == 0x0001 && (rflags(FPV_FP16) & FPV_FLAG_SUBNORMAL) &&
+	    !(rflags(FPV_FP16) & FPV_FLAG_INEXACT),
+	    "fp16:0x0001 is marked subnormal in fp16, and exact");
+	ok(!(rflags(FPV_FP32) & FPV_FLAG_SUBNORMAL) &&
+	    res(FPV_FP32) == fbits(0x1p-24f),
+	    "fp16:0x0001 is the normal 2^-24 in fp32");
+	ev("fp16:0x03ff * 1");
+	ok(rflags(FPV_FP16) & FPV_FLAG_SUBNORMAL,
+	    "fp16:0x03ff * 1 is subnormal in fp16");
+	ev("fp16:0x0400");
+	ok(!(rflags(FPV_FP16) & FPV_FLAG_SUBNORMAL),
+	    "fp16:0x0400, the smallest normal, is not subnormal");
+	ev("fp32:0x00000001");
+	ok(rflags(FPV_FP32) & FPV_FLAG_SUBNORMAL,
+	    "fp32:0x00000001 is marked subnormal in fp32");
+	ev("xs = fp16:0x0200");
+	ev("xs");
+	ok(rflags(FPV_FP16) & FPV_FLAG_SUBNORMAL,
+	    "a variable holding fp16 0x0200 is marked subnormal");
+	ev("fp16(fp16:0x0003)");
+	ok(rflags(FPV_FP16) & FPV_FLAG_SUBNORMAL,
+	    "fp16(fp16:0x0003) keeps the encoding, marked subnormal");
 	/* 0.1 + 0.2 in fp16 ties to even: 0x34cc (brief). */
 	ev("0.1 + 0.2");
 	ok(res(FPV_FP16) == 0x34cc, "0.1 + 0.2 fp16 0x34cc");
