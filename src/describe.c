@@ -663,3 +663,143 @@ fpv_describe_cell(const struct fpv_trace *t, size_t i, int f, char *buf,
 {
 	return describe(t, i, f, buf, size);
 }
+
+/* ---- Requantization --------------------------------------------------- */
+
+/* The words of a rounding mode after a direction (ORDER: enum fpv_round). */
+static const char *const mode_words[] = {
+	"rounding to nearest", "rounding toward zero", "rounding up",
+	"rounding down"
+};
+
+/* Significant digits at which a value is taken as exact when its
+ * rounding there has at most FPV_DEC_VALUE_DIGITS digits. */
+#define REQUANT_PROBE_DIGITS 40
+
+/*
+ * x as values are shown: its decimal when that has at most
+ * FPV_DEC_VALUE_DIGITS significant digits (to within the exact
+ * reference's own accuracy: the rounding to REQUANT_PROBE_DIGITS digits
+ * is that short), else FPV_DEC_MARK and x to FPV_DEC_VALUE_DIGITS
+ * digits.
+ */
+static void
+put_value(struct out *o, mpfr_srcptr x)
+{
+	char s[96], d[72];
+	long E;
+	int n;
+
+	if (mpfr_zero_p(x)) {
+		puts_(o, "0");
+		return;
+	}
+	n = fpv_dec_digits(x, REQUANT_PROBE_DIGITS, d, &E);
+	while (n > 1 && d[n - 1] == '0')
+		n--;
+	if (n > FPV_DEC_VALUE_DIGITS)
+		puts_(o, FPV_DEC_MARK);
+	fpv_dec_round(x, FPV_DEC_VALUE_DIGITS, s, sizeof s);
+	puts_(o, s);
+}
+
+/* Append the integer x (an integral mpfr number). */
+static void
+put_integer(struct out *o, mpfr_srcptr x)
+{
+	char s[96];
+
+	if (mpfr_fits_slong_p(x, MPFR_RNDN))
+		snprintf(s, sizeof s, "%ld", mpfr_get_si(x, MPFR_RNDN));
+	else
+		fpv_dec_round(x, REQUANT_PROBE_DIGITS, s, sizeof s);
+	puts_(o, s);
+}
+
+/* Describe the requantization of step i in the integer grid column f. */
+size_t
+fpv_describe_requant(const struct fpv_trace *t, size_t i, int f, char *buf,
+    size_t size)
+{
+	struct out o = { buf, size, 0 };
+	const struct fpv_format *F;
+	const struct fpv_node *n;
+	const struct fpv_cell *c;
+	static const mpfr_rnd_t rnd[] = { MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU,
+	    MPFR_RNDD };
+	mpfr_t x, s, Q, R;
+	mpq_t sq;
+	char sc[96];
+	long q;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (i >= t->nsteps || f < 0 || f >= fpv_trace_ncols(t))
+		return 0;
+	F = fpv_trace_format(t, f);
+	n = &t->ast.nodes[i];
+	c = &t->steps[i].cell[f];
+	/* A cast through another format did not round the value once. */
+	if (F->kind != FPV_KIND_INT || (n->kind == FPV_NODE_CAST &&
+	    fpv_ctx_format(&t->ctx, n->u.format) != F))
+		return 0;
+	mpfr_inits2(FPV_EXACT_PREC + 64, x, s, Q, R, (mpfr_ptr)0);
+	fpv_trace_local_exact(t, i, f, x);
+	if (!mpfr_number_p(x)) {
+		mpfr_clears(x, s, Q, R, (mpfr_ptr)0);
+		return 0;
+	}
+	mpq_init(sq);
+	fpv_grid_scale(F, sq);
+	mpfr_set_q(s, sq, MPFR_RNDN);
+	mpq_clear(sq);
+	/* Q = x / scale + zero point; R, Q rounded in the step's mode. */
+	mpfr_div(Q, x, s, MPFR_RNDN);
+	mpfr_add_si(Q, Q, (long)F->zero_point, MPFR_RNDN);
+	mpfr_rint(R, Q, rnd[t->ctx.round < 4 ? t->ctx.round : 0]);
+	q = (long)fpv_bits_q(F, c->bits);
+
+	put_value(&o, x);
+	fpv_dec_round(s, REQUANT_PROBE_DIGITS, sc, sizeof sc);
+	puts_(&o, " / ");
+	puts_(&o, sc);
+	if (F->zero_point != 0) {
+		snprintf(sc, sizeof sc, " %c %lld", F->zero_point < 0 ? '-' : '+',
+		    (long long)(F->zero_point < 0 ? -F->zero_point :
+		    F->zero_point));
+		puts_(&o, sc);
+	}
+	puts_(&o, " = ");
+	if (mpfr_integer_p(Q)) {
+		put_integer(&o, Q);
+	} else {
+		enum fpv_tie tie = fpv_describe_tie(t, i, f);
+
+		put_value(&o, Q);
+		puts_(&o, " \xe2\x86\x92 ");
+		put_integer(&o, R);
+		if (tie != FPV_TIE_NONE) {
+			puts_(&o, fpv_describe_tie_words(tie));
+		} else {
+			puts_(&o, mpfr_greater_p(R, Q) ? " (up, " : " (down, ");
+			puts_(&o, mode_words[t->ctx.round < 4 ? t->ctx.round : 0]);
+			puts_(&o, ")");
+		}
+	}
+	/* Past the range: the stored q says what became of it. */
+	if (mpfr_cmp_si(R, q) != 0) {
+		char w[64];
+
+		puts_(&o, " \xe2\x86\x92 ");
+		snprintf(w, sizeof w, "%ld", q);
+		puts_(&o, w);
+		if (c->flags & FPV_FLAG_SATURATED) {
+			puts_(&o, " (saturated)");
+		} else if (c->flags & FPV_FLAG_WRAPPED) {
+			snprintf(w, sizeof w, " (wrapped modulo 2^%d)", F->bits);
+			puts_(&o, w);
+		}
+	}
+	mpfr_clears(x, s, Q, R, (mpfr_ptr)0);
+	return done(&o);
+}

@@ -362,7 +362,8 @@ put_bits_color(char *p, const struct fpv_format *f, const char *bin,
 		if (bin[i] == ' ') {
 			p = put(p, C_RESET " ", sizeof C_RESET);
 			k++;
-			/* Int formats: sign, then magnitude in the fraction colour. */
+			/* Int formats: the sign bit, then the other bits of
+			 * the two's complement q in the fraction colour. */
 			if (f->kind == FPV_KIND_INT && k == 1)
 				k = 2;
 			p = put(p, field[k < 3 ? k : 2], strlen(field[k < 3 ? k : 2]));

@@ -1155,77 +1155,35 @@ detail_ieee_bits(struct view_detail *dt, const struct fpv_format *F,
 	}
 }
 
-/* The local exact result as kept | dropped bits, for an int format: the
- * exact quotient value / scale, whose integer part is kept. */
+/*
+ * The requantization of an integer grid's step in decimal terms (the
+ * exact line: "0.54 / 0.1 = 5.4 -> 5 (down, rounding to nearest)"), or
+ * what the exact value was when it is not a number, or for a cast
+ * through another format its words.
+ */
 static void
-detail_int_bits(struct view_detail *dt, const struct fpv_format *F,
-    mpfr_srcptr x)
+detail_int_exact(struct view_detail *dt, const struct fpv_trace *t,
+    size_t i, int f, mpfr_srcptr x)
 {
-	mpfr_t q, ip, fp;
-	char *s;
-	mpfr_exp_t e;
-
-	if (!mpfr_number_p(x)) {
+	if (fpv_describe_requant(t, i, f, dt->plain, sizeof dt->plain) > 0)
+		return;
+	if (!mpfr_number_p(x))
 		snprintf(dt->plain, sizeof dt->plain, "exact result %s",
 		    mpfr_nan_p(x) ? "nan (undefined)" :
 		    mpfr_signbit(x) ? "-inf" : "+inf");
-		return;
-	}
-	mpfr_inits2(FPV_EXACT_PREC + 64, q, ip, fp, (mpfr_ptr)0);
-	fpv_grid_scale_fr(F, ip);
-	mpfr_div(q, x, ip, MPFR_RNDN);
-	mpfr_add_si(q, q, (long)F->zero_point, MPFR_RNDN);
-	snprintf(dt->lead, sizeof dt->lead, "%s", mpfr_sgn(q) < 0 ? "-" : "");
-	mpfr_abs(q, q, MPFR_RNDN);
-	mpfr_modf(ip, fp, q, MPFR_RNDN);
-	if (mpfr_zero_p(ip)) {
-		snprintf(dt->kept, sizeof dt->kept, "0");
-	} else if (mpfr_get_exp(ip) > 70) {
-		snprintf(dt->kept, sizeof dt->kept, "(2^%ld and more)",
-		    (long)mpfr_get_exp(ip) - 1);
-	} else {
-		s = mpfr_get_str(NULL, &e, 2, (size_t)mpfr_get_exp(ip) + 1, ip,
-		    MPFR_RNDZ);
-		snprintf(dt->kept, sizeof dt->kept, "%.*s", (int)e, s);
-		mpfr_free_str(s);
-	}
-	if (!mpfr_zero_p(fp)) {
-		char bits[40];
-		int n = 0;
-
-		for (; n < 32 && !mpfr_zero_p(fp); n++) {
-			mpfr_mul_2ui(fp, fp, 1, MPFR_RNDN);
-			bits[n] = mpfr_cmp_ui(fp, 1) >= 0 ? '1' : '0';
-			if (bits[n] == '1')
-				mpfr_sub_ui(fp, fp, 1, MPFR_RNDN);
-		}
-		bits[n] = '\0';
-		dt->more = !mpfr_zero_p(fp);
-		snprintf(dt->dropped, sizeof dt->dropped, ".%s", bits);
-	}
-	snprintf(dt->scale, sizeof dt->scale, "  (q = value/scale + zero point)");
-	mpfr_clears(q, ip, fp, (mpfr_ptr)0);
+	else
+		fpv_describe_cell(t, i, f, dt->plain, sizeof dt->plain);
 }
 
-/* The stored q of an int format in binary, as the detail pane shows it. */
+/* The stored code of an integer grid as the row shows it (two's
+ * complement for a signed grid, grouped as the row groups it) and q. */
 static void
 detail_int_stored(struct view_detail *dt, const struct fpv_format *F,
     uint64_t bits)
 {
-	long q = (long)fpv_bits_q(F, bits);
-	unsigned long m = q < 0 ? (unsigned long)-q : (unsigned long)q;
-	char b[72];
-	int n = 0;
-
-	do {
-		b[n++] = (char)('0' + (m & 1));
-		m >>= 1;
-	} while (m != 0 && n < 70);
-	for (int i = 0; i < n; i++)
-		dt->stored[i] = b[n - 1 - i];
-	dt->stored[n] = '\0';
-	snprintf(dt->stored_lead, sizeof dt->stored_lead, "%s", q < 0 ? "-" : "");
-	snprintf(dt->stored_scale, sizeof dt->stored_scale, "  (q = %ld)", q);
+	fpv_bits_binary(F, bits, dt->stored);
+	snprintf(dt->stored_scale, sizeof dt->stored_scale, "  q = %lld",
+	    (long long)fpv_bits_q(F, bits));
 }
 
 /*
@@ -1379,7 +1337,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	if (F->kind == FPV_KIND_FLOAT)
 		detail_ieee_bits(dt, F, x, c->bits);
 	else {
-		detail_int_bits(dt, F, x);
+		detail_int_exact(dt, t, v->step, f, x);
 		detail_int_stored(dt, F, c->bits);
 	}
 

@@ -324,6 +324,94 @@ random_ties(void)
 	    "rule says (%d ties, %d differ)", seen, bad);
 }
 
+/* The requantization of step i in column f of the last line. */
+static const char *
+requant(size_t i, int f)
+{
+	static char buf[512];
+
+	fpv_describe_requant(&T, i, f, buf, sizeof buf);
+	return buf;
+}
+
+/* Check the last step's requantization in int8 against want. */
+static void
+rq(const char *line, const char *want)
+{
+	const char *got;
+
+	if (!eval(line)) {
+		ok(0, "%s evaluates", line);
+		return;
+	}
+	got = requant(T.nsteps - 1, FPV_INT8);
+	ok(strcmp(got, want) == 0, "int8 %s: %s (got %s)", line, want, got);
+}
+
+/*
+ * Requantization in decimal: each quotient worked out by hand (value /
+ * scale + zero point, then rounded in the mode; past [-128, 127], what
+ * saturation or wrapping modulo 256 leaves).
+ */
+static void
+requantization(void)
+{
+	struct fpv_format *F;
+
+	scale("0.1");
+	/* 0.54 / 0.1 = 5.4: nearest is 5, below. */
+	rq("0.54", "0.54 / 0.1 = 5.4 " ARROW " 5 (down, rounding to nearest)");
+	/* -0.54 / 0.1 = -5.4: nearest -5 is above it. */
+	rq("-0.54", "-0.54 / 0.1 = -5.4 " ARROW " -5 (up, rounding to "
+	    "nearest)");
+	/* 0.25 / 0.1 = 2.5: a tie, to even 2. */
+	rq("0.25", "0.25 / 0.1 = 2.5 " ARROW " 2" FPV_DESCRIBE_TIE);
+	/* 0.5 / 0.1 = 5 exactly: nothing to round. */
+	rq("0.5", "0.5 / 0.1 = 5");
+	/* 0.54 - 0.46: the operands are 0.5 and 0.5 on the grid, 0 / 0.1
+	 * = 0. */
+	rq("0.54 - 0.46", "0 / 0.1 = 0");
+	/* 1/3: the grid's 1 and 3, 1/3 / 0.1 = 3.333...: 12 digits,
+	 * marked. */
+	rq("1/3", M "0.333333333333 / 0.1 = " M "3.33333333333 " ARROW
+	    " 3 (down, rounding to nearest)");
+	/* 13 / 0.1 = 130, past 127: saturated. */
+	rq("13", "13 / 0.1 = 130 " ARROW " 127 (saturated)");
+	/* 12.76 / 0.1 = 127.6 rounds to 128, saturated to 127. */
+	rq("12.76", "12.76 / 0.1 = 127.6 " ARROW " 128 (up, rounding to "
+	    "nearest) " ARROW " 127 (saturated)");
+	/* Rounding up: 0.54 / 0.1 = 5.4 goes to 6. */
+	S.ctx.round = FPV_RND_UP;
+	rq("0.54", "0.54 / 0.1 = 5.4 " ARROW " 6 (up, rounding up)");
+	S.ctx.round = FPV_RND_ZERO;
+	rq("-0.54", "-0.54 / 0.1 = -5.4 " ARROW " -5 (up, rounding toward "
+	    "zero)");
+	S.ctx.round = FPV_RND_NEAREST;
+	/* Zero point 3: 0.54 / 0.1 + 3 = 8.4 -> 8 (the value 0.5). */
+	F = WFMT(&S.ctx, FPV_INT8);
+	F->zero_point = 3;
+	rq("0.54", "0.54 / 0.1 + 3 = 8.4 " ARROW " 8 (down, rounding to "
+	    "nearest)");
+	F->zero_point = -2;
+	rq("0.54", "0.54 / 0.1 - 2 = 3.4 " ARROW " 3 (down, rounding to "
+	    "nearest)");
+	F = WFMT(&S.ctx, FPV_INT8);
+	F->zero_point = 0;
+	/* Wrapping: scale 1, 200 is 200 - 256 = -56. */
+	scale("1");
+	F = WFMT(&S.ctx, FPV_INT8);
+	F->overflow = FPV_OVF_WRAP;
+	rq("200", "200 / 1 = 200 " ARROW " -56 (wrapped modulo 2^8)");
+	F = WFMT(&S.ctx, FPV_INT8);
+	F->overflow = FPV_OVF_SATURATE;
+	rq("200", "200 / 1 = 200 " ARROW " 127 (saturated)");
+	/* Nothing to say: a float column, a value that is not a number. */
+	ok(eval("0.54") && requant(0, FPV_FP16)[0] == '\0',
+	    "no requantization in a float column");
+	ok(eval("1/0") && requant(T.nsteps - 1, FPV_INT8)[0] == '\0',
+	    "none for 1/0 (the exact value is not a number)");
+}
+
 int
 main(void)
 {
@@ -333,6 +421,7 @@ main(void)
 	ties();
 	random_ties();
 	other_formats();
+	requantization();
 	fpv_trace_free(&T);
 	fpv_session_free(&S);
 	return tap_done();

@@ -64,6 +64,24 @@ size_t fpv_describe_cell(const struct fpv_trace *t, size_t i, int f,
  */
 enum fpv_tie fpv_describe_tie(const struct fpv_trace *t, size_t i, int f);
 
+/*
+ * The requantization of step i in the integer grid column f, in decimal:
+ * the exact value this step rounded, divided by the scale (plus the zero
+ * point), the exact quotient and the integer it was rounded to, with the
+ * direction and the rounding mode, or the tie: "0.54 / 0.1 = 5.4 -> 5
+ * (down, rounding to nearest)", "0.25 / 0.1 = 2.5 -> 2" FPV_DESCRIBE_TIE,
+ * "0.5 / 0.1 = 5"; past the range, what the overflow setting made of it:
+ * "200 / 1 = 200 -> 127 (saturated)", "... -> -56 (wrapped modulo 2^8)".
+ * The value and the quotient are written as values are (at most
+ * FPV_DEC_VALUE_DIGITS significant digits when exact, else rounded to
+ * that many after FPV_DEC_MARK); "->" stands for the arrow U+2192.
+ * Writes a NUL-terminated string into buf (cut to size) and returns its
+ * length; 0 (and "") for a float column, a cast through another
+ * format, or a value that is not a number (inf, nan).
+ */
+size_t fpv_describe_requant(const struct fpv_trace *t, size_t i, int f,
+    char *buf, size_t size);
+
 /* The words of a tie: FPV_DESCRIBE_TIE, FPV_DESCRIBE_TIE_AWAY or "". */
 const char *fpv_describe_tie_words(enum fpv_tie tie);
 

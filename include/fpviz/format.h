@@ -246,7 +246,9 @@ bool fpv_bits_neighbour(const struct fpv_format *f, uint64_t b, int dir,
  * Write b as a binary string grouped by field ("0 10000001 1011000..."),
  * NUL-terminated, into buf of size at least f->bits + 3.  Floats are
  * sign, exponent and fraction (fields of width 0 left out); integer
- * grids are the two's complement (or unsigned) bits of q in one group.
+ * grids are the two's complement (or unsigned) bits of q, a signed
+ * grid's top bit (the sign, of weight -2^(bits-1)) set apart: -56 in
+ * int8 is "1 1001000".
  * Returns the length.
  */
 size_t fpv_bits_binary(const struct fpv_format *f, uint64_t b, char *buf);

@@ -143,11 +143,15 @@ struct view_detail {
 	char kept[80];		/* the bits that fit */
 	char dropped[200];	/* the bits rounding dropped (a prefix) */
 	bool more;		/* nonzero bits beyond dropped[] */
-	char scale[48];		/* " x2^-4", or for a grid "(q = v/scale)" */
-	char plain[160];	/* instead of bits: "inf", "nan", "0" */
-	char stored[80];	/* the stored significand's digits, same form */
+	char scale[48];		/* " x2^-4" */
+	char plain[320];	/* instead of bits: "inf", "nan", "0"; for
+				   an integer grid its requantization
+				   (fpv_describe_requant) */
+	char stored[80];	/* the stored significand's digits, same form;
+				   an integer grid's code as its row shows it */
 	char stored_lead[8];
-	char stored_scale[48];	/* " x2^-2": the stored value's exponent */
+	char stored_scale[48];	/* " x2^-2": the stored value's exponent;
+				   "  q = -56" for a grid */
 	char *dec;		/* the stored value's exact decimal (malloc'd) */
 	size_t dec_digits;	/* its significant digits */
 	bool has_down, has_up;
