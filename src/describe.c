@@ -606,10 +606,13 @@ put_operation(struct out *o, const struct fpv_trace *t,
 
 /*
  * Describe step i in column f's own values, or format-neutrally in the
- * exact reference's (f < 0).
+ * exact reference's (f < 0); with result (f >= 0), then what it made:
+ * " = value" when exact, else " -> value" (nothing where the text is
+ * the value already, as a short literal's).
  */
 static size_t
-describe(const struct fpv_trace *t, size_t i, int f, char *buf, size_t size)
+describe(const struct fpv_trace *t, size_t i, int f, bool result, char *buf,
+    size_t size)
 {
 	const struct fpv_node *n = i < t->nsteps ? &t->ast.nodes[i] : NULL;
 	struct out o = { buf, size, 0 };
@@ -621,6 +624,32 @@ describe(const struct fpv_trace *t, size_t i, int f, char *buf, size_t size)
 		buf[0] = '\0';
 	if (i >= t->nsteps)
 		return 0;
+	if (result && f >= 0) {
+		const struct fpv_cell *c = &t->steps[i].cell[f];
+		char r[FPV_DEC_VALUE];
+		size_t start;
+
+		if (n->kind != FPV_NODE_OP && n->kind != FPV_NODE_CAST) {
+			put_token(&o, t, n);
+		} else {
+			k = fpv_trace_args(t, i, args);
+			for (int j = 0; j < k; j++)
+				fpv_dec_value(&t->ctx, fpv_trace_format(t, f),
+				    t->steps[args[j]].cell[f].bits, a[j], NULL);
+			put_operation(&o, t, n, a, k);
+		}
+		start = o.n;
+		fpv_dec_value(&t->ctx, fpv_trace_format(t, f), c->bits, r,
+		    NULL);
+		if (!(start == strlen(r) && start < size &&
+		    memcmp(buf, r, start) == 0)) {
+			puts_(&o, c->flags & FPV_FLAG_INEXACT ?
+			    " \xe2\x86\x92 " : " = ");
+			puts_(&o, r);
+		}
+		puts_(&o, fpv_describe_tie_words(fpv_describe_tie(t, i, f)));
+		return done(&o);
+	}
 	if (n->kind != FPV_NODE_OP && n->kind != FPV_NODE_CAST) {
 		put_token(&o, t, n);
 	} else {
@@ -653,7 +682,7 @@ describe(const struct fpv_trace *t, size_t i, int f, char *buf, size_t size)
 size_t
 fpv_describe_step(const struct fpv_trace *t, size_t i, char *buf, size_t size)
 {
-	return describe(t, i, -1, buf, size);
+	return describe(t, i, -1, false, buf, size);
 }
 
 /* Describe step i in column f's own values. */
@@ -661,7 +690,15 @@ size_t
 fpv_describe_cell(const struct fpv_trace *t, size_t i, int f, char *buf,
     size_t size)
 {
-	return describe(t, i, f, buf, size);
+	return describe(t, i, f, false, buf, size);
+}
+
+/* Describe step i in column f's own values and what it made. */
+size_t
+fpv_describe_result(const struct fpv_trace *t, size_t i, int f, char *buf,
+    size_t size)
+{
+	return describe(t, i, f, true, buf, size);
 }
 
 /* ---- Requantization --------------------------------------------------- */

@@ -544,21 +544,34 @@ enum run_mode {
 	RUN_REPLAY	/* replaying earlier slides: settings only, silently */
 };
 
-/* The :steps overlay: every step in the selected format's values. */
+/*
+ * The :steps overlay: every step in the selected format's values with
+ * what it made there (fpv_describe_result: "=" exact, "->" rounded) and
+ * the step's markers other than inexact, which the arrow says.
+ */
 static void
 steps_overlay(struct fpv_view *v)
 {
 	const struct fpv_trace *t = view_trace(v);
-	char *buf = NULL, l[600];
+	char *buf = NULL, l[800], d[512];
 
 	if (t == NULL)
 		return;
-	snprintf(l, sizeof l, "Steps in %s's own values:",
-	    view_format(v, v->sel)->name);
+	snprintf(l, sizeof l, "Steps in %s (= exact, %s rounded):",
+	    view_format(v, v->sel)->name, v->utf8 ? "\xe2\x86\x92" : "->");
 	append_line(&buf, l);
 	for (size_t i = 0; i < t->nsteps; i++) {
-		snprintf(l, sizeof l, "%3zu  %-9s %s", i + 1,
-		    fpv_trace_opname(t, i), view_step_desc(v, i));
+		const struct fpv_cell *c = &t->steps[i].cell[v->sel];
+		size_t n;
+
+		fpv_describe_result(t, i, v->sel, d, sizeof d);
+		n = (size_t)snprintf(l, sizeof l, "%3zu  %s", i + 1, d);
+		for (int b = 1; b < FPV_FLAG_COUNT && n < sizeof l; b++)
+			if (c->flags & (1u << b))
+				n += (size_t)snprintf(l + n, sizeof l - n,
+				    (1u << b) == FPV_FLAG_CANCELLATION &&
+				    c->cancelled > 0 ? "  %s(%d bits)" : "  %s",
+				    fpv_flag_names[b], (int)c->cancelled);
 		append_line(&buf, l);
 	}
 	if (buf != NULL)

@@ -324,6 +324,45 @@ random_ties(void)
 	    "rule says (%d ties, %d differ)", seen, bad);
 }
 
+/* Step i's words and result in column f of the last line. */
+static const char *
+result(size_t i, int f)
+{
+	static char buf[512];
+
+	fpv_describe_result(&T, i, f, buf, sizeof buf);
+	return buf;
+}
+
+/*
+ * Steps and what they made (the view's :steps), derived by hand: fp16
+ * 0.1 is 0x2e66 = 0.0999755859375, 0.2 0x3266 = 0.199951171875, their
+ * sum a tie rounded to 0.2998046875; 0.5 * 3 = 1.5 exactly; 1e4 / 0 is
+ * inf with no rounding.
+ */
+static void
+results(void)
+{
+	ok(eval("0.1+0.2") && strcmp(result(0, FPV_FP16),
+	    "0.1 " ARROW " 0.0999755859375") == 0, "0.1 rounds in fp16 (%s)",
+	    result(0, FPV_FP16));
+	ok(eval("0.1+0.2") && strcmp(result(2, FPV_FP16), "0.0999755859375 "
+	    "+ 0.199951171875 " ARROW " 0.2998046875" FPV_DESCRIBE_TIE) == 0,
+	    "the fp16 sum rounds, a tie (%s)", result(2, FPV_FP16));
+	ok(eval("0.5*3") && strcmp(result(0, FPV_FP16), "0.5") == 0 &&
+	    strcmp(result(2, FPV_FP16), "0.5 * 3 = 1.5") == 0,
+	    "0.5 is its own value; 0.5 * 3 = 1.5 exactly (%s)",
+	    result(2, FPV_FP16));
+	ok(eval("y = 0.5") && eval("y") && strcmp(result(0, FPV_FP16),
+	    "y = 0.5") == 0, "a variable and its value (%s)",
+	    result(0, FPV_FP16));
+	ok(eval("fp16(0.1)") && strcmp(result(1, FPV_FP32), "fp16(" M "0.1) "
+	    ARROW " 0.0999755859375") == 0, "a cast says once what it made "
+	    "(%s)", result(1, FPV_FP32));
+	ok(eval("1e4/0") && strcmp(result(2, FPV_FP16), "10000 / 0 = inf") ==
+	    0, "1e4/0 is inf, not rounded (%s)", result(2, FPV_FP16));
+}
+
 /* The requantization of step i in column f of the last line. */
 static const char *
 requant(size_t i, int f)
@@ -422,6 +461,7 @@ main(void)
 	random_ties();
 	other_formats();
 	requantization();
+	results();
 	fpv_trace_free(&T);
 	fpv_session_free(&S);
 	return tap_done();

@@ -51,6 +51,19 @@ size_t fpv_describe_cell(const struct fpv_trace *t, size_t i, int f,
     char *buf, size_t size);
 
 /*
+ * Step i in column f's own values and what it made there: the words of
+ * fpv_describe_cell (a cast without its own "->"), then " = " and the
+ * value when the step was exact, " -> " and the value when it rounded
+ * (nothing when the words are the value, as "0.5" is), then the tie's
+ * words: "0.1 -> 0.0999755859375", "x = 0.5", "fp16(~0.1) ->
+ * 0.0999755859375", "0.0999755859375 + 0.199951171875 -> 0.2998046875"
+ * FPV_DESCRIBE_TIE (the :steps overlay of the view).  Returns the
+ * length written into buf as fpv_describe_step.
+ */
+size_t fpv_describe_result(const struct fpv_trace *t, size_t i, int f,
+    char *buf, size_t size);
+
+/*
  * Was the rounding of step i in column f a tie: rounding to nearest, and
  * the exact value rounded lay exactly halfway between two neighbouring
  * values of the format (or, past the largest finite value, halfway to
