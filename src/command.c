@@ -24,6 +24,7 @@
 #include "fpviz/command.h"
 #include "fpviz/decimal.h"
 #include "fpviz/info.h"
+#include "fpviz/keys.h"
 #include "fpviz/lesson.h"
 #include "fpviz/safe.h"
 
@@ -794,18 +795,13 @@ settings_text(const struct fpv_session *s, const struct fpv_display *d)
 
 /* ---- :help ----------------------------------------------------------- */
 
-static const char help_keys[] =
-"Keys in the full-screen view (the input line always has the keyboard):\n"
-"  Enter             evaluate; shows the result (the last step)\n"
-"  PgDn / PgUp       next / previous step\n"
-"  Right / Left, Space  next / previous step (input line empty)\n"
-"  Home / End        first / last step (input line empty)\n"
-"  Tab / Shift-Tab   select the next / previous format row (line empty);\n"
-"                    otherwise Tab completes\n"
-"  Up / Down         history\n"
-"  F1, ? (line empty)  help\n"
-"  Ctrl-L            redraw\n"
-"  Ctrl-D (line empty), :quit  quit\n";
+/* :help keys: the view's key table (keys.c), so help and keys agree. */
+static void
+help_keys(FILE *out, const struct fpv_session *s)
+{
+	(void)s;
+	fpv_keys_help(out);
+}
 
 static const char help_flags[] =
 "Flags (per step and format; the result shows all raised anywhere):\n"
@@ -1021,7 +1017,7 @@ static const struct topic topics[] = {
 	{ "commands", help_commands, NULL },
 	{ "syntax", help_syntax, NULL },
 	{ "functions", help_functions, NULL },
-	{ "keys", NULL, help_keys },
+	{ "keys", help_keys, NULL },
 	{ "formats", help_formats, NULL },
 	{ "settings", help_settings, NULL },
 	{ "int", help_int, NULL },

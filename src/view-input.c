@@ -1,12 +1,16 @@
 /*
  * Keys and the input line of the full-screen view.
  *
- * The input line always has the keyboard.  Keys that editing does not
- * need step, select a format row or open the help (PgDn/PgUp always;
- * arrows, Space, Home, End, Tab and ? only when the line is empty);
- * F2 starts the bit editor, which then takes the keys it knows (and
- * gives up the keyboard on any other); every other key goes to GNU
- * readline, run through its callback
+ * The input line always has the keyboard.  What each key does is a row
+ * of the key table (keys.c, the same table :help keys is written from):
+ * curses' key codes are turned into the table's keys, the mode (the
+ * view, an overlay, the bit editor, its hex prompt) and whether the
+ * input line is empty pick the row, and its action is carried out
+ * here.  Keys that editing does not need step, select a format row or
+ * open the help (PgDn/PgUp always; arrows, Space, Home, End, Tab and ?
+ * only when the line is empty); F2 starts the bit editor, which then
+ * takes the keys it knows (and gives up the keyboard on any other);
+ * every other key goes to GNU readline, run through its callback
  * interface: curses reads the keys, they are turned back into the bytes
  * readline expects and queued, rl_getc_function hands them over, and
  * rl_redisplay_function copies the edited line into the model, which
@@ -26,6 +30,7 @@
 #include <readline/history.h>
 
 #include "fpviz/history.h"
+#include "fpviz/keys.h"
 #include "fpviz/view-impl.h"
 
 /* The view readline's callbacks serve, and where lines go in history. */
@@ -271,41 +276,6 @@ overlay_scroll(struct fpv_view *v, int delta)
 	return true;
 }
 
-/* Handle a key while an overlay is open; true if it was used up. */
-static bool
-overlay_key(struct fpv_view *v, int k, bool empty)
-{
-	switch (k) {
-	case KEY_F(1):
-		view_overlay_close(v);
-		return true;
-	case '?':
-		if (!empty || v->ov != OV_HELP)
-			return false;
-		view_overlay_close(v);
-		return true;
-	case KEY_NPAGE:
-	case KEY_PPAGE:
-		if (overlay_lines(v) > v->lay.body_rows - 1) {
-			overlay_scroll(v, k == KEY_NPAGE ? 1 : -1);
-			return true;
-		}
-		/* It all shows: close it and step. */
-		view_overlay_close(v);
-		return false;
-	case KEY_RIGHT:
-	case KEY_LEFT:
-	case ' ':
-	case KEY_HOME:
-	case KEY_END:
-		if (empty)
-			view_overlay_close(v);
-		return false;
-	default:
-		return false;
-	}
-}
-
 /* Give readline a key and let it work through the queue. */
 static void
 feed(struct fpv_view *v, int k)
@@ -315,99 +285,191 @@ feed(struct fpv_view *v, int k)
 		rl_callback_read_char();
 }
 
-/* Handle Esc: alone it closes the overlay or clears the message; with
- * a key right behind it (Alt-key sent as ESC key) it goes to readline. */
+/* The table's name for the curses key k. */
+static enum fpv_key
+key_of(int k)
+{
+	static const struct { int code; enum fpv_key key; } map[] = {
+		{ '\r', FPV_KEY_ENTER }, { '\n', FPV_KEY_ENTER },
+		{ KEY_ENTER, FPV_KEY_ENTER }, { KEY_NPAGE, FPV_KEY_PGDN },
+		{ KEY_PPAGE, FPV_KEY_PGUP }, { KEY_RIGHT, FPV_KEY_RIGHT },
+		{ KEY_LEFT, FPV_KEY_LEFT }, { ' ', FPV_KEY_SPACE },
+		{ KEY_HOME, FPV_KEY_HOME }, { KEY_END, FPV_KEY_END },
+		{ '\t', FPV_KEY_TAB }, { KEY_BTAB, FPV_KEY_BTAB },
+		{ KEY_UP, FPV_KEY_UP }, { KEY_DOWN, FPV_KEY_DOWN },
+		{ KEY_F(1), FPV_KEY_F1 }, { '?', FPV_KEY_QUESTION },
+		{ KEY_F(2), FPV_KEY_F2 }, { 27, FPV_KEY_ESC },
+		{ 'L' & 0x1f, FPV_KEY_CTRL_L }, { 'D' & 0x1f, FPV_KEY_CTRL_D },
+		{ 'C' & 0x1f, FPV_KEY_CTRL_C }, { 'Z' & 0x1f, FPV_KEY_CTRL_Z },
+		{ 'e', FPV_KEY_E }, { 'E', FPV_KEY_E },
+		{ KEY_BACKSPACE, FPV_KEY_BACKSPACE }, { 127, FPV_KEY_BACKSPACE },
+		{ '\b', FPV_KEY_BACKSPACE }, { 'U' & 0x1f, FPV_KEY_CTRL_U },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].code == k)
+			return map[i].key;
+	return FPV_KEY_OTHER;
+}
+
+/* The mode that has the keys. */
+static enum fpv_key_mode
+mode_of(const struct fpv_view *v)
+{
+	if (v->be.on && v->be.hex)
+		return FPV_KEYS_HEX;
+	if (v->ov != OV_NONE)
+		return FPV_KEYS_OVERLAY;
+	if (v->be.on)
+		return FPV_KEYS_BITS;
+	return FPV_KEYS_VIEW;
+}
+
+static void key_in(struct fpv_view *v, enum fpv_key_mode mode, int k,
+    bool empty);
+
+/* Carry out binding b for the curses key k (in mode; empty: the input
+ * line is empty). */
 static void
-escape(struct fpv_view *v)
+act(struct fpv_view *v, const struct fpv_keybinding *b, int k, bool empty)
+{
+	switch (b->action) {
+	case FPV_ACT_EDIT:
+		feed(v, k);
+		break;
+	case FPV_ACT_NEXT:
+	case FPV_ACT_PREV:
+		view_step(v, b->action == FPV_ACT_NEXT ? 1 : -1);
+		break;
+	case FPV_ACT_FIRST:
+	case FPV_ACT_LAST:
+		view_step_end(v, b->action == FPV_ACT_FIRST ? -1 : 1);
+		break;
+	case FPV_ACT_ROW_NEXT:
+	case FPV_ACT_ROW_PREV:
+		view_select(v, b->action == FPV_ACT_ROW_NEXT ? 1 : -1);
+		break;
+	case FPV_ACT_HELP:
+		view_overlay(v, OV_HELP, NULL);
+		break;
+	case FPV_ACT_BITS:
+		view_bitedit_start(v);
+		break;
+	case FPV_ACT_ESCAPE:
+		if (v->msgkind != MSG_NONE)
+			view_message(v, MSG_NONE, NULL);
+		else if (special_state())
+			feed(v, 'G' & 0x1f);	/* abort a search or a count */
+		break;
+	case FPV_ACT_REDRAW:
+		v->dirty |= DIRTY_CLEAR | DIRTY_LAYOUT;
+		break;
+	case FPV_ACT_QUIT:
+		v->quit = true;
+		break;
+	case FPV_ACT_SIGNAL:
+	case FPV_ACT_IGNORE:
+		break;
+	case FPV_ACT_CLOSE:
+		view_overlay_close(v);
+		break;
+	case FPV_ACT_CLOSE_THEN:
+		view_overlay_close(v);
+		key_in(v, mode_of(v), k, empty);
+		break;
+	case FPV_ACT_SCROLL_DOWN:
+	case FPV_ACT_SCROLL_UP:
+		if (overlay_lines(v) > v->lay.body_rows - 1) {
+			overlay_scroll(v, b->action == FPV_ACT_SCROLL_DOWN ?
+			    1 : -1);
+			break;
+		}
+		/* It all shows: close it and step. */
+		view_overlay_close(v);
+		key_in(v, mode_of(v), k, empty);
+		break;
+	case FPV_ACT_BIT_LEFT:
+	case FPV_ACT_BIT_RIGHT:
+		view_bitedit_move(v, b->action == FPV_ACT_BIT_LEFT ? -1 : 1);
+		break;
+	case FPV_ACT_BIT_FIRST:
+	case FPV_ACT_BIT_LAST:
+		view_bitedit_jump(v, b->action == FPV_ACT_BIT_FIRST ? -1 : 1);
+		break;
+	case FPV_ACT_BIT_TOGGLE:
+		view_bitedit_toggle(v);
+		break;
+	case FPV_ACT_BIT_HEX:
+		view_bitedit_hex_open(v);
+		break;
+	case FPV_ACT_BIT_DONE:
+		view_bitedit_stop(v);
+		break;
+	case FPV_ACT_BIT_LEAVE:
+		view_bitedit_stop(v);
+		key_in(v, FPV_KEYS_VIEW, k, empty);
+		break;
+	case FPV_ACT_VIEW:
+		key_in(v, FPV_KEYS_VIEW, k, empty);
+		break;
+	case FPV_ACT_HEX_APPLY:
+		view_bitedit_hex_apply(v);
+		break;
+	case FPV_ACT_HEX_DIGIT:
+		view_bitedit_hex_key(v, k);
+		break;
+	case FPV_ACT_HEX_DELETE:
+		view_bitedit_hex_key(v, '\b');
+		break;
+	case FPV_ACT_HEX_CLEAR:
+		view_bitedit_hex_key(v, 'U' & 0x1f);
+		break;
+	case FPV_ACT_HEX_CANCEL:
+		view_bitedit_hex_close(v);
+		break;
+	}
+}
+
+/* Handle the curses key k in mode: its binding in the key table; an
+ * overlay without one leaves the key to what is under it (the bit
+ * editor, or the view). */
+static void
+key_in(struct fpv_view *v, enum fpv_key_mode mode, int k, bool empty)
+{
+	enum fpv_key key = key_of(k);
+	const struct fpv_keybinding *b;
+
+	/* The hex prompt's digits: 0-9, a-f and the x of 0x. */
+	if (mode == FPV_KEYS_HEX && k >= 0 && k < 128 &&
+	    strchr("0123456789abcdefABCDEFxX", k) != NULL && k != '\0')
+		key = FPV_KEY_HEX;
+	if ((b = fpv_key_find(mode, key, empty)) == NULL) {
+		if (mode == FPV_KEYS_OVERLAY)
+			key_in(v, v->be.on ? FPV_KEYS_BITS : FPV_KEYS_VIEW, k,
+			    empty);
+		else if (mode != FPV_KEYS_VIEW)
+			key_in(v, FPV_KEYS_VIEW, k, empty);
+		return;
+	}
+	act(v, b, k, empty);
+}
+
+/*
+ * Esc: alone it goes to the key table (it closes the overlay or the hex
+ * prompt, leaves the bit editor, or clears the message); with a key
+ * right behind it (Alt-key sent as ESC key) both go to readline.
+ */
+static void
+escape(struct fpv_view *v, bool empty)
 {
 	int next = v->winput != NULL ? wgetch(v->winput) : ERR;
 
 	if (next == ERR) {
-		if (v->be.hex)
-			view_bitedit_hex_close(v);
-		else if (v->ov != OV_NONE)
-			view_overlay_close(v);
-		else if (v->be.on)
-			view_bitedit_stop(v);
-		else if (v->msgkind != MSG_NONE)
-			view_message(v, MSG_NONE, NULL);
-		else if (special_state())
-			feed(v, 'G' & 0x1f);	/* abort a search or a count */
+		key_in(v, mode_of(v), 27, empty);
 		return;
 	}
 	push_key(27);
 	feed(v, next);
-}
-
-/* Handle a key in the hex prompt of the bit editor (all keys but Esc
- * stay there). */
-static void
-hex_key(struct fpv_view *v, int k)
-{
-	switch (k) {
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-		view_bitedit_hex_apply(v);
-		break;
-	case KEY_BACKSPACE:
-	case 127:
-	case '\b':
-		view_bitedit_hex_key(v, '\b');
-		break;
-	case KEY_RESIZE:
-		v->dirty |= DIRTY_LAYOUT;
-		break;
-	default:
-		if (k >= 0 && k < 128)
-			view_bitedit_hex_key(v, k);
-		break;
-	}
-}
-
-/* Handle a key in the bit editor; true if it was used up.  Keys it does
- * not know end the editing and go on as usual. */
-static bool
-bitedit_key(struct fpv_view *v, int k)
-{
-	switch (k) {
-	case KEY_LEFT:
-		view_bitedit_move(v, -1);
-		return true;
-	case KEY_RIGHT:
-		view_bitedit_move(v, 1);
-		return true;
-	case KEY_HOME:
-	case KEY_END:
-		view_bitedit_jump(v, k == KEY_HOME ? -1 : 1);
-		return true;
-	case ' ':
-		view_bitedit_toggle(v);
-		return true;
-	case 'e':
-	case 'E':
-		view_bitedit_hex_open(v);
-		return true;
-	case '\t':
-	case KEY_BTAB:
-		view_select(v, k == KEY_BTAB ? -1 : 1);
-		return true;
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-	case KEY_F(2):
-		view_bitedit_stop(v);
-		return true;
-	case KEY_NPAGE:
-	case KEY_PPAGE:
-	case KEY_F(1):
-	case KEY_RESIZE:
-	case 'L' & 0x1f:
-		return false;
-	default:
-		view_bitedit_stop(v);
-		return false;
-	}
 }
 
 /* Handle one key. */
@@ -416,83 +478,15 @@ view_input_key(struct fpv_view *v, int k)
 {
 	bool empty = line_empty();
 
-	if (k == 27) {
-		escape(v);
-		return;
-	}
-	if (v->be.on && v->be.hex) {
-		hex_key(v, k);
-		return;
-	}
-	if (v->ov != OV_NONE && overlay_key(v, k, empty))
-		return;
-	if (v->be.on && bitedit_key(v, k))
-		return;
-	switch (k) {
-	case KEY_RESIZE:
+	if (k == KEY_RESIZE) {
 		v->dirty |= DIRTY_LAYOUT;
 		return;
-	case KEY_NPAGE:
-		view_step(v, 1);
-		return;
-	case KEY_PPAGE:
-		view_step(v, -1);
-		return;
-	case KEY_F(1):
-		view_overlay(v, OV_HELP, NULL);
-		return;
-	case KEY_F(2):
-		view_bitedit_start(v);
-		return;
-	case 'L' & 0x1f:
-		v->dirty |= DIRTY_CLEAR | DIRTY_LAYOUT;
-		return;
-	case KEY_BTAB:
-		if (empty)
-			view_select(v, -1);
-		return;
-	case '\t':
-		if (empty) {
-			view_select(v, 1);
-			return;
-		}
-		break;
-	case KEY_RIGHT:
-	case ' ':
-		if (empty) {
-			view_step(v, 1);
-			return;
-		}
-		break;
-	case KEY_LEFT:
-		if (empty) {
-			view_step(v, -1);
-			return;
-		}
-		break;
-	case KEY_HOME:
-	case KEY_END:
-		if (empty) {
-			view_step_end(v, k == KEY_HOME ? -1 : 1);
-			return;
-		}
-		break;
-	case '?':
-		if (empty) {
-			view_overlay(v, OV_HELP, NULL);
-			return;
-		}
-		break;
-	case 'D' & 0x1f:
-		if (empty) {
-			v->quit = true;
-			return;
-		}
-		break;
-	default:
-		break;
 	}
-	feed(v, k);
+	if (k == 27) {
+		escape(v, empty);
+		return;
+	}
+	key_in(v, mode_of(v), k, empty);
 }
 
 /* ---- Set-up --------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fpviz/figure.h"
+#include "fpviz/keys.h"
 #include "fpviz/view-impl.h"
 
 static void forget_desc(struct fpv_view *v);
@@ -220,69 +221,43 @@ append_line(char **buf, const char *s)
 	*buf = nb;
 }
 
-/* The keys part of the help overlay (ORDER: as the man page lists them). */
-static const char *const help_keys[] = {
-	"Keys (the input line always has the keyboard: type at any moment)",
-	"  Enter            evaluate the line or run the command; show the last step",
-	"  PgDn  PgUp       step forward, back",
-	"  %s  %s  Space      step forward, back, forward (input line empty)",
-	"  Home  End        first, last step (input line empty)",
-	"  Tab  Shift-Tab   next, previous format row (input line empty);",
-	"                   otherwise Tab completes names",
-	"  %s  %s             previous, next line of the history",
-	"  F1  ?            this help (? on an empty input line); Esc closes it",
-	"  F2               edit the bits of the selected row: a cursor over",
-	"                   the bits; in it Left/Right move, Home/End go to the",
-	"                   first/last bit, Space toggles the bit, e types all",
-	"                   the bits in hex (Enter applies), Tab changes the",
-	"                   row, Esc, Enter or F2 end it (other keys end it and",
-	"                   go to the input line)",
-	"  Ctrl-L           redraw the screen",
-	"  Ctrl-D           quit, as :quit (input line empty)",
-	"  other keys       edit the line as readline does (Ctrl-A, Ctrl-E,",
-	"                   Ctrl-K, Ctrl-R, Alt-B, Alt-F ...)",
-	"",
+/* What the help overlay says after the keys. */
+static const char *const help_more[] = {
 	"Markers (each has its own style and is always written as a word)",
 	"  overflow underflow subnormal absorbed cancellation invalid divbyzero",
 	"  saturated wrapped nan inf inexact",
 	"",
 	"The detail pane shows the selected format: the exact result's",
-	"significand in binary, the bits kept | the bits rounding dropped, the",
-	"stored value's exact decimal, its neighbours and the ulp there.",
+	"significand in binary, the bits kept | the bits rounding dropped (for",
+	"an integer grid the requantization: value / scale = quotient -> q),",
+	"the stored value's exact decimal, its neighbours and the ulp there.",
 	NULL
 };
 
-/* The help overlay's text: keys, markers, then the commands' own help. */
+/* The help overlay's text: the keys (from the key table, as :help keys
+ * writes them), markers, then the commands' own help. */
 char *
 view_help_text(struct fpv_view *v)
 {
-	char *buf = NULL, line[160];
+	char *buf = NULL, *keys = NULL, line[160];
+	size_t klen = 0;
 	struct fpv_cmd_reply r;
 	struct fpv_error err;
-	const char *right = v->utf8 ? "\xe2\x86\x92" : "Right";
-	const char *left = v->utf8 ? "\xe2\x86\x90" : "Left";
-	const char *up = v->utf8 ? "\xe2\x86\x91" : "Up";
-	const char *down = v->utf8 ? "\xe2\x86\x93" : "Down";
+	FILE *f = open_memstream(&keys, &klen);
 
-	for (int i = 0; help_keys[i] != NULL; i++) {
-		if (strstr(help_keys[i], "%s") == NULL) {
-			append_line(&buf, help_keys[i]);
-			continue;
-		}
-		if (strstr(help_keys[i], "Space") != NULL) {
-			if (v->utf8)
-				snprintf(line, sizeof line, help_keys[i], right, left);
-			else
-				snprintf(line, sizeof line, "  Right Left Space  "
-				    "step forward, back, forward (input line empty)");
-		} else if (v->utf8) {
-			snprintf(line, sizeof line, help_keys[i], up, down);
-		} else {
-			snprintf(line, sizeof line, "  Up  Down         "
-			    "previous, next line of the history");
-		}
-		append_line(&buf, line);
+	if (f != NULL) {
+		fpv_keys_help(f);
+		fclose(f);
 	}
+	if (keys != NULL) {
+		while (klen > 0 && keys[klen - 1] == '\n')
+			keys[--klen] = '\0';
+		append_line(&buf, keys);
+		free(keys);
+	}
+	append_line(&buf, "");
+	for (int i = 0; help_more[i] != NULL; i++)
+		append_line(&buf, help_more[i]);
 	append_line(&buf, "");
 	memset(&r, 0, sizeof r);
 	if (fpv_command_run(v->s, v->d, ":help", 5, 1, &r, &err) == 0 &&
