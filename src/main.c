@@ -520,6 +520,7 @@ main(int argc, char **argv)
 	struct fpv_session s;
 	struct fpv_display d = { false, false };
 	struct fpv_repl r;
+	char why[256] = "";
 	int status, werr;
 
 	setlocale(LC_ALL, "");
@@ -557,12 +558,16 @@ main(int argc, char **argv)
 		status = run_batch(&r, &o);
 	} else if (o.lesson != NULL && !lesson_loads(o.lesson, r.err_color)) {
 		status = EXIT_USAGE;
-	} else if (!o.plain && !o.json && fpv_view_usable()) {
+	} else if (!o.plain && !o.json && fpv_view_usable(why, sizeof why)) {
 		status = run_terminal(&r, o.lesson);
 	} else if (o.lesson != NULL) {
+		if (!o.plain && !o.json && why[0] != '\0')
+			say("%s", why);
 		r.batch = true;
 		status = run_lesson_text(&r, o.lesson);
 	} else {
+		if (!o.plain && !o.json && why[0] != '\0')
+			say("%s", why);
 		status = fpv_repl_run(&r, stdin);
 	}
 

@@ -45,25 +45,61 @@ static const int handled[] = {
 };
 static struct sigaction old_actions[sizeof handled / sizeof handled[0]];
 
-/* True if the full-screen view can run. */
+/* How to get the view back, after every notice that TERM stands in the
+ * way. */
+#define TERM_FIX "; using line mode (set TERM or use --plain)"
+
+/* Say in why that TERM (its value term) is the reason: "TERM=term"
+ * followed by what, then TERM_FIX. */
+static void
+term_notice(char *why, size_t size, const char *term, const char *what)
+{
+	char safe[64];
+
+	if (why == NULL || size == 0)
+		return;
+	fpv_safe_copy(safe, sizeof safe, term, strlen(term));
+	snprintf(why, size, "TERM=%s %s" TERM_FIX, safe, what);
+}
+
+/* True if the full-screen view can run; if TERM is why not, say so. */
 bool
-fpv_view_usable(void)
+fpv_view_usable(char *why, size_t size)
 {
 	const char *term = getenv("TERM");
 	int err = 0;
 	bool ok;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || term == NULL ||
-	    term[0] == '\0' || strcmp(term, "dumb") == 0)
+	if (why != NULL && size > 0)
+		why[0] = '\0';
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return false;
-	if (setupterm(term, STDOUT_FILENO, &err) != OK || err != 1)
+	if (term == NULL || term[0] == '\0') {
+		if (why != NULL && size > 0)
+			snprintf(why, size, "TERM is not set" TERM_FIX);
 		return false;
+	}
+	if (strcmp(term, "dumb") == 0) {
+		term_notice(why, size, term, "cannot show the full-screen view");
+		return false;
+	}
+	if (setupterm(term, STDOUT_FILENO, &err) != OK || err != 1) {
+		/* setupterm's codes: 0 not found (or generic), -1 no
+		 * database, 1 with ERR a hardcopy terminal. */
+		term_notice(why, size, term, err == 0 ? "has no terminfo entry" :
+		    err < 0 ? "cannot be looked up (no terminfo database)" :
+		    "is a hardcopy terminal");
+		return false;
+	}
 	{
 		const char *cup = tigetstr("cup");
 
 		ok = cup != NULL && cup != (char *)-1 && !hard_copy;
 	}
 	del_curterm(cur_term);
+	if (!ok)
+		term_notice(why, size, term, "cannot move the cursor (no cup "
+		    "in its terminfo entry)");
 	return ok;
 }
 
@@ -340,8 +376,11 @@ run(struct fpv_session *s, struct fpv_display *d,
 		fpv_history_close(&h, warn, 0);
 		view_free(&v);
 		close_pipe();
-		fprintf(stderr, "fpviz: cannot use terminal '%s'\n",
-		    getenv("TERM") ? getenv("TERM") : "");
+		char why[200];
+
+		term_notice(why, sizeof why, getenv("TERM") ? getenv("TERM") :
+		    "", "cannot be set up by curses");
+		fprintf(stderr, "fpviz: %s\n", why);
 		return 1;
 	}
 	prepare_emergency();

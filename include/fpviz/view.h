@@ -16,9 +16,13 @@ struct fpv_display;
 /*
  * True if the full-screen view can run: standard input and output are
  * terminals, TERM is set, is not "dumb", and the terminal database knows
- * it (with cursor addressing).
+ * it (with cursor addressing).  When both are terminals but TERM is what
+ * stands in the way, why (if not NULL) gets a one-line notice saying so
+ * and how to fix it ("TERM=foo has no terminfo entry; using line mode
+ * (set TERM or use --plain)"), TERM's value in the safe notation;
+ * otherwise why is made empty.
  */
-bool fpv_view_usable(void);
+bool fpv_view_usable(char *why, size_t size);
 
 /*
  * Run the view until the user quits, in session s with display settings
@@ -26,7 +30,8 @@ bool fpv_view_usable(void);
  * initial lines, if any, are entered first as if typed (expressions and
  * colon commands; errors are shown, not fatal), and the last result is
  * shown.  Returns the exit status: 0 after :quit or Ctrl-D, 1 if the
- * terminal could not be set up (a message went to stderr).  SIGINT,
+ * terminal could not be set up (a message went to stderr, saying that
+ * line mode follows).  SIGINT,
  * SIGTERM, SIGHUP and SIGQUIT restore the terminal and end the process
  * by that signal.
  */
