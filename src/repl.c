@@ -77,6 +77,40 @@ put_text(FILE *out, const char *text)
 	} while (*p != '\0');
 }
 
+/* The prompt of the readline loop. */
+#define PROMPT "fpviz> "
+
+/*
+ * Under a line just typed at PROMPT (readline echoed it), a caret at
+ * the error's column (1-based characters), as the terminal shows the
+ * line: tabs to the next multiple of 8, control characters as ^X, one
+ * column a character.  Left out when the line (with the prompt) does
+ * not fit one screen line, where it would not line up.
+ */
+static void
+caret_line(struct fpv_repl *r, const char *src, size_t len, int col)
+{
+	int rows = 0, cols = 0, x = (int)strlen(PROMPT), at = -1, c = 1;
+
+	rl_get_screen_size(&rows, &cols);
+	for (size_t i = 0; i <= len; i++) {
+		unsigned char ch = i < len ? (unsigned char)src[i] : 0;
+
+		if (i < len && (ch & 0xc0) == 0x80)
+			continue;	/* inside a character */
+		if (c == col)
+			at = x;
+		if (i == len)
+			break;
+		c++;
+		x = ch == '\t' ? (x / 8 + 1) * 8 : ch < 0x20 || ch == 0x7f ?
+		    x + 2 : x + 1;
+	}
+	if (at < 0 || (cols > 0 && x >= cols))
+		return;
+	fprintf(r->err, "%*s^\n", at, "");
+}
+
 /* Report an error for the line src[0..len). */
 static void
 report(struct fpv_repl *r, const char *src, size_t len,
@@ -250,6 +284,12 @@ fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
 			/* Nothing changed; the caller says so. */
 			st = FPV_REPL_INTERRUPTED;
 			break;
+		}
+		/* Typed at the prompt: the caret under the line, the error
+		 * after it; Up brings the line back (it is in the history). */
+		if (r->interactive && !r->json && res.err.line == lineno) {
+			fflush(r->out);
+			caret_line(r, line, len, res.err.col);
 		}
 		report(r, line, len, &res.err);
 		st = FPV_REPL_ERROR;
@@ -642,7 +682,7 @@ run_readline(struct fpv_repl *r, FILE *in)
 	rl_loop.r = r;
 	rl_loop.h = &h;
 	fpv_repl_catch_interrupt();
-	rl_callback_handler_install("fpviz> ", on_line);
+	rl_callback_handler_install(PROMPT, on_line);
 	while (!rl_loop.stop) {
 		struct pollfd p = { fileno(in), POLLIN, 0 };
 

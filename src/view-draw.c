@@ -2106,11 +2106,10 @@ input_col(const struct fpv_view *v, size_t off)
 	return (size_t)view_text_width(v, v->input ? v->input : "", off);
 }
 
-/* Draw the input line with the cursor at the point. */
+/* Draw the input line into w with the cursor at the point. */
 static void
-draw_input(struct fpv_view *v)
+draw_input_in(struct fpv_view *v, WINDOW *w)
 {
-	WINDOW *w = v->winput;
 	int cols = v->lay.cols;
 	const char *in = v->input ? v->input : "";
 	int pw = view_text_width(v, v->prompt, strlen(v->prompt));
@@ -2149,6 +2148,70 @@ draw_input(struct fpv_view *v)
 	}
 	view_putn(v, w, 0, x, cols, ST_NORMAL, in + i, v->inputlen - i);
 	wmove(w, 0, pw + (int)(pcol - v->inscroll));
+}
+
+/* Draw the input line with the cursor at the point. */
+static void
+draw_input(struct fpv_view *v)
+{
+	draw_input_in(v, v->winput);
+}
+
+/*
+ * Is the line that failed on the input line, unchanged, under its error
+ * message?  Then the input line moves up a line (over the status line)
+ * and the line below it marks the error's column with a caret.
+ */
+static bool
+caret_mode(const struct fpv_view *v)
+{
+	int cols = v->lay.cols, cx, mw;
+
+	if (!(v->failed != NULL && v->msgkind == MSG_ERROR && !v->be.on &&
+	    v->input != NULL && v->inputlen == strlen(v->failed) &&
+	    memcmp(v->input, v->failed, v->inputlen) == 0 &&
+	    v->failed_off <= v->inputlen && v->lay.status_rows == 1))
+		return false;
+	/* The message whole on the caret's row, after the caret or before
+	 * it; else it keeps its status lines (the cursor still at the
+	 * column). */
+	cx = view_text_width(v, v->prompt, strlen(v->prompt)) +
+	    (int)input_col(v, v->failed_off) - (int)v->inscroll;
+	if (cx >= cols)
+		cx = cols - 1;
+	mw = view_text_width(v, v->msg, strlen(v->msg));
+	return cx + 2 + mw <= cols || mw + 1 <= cx - 1;
+}
+
+/*
+ * The failed line on the status line's row, and on the input line's a
+ * caret under the error's column with the message after it (before it
+ * when it does not fit after); the cursor stays on the line.
+ */
+static void
+draw_caret(struct fpv_view *v)
+{
+	WINDOW *w = v->winput;
+	int cols = v->lay.cols;
+	int pw = view_text_width(v, v->prompt, strlen(v->prompt));
+	int cx, mw = view_text_width(v, v->msg, strlen(v->msg));
+
+	/* Drawing the line sets inscroll, which places the caret. */
+	werase(v->wstatus);
+	draw_input_in(v, v->wstatus);
+	cx = pw + (int)input_col(v, v->failed_off) - (int)v->inscroll;
+	if (cx >= cols)
+		cx = cols - 1;
+	werase(w);
+	view_put(v, w, 0, cx, cols, ST_ERROR, "^");
+	if (cx + 2 + mw <= cols)
+		view_put(v, w, 0, cx + 2, cols, ST_ERROR, v->msg);
+	else
+		view_put(v, w, 0, cx - 1 - mw, cx - 1, ST_ERROR, v->msg);
+	wnoutrefresh(w);
+	/* Last: the terminal's cursor is the line's. */
+	draw_input_in(v, v->wstatus);
+	wnoutrefresh(v->wstatus);
 }
 
 /* Draw the "terminal too small" screen. */
@@ -2203,17 +2266,26 @@ view_draw(struct fpv_view *v)
 		v->dirty = 0;
 		return;
 	}
+	/* The caret under a failed line takes the status line's row. */
+	if (caret_mode(v) != v->caret_shown) {
+		v->caret_shown = !v->caret_shown;
+		v->dirty |= DIRTY_STATUS | DIRTY_INPUT;
+	}
 	if (v->dirty == 0)
 		return;
 	if (v->dirty & DIRTY_TOP)
 		draw_top(v);
 	if (v->dirty & DIRTY_BODY)
 		draw_body(v);
-	if (v->dirty & DIRTY_STATUS)
-		draw_status(v);
-	/* The input line last: the cursor stays where it leaves it. */
-	draw_input(v);
-	wnoutrefresh(v->winput);
+	if (v->caret_shown) {
+		draw_caret(v);
+	} else {
+		if (v->dirty & DIRTY_STATUS)
+			draw_status(v);
+		/* The input line last: the cursor stays where it leaves it. */
+		draw_input(v);
+		wnoutrefresh(v->winput);
+	}
 	/* The bit editor shows its own cursor over the bits. */
 	curs_set(v->be.on && !v->be.hex ? 0 : 1);
 	doupdate();

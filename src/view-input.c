@@ -153,7 +153,28 @@ deprep_cb(void)
 {
 }
 
-/* The line handler: a line was entered (NULL: end of input). */
+/* A failed line to put back on the input line when readline starts the
+ * next one, with the point at its error (refill_hook). */
+static char *refill;
+static size_t refill_point;
+
+/* rl_startup_hook: the failed line back on the input line, the cursor
+ * at the error's column. */
+static int
+refill_hook(void)
+{
+	if (refill != NULL) {
+		rl_insert_text(refill);
+		rl_point = refill_point <= (size_t)rl_end ? (int)refill_point :
+		    rl_end;
+		free(refill);
+		refill = NULL;
+	}
+	return 0;
+}
+
+/* The line handler: a line was entered (NULL: end of input).  A line
+ * that failed comes back to be corrected. */
 static void
 on_line(char *line)
 {
@@ -167,6 +188,10 @@ on_line(char *line)
 	if (H != NULL && fpv_history_add(H, line, warn, sizeof warn) != 0)
 		view_message(V, MSG_WARN, "%s", warn);
 	free(line);
+	free(refill);
+	refill = NULL;
+	if (V->failed != NULL && (refill = strdup(V->failed)) != NULL)
+		refill_point = V->failed_off;
 }
 
 /* ---- Completion ----------------------------------------------------- */
@@ -522,6 +547,7 @@ view_input_init(struct fpv_view *v, struct fpv_history *h)
 	rl_redisplay_function = redisplay_cb;
 	rl_attempted_completion_function = complete;
 	rl_completion_display_matches_hook = show_matches;
+	rl_startup_hook = refill_hook;
 	rl_basic_word_break_characters = " \t\n+-*/^(),=#<>";
 	rl_completer_word_break_characters = " \t\n+-*/^(),=#<>";
 	rl_callback_handler_install(v->prompt, on_line);
@@ -534,6 +560,9 @@ void
 view_input_done(void)
 {
 	rl_callback_handler_remove();
+	rl_startup_hook = NULL;
+	free(refill);
+	refill = NULL;
 	fpv_complete_free(cands);
 	cands = NULL;
 	if (devnull != NULL) {

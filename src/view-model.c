@@ -84,6 +84,7 @@ view_free(struct fpv_view *v)
 	free(v->ovtext);
 	free(v->input);
 	free(v->caption);
+	free(v->failed);
 	memset(v, 0, sizeof *v);
 }
 
@@ -147,6 +148,7 @@ view_message(struct fpv_view *v, enum view_msg kind, const char *fmt, ...)
 	va_list ap;
 
 	v->msgkind = kind;
+	v->msgcol = 0;
 	if (kind == MSG_NONE || fmt == NULL) {
 		v->msg[0] = '\0';
 	} else {
@@ -456,6 +458,7 @@ line_error(struct fpv_view *v, const struct fpv_error *err)
 	}
 	view_message(v, MSG_ERROR, "error: %d:%d: %s", err->line, err->col,
 	    err->msg);
+	v->msgcol = err->col;
 }
 
 /*
@@ -669,10 +672,37 @@ drop_caption(struct fpv_view *v)
 	v->dirty |= DIRTY_LAYOUT;
 }
 
+/*
+ * Keep the typed line that failed (typed: as given, with its leading
+ * blanks; skip: how many bytes of them the handler did not see) with
+ * the byte offset of the error's column (1-based characters of what the
+ * handler saw).
+ */
+static void
+keep_failed(struct fpv_view *v, const char *typed, size_t skip, int col)
+{
+	size_t off = skip, n = strlen(typed);
+
+	free(v->failed);
+	if ((v->failed = strdup(typed)) == NULL)
+		return;
+	/* Past col - 1 characters: UTF-8 lead bytes. */
+	for (int c = 1; c < col && off < n; c++) {
+		off++;
+		while (off < n && ((unsigned char)typed[off] & 0xc0) == 0x80)
+			off++;
+	}
+	v->failed_off = off;
+}
+
 /* Enter a line as if typed. */
 void
-view_submit(struct fpv_view *v, const char *line)
+view_submit(struct fpv_view *v, const char *typed)
 {
+	const char *line = typed;
+
+	free(v->failed);
+	v->failed = NULL;
 	while (*line == ' ' || *line == '\t')
 		line++;
 	if (*line == '\0')
@@ -680,11 +710,16 @@ view_submit(struct fpv_view *v, const char *line)
 	view_overlay_close(v);
 	view_message(v, MSG_NONE, NULL);
 	if (*line == ':') {
-		run_command(v, line, 1, RUN_TYPED);
+		if (run_command(v, line, 1, RUN_TYPED) < 0 &&
+		    v->msgkind == MSG_ERROR)
+			keep_failed(v, typed, (size_t)(line - typed),
+			    v->msgcol);
 		return;
 	}
 	if (eval_line(v, line, 1, false) == 0)
 		drop_caption(v);
+	else if (v->msgkind == MSG_ERROR)
+		keep_failed(v, typed, (size_t)(line - typed), v->msgcol);
 }
 
 /* ---- Lessons -------------------------------------------------------- */

@@ -220,6 +220,7 @@ struct fpv_view {
 	/* status line and overlay */
 	char msg[512];
 	enum view_msg msgkind;
+	int msgcol;		/* MSG_ERROR of a line: the error's column */
 	enum view_overlay ov;
 	char *ovtext;		/* OV_TEXT: malloc'd text; OV_HELP: built */
 	int ovscroll;
@@ -232,6 +233,13 @@ struct fpv_view {
 	char *input;
 	size_t inputlen, inputcap, point;
 	size_t inscroll;	/* first column of the line shown */
+
+	/* A typed line that failed: it goes back on the input line, and
+	 * while it is there unchanged under its error message, a caret
+	 * marks the error's column (view-draw.c). */
+	char *failed;		/* malloc'd, or NULL */
+	size_t failed_off;	/* byte offset of the error's column in it */
+	bool caret_shown;	/* the caret was drawn last time */
 
 	/* the screen */
 	bool utf8;
@@ -270,7 +278,10 @@ const struct fpv_trace *view_trace(const struct fpv_view *v);
 int view_ncols(const struct fpv_view *v);
 const struct fpv_format *view_format(const struct fpv_view *v, int k);
 
-/* Enter a line as if typed: an expression or a colon command. */
+/* Enter a line as if typed: an expression or a colon command.  If the
+ * line fails (not a command it ran), v->failed holds it and
+ * v->failed_off the error's column, for the input line to offer it
+ * again. */
 void view_submit(struct fpv_view *v, const char *line);
 
 /* Step by delta (clamped); past the ends, a lesson moves to its
