@@ -59,7 +59,8 @@ const struct fpv_keybinding fpv_keys[] = {
 	{ V, FPV_KEY_CTRL_L, ANY, FPV_ACT_REDRAW, "redraw the screen" },
 	{ V, FPV_KEY_CTRL_D, EMPTY, FPV_ACT_QUIT, "quit, as :quit does" },
 	{ V, FPV_KEY_CTRL_C, ANY, FPV_ACT_SIGNAL,
-	  "quit at once, the terminal restored (SIGINT)" },
+	  "stop the evaluation in progress; otherwise quit at once, the "
+	  "terminal restored (SIGINT)" },
 	{ V, FPV_KEY_CTRL_Z, ANY, FPV_ACT_SIGNAL,
 	  "suspend, the terminal restored; fg brings the view back" },
 	{ V, FPV_KEY_OTHER, ANY, FPV_ACT_EDIT,
