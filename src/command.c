@@ -26,10 +26,12 @@
 #include "fpviz/info.h"
 #include "fpviz/keys.h"
 #include "fpviz/lesson.h"
+#include "fpviz/render.h"
 #include "fpviz/safe.h"
 
-/* Significant digits of :vars exact values. */
+/* Significant digits of :vars exact values (JSON: as the results'). */
 #define VARS_EXACT_DIGITS 17
+#define VARS_JSON_DIGITS 40
 
 /* A word of the command line: bytes [off, off + len) of the line. */
 struct word {
@@ -154,6 +156,21 @@ reply_text(struct fpv_cmd_reply *r, char *text)
 	r->text = text;
 }
 
+/* Set the reply's JSON members. */
+static void
+reply_json(struct fpv_cmd_reply *r, char *json)
+{
+	free(r->json);
+	r->json = json;
+}
+
+/* Write a C string as a JSON string. */
+static void
+json_cstr(FILE *out, const char *s)
+{
+	fpv_json_string(out, s, strlen(s));
+}
+
 /* A malloc'd copy of a formatted string. */
 static char * __attribute__((format(printf, 1, 2)))
 strf(const char *fmt, ...)
@@ -178,8 +195,10 @@ void
 fpv_cmd_reply_free(struct fpv_cmd_reply *r)
 {
 	free(r->text);
+	free(r->json);
 	free(r->arg);
 	r->text = NULL;
+	r->json = NULL;
 	r->arg = NULL;
 	r->action = FPV_CMD_NONE;
 }
@@ -793,6 +812,90 @@ settings_text(const struct fpv_session *s, const struct fpv_display *d)
 	return text_close(&t);
 }
 
+/*
+ * Write setting st (of format f, or global) as the JSON member "KEY":
+ * "VALUE" (after ", " unless *first), the value as :set shows it.
+ */
+static void
+json_setting(FILE *out, const struct setting *st, const struct fpv_session *s,
+    const struct fpv_display *d, const struct fpv_format *f, bool *first)
+{
+	struct text t;
+	char key[FPV_NAME_MAX + 32], *v = NULL;
+
+	if (f != NULL)
+		snprintf(key, sizeof key, "%s.%s", f->name, st->key);
+	else
+		snprintf(key, sizeof key, "%s", st->key);
+	if (text_open(&t)) {
+		st->show(t.out, s, d, f);
+		v = text_close(&t);
+	}
+	fputs(*first ? "" : ", ", out);
+	*first = false;
+	json_cstr(out, key);
+	fputs(": ", out);
+	json_cstr(out, v != NULL ? v : "");
+	free(v);
+}
+
+/* The columns as the JSON member "formats": ["NAME", ...]. */
+static void
+json_columns(FILE *out, const struct fpv_ctx *c)
+{
+	fputs("\"formats\": [", out);
+	for (int k = 0; k < c->ncols; k++) {
+		fputs(k ? ", " : "", out);
+		json_cstr(out, fpv_ctx_col(c, k)->name);
+	}
+	putc(']', out);
+}
+
+/* The settings of settings_text as JSON members: "settings": {"round":
+ * "nearest", ..., "int8.scale": "1", ...}, "formats": [...]. */
+static char *
+settings_json(const struct fpv_session *s, const struct fpv_display *d)
+{
+	struct text t;
+	bool first = true;
+
+	if (!text_open(&t))
+		return NULL;
+	fputs("\"settings\": {", t.out);
+	for (const struct setting *st = settings; st->key; st++)
+		if (st->scope == GLOBAL)
+			json_setting(t.out, st, s, d, NULL, &first);
+	for (size_t i = 0; i < s->ctx.reg->n; i++) {
+		const struct fpv_format *f = fpv_ctx_format(&s->ctx, (int)i);
+		bool col = fpv_ctx_column_of(&s->ctx, (int)i) >= 0;
+
+		for (const struct setting *st = settings; st->key; st++)
+			if (st->scope == FORMAT && applies(st, f) &&
+			    (!setting_default(st, f) ||
+			    (col && f->kind == FPV_KIND_INT)))
+				json_setting(t.out, st, s, d, f, &first);
+	}
+	fputs("}, ", t.out);
+	json_columns(t.out, &s->ctx);
+	return text_close(&t);
+}
+
+/* One setting as the JSON member "settings": {"KEY": "VALUE"}. */
+static char *
+setting_json(const struct setting *st, const struct fpv_session *s,
+    const struct fpv_display *d, const struct fpv_format *f)
+{
+	struct text t;
+	bool first = true;
+
+	if (!text_open(&t))
+		return NULL;
+	fputs("\"settings\": {", t.out);
+	json_setting(t.out, st, s, d, f, &first);
+	putc('}', t.out);
+	return text_close(&t);
+}
+
 /* ---- :help ----------------------------------------------------------- */
 
 /* :help keys: the view's key table (keys.c), so help and keys agree. */
@@ -1078,6 +1181,23 @@ no_more_than(const struct cmdline *c, int max, struct fpv_error *err)
 	    word_text(c, 0, name, sizeof name));
 }
 
+/* Reply with the help text of topic, and as JSON members "topic" and
+ * "text". */
+static void
+reply_help(struct fpv_cmd_reply *r, const char *topic, char *text)
+{
+	struct text t;
+
+	reply_text(r, text);
+	if (text != NULL && text_open(&t)) {
+		fputs("\"topic\": ", t.out);
+		json_cstr(t.out, topic);
+		fputs(", \"text\": ", t.out);
+		json_cstr(t.out, text);
+		reply_json(r, text_close(&t));
+	}
+}
+
 /* :help [TOPIC] */
 static int
 cmd_help(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
@@ -1088,7 +1208,7 @@ cmd_help(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 
 	(void)d;
 	if (c->n == 1) {
-		reply_text(r, fpv_command_help(s, "commands"));
+		reply_help(r, "commands", fpv_command_help(s, "commands"));
 		return 0;
 	}
 	word_text(c, 1, buf, sizeof buf);
@@ -1101,7 +1221,7 @@ cmd_help(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 			snprintf(buf, sizeof buf, "int");
 	}
 	if ((text = fpv_command_help(s, buf)) != NULL) {
-		reply_text(r, text);
+		reply_help(r, buf, text);
 		return 0;
 	}
 	if (!text_open(&t))
@@ -1129,6 +1249,7 @@ cmd_set(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 
 	if (c->n == 1 || (c->n == 2 && word_is(c, 1, "all"))) {
 		reply_text(r, settings_text(s, d));
+		reply_json(r, settings_json(s, d));
 		return 0;
 	}
 	key = c->w[1];
@@ -1166,6 +1287,8 @@ cmd_set(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 		show_setting(t.out, st, s, d, fi >= 0 ?
 		    fpv_ctx_format(&s->ctx, fi) : NULL);
 		reply_text(r, text_close(&t));
+		reply_json(r, setting_json(st, s, d, fi >= 0 ?
+		    fpv_ctx_format(&s->ctx, fi) : NULL));
 		return 0;
 	}
 	if (fpv_setting_apply(s, d, c->line + key.off, key.len,
@@ -1189,6 +1312,8 @@ cmd_set(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 			    fpv_ctx_format(&s->ctx, fi) : NULL);
 			reply_text(r, text_close(&t));
 		}
+		reply_json(r, setting_json(st, s, d, fi >= 0 ?
+		    fpv_ctx_format(&s->ctx, fi) : NULL));
 	}
 	return 0;
 }
@@ -1223,7 +1348,39 @@ cmd_formats(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	print_columns(t.out, &s->ctx);
 	putc('\n', t.out);
 	reply_text(r, text_close(&t));
+	if (text_open(&t)) {
+		json_columns(t.out, &s->ctx);
+		reply_json(r, text_close(&t));
+	}
 	return 0;
+}
+
+/* The formats idx[0..n) as the JSON member "info": [...], each object
+ * the one of --json --info. */
+static char *
+info_json(const struct fpv_session *s, const int *idx, int n)
+{
+	struct text t;
+
+	if (!text_open(&t))
+		return NULL;
+	fputs("\"info\": [", t.out);
+	for (int k = 0; k < n; k++) {
+		char *j = fpv_info_json(&s->ctx, fpv_ctx_format(&s->ctx,
+		    idx[k]));
+		size_t len = j != NULL ? strlen(j) : 0;
+
+		while (len > 0 && j[len - 1] == '\n')
+			len--;
+		fputs(k ? ", " : "", t.out);
+		if (len > 0)
+			fwrite(j, 1, len, t.out);
+		else
+			fputs("null", t.out);
+		free(j);
+	}
+	putc(']', t.out);
+	return text_close(&t);
 }
 
 /* :format NAME SPEC (or NAME=SPEC) */
@@ -1235,6 +1392,7 @@ cmd_format(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	struct fpv_cmd_why why;
 	const char *eq;
 	char *info;
+	int fi;
 
 	(void)d;
 	if (c->n < 2)
@@ -1260,9 +1418,10 @@ cmd_format(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	    c->line + spec.off, spec.len, &why) < 0)
 		return fail(c, why.off < name.len ? name.off + why.off :
 		    spec.off + (why.off - name.len), err, "%s", why.msg);
-	info = fpv_info_text(&s->ctx, fpv_ctx_format(&s->ctx,
-	    fpv_ctx_find(&s->ctx, c->line + name.off, name.len)));
+	fi = fpv_ctx_find(&s->ctx, c->line + name.off, name.len);
+	info = fpv_info_text(&s->ctx, fpv_ctx_format(&s->ctx, fi));
 	reply_text(r, info);
+	reply_json(r, info_json(s, &fi, 1));
 	r->action = FPV_CMD_REEVAL;
 	return 0;
 }
@@ -1313,7 +1472,63 @@ cmd_info(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 		free(info);
 	}
 	reply_text(r, text_close(&t));
+	reply_json(r, info_json(s, idx, n));
 	return 0;
+}
+
+/*
+ * The variables as the JSON member "vars": [{"name": ..., "exact": ...,
+ * "results": {FORMAT: {"bits", "value", "exact_value"[, "q"]} or null,
+ * one a row}}, ...], the keys of an expression's results.
+ */
+static char *
+vars_json(const struct fpv_session *s)
+{
+	struct text t;
+
+	if (!text_open(&t))
+		return NULL;
+	fputs("\"vars\": [", t.out);
+	for (size_t i = 0; i < s->nvars; i++) {
+		const struct fpv_var *v = &s->vars[i];
+		char ex[128];
+
+		fputs(i ? ", {\"name\": " : "{\"name\": ", t.out);
+		json_cstr(t.out, v->name);
+		fpv_dec_round(v->exact, VARS_JSON_DIGITS, ex, sizeof ex);
+		fprintf(t.out, ", \"exact\": \"%s\", \"results\": {", ex);
+		for (int k = 0; k < s->ctx.ncols; k++) {
+			const struct fpv_format *f = fpv_ctx_col(&s->ctx, k);
+			char hex[20], val[FPV_DEC_SHORT], *exv;
+			int j = 0;
+
+			while (j < v->nfmt && v->fmt[j] != s->ctx.cols[k])
+				j++;
+			fputs(k ? ", " : "", t.out);
+			json_cstr(t.out, f->name);
+			if (j == v->nfmt) {
+				fputs(": null", t.out);
+				continue;
+			}
+			hex[fpv_bits_hex(f, v->bits[j], hex)] = '\0';
+			val[fpv_dec_shortest(&s->ctx, f, v->bits[j], val)] = '\0';
+			exv = fpv_dec_exact(&s->ctx, f, v->bits[j]);
+			fprintf(t.out, ": {\"bits\": \"%s\", \"value\": \"%s\", "
+			    "\"exact_value\": ", hex, val);
+			if (exv != NULL)
+				fprintf(t.out, "\"%s\"", exv);
+			else
+				fputs("null", t.out);
+			free(exv);
+			if (f->kind == FPV_KIND_INT)
+				fprintf(t.out, ", \"q\": %lld",
+				    (long long)fpv_bits_q(f, v->bits[j]));
+			putc('}', t.out);
+		}
+		fputs("}}", t.out);
+	}
+	putc(']', t.out);
+	return text_close(&t);
 }
 
 /* :vars */
@@ -1327,6 +1542,7 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	(void)d;
 	(void)c;
 	(void)err;
+	reply_json(r, vars_json(s));
 	if (s->nvars == 0) {
 		reply_text(r, strf("no variables\n"));
 		return 0;
@@ -1371,6 +1587,7 @@ cmd_clear(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	(void)err;
 	fpv_session_clear_vars(s);
 	reply_text(r, strf("variables cleared\n"));
+	reply_json(r, strf("\"vars\": []"));
 	return 0;
 }
 
@@ -1489,6 +1706,7 @@ fpv_command_run(struct fpv_session *s, struct fpv_display *d,
 
 	r->action = FPV_CMD_NONE;
 	r->text = NULL;
+	r->json = NULL;
 	r->arg = NULL;
 	split(&c);
 	if ((cm = find_command(&c)) != NULL) {

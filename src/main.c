@@ -129,8 +129,8 @@ print_help(void)
 	}
 	fputs("  --steps                  show every step, not only the "
 	    "result\n"
-	    "  --json                   print JSON Lines, one object per "
-	    "expression\n"
+	    "  --json                   JSON Lines, one object per expression "
+	    "or command\n"
 	    "  --color[=WHEN]           colour: auto (default), always or "
 	    "never\n"
 	    "  --plain                  line mode even on a terminal\n"

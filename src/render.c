@@ -1106,9 +1106,10 @@ json_settings(struct obuf *o, const struct fpv_trace *t)
 		ob_putc(o, '}');
 }
 
-/* Print one JSON Lines object for an evaluated line. */
+/* Print the JSON object of an evaluated line, without a newline (null
+ * for a trace of no steps). */
 void
-fpv_render_json(FILE *out, const struct fpv_trace *t,
+fpv_render_json_object(FILE *out, const struct fpv_trace *t,
     const struct fpv_render_opts *opts)
 {
 	const struct fpv_ctx *c = &t->ctx;
@@ -1116,8 +1117,10 @@ fpv_render_json(FILE *out, const struct fpv_trace *t,
 	struct obuf o;
 	struct fpv_errinfo e;
 
-	if (t->nsteps == 0)
+	if (t->nsteps == 0) {
+		fputs("null", out);
 		return;
+	}
 	ob_init(&o, out);
 	fpv_errinfo_init(&e);
 	while (len > 0 && (t->ast.src[len - 1] == '\n' ||
@@ -1146,7 +1149,61 @@ fpv_render_json(FILE *out, const struct fpv_trace *t,
 		ob_putc(&o, ']');
 	}
 	fpv_errinfo_clear(&e);
-	ob_write(&o, "}\n", 2);
+	ob_putc(&o, '}');
+	ob_flush(&o);
+}
+
+/* Print one JSON Lines object for an evaluated line. */
+void
+fpv_render_json(FILE *out, const struct fpv_trace *t,
+    const struct fpv_render_opts *opts)
+{
+	if (t->nsteps == 0)
+		return;
+	fpv_render_json_object(out, t, opts);
+	putc('\n', out);
+}
+
+/* Print the JSON object of step i of t, as in "steps" (no newline). */
+void
+fpv_render_json_step(FILE *out, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts)
+{
+	struct obuf o;
+	struct fpv_errinfo e;
+
+	ob_init(&o, out);
+	fpv_errinfo_init(&e);
+	json_step(&o, t, i, opts, &e);
+	fpv_errinfo_clear(&e);
+	ob_flush(&o);
+}
+
+/* Print the JSON object of a line that failed, without a newline: the
+ * line is a "command" if it starts with ':' (after blanks), else an
+ * "expr". */
+void
+fpv_render_json_error_object(FILE *out, const char *src, size_t len,
+    const struct fpv_error *err)
+{
+	struct obuf o;
+	size_t b = 0;
+
+	ob_init(&o, out);
+	while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r'))
+		len--;
+	while (b < len && (src[b] == ' ' || src[b] == '\t'))
+		b++;
+	ob_puts(&o, b < len && src[b] == ':' ? "{\"command\": " :
+	    "{\"expr\": ");
+	json_str(&o, src, len);
+	ob_puts(&o, ", \"error\": {\"message\": ");
+	json_str(&o, err->msg, strnlen(err->msg, sizeof err->msg));
+	ob_puts(&o, ", \"line\": ");
+	ob_long(&o, err->line);
+	ob_puts(&o, ", \"column\": ");
+	ob_long(&o, err->col);
+	ob_write(&o, "}}", 2);
 	ob_flush(&o);
 }
 
@@ -1155,19 +1212,6 @@ void
 fpv_render_json_error(FILE *out, const char *src, size_t len,
     const struct fpv_error *err)
 {
-	struct obuf o;
-
-	ob_init(&o, out);
-	while (len > 0 && (src[len - 1] == '\n' || src[len - 1] == '\r'))
-		len--;
-	ob_puts(&o, "{\"expr\": ");
-	json_str(&o, src, len);
-	ob_puts(&o, ", \"error\": {\"message\": ");
-	json_str(&o, err->msg, strnlen(err->msg, sizeof err->msg));
-	ob_puts(&o, ", \"line\": ");
-	ob_long(&o, err->line);
-	ob_puts(&o, ", \"column\": ");
-	ob_long(&o, err->col);
-	ob_write(&o, "}}\n", 3);
-	ob_flush(&o);
+	fpv_render_json_error_object(out, src, len, err);
+	putc('\n', out);
 }

@@ -151,22 +151,33 @@ show_result(struct fpv_repl *r)
 	fpv_render_text(r->out, t, &o);
 }
 
-/* Show step r->step of the last trace as a text block. */
+/* Show step r->step of the last trace as a text block; under --json,
+ * as the member "step" of the command's object. */
 static void
 show_step(struct fpv_repl *r)
 {
 	struct fpv_render_opts o = render_opts(r);
 
+	if (r->json) {
+		fputs(", \"step\": ", r->out);
+		fpv_render_json_step(r->out, fpv_line_trace(&r->line), r->step,
+		    &o);
+		return;
+	}
 	separate(r);
 	fpv_render_text_step(r->out, fpv_line_trace(&r->line), r->step, &o);
 }
 
-/* A note for the reader (text mode only). */
+/* A note for the reader; under --json the member "note" of the
+ * command's object. */
 static void
 note(struct fpv_repl *r, const char *what)
 {
-	if (r->json)
+	if (r->json) {
+		fputs(", \"note\": ", r->out);
+		fpv_json_string(r->out, what, strlen(what));
 		return;
+	}
 	separate(r);
 	fprintf(r->out, "%s\n", what);
 }
@@ -176,9 +187,8 @@ static void
 step_action(struct fpv_repl *r, enum fpv_cmd_action a)
 {
 	const struct fpv_trace *t = fpv_line_trace(&r->line);
+	struct fpv_render_opts o = render_opts(r);
 
-	if (r->json)
-		return;
 	if (t == NULL) {
 		note(r, "no expression yet: type one first");
 		return;
@@ -201,6 +211,17 @@ step_action(struct fpv_repl *r, enum fpv_cmd_action a)
 		show_step(r);
 		break;
 	default:
+		if (r->json) {
+			/* The steps array of --json --steps. */
+			fputs(", \"steps\": [", r->out);
+			for (size_t i = 0; i < t->nsteps; i++) {
+				fputs(i ? ", " : "", r->out);
+				fpv_render_json_step(r->out, t, i, &o);
+			}
+			putc(']', r->out);
+			r->step = t->nsteps - 1;
+			break;
+		}
 		for (r->step = 0; r->step < t->nsteps; r->step++)
 			show_step(r);
 		r->step = t->nsteps - 1;
@@ -208,13 +229,47 @@ step_action(struct fpv_repl *r, enum fpv_cmd_action a)
 	}
 }
 
-/* Print a command's reply and carry out its action. */
+/*
+ * Under --json, open the object of the command line[0..len):
+ * {"command": LINE and the members of the reply (closed by
+ * json_command_close, other members written in between).
+ */
+static void
+json_command_open(struct fpv_repl *r, const char *line, size_t len,
+    const struct fpv_cmd_reply *reply)
+{
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	fputs("{\"command\": ", r->out);
+	fpv_json_string(r->out, line, len);
+	if (reply != NULL && reply->json != NULL)
+		fprintf(r->out, ", %s", reply->json);
+}
+
+/* Close the object json_command_open opened. */
+static void
+json_command_close(struct fpv_repl *r)
+{
+	fputs("}\n", r->out);
+	r->printed = true;
+}
+
+/*
+ * Print a command's reply and carry out its action.  Under --json the
+ * command gives one object: {"command": LINE, the reply's members, and
+ * what its action showed: "step", "steps", "note", or "result" (the
+ * object of the line evaluated again after a change of settings)}.  A
+ * lesson's object comes before those of its items.
+ */
 static enum fpv_repl_status
-command_done(struct fpv_repl *r, struct fpv_line_result *res)
+command_done(struct fpv_repl *r, struct fpv_line_result *res,
+    const char *line, size_t len, int lineno)
 {
 	const struct fpv_cmd_reply *reply = &res->reply;
 	enum fpv_repl_status st = FPV_REPL_OK;
 
+	if (r->json && reply->action != FPV_CMD_LESSON)
+		json_command_open(r, line, len, reply);
 	if (reply->text != NULL && !r->json) {
 		separate(r);
 		if (reply->text[0] != '\0')
@@ -232,20 +287,49 @@ command_done(struct fpv_repl *r, struct fpv_line_result *res)
 	case FPV_CMD_REEVAL:
 		/* The line handler evaluated the last line again. */
 		if (res->reeval > 0) {
-			show_result(r);
+			if (r->json) {
+				struct fpv_render_opts o = render_opts(r);
+				const struct fpv_trace *t =
+				    fpv_line_trace(&r->line);
+
+				r->step = t->nsteps - 1;
+				fputs(", \"result\": ", r->out);
+				fpv_render_json_object(r->out, t, &o);
+			} else {
+				show_result(r);
+			}
 		} else if (res->reeval < 0) {
 			const struct fpv_trace *t = fpv_line_trace(&r->line);
 
-			report(r, t->ast.src, t->ast.len, &res->err);
+			if (r->json) {
+				fputs(", \"result\": ", r->out);
+				fpv_render_json_error_object(r->out, t->ast.src,
+				    t->ast.len, &res->err);
+			} else {
+				report(r, t->ast.src, t->ast.len, &res->err);
+			}
 			st = FPV_REPL_ERROR;
 		}
 		break;
-	case FPV_CMD_LESSON:
+	case FPV_CMD_LESSON: {
+		const char *cmd = r->cmd;
+		size_t cmdlen = r->cmdlen;
+		int cmdlineno = r->cmdlineno;
+
+		r->cmd = line;
+		r->cmdlen = len;
+		r->cmdlineno = lineno;
 		st = fpv_repl_lesson(r, reply->arg ? reply->arg : "");
+		r->cmd = cmd;
+		r->cmdlen = cmdlen;
+		r->cmdlineno = cmdlineno;
 		break;
+	}
 	case FPV_CMD_NONE:
 		break;
 	}
+	if (r->json && reply->action != FPV_CMD_LESSON)
+		json_command_close(r);
 	return st;
 }
 
@@ -298,7 +382,7 @@ fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
 		show_result(r);
 		break;
 	case FPV_LINE_COMMAND:
-		st = command_done(r, &res);
+		st = command_done(r, &res, line, len, lineno);
 		break;
 	}
 	fpv_line_result_free(&res);
@@ -401,7 +485,93 @@ point(struct fpv_repl *r, const struct fpv_lesson *l, size_t a, size_t b)
 	}
 }
 
-/* Play a lesson as text. */
+/* The 1-based column of the argument of the command r->cmd (":lesson
+ * NAME"), in characters. */
+static int
+cmd_arg_column(const struct fpv_repl *r)
+{
+	size_t i = 0;
+	int col = 1;
+
+	while (i < r->cmdlen && (r->cmd[i] == ' ' || r->cmd[i] == '\t'))
+		i++;
+	while (i < r->cmdlen && r->cmd[i] != ' ' && r->cmd[i] != '\t')
+		i++;
+	while (i < r->cmdlen && (r->cmd[i] == ' ' || r->cmd[i] == '\t'))
+		i++;
+	for (size_t k = 0; k < i; k++)
+		if (((unsigned char)r->cmd[k] & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+/*
+ * A lesson that cannot be played.  Under --json, for a :lesson command,
+ * the command's error object (at its argument; a problem in a lesson
+ * file names the file's line and column in the message); else what
+ * plain does, err (a located error in the lesson file) or "fpviz: MSG".
+ */
+static void
+lesson_error(struct fpv_repl *r, const char *name, const struct fpv_error *err,
+    const char *msg)
+{
+	fflush(r->out);
+	if (r->json && r->cmd != NULL) {
+		struct fpv_error e;
+
+		memset(&e, 0, sizeof e);
+		e.line = r->cmdlineno;
+		e.col = cmd_arg_column(r);
+		if (err != NULL && err->line > 0) {
+			/* A long name cuts the message. */
+			if (snprintf(e.msg, sizeof e.msg, "%s:%d:%d: %s", name,
+			    err->line, err->col, err->msg) >= (int)sizeof e.msg)
+				e.msg[sizeof e.msg - 1] = '\0';
+		} else
+			snprintf(e.msg, sizeof e.msg, "%s",
+			    err != NULL ? err->msg : msg);
+		fpv_render_json_error(r->out, r->cmd, r->cmdlen, &e);
+		r->printed = true;
+		return;
+	}
+	if (err != NULL && err->line > 0) {
+		fpv_render_error(r->err, err, r->err_color);
+	} else {
+		fputs("fpviz: ", r->err);
+		put_text(r->err, err != NULL ? err->msg : msg);
+	}
+	fflush(r->err);
+}
+
+/* Under --json, :lesson list's object: "lessons": [{"name", "title"}]
+ * from the list's lines ("NAME  TITLE"). */
+static void
+json_lesson_list(struct fpv_repl *r, const char *list)
+{
+	bool first = true;
+
+	json_command_open(r, r->cmd, r->cmdlen, NULL);
+	fputs(", \"lessons\": [", r->out);
+	for (const char *p = list; *p != '\0';) {
+		size_t n = strcspn(p, "\n"), w = strcspn(p, " \t\n"), t = w;
+
+		while (t < n && (p[t] == ' ' || p[t] == '\t'))
+			t++;
+		if (w > 0) {
+			fputs(first ? "{\"name\": " : ", {\"name\": ", r->out);
+			fpv_json_string(r->out, p, w);
+			fputs(", \"title\": ", r->out);
+			fpv_json_string(r->out, p + t, n - t);
+			putc('}', r->out);
+			first = false;
+		}
+		p += n + (p[n] == '\n');
+	}
+	putc(']', r->out);
+	json_command_close(r);
+}
+
+/* Play a lesson as text (under --json, its items' objects). */
 enum fpv_repl_status
 fpv_repl_lesson(struct fpv_repl *r, const char *name)
 {
@@ -414,33 +584,28 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		char *list = fpv_lesson_list();
 
 		if (list == NULL) {
-			fflush(r->out);
-			fprintf(r->err, "fpviz: no built-in lessons found\n");
+			lesson_error(r, name, NULL, "no built-in lessons found");
 			return FPV_REPL_ERROR;
 		}
 		if (!r->json) {
 			separate(r);
 			fputs(list, r->out);
+		} else if (r->cmd != NULL) {
+			json_lesson_list(r, list);
 		}
 		free(list);
 		return FPV_REPL_OK;
 	}
 	if (r->lesson_depth >= LESSON_MAX_DEPTH) {
-		fflush(r->out);
-		fprintf(r->err, "fpviz: a lesson cannot start another lesson\n");
+		lesson_error(r, name, NULL,
+		    "a lesson cannot start another lesson");
 		return FPV_REPL_ERROR;
 	}
 	rc = r->load_lesson != NULL ?
 	    r->load_lesson(r->load_arg, name, &l, &err) :
 	    fpv_lesson_load(name, &l, &err);
 	if (rc < 0) {
-		fflush(r->out);
-		if (err.line > 0) {
-			fpv_render_error(r->err, &err, r->err_color);
-		} else {
-			fputs("fpviz: ", r->err);
-			put_text(r->err, err.msg);
-		}
+		lesson_error(r, name, &err, NULL);
 		return FPV_REPL_ERROR;
 	}
 	st = fpv_repl_play(r, &l);
@@ -458,16 +623,24 @@ fpv_repl_play(struct fpv_repl *r, const struct fpv_lesson *l)
 	size_t step = r->step, a = 0;
 
 	if (r->lesson_depth >= LESSON_MAX_DEPTH) {
-		fflush(r->out);
-		fprintf(r->err, "fpviz: a lesson cannot start another lesson\n");
+		lesson_error(r, l->name, NULL,
+		    "a lesson cannot start another lesson");
 		return FPV_REPL_ERROR;
 	}
 	/* The lesson's settings and variables are its own: those before it
 	 * come back at its end, with the last line. */
 	if (fpv_line_enter(&r->line, &start) < 0) {
-		fflush(r->out);
-		fprintf(r->err, "fpviz: out of memory\n");
+		lesson_error(r, l->name, NULL, "out of memory");
 		return FPV_REPL_ERROR;
+	}
+	if (r->json && r->cmd != NULL) {
+		/* The command's object, then its items'. */
+		json_command_open(r, r->cmd, r->cmdlen, NULL);
+		fputs(", \"lesson\": ", r->out);
+		fpv_json_string(r->out, l->name, strlen(l->name));
+		fputs(", \"title\": ", r->out);
+		fpv_json_string(r->out, l->title, strlen(l->title));
+		json_command_close(r);
 	}
 	r->lesson_depth++;
 	/* Items are shown once each: a :set does not show the last one again. */

@@ -37,6 +37,9 @@ struct fpv_display {
 struct fpv_cmd_reply {
 	enum fpv_cmd_action action;
 	char *text;		/* malloc'd text to show, or NULL */
+	char *json;		/* malloc'd members of the command's JSON
+				   object, the same facts as text ("\"settings\":
+				   {\"round\": \"up\"}"), or NULL */
 	char *arg;		/* malloc'd argument (lesson name), or NULL */
 };
 

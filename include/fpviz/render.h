@@ -41,9 +41,20 @@ void fpv_render_text_step(FILE *out, const struct fpv_trace *t, size_t i,
 void fpv_render_json(FILE *out, const struct fpv_trace *t,
     const struct fpv_render_opts *opts);
 
-/* Print the JSON Lines object of a line that failed. */
+/* Print the JSON Lines object of a line that failed: {"expr": ...} or,
+ * for a colon command, {"command": ...}, with its "error". */
 void fpv_render_json_error(FILE *out, const char *src, size_t len,
     const struct fpv_error *err);
+
+/* The same two objects without the newline (inside another object). */
+void fpv_render_json_object(FILE *out, const struct fpv_trace *t,
+    const struct fpv_render_opts *opts);
+void fpv_render_json_error_object(FILE *out, const char *src, size_t len,
+    const struct fpv_error *err);
+
+/* Print the JSON object of step i of t as "steps" holds it (no newline). */
+void fpv_render_json_step(FILE *out, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts);
 
 /* Print "error: L:C: message" (coloured when asked) and a newline. */
 void fpv_render_error(FILE *out, const struct fpv_error *err, bool color);

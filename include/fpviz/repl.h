@@ -58,6 +58,10 @@ struct fpv_repl {
 	size_t step;			/* step shown by :next / :prev */
 	bool printed;			/* something went to out already */
 	int lesson_depth;
+	const char *cmd;		/* the :lesson command being run (its
+					   JSON object), or NULL */
+	size_t cmdlen;
+	int cmdlineno;
 };
 
 /* Set r up over session s and display d; fields default to text on stdout. */
