@@ -444,8 +444,10 @@ fpv_repl_read(struct fpv_repl *r, FILE *in, const char *name)
 			st = s1;
 			break;
 		}
-		if (s1 == FPV_REPL_ERROR)
+		if (s1 == FPV_REPL_ERROR) {
 			st = s1;
+			r->had_error = true;
+		}
 		if (rs == FPV_READER_ENDLESS) {
 			char what[128];
 
@@ -888,6 +890,9 @@ fpv_repl_run(struct fpv_repl *r, FILE *in)
 		r->interactive = true;
 		return run_readline(r, in);
 	}
+	/* Without a terminal the input is a script: as with -f, a line
+	 * with an error makes the status 1. */
 	st = fpv_repl_read(r, in, "standard input");
-	return st == FPV_REPL_READ_ERROR || st == FPV_REPL_WRITE_ERROR ? 1 : 0;
+	return (st == FPV_REPL_OK || st == FPV_REPL_QUIT) && !r->had_error ?
+	    0 : 1;
 }

@@ -44,6 +44,7 @@ struct fpv_repl {
 	FILE *err;			/* error lines */
 	size_t max_line;		/* longest input line (0: default) */
 	int write_error;		/* errno of a failed write to out, or 0 */
+	bool had_error;			/* a line had an error (status 1) */
 	/* How :lesson NAME finds its lesson: fpv_lesson_load when NULL;
 	 * else this function, called with load_arg (lessons held in
 	 * memory, as by the session fuzzer).  It returns as
