@@ -16,8 +16,10 @@
  * unless that takes more than PLAIN_INT_MAX characters.
  *
  * Shortest decimals.  Among the decimals with the fewest significant
- * digits that read back (round to nearest even) to the same encoding,
- * the one nearest the value, as Python's repr does for doubles.  IEEE
+ * digits that read back (round to nearest even) to the same encoding
+ * without overflowing (a format that saturates takes 8 to its largest
+ * number 7.5, but 8 is not 7.5), the one nearest the value, as Python's
+ * repr does for doubles.  IEEE
  * formats whose significands fit 53 bits and exponents binary64's (every
  * built-in one) use Schubfach (see the section below): a few 128-bit
  * multiplications, no libc conversion.  The original method is kept as
@@ -389,12 +391,17 @@ struct rt {
 	enum rt_kind kind;
 	bool even;		/* significand even: boundaries round to it */
 	bool asym;		/* a power of two with a finer grid below */
+	bool wide_below;	/* the smallest normal number of a format
+				   without subnormals: from half of it up,
+				   everything below rounds to it */
 	double x, lo, hi;	/* value and rounding boundaries (not RT_EXACT) */
 	mpfr_t xr;		/* the value, exact (RT_EXACT) */
 	struct fpv_ctx *ctx;	/* nearest-mode context, made on demand */
 };
 
-/* Does the decimal text s read back to r->bits by the project's rounding? */
+/* Does the decimal text s read back to r->bits by the project's rounding?
+ * A decimal that overflows does not, even where the format saturates to
+ * r->bits (fp6e2m3's 8 becomes its largest number 7.5, but 8 is not it). */
 static bool
 exact_roundtrip(struct rt *r, const char *s)
 {
@@ -414,7 +421,7 @@ exact_roundtrip(struct rt *r, const char *s)
 	t = fpv_real_parse(&real, x, s, strlen(s));
 	b = t == -2 ? ~r->bits : fpv_num_round_real(r->ctx, r->f, &real, &flags);
 	mpfr_clear(x);
-	return b == r->bits;
+	return b == r->bits && (flags & FPV_FLAG_OVERFLOW) == 0;
 }
 
 /* Does the candidate v read back to the encoding? */
@@ -444,20 +451,26 @@ roundtrips(struct rt *r, const struct dnum *v)
 	return false;
 }
 
+/* The p-digit decimal of the exact value (RT_EXACT) rounded by rnd. */
+static void
+exact_digits(struct rt *r, int p, mpfr_rnd_t rnd, struct dnum *out)
+{
+	mpfr_exp_t e;
+	char *s = mpfr_get_str(NULL, &e, 10, (size_t)p, r->xr, rnd);
+
+	out->n = 0;
+	for (char *c = s; *c && out->n < (int)sizeof out->d; c++)
+		out->d[out->n++] = *c;
+	out->E = (long)e - 1;
+	mpfr_free_str(s);
+}
+
 /* The nearest p-digit decimal to the value. */
 static void
 nearest(struct rt *r, const struct dnum *v17, int p, struct dnum *out)
 {
 	if (r->kind == RT_EXACT) {
-		mpfr_exp_t e;
-		char *s = mpfr_get_str(NULL, &e, 10, (size_t)p, r->xr,
-		    MPFR_RNDN);
-
-		out->n = 0;
-		for (char *c = s; *c && out->n < (int)sizeof out->d; c++)
-			out->d[out->n++] = *c;
-		out->E = (long)e - 1;
-		mpfr_free_str(s);
+		exact_digits(r, p, MPFR_RNDN, out);
 		return;
 	}
 	if (!dnum_round(v17, p, out)) {
@@ -472,7 +485,9 @@ nearest(struct rt *r, const struct dnum *v17, int p, struct dnum *out)
  * The best p-digit decimal that reads back, in *out; false if none.
  * The nearest one is tried first; only next to a power of two, where the
  * rounding interval is wider above the value, can the p-digit decimal
- * just above the value succeed when the nearest (below) does not.
+ * just above the value succeed when the nearest (below) does not, and
+ * only at the smallest normal number of a format without subnormals,
+ * whose interval reaches down to half of it, the one just below.
  */
 static bool
 try_digits(struct rt *r, const struct dnum *v17, int p, struct dnum *out)
@@ -505,6 +520,16 @@ try_digits(struct rt *r, const struct dnum *v17, int p, struct dnum *out)
 				*out = c;
 				return true;
 			}
+		}
+	}
+	if (r->wide_below && r->kind == RT_EXACT) {
+		/* The nearest decimal was above the value and too far; the
+		 * one just below may be farther and still read back (0.01
+		 * reads back to e4m3,nosub's 2^-6 = 0.015625, 0.02 not). */
+		exact_digits(r, p, MPFR_RNDZ, &c);
+		if (roundtrips(r, &c)) {
+			*out = c;
+			return true;
 		}
 	}
 	return false;
@@ -555,6 +580,7 @@ shortest_ieee_search(const struct fpv_format *f, uint64_t bits, char *buf)
 	r.bits = bits & ~fpv_format_signbit(f);
 	r.even = (frac & 1) == 0;
 	r.asym = frac == 0 && (ef > 1 || !f->zero);
+	r.wide_below = frac == 0 && ef == 1 && f->zero && !f->subnormals;
 	if (f->fast == FPV_FAST_BINARY64)
 		r.kind = RT_DOUBLE;
 	else if (f->fast == FPV_FAST_BINARY32)

@@ -20,8 +20,8 @@
 #define FPV_DEC_SHORT 64
 
 /*
- * The shortest decimal that reads back (rounding to nearest) to the same
- * encoding in f: "0.1", "1e-08", "65504", "-0", "inf", "-inf", "nan".
+ * The shortest decimal that reads back (rounding to nearest, without
+ * overflowing) to the same encoding in f: "0.1", "1e-08", "65504", "-0", "inf", "-inf", "nan".
  * Int formats give the exact value scale * (q - zero_point).  Returns the
  * length written into buf (size >= FPV_DEC_SHORT).
  */
