@@ -580,13 +580,22 @@ fail_lex(struct parser *p, const struct token *t)
 		break;
 	case LE_BITS_DIGITS:
 		f = format_at(p->reg, t->format);
-		fail(p, t->aux, "expected '0x' and up to %d hex digits after "
-		    "'%s:'", (f->bits + 3) / 4, f->name);
+		fail(p, t->aux, "expected '0x' and up to %d hex digit%s after "
+		    "'%s:'", (f->bits + 3) / 4, f->bits > 4 ? "s" : "",
+		    f->name);
 		break;
 	case LE_BITS_WIDE:
 		f = format_at(p->reg, t->format);
-		fail(p, t->aux, "bit pattern too wide for %s (%d bits, at "
-		    "most %d hex digits)", f->name, f->bits, (f->bits + 3) / 4);
+		if (f->bits % 4 == 0) {
+			fail(p, t->aux, "bit pattern too wide for %s (%d bits, "
+			    "at most %d hex digit%s)", f->name, f->bits,
+			    f->bits / 4, f->bits > 4 ? "s" : "");
+		} else {
+			/* The top digit is partial: say the largest. */
+			fpv_bits_hex(f, fpv_format_mask(f), list);
+			fail(p, t->aux, "bit pattern too wide for %s (%d bits, "
+			    "at most %s)", f->name, f->bits, list);
+		}
 		break;
 	case LE_COLON:
 		/* The example: 1 in the first default column. */
