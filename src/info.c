@@ -159,8 +159,9 @@ info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 	fprintf(out, "  (%s%d exponent, %d fraction bits; %d in all)\n",
 	    f->sign ? "1 sign, " : "no sign, ", f->exp_bits, f->frac_bits,
 	    f->bits);
-	fprintf(out, "  %-19s %d bits (%d stored + 1 implicit)\n", "precision",
-	    fpv_format_prec(f), f->frac_bits);
+	fprintf(out, "  %-19s %d bit%s (%d stored + 1 implicit)\n",
+	    "precision", fpv_format_prec(f), fpv_format_prec(f) > 1 ? "s" : "",
+	    f->frac_bits);
 	fprintf(out, "  %-19s %d\n", "exponent bias", f->bias);
 	fprintf(out, "  %-19s %d .. %d (normal numbers)\n", "exponent range",
 	    f->emin, f->emax);
@@ -168,15 +169,20 @@ info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 	special_text(out, f);
 	fprintf(out, "  %-19s %s\n", "subnormals", !f->zero ? "none, and no "
 	    "zero: exponent 0 is the lowest binade" : f->subnormals ? "yes" :
-	    "none (flushed to zero)");
+	    "none (a tiny result is 0 or the smallest normal number)");
 	fprintf(out, "  %-19s %s\n", "overflow",
 	    f->overflow == FPV_OVF_INF ? "inf (IEEE 754: infinity, or the "
 	    "largest number by the rounding mode)" :
 	    f->overflow == FPV_OVF_NAN ? "nan (NaN where IEEE 754 would give "
 	    "infinity)" : "saturate (the largest finite number)");
-	fprintf(out, "  %-19s %d (any %d-digit decimal survives a round trip);"
-	    " %d tell every value apart\n", "decimal digits", t.digits,
-	    t.digits, t.roundtrip);
+	if (t.digits > 0)
+		fprintf(out, "  %-19s %d (any %d-digit decimal survives a round "
+		    "trip); %d tell every value apart\n", "decimal digits",
+		    t.digits, t.digits, t.roundtrip);
+	else
+		fprintf(out, "  %-19s 0 (no decimal digit is sure to survive a "
+		    "round trip); %d tell every value apart\n", "decimal digits",
+		    t.roundtrip);
 	fprintf(out, "  %-19s %-26s %-19s %-24s %s\n", "", "value", "bits",
 	    "shortest", "exactly");
 	value_row(out, c, f, "max", t.max);
