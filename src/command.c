@@ -1491,12 +1491,20 @@ vars_json(const struct fpv_session *s)
 	fputs("\"vars\": [", t.out);
 	for (size_t i = 0; i < s->nvars; i++) {
 		const struct fpv_var *v = &s->vars[i];
-		char ex[128];
+		struct fpv_exact_text xt;
 
 		fputs(i ? ", {\"name\": " : "{\"name\": ", t.out);
 		json_cstr(t.out, v->name);
-		fpv_dec_round(v->exact, VARS_JSON_DIGITS, ex, sizeof ex);
-		fprintf(t.out, ", \"exact\": \"%s\", \"results\": {", ex);
+		/* The certified digits, as the exact row's "exact" key (null
+		 * when none is known), and the state. */
+		fpv_exact_describe_value(&v->exact, VARS_JSON_DIGITS, &xt);
+		if (xt.len > 0)
+			fprintf(t.out, ", \"exact\": \"%.*s\"", (int)xt.len,
+			    xt.num);
+		else
+			fputs(", \"exact\": null", t.out);
+		fprintf(t.out, ", \"exact_state\": \"%s\", \"results\": {",
+		    fpv_exact_state_names[xt.state]);
 		for (int k = 0; k < s->ctx.ncols; k++) {
 			const struct fpv_format *f = fpv_ctx_col(&s->ctx, k);
 			char hex[20], val[FPV_DEC_SHORT], *exv;
@@ -1554,7 +1562,8 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 			w = strlen(s->vars[i].name);
 	for (size_t i = 0; i < s->nvars; i++) {
 		const struct fpv_var *v = &s->vars[i];
-		char val[FPV_DEC_VALUE], ex[64];
+		char val[FPV_DEC_VALUE], ex[160];
+		struct fpv_exact_text xt;
 
 		fprintf(t.out, "%-*s", (int)w, v->name);
 		for (int k = 0; k < s->ctx.ncols; k++) {
@@ -1570,7 +1579,8 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 			fpv_dec_value(&s->ctx, f, v->bits[j], val, NULL);
 			fprintf(t.out, "  %s %s", f->name, val);
 		}
-		fpv_dec_round(v->exact, VARS_EXACT_DIGITS, ex, sizeof ex);
+		fpv_exact_describe_value(&v->exact, VARS_EXACT_DIGITS, &xt);
+		fpv_exact_line(&xt, ex, sizeof ex);
 		fprintf(t.out, "  exact %s\n", ex);
 	}
 	reply_text(r, text_close(&t));

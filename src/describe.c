@@ -40,7 +40,7 @@ struct stackval {
 
 /* Is bits a finite value of F (not inf or nan)? */
 static bool
-finite(const struct fpv_format *F, uint64_t bits)
+finite_code(const struct fpv_format *F, uint64_t bits)
 {
 	enum fpv_class c = fpv_bits_class(F, bits);
 
@@ -282,7 +282,7 @@ grid_op_tie(const struct fpv_trace *t, size_t i, int f)
 				ok = ok && q_to_fr(a[j], fa[j]);
 				args[j] = fa[j];
 			}
-			ok = ok && fpv_exact_op(n->u.op, out, args) == 0 &&
+			ok = ok && fpv_exact_op_mpfr(n->u.op, out, args) == 0 &&
 			    mpfr_number_p(out);
 			if (ok)
 				mpfr_get_q(x, out);
@@ -353,12 +353,12 @@ float_op_tie(const struct fpv_trace *t, size_t i, int f)
 	for (int j = 0; j < k; j++) {
 		uint64_t b = t->steps[n->args[j]].cell[f].bits;
 
-		if (!finite(F, b))
+		if (!finite_code(F, b))
 			return false;
 		args[j] = float_value(&t->ctx, F, b, &sv[j]);
 	}
 	mpfr_init2(x, FPV_EXACT_PREC);
-	tie = fpv_exact_op(n->u.op, x, args) == 0 && float_tie(&t->ctx, F, x);
+	tie = fpv_exact_op_mpfr(n->u.op, x, args) == 0 && float_tie(&t->ctx, F, x);
 	mpfr_clear(x);
 	return tie;
 }
@@ -429,7 +429,7 @@ is_tie(const struct fpv_trace *t, size_t i, int f)
 		mpq_t x;
 		bool tie;
 
-		if (from == F || !finite(from, fpv_node_bits(n)))
+		if (from == F || !finite_code(from, fpv_node_bits(n)))
 			return false;
 		mpq_init(x);
 		value_q(c, from, fpv_node_bits(n), x);
@@ -444,14 +444,14 @@ is_tie(const struct fpv_trace *t, size_t i, int f)
 		mpq_t x;
 		bool tie;
 
-		if (to == F || !finite(F, a))
+		if (to == F || !finite_code(F, a))
 			return false;
 		/* Into the cast's format, then back into the column's. */
 		b = fpv_num_convert(c, to, F, a, &fl);
 		mpq_init(x);
 		value_q(c, F, a, x);
 		tie = tie_q(c, to, x);
-		if (!tie && finite(to, b)) {
+		if (!tie && finite_code(to, b)) {
 			value_q(c, to, b, x);
 			tie = tie_q(c, F, x);
 		}
@@ -605,6 +605,29 @@ put_operation(struct out *o, const struct fpv_trace *t,
 }
 
 /*
+ * The exact reference x as an operand of a format-neutral text: its
+ * certified digits (at most NEUTRAL_DIGITS), marked as a value is when
+ * rounded (FPV_DEC_MARK); the mark and "0" when it is zero to within a
+ * bound, "nan" when undefined.
+ */
+static void
+exact_text(const struct fpv_exact *x, char *buf, size_t size)
+{
+	bool rounded = false;
+	long kn;
+	size_t m = fpv_exact_format(x, NEUTRAL_DIGITS, FPV_EXACT_REPR,
+	    buf + FPV_DEC_MARK_LEN, size - FPV_DEC_MARK_LEN, &rounded);
+
+	if (m == 0)
+		snprintf(buf, size, "%s", fpv_exact_state(x, &kn) ==
+		    FPV_EXACT_S_NEAR_ZERO ? FPV_DEC_MARK "0" : "nan");
+	else if (rounded)
+		memcpy(buf, FPV_DEC_MARK, FPV_DEC_MARK_LEN);
+	else
+		memmove(buf, buf + FPV_DEC_MARK_LEN, m + 1);
+}
+
+/*
  * Describe step i in column f's own values, or format-neutrally in the
  * exact reference's (f < 0); with result (f >= 0), then what it made:
  * " = value" when exact, else " -> value" (nothing where the text is
@@ -656,8 +679,8 @@ describe(const struct fpv_trace *t, size_t i, int f, bool result, char *buf,
 		k = fpv_trace_args(t, i, args);
 		for (int j = 0; j < k; j++)
 			if (f < 0)
-				fpv_dec_round(t->steps[args[j]].exact,
-				    NEUTRAL_DIGITS, a[j], sizeof a[j]);
+				exact_text(&t->steps[args[j]].exact, a[j],
+				    sizeof a[j]);
 			else
 				fpv_dec_value(&t->ctx, fpv_trace_format(t, f),
 				    t->steps[args[j]].cell[f].bits, a[j], NULL);

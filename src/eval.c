@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpviz/decimal.h"
 #include "fpviz/trace.h"
 
 /* ---- Session -------------------------------------------------------- */
@@ -180,7 +181,7 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 		v = &s->vars[s->nvars];
 		if ((v->name = strndup(name, len)) == NULL)
 			return -1;
-		mpfr_init2(v->exact, mpfr_get_prec(step->exact));
+		fpv_exact_init(&v->exact);
 		s->nvars++;
 		/* Keep the index in step (rebuilt when it must grow). */
 		if (s->index != NULL && s->index->vars == s->vars &&
@@ -195,9 +196,9 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 		v->fmt[f] = t->ctx.cols[f];
 		v->bits[f] = step->cell[f].bits;
 	}
-	mpfr_set_prec(v->exact, mpfr_get_prec(step->exact));
-	mpfr_set(v->exact, step->exact, MPFR_RNDN);
-	v->approx = step->approx;
+	fpv_exact_set(&v->exact, &step->exact);
+	/* A ball is kept as it is: it can no longer be recomputed. */
+	v->exact.fixed = true;
 	return 0;
 }
 
@@ -219,7 +220,7 @@ void
 fpv_trace_free(struct fpv_trace *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
-		mpfr_clear(t->steps[i].exact);
+		fpv_exact_clear(&t->steps[i].exact);
 	free(t->steps);
 	free(t->cells);
 	fpv_ast_free(&t->ast);
@@ -267,7 +268,7 @@ trace_reserve(struct fpv_trace *t, size_t n)
 				t->cap = i;
 				return -2;
 			}
-			mpfr_init2(t->steps[i].exact, FPV_EXACT_PREC);
+			fpv_exact_init(&t->steps[i].exact);
 		}
 		t->cap = cap;
 	}
@@ -377,39 +378,20 @@ cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
 	    value_of(t, f, result, &sr));
 }
 
-/*
- * An approximate reference cannot tell a sum that cancels below its own
- * accuracy (about 2^-(FPV_EXACT_PREC - 8) of the operands) from zero:
- * 0.1 * 10 - 1 is 0, not the 2^-256 noise of the approximation of 0.1.
- */
-static void
-snap_cancelled(enum fpv_op op, mpfr_ptr r, mpfr_srcptr const *a)
-{
-	long big;
+/* An MPFR number of FPV_EXACT_PREC bits on the stack: a real number's
+ * approximation for the columns. */
+struct stackreal {
+	mp_limb_t l[(FPV_EXACT_PREC + 63) / 64];
+	mpfr_t x;
+};
 
-	if (!mpfr_regular_p(r))
-		return;
-	switch (op) {
-	case FPV_OP_ADD: case FPV_OP_SUB:
-		if (!mpfr_number_p(a[0]) || !mpfr_number_p(a[1]))
-			return;
-		big = mpfr_regular_p(a[0]) ? mpfr_get_exp(a[0]) : LONG_MIN;
-		if (mpfr_regular_p(a[1]) && mpfr_get_exp(a[1]) > big)
-			big = mpfr_get_exp(a[1]);
-		break;
-	case FPV_OP_FMA:
-		if (!mpfr_regular_p(a[0]) || !mpfr_regular_p(a[1]) ||
-		    !mpfr_number_p(a[2]))
-			return;
-		big = mpfr_get_exp(a[0]) + mpfr_get_exp(a[1]);
-		if (mpfr_regular_p(a[2]) && mpfr_get_exp(a[2]) > big)
-			big = mpfr_get_exp(a[2]);
-		break;
-	default:
-		return;
-	}
-	if (mpfr_get_exp(r) < big - (FPV_EXACT_PREC - 8))
-		mpfr_set_zero(r, 1);
+/* Make sr a zero of FPV_EXACT_PREC bits; returns its number. */
+static mpfr_ptr
+stackreal_init(struct stackreal *sr)
+{
+	mpfr_custom_init(sr->l, FPV_EXACT_PREC);
+	mpfr_custom_init_set(sr->x, MPFR_ZERO_KIND, 0, FPV_EXACT_PREC, sr->l);
+	return sr->x;
 }
 
 /* Compute step i (node i) in every column and exactly; -1 on error. */
@@ -419,37 +401,44 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 	struct fpv_step *st = &t->steps[i];
-	struct fpv_real r = { .approx = st->exact };
+	struct stackreal sr;
+	struct fpv_real r = { .approx = stackreal_init(&sr) };
 	int tern;
 
 	st->node = (uint32_t)i;
-	st->approx = false;
-	mpfr_set_prec(st->exact, FPV_EXACT_PREC);
+	st->lo = (uint32_t)i;
+	st->dd.state = 0;
 	switch (n->kind) {
 	case FPV_NODE_NUM:
-		tern = fpv_real_parse(&r, st->exact, t->ast.src + n->tok,
+		tern = fpv_real_parse(&r, sr.x, t->ast.src + n->tok,
 		    n->toklen);
 		if (tern == -2) {
 			node_error(t, n, err, "malformed number");
 			return -1;
 		}
 		if (n->negative)
-			mpfr_neg(st->exact, st->exact, MPFR_RNDN);
-		st->approx = tern != 0;
+			mpfr_neg(sr.x, sr.x, MPFR_RNDN);
 		r.negative = n->negative;
 		step_real(t, st, &r);
+		/* The exact value from what the parse learnt, else the text. */
+		if (r.dec_known && r.dec_short)
+			fpv_exact_set_decimal(&st->exact, n->negative, r.dec_m,
+			    r.dec_e);
+		else
+			fpv_exact_set_text(&st->exact, t->ast.src + n->tok,
+			    n->toklen, n->negative, FPV_EXACT_PREC0);
 		break;
 	case FPV_NODE_CONST:
 		if (n->u.constant == FPV_CONST_PI) {
-			tern = mpfr_const_pi(st->exact, MPFR_RNDZ);
+			tern = mpfr_const_pi(sr.x, MPFR_RNDZ);
 		} else {
-			mpfr_set_ui(st->exact, 1, MPFR_RNDN);
-			tern = mpfr_exp(st->exact, st->exact, MPFR_RNDZ);
+			mpfr_set_ui(sr.x, 1, MPFR_RNDN);
+			tern = mpfr_exp(sr.x, sr.x, MPFR_RNDZ);
 		}
-		fpv_real_make_odd(st->exact, tern);
+		fpv_real_make_odd(sr.x, tern);
 		r.inexact = 1;
-		st->approx = true;
 		step_real(t, st, &r);
+		fpv_exact_set_const(&st->exact, n->u.constant, FPV_EXACT_PREC0);
 		break;
 	case FPV_NODE_VAR: {
 		const struct fpv_var *v = fpv_session_var(s,
@@ -462,7 +451,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    "unknown variable");
 			return -1;
 		}
-		for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		for (int f = 0, in = -1; f < fpv_trace_ncols(t); f++) {
 			int j = 0;
 
 			while (j < v->nfmt && v->fmt[j] != t->ctx.cols[f])
@@ -472,23 +461,22 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			} else {
 				/* Not evaluated in this format: its exact
 				 * value rounded into it. */
-				struct fpv_real vr = { .approx = v->exact,
-				    .inexact = v->approx };
+				struct fpv_real vr = { .approx = sr.x };
 				unsigned fl = 0;
 
+				if (in < 0)
+					in = fpv_exact_get_odd(sr.x, &v->exact);
+				vr.inexact = in;
 				st->cell[f].bits = fpv_num_round_real(&t->ctx,
 				    fpv_trace_format(t, f), &vr, &fl);
 				st->cell[f].flags = fl;
 			}
 		}
-		mpfr_set_prec(st->exact, mpfr_get_prec(v->exact));
-		mpfr_set(st->exact, v->exact, MPFR_RNDN);
-		st->approx = v->approx;
+		fpv_exact_set(&st->exact, &v->exact);
 		break;
 	}
 	case FPV_NODE_OP: {
 		int k = fpv_ops[n->u.op].nargs;
-		mpfr_srcptr ex[3] = { NULL, NULL, NULL };
 		/* Operand steps; past the k-th, the first again (read, unused). */
 		const struct fpv_step *as[3] = {
 			&t->steps[n->args[0]],
@@ -508,13 +496,10 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 				st->cell[f].cancelled = cancelled_bits(t, n, f,
 				    st->cell[f].bits);
 		}
-		for (int j = 0; j < k; j++) {
-			ex[j] = as[j]->exact;
-			st->approx |= as[j]->approx;
-		}
-		st->approx |= fpv_exact_op(n->u.op, st->exact, ex) != 0;
-		if (st->approx)
-			snap_cancelled(n->u.op, st->exact, ex);
+		for (int j = 0; j < k; j++)
+			if (as[j]->lo < st->lo)
+				st->lo = as[j]->lo;
+		fpv_exact_step(t, i);
 		break;
 	}
 	case FPV_NODE_CAST: {
@@ -534,9 +519,9 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			st->cell[f].bits = b;
 			st->cell[f].flags = fl;
 		}
-		mpfr_set_prec(st->exact, mpfr_get_prec(a->exact));
-		mpfr_set(st->exact, a->exact, MPFR_RNDN);
-		st->approx = a->approx;
+		/* A cast is a rounding: the reference passes through. */
+		st->lo = a->lo;
+		fpv_exact_set(&st->exact, &a->exact);
 		break;
 	}
 	case FPV_NODE_BITS: {
@@ -551,7 +536,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    fpv_num_convert(&t->ctx, col, from, fpv_node_bits(n), &fl);
 			st->cell[f].flags = fl;
 		}
-		fpv_num_decode(&t->ctx, from, fpv_node_bits(n), st->exact);
+		fpv_exact_decode(&st->exact, &t->ctx, from, fpv_node_bits(n));
 		break;
 	}
 	}
@@ -608,6 +593,10 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 		}
 		t->nsteps = i + 1;
 	}
+	/* A variable's ball can no longer be refined: certify it well now
+	 * (ans keeps what the line computed). */
+	if (t->ast.assign)
+		fpv_exact_refine(t, t->nsteps - 1, FPV_EXACT_VAR_BITS);
 	if ((t->ast.assign && session_store(s, t->ast.src + t->ast.name,
 	    t->ast.namelen, t, fpv_trace_result(t)) < 0) ||
 	    session_store(s, "ans", 3, t, fpv_trace_result(t)) < 0) {
@@ -621,7 +610,8 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 
 /* ---- Error figures -------------------------------------------------- */
 
-/* Initialize an error record: two 64-bit numbers on its own limbs. */
+/* Initialize an error record: two 64-bit numbers on its own limbs, and
+ * the certified figures. */
 void
 fpv_errinfo_init(struct fpv_errinfo *e)
 {
@@ -631,182 +621,176 @@ fpv_errinfo_init(struct fpv_errinfo *e)
 	mpfr_custom_init_set(e->rel, MPFR_ZERO_KIND, 0, 64, &e->limbs[1]);
 	e->ulps = 0;
 	e->bits_lost = 0;
+	e->bits_lo = e->bits_hi = 0;
 	e->defined = true;
+	e->zero = true;
+	e->settled = true;
+	memset(e->fig, FPV_FIG_NUMBER, sizeof e->fig);
+	e->bound = LONG_MIN;
+	e->ulp_exp = LONG_MIN;
+	e->want = 17;
+	e->fast = false;
+	fpv_exact_init(&e->xerr);
+	fpv_exact_init(&e->xrel);
+	fpv_exact_init(&e->xulps);
 }
 
-/* Release an error record (nothing is allocated). */
+/* Release an error record. */
 void
 fpv_errinfo_clear(struct fpv_errinfo *e)
 {
-	(void)e;
+	fpv_exact_clear(&e->xerr);
+	fpv_exact_clear(&e->xrel);
+	fpv_exact_clear(&e->xulps);
 }
 
-/* Decode bits of format fmt at a precision that holds the value. */
-static void
-decode_value(const struct fpv_trace *t, const struct fpv_format *fmt,
-    uint64_t bits, mpfr_ptr x)
+/* Bits lost to at most digits digits: those both ends of its enclosure
+ * give alike. */
+static size_t
+bits_text(const struct fpv_errinfo *e, int digits, char *buf, size_t size)
 {
-	mpfr_set_prec(x, FPV_EXACT_PREC);
-	fpv_num_decode(&t->ctx, fmt, bits, x);
-}
+	char lo[64], hi[64];
+	size_t n = 0;
 
-/* The exponent k of one ulp, 2^k, of IEEE format f at the real value x. */
-static long
-ulp_exp(const struct fpv_format *fmt, mpfr_srcptr x)
-{
-	long E, emin = fmt->emin;
+	for (int d = digits; d >= 1; d--) {
+		size_t nl = fpv_dec_double(e->bits_lo, d, lo, sizeof lo);
 
-	E = mpfr_regular_p(x) ? mpfr_get_exp(x) - 1 : emin;
-	if (E < emin)
-		E = emin;
-	if (E > fmt->emax)
-		E = fmt->emax;
-	return E - fmt->frac_bits;
-}
-
-/*
- * x's significand as a double in [0.5, 1) (rounded to nearest) and its
- * exponent in *ex, for a regular x; as mpfr_get_d_2exp, but read off a
- * one-limb significand directly when x has one.
- */
-static double
-frexp_fr(mpfr_srcptr x, long *ex)
-{
-	if (mpfr_get_prec(x) > 64 || mp_bits_per_limb != 64)
-		return mpfr_get_d_2exp(ex, x, MPFR_RNDN);
-	*ex = mpfr_get_exp(x);
-	double m = ldexp((double)((const mp_limb_t *)
-	    mpfr_custom_get_significand(x))[0], -64);
-
-	return mpfr_signbit(x) ? -m : m;
-}
-
-/* |x| * 2^k as a double for a regular x, without overflow or underflow
- * on the way. */
-static double
-scaled(mpfr_srcptr x, long k)
-{
-	long ex;
-	double m = frexp_fr(x, &ex);
-
-	ex += k;
-	if (ex > INT_MAX)
-		ex = INT_MAX;
-	if (ex < INT_MIN)
-		ex = INT_MIN;
-	return fabs(ldexp(m, (int)ex));
-}
-
-/* Fill e with the error of value v against reference ref in format f. */
-static void
-measure(const struct fpv_trace *t, int f, mpfr_srcptr v, mpfr_srcptr ref,
-    struct fpv_errinfo *e)
-{
-	const struct fpv_format *fmt = fpv_trace_format(t, f);
-	int prec = fpv_format_prec(fmt);
-
-	e->defined = true;
-	e->ulps = 0;
-	e->bits_lost = 0;
-	if (mpfr_nan_p(v) || mpfr_nan_p(ref) || mpfr_inf_p(v) ||
-	    mpfr_inf_p(ref)) {
-		bool same = (mpfr_nan_p(v) && mpfr_nan_p(ref)) ||
-		    (mpfr_inf_p(v) && mpfr_inf_p(ref) &&
-		    mpfr_signbit(v) == mpfr_signbit(ref));
-
-		mpfr_set_zero(e->err, 1);
-		mpfr_set_zero(e->rel, 1);
-		if (!same) {
-			e->defined = false;
-			if (mpfr_nan_p(v) || mpfr_nan_p(ref)) {
-				mpfr_set_nan(e->err);
-				mpfr_set_nan(e->rel);
-				e->ulps = NAN;
-			} else {
-				mpfr_sub(e->err, v, ref, MPFR_RNDN);
-				mpfr_set_inf(e->rel, mpfr_sgn(e->err));
-				e->ulps = INFINITY;
-			}
-			e->bits_lost = prec;
+		fpv_dec_double(e->bits_hi, d, hi, sizeof hi);
+		if (strcmp(lo, hi) == 0) {
+			n = nl < size ? nl : size - 1;
+			memcpy(buf, lo, n);
+			buf[n] = '\0';
+			return n;
 		}
-		return;
 	}
-	mpfr_sub(e->err, v, ref, MPFR_RNDN);
-	/* The reference itself is good to about 2^-(FPV_EXACT_PREC - 8)
-	 * relative; a difference below that is no error. */
-	if (!mpfr_zero_p(e->err) && !mpfr_zero_p(ref) &&
-	    mpfr_get_exp(e->err) < mpfr_get_exp(ref) - (FPV_EXACT_PREC - 8))
-		mpfr_set_zero(e->err, 1);
-	if (mpfr_zero_p(e->err)) {
-		mpfr_set_zero(e->rel, 1);
-		return;
-	}
-	if (mpfr_zero_p(ref))
-		mpfr_set_inf(e->rel, mpfr_sgn(e->err));
-	else
-		mpfr_div(e->rel, e->err, ref, MPFR_RNDN);
-	if (mpfr_sgn(ref) < 0)
-		mpfr_neg(e->rel, e->rel, MPFR_RNDN);
-	/* ulps and bits lost need only a double's worth of precision. */
-	if (fmt->kind == FPV_KIND_FLOAT) {
-		/* The ulp is a power of two: scale, don't divide. */
-		e->ulps = scaled(e->err, -ulp_exp(fmt, ref));
-	} else {
-		/* The scale to 64 bits (from its value rounded to odd). */
-		struct { mp_limb_t l[1]; mpfr_t x; } u;
-
-		mpfr_custom_init(u.l, 64);
-		mpfr_custom_init_set(u.x, MPFR_ZERO_KIND, 0, 64, u.l);
-		fpv_grid_scale_fr(fmt, u.x);
-		mpfr_div(u.x, e->err, u.x, MPFR_RNDN);
-		e->ulps = fabs(mpfr_get_d(u.x, MPFR_RNDN));
-	}
-	if (mpfr_inf_p(e->rel)) {
-		e->bits_lost = prec;
-	} else {
-		long ex;
-		double m = frexp_fr(e->rel, &ex);
-		double lost = prec + log2(fabs(m)) + (double)ex;
-
-		e->bits_lost = lost < 0 ? 0 : lost > prec ? prec : lost;
-	}
+	buf[0] = '\0';
+	return 0;
 }
 
-/* The exact result of step i's operation on column f's operands. */
+/* One figure of e as text. */
+size_t
+fpv_errinfo_text(const struct fpv_errinfo *e, enum fpv_errfig which,
+    int digits, enum fpv_exact_style style, char *buf, size_t size)
+{
+	const struct fpv_exact *x;
+	double d;
+	bool nan, neg;
+
+	buf[0] = '\0';
+	switch (e->fig[which]) {
+	case FPV_FIG_NONE:
+		return 0;
+	case FPV_FIG_SPECIAL:
+		/* Read by their bits: comparing a NaN would raise the
+		 * invalid flag, which slows the machine's arithmetic of the
+		 * fp32 and fp64 columns (MXCSR) from then on. */
+		if (which == FPV_ERR_ULPS) {
+			d = e->ulps;
+			nan = isnan(d);
+			neg = signbit(d);
+		} else {
+			mpfr_srcptr v = which == FPV_ERR_ABS ? e->err : e->rel;
+
+			nan = mpfr_nan_p(v);
+			neg = mpfr_signbit(v);
+		}
+		return (size_t)snprintf(buf, size, "%s", nan ? "nan" :
+		    neg ? "-inf" : "inf");
+	default:
+		break;
+	}
+	if (which == FPV_ERR_BITS)
+		return bits_text(e, digits, buf, size);
+	if (e->fast) {
+		size_t n = 0;
+
+		if (digits == e->want)
+			return fpv_exact_emit(e->fdig[which], e->want,
+			    e->fexp[which], e->fval[which] < 0, style, buf,
+			    size);
+		/* Settled to want digits; fewer if more are asked for. */
+		for (int k = digits < e->want ? digits : e->want; k >= 1 &&
+		    n == 0; k--)
+			n = fpv_exact_format_near(e->fval[which], k, style, buf,
+			    size);
+		return n;
+	}
+	x = which == FPV_ERR_ABS ? &e->xerr : which == FPV_ERR_REL ?
+	    &e->xrel : &e->xulps;
+	return fpv_exact_format(x, digits, style, buf, size, NULL);
+}
+
+/* Column f's value at step i, exactly. */
 void
-fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
-    mpfr_ptr out)
+fpv_trace_value(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_exact *out)
+{
+	fpv_exact_decode(out, &t->ctx, fpv_trace_format(t, f),
+	    t->steps[i].cell[f].bits);
+}
+
+/* The certified exact result of step i's operation on column f's
+ * operands. */
+void
+fpv_trace_local_ref(const struct fpv_trace *t, size_t i, int f, slong bits,
+    struct fpv_exact *out)
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 
 	switch (n->kind) {
 	case FPV_NODE_NUM:
 	case FPV_NODE_CONST:
-		mpfr_set_prec(out, mpfr_get_prec(t->steps[i].exact));
-		mpfr_set(out, t->steps[i].exact, MPFR_RNDN);
+		fpv_exact_refine(t, i, bits);
+		fpv_exact_set(out, &t->steps[i].exact);
 		return;
 	case FPV_NODE_VAR:
-		decode_value(t, fpv_trace_format(t, f),
-		    t->steps[i].cell[f].bits, out);
+		fpv_trace_value(t, i, f, out);
 		return;
 	case FPV_NODE_CAST:
-		decode_value(t, fpv_trace_format(t, f),
-		    t->steps[n->args[0]].cell[f].bits, out);
+		fpv_trace_value(t, n->args[0], f, out);
 		return;
 	case FPV_NODE_BITS:
-		decode_value(t, fpv_ctx_format(&t->ctx, n->u.format), fpv_node_bits(n),
-		    out);
+		fpv_exact_decode(out, &t->ctx,
+		    fpv_ctx_format(&t->ctx, n->u.format), fpv_node_bits(n));
 		return;
 	case FPV_NODE_OP:
 		break;
 	}
 	int k = fpv_ops[n->u.op].nargs;
-	struct stackval a[3];
-	mpfr_srcptr ap[3] = { NULL, NULL, NULL };
+	struct fpv_exact a[3];
+	const struct fpv_exact *ap[3] = { NULL, NULL, NULL };
+	slong p = FPV_EXACT_PREC0;
 
+	for (int j = 0; j < k; j++) {
+		fpv_exact_init(&a[j]);
+		fpv_trace_value(t, n->args[j], f, &a[j]);
+		ap[j] = &a[j];
+	}
+	/* The operands are exact: only this operation needs precision. */
+	for (;;) {
+		fpv_exact_op(out, n->u.op, ap, p);
+		if (fpv_exact_good(out, bits) || p >= FPV_EXACT_CAP ||
+		    (out->kind != FPV_EXACT_BALL && out->kind != FPV_EXACT_LOST))
+			break;
+		p = 2 * p < FPV_EXACT_CAP ? 2 * p : FPV_EXACT_CAP;
+	}
 	for (int j = 0; j < k; j++)
-		ap[j] = value_of(t, f, t->steps[n->args[j]].cell[f].bits, &a[j]);
-	fpv_exact_op(n->u.op, out, ap);
+		fpv_exact_clear(&a[j]);
+}
+
+/* The exact result of step i's operation on column f's operands, as an
+ * MPFR number. */
+void
+fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
+    mpfr_ptr out)
+{
+	struct fpv_exact x;
+
+	fpv_exact_init(&x);
+	fpv_trace_local_ref(t, i, f, FPV_EXACT_PREC, &x);
+	mpfr_set_prec(out, FPV_EXACT_PREC);
+	fpv_exact_get_mpfr(out, &x);
+	fpv_exact_clear(&x);
 }
 
 /* This step's own rounding loss in column f. */
@@ -814,14 +798,24 @@ void
 fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e)
 {
-	struct stackval sv;
-	mpfr_ptr v = value_of(t, f, t->steps[i].cell[f].bits, &sv);
-	mpfr_t ref;
+	struct fpv_exact v, ref;
+	slong bits = FPV_EXACT_GOAL;
 
-	mpfr_init2(ref, FPV_EXACT_PREC);
-	fpv_trace_local_exact(t, i, f, ref);
-	measure(t, f, v, ref, e);
-	mpfr_clear(ref);
+	fpv_exact_init(&v);
+	fpv_exact_init(&ref);
+	fpv_trace_value(t, i, f, &v);
+	for (;;) {
+		fpv_trace_local_ref(t, i, f, bits, &ref);
+		fpv_exact_error(e, &v, &ref, NULL, &t->ctx,
+		    fpv_trace_format(t, f));
+		if (e->settled || (ref.kind != FPV_EXACT_BALL &&
+		    ref.kind != FPV_EXACT_LOST) || ref.fixed ||
+		    ref.prec >= FPV_EXACT_CAP)
+			break;
+		bits *= 2;
+	}
+	fpv_exact_clear(&v);
+	fpv_exact_clear(&ref);
 }
 
 /* Accumulated error of step i in column f. */
@@ -829,10 +823,18 @@ void
 fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e)
 {
-	struct stackval sv;
-	mpfr_ptr v = value_of(t, f, t->steps[i].cell[f].bits, &sv);
+	struct fpv_exact v;
 
-	measure(t, f, v, t->steps[i].exact, e);
+	fpv_exact_init(&v);
+	fpv_trace_value(t, i, f, &v);
+	for (;;) {
+		fpv_exact_error(e, &v, &t->steps[i].exact,
+		    (struct fpv_exact_dd *)&t->steps[i].dd, &t->ctx,
+		    fpv_trace_format(t, f));
+		if (e->settled || !fpv_exact_raise(t, i))
+			break;
+	}
+	fpv_exact_clear(&v);
 }
 
 /* ---- Words ---------------------------------------------------------- */

@@ -452,8 +452,10 @@ fpv_float_op(const struct fpv_ctx *c, const struct fpv_format *f,
 		return fpv_float_nan(f);
 	}
 	/* A NaN operand gives NaN quietly, except where C99 says otherwise
-	 * (min/max return the other operand, pow(1, NaN) is 1). */
-	if (nan_in && op != FPV_OP_MIN && op != FPV_OP_MAX && op != FPV_OP_POW)
+	 * (min/max return the other operand, pow(1, NaN) is 1,
+	 * hypot(inf, NaN) is inf). */
+	if (nan_in && op != FPV_OP_MIN && op != FPV_OP_MAX &&
+	    op != FPV_OP_POW && op != FPV_OP_HYPOT)
 		return fpv_float_nan(f);
 	bits = fpv_float_round_op(f, op, &o, nan_in, inf_in,
 	    fpv_round_mpfr(c->round), flags);

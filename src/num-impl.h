@@ -8,7 +8,8 @@
  *   num-float.c  rounding into any binary float format (MPFR emulation);
  *   num-fast.c   fpv_num_op, and the machine paths it tries first: fp16 in
  *                integers, fp32/fp64 on the machine's SSE unit;
- *   num-int.c    integer grids of any width: quantize, saturate/wrap.
+ *   num-int.c    integer grids of any width: quantize, saturate/wrap;
+ *   num-next.c   nextup, nextdown, ulp: steps on a format's own grid.
  */
 #ifndef FPVIZ_NUM_IMPL_H
 #define FPVIZ_NUM_IMPL_H
@@ -101,6 +102,10 @@ bool fpv_float_is_snan(const struct fpv_format *f, uint64_t b);
 /* num-float.c: the result f gives when an operation has no number (NaN, or
  * f's stand-in for it when f has none). */
 uint64_t fpv_float_nan(const struct fpv_format *f);
+
+/* num-next.c: nextup, nextdown or ulp (op) of the encoding b of f. */
+uint64_t fpv_num_next(const struct fpv_ctx *c, const struct fpv_format *f,
+    enum fpv_op op, uint64_t b, unsigned *flags);
 
 /* num-int.c: an operation on the grid. */
 uint64_t fpv_grid_op(const struct fpv_ctx *c, const struct fpv_format *f,

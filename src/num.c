@@ -41,6 +41,24 @@ const struct fpv_op_info fpv_ops[FPV_OP_COUNT] = {
 	[FPV_OP_FLOOR] = { "floor", NULL, 1, true },
 	[FPV_OP_CEIL] = { "ceil", NULL, 1, true },
 	[FPV_OP_ROUND] = { "round", NULL, 1, true },
+	[FPV_OP_ASIN] = { "asin", NULL, 1, true },
+	[FPV_OP_ACOS] = { "acos", NULL, 1, true },
+	[FPV_OP_ATAN] = { "atan", NULL, 1, true },
+	[FPV_OP_ATAN2] = { "atan2", NULL, 2, true },
+	[FPV_OP_SINH] = { "sinh", NULL, 1, true },
+	[FPV_OP_COSH] = { "cosh", NULL, 1, true },
+	[FPV_OP_ASINH] = { "asinh", NULL, 1, true },
+	[FPV_OP_ACOSH] = { "acosh", NULL, 1, true },
+	[FPV_OP_ATANH] = { "atanh", NULL, 1, true },
+	[FPV_OP_EXPM1] = { "expm1", NULL, 1, true },
+	[FPV_OP_LOG1P] = { "log1p", NULL, 1, true },
+	[FPV_OP_EXP2] = { "exp2", NULL, 1, true },
+	[FPV_OP_EXP10] = { "exp10", NULL, 1, true },
+	[FPV_OP_HYPOT] = { "hypot", NULL, 2, true },
+	[FPV_OP_CBRT] = { "cbrt", NULL, 1, true },
+	[FPV_OP_NEXTUP] = { "nextup", NULL, 1, true },
+	[FPV_OP_NEXTDOWN] = { "nextdown", NULL, 1, true },
+	[FPV_OP_ULP] = { "ulp", NULL, 1, true },
 };
 
 /* Parse a rounding mode name. */
@@ -104,6 +122,21 @@ fpv_num_compute(int op, mpfr_ptr r, const struct fpv_operands *o,
 	case FPV_OP_FLOOR:	return mpfr_rint_floor(r, a, rnd);
 	case FPV_OP_CEIL:	return mpfr_rint_ceil(r, a, rnd);
 	case FPV_OP_ROUND:	return mpfr_rint_round(r, a, rnd);
+	case FPV_OP_ASIN:	return mpfr_asin(r, a, rnd);
+	case FPV_OP_ACOS:	return mpfr_acos(r, a, rnd);
+	case FPV_OP_ATAN:	return mpfr_atan(r, a, rnd);
+	case FPV_OP_ATAN2:	return mpfr_atan2(r, a, b, rnd);
+	case FPV_OP_SINH:	return mpfr_sinh(r, a, rnd);
+	case FPV_OP_COSH:	return mpfr_cosh(r, a, rnd);
+	case FPV_OP_ASINH:	return mpfr_asinh(r, a, rnd);
+	case FPV_OP_ACOSH:	return mpfr_acosh(r, a, rnd);
+	case FPV_OP_ATANH:	return mpfr_atanh(r, a, rnd);
+	case FPV_OP_EXPM1:	return mpfr_expm1(r, a, rnd);
+	case FPV_OP_LOG1P:	return mpfr_log1p(r, a, rnd);
+	case FPV_OP_EXP2:	return mpfr_exp2(r, a, rnd);
+	case FPV_OP_EXP10:	return mpfr_exp10(r, a, rnd);
+	case FPV_OP_HYPOT:	return mpfr_hypot(r, a, b, rnd);
+	case FPV_OP_CBRT:	return mpfr_cbrt(r, a, rnd);
 	case FPV_OP_SET:	return mpfr_set(r, a, rnd);
 	case FPV_OP_SETQ:	return mpfr_set_q(r, o->q, rnd);
 	}
@@ -371,9 +404,9 @@ exact_prec(mpfr_prec_t want)
 	return want > FPV_EXACT_MAXPREC ? FPV_EXACT_MAXPREC : want;
 }
 
-/* The exact reference of op on exact operands. */
+/* An MPFR reference of op on exact operands (num.h). */
 int
-fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
+fpv_num_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
 {
 	struct fpv_operands o = { { a[0], NULL, NULL }, NULL };
 	int n = fpv_ops[op].nargs;
@@ -412,6 +445,18 @@ fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *a)
 	}
 	mpfr_set_prec(out, exact_prec(prec));
 	return fpv_num_compute(op, out, &o, MPFR_RNDN);
+}
+
+/* MPFR's function for op. */
+int
+fpv_num_mpfr_op(enum fpv_op op, mpfr_ptr r, mpfr_srcptr const *a,
+    mpfr_rnd_t rnd)
+{
+	struct fpv_operands o = { { a[0], NULL, NULL }, NULL };
+
+	for (int i = 1; i < fpv_ops[op].nargs; i++)
+		o.a[i] = a[i];
+	return fpv_num_compute(op, r, &o, rnd);
 }
 
 /* One ulp of f at the value of bits. */

@@ -723,7 +723,7 @@ fpv_reduce_step_exact(const struct fpv_ctx *c, const struct fpv_format *acc,
 		exact_value(c, acc, s->b, b);
 		args[0] = a;
 		args[1] = b;
-		fpv_exact_op(FPV_OP_ADD, out, args);
+		fpv_num_exact_op(FPV_OP_ADD, out, args);
 	}
 	mpfr_clear(a);
 	mpfr_clear(b);
@@ -735,7 +735,7 @@ exact_add(mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr b)
 {
 	mpfr_srcptr args[2] = { a, b };
 
-	return fpv_exact_op(FPV_OP_ADD, out, args) != 0;
+	return fpv_num_exact_op(FPV_OP_ADD, out, args) != 0;
 }
 
 int
@@ -790,7 +790,7 @@ fpv_reduce_exact(enum fpv_reduce_op op, mpfr_srcptr const *x,
 			mpfr_srcptr args[2] = { x[i],
 			    op == FPV_REDUCE_DOT ? y[i] : x[i] };
 
-			rounded |= fpv_exact_op(FPV_OP_MUL, t, args) != 0;
+			rounded |= fpv_num_exact_op(FPV_OP_MUL, t, args) != 0;
 			term = t;
 		}
 		if (i == 0) {
@@ -813,7 +813,7 @@ fpv_reduce_exact(enum fpv_reduce_op op, mpfr_srcptr const *x,
 	case FPV_REDUCE_NORM2: {
 		mpfr_srcptr args[1] = { acc[cur] };
 
-		rounded |= fpv_exact_op(FPV_OP_SQRT, out, args) != 0;
+		rounded |= fpv_num_exact_op(FPV_OP_SQRT, out, args) != 0;
 		break;
 	}
 	default:

@@ -77,6 +77,10 @@
 #define TEXT_EXACT_DIGITS 20
 /* Significant digits of the exact reference in JSON. */
 #define JSON_EXACT_DIGITS 40
+/* Significant digits of absolute and relative errors in JSON. */
+#define JSON_ERROR_DIGITS 17
+/* Significant digits of ulps and bits lost in JSON. */
+#define JSON_ULP_DIGITS 6
 /* Bytes of a step's source text in JSON before it is cut (then U+2026). */
 #define STEP_TEXT_MAX 256
 /* Bytes of a step's description (cut beyond). */
@@ -91,58 +95,8 @@
 #define C_BAD "\033[1;31m"
 #define C_WARN "\033[33m"
 
-/* ---- Small text helpers --------------------------------------------- */
-
-/* ---- Error figures ---------------------------------------------------- */
-
-/* Room an error figure needs (fpv_dec_figure). */
-#define FIGURE_MAX FPV_DEC_FIGURE
-
-/*
- * An error cell: "err -0.0002 (rel -0.00065, 0.8 ulp)", "err 0", or
- * "err inf" when the error is not finite, at buf (room for ERR_CELL_MAX
- * bytes, no NUL), the figures in fpv_dec_figure's short notation, the
- * signed ones with their sign.  Returns the length.
- */
-static size_t
-error_cell(bool local, const struct fpv_errinfo *e, char *buf)
-{
-	char *p = buf;
-	char fig[FIGURE_MAX];
-	size_t n;
-
-	if (local) {
-		memcpy(p, "loss ", 5);
-		p += 5;
-	} else {
-		memcpy(p, "err ", 4);
-		p += 4;
-	}
-	/* Zero, infinite or NaN: no relative error or ulps to show. */
-	if (!mpfr_regular_p(e->err)) {
-		n = fpv_figure_text(e, FPV_FIGURE_ABS, 0, fig, sizeof fig);
-		memcpy(p, fig, n);
-		return (size_t)(p - buf) + n;
-	}
-	n = fpv_figure_text(e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, fig,
-	    sizeof fig);
-	memcpy(p, fig, n);
-	p += n;
-	memcpy(p, " (rel ", 6);
-	p += 6;
-	n = fpv_figure_text(e, FPV_FIGURE_REL, FPV_DEC_FIG_SIGN, fig,
-	    sizeof fig);
-	memcpy(p, fig, n);
-	p += n;
-	memcpy(p, ", ", 2);
-	p += 2;
-	n = fpv_figure_text(e, FPV_FIGURE_ULPS, 0, fig, sizeof fig);
-	memcpy(p, fig, n);
-	p += n;
-	memcpy(p, " ulp)", 5);
-	p += 5;
-	return (size_t)(p - buf);
-}
+/* Room a two-digit figure needs: sign, "d.de", sign and a long's digits. */
+#define COMPACT_MAX 40
 
 /* ---- Output buffer ---------------------------------------------------- */
 
@@ -285,6 +239,67 @@ ob_long(struct obuf *o, long v)
 	ob_write(o, t, (size_t)(put_long(t, v) - t));
 }
 
+/* "—" (U+2014): a figure that is not a number. */
+#define NOT_A_NUMBER "\xe2\x80\x94"
+
+/* Figure which of e in the text's two digits at p ("—" when it is not
+ * a number); returns the end. */
+static char *
+put_fig(char *p, const struct fpv_errinfo *e, enum fpv_errfig which,
+    enum fpv_exact_style style)
+{
+	size_t n = fpv_errinfo_text(e, which, 2, style, p, COMPACT_MAX);
+
+	if (n == 0)
+		return put(p, NOT_A_NUMBER, sizeof NOT_A_NUMBER - 1);
+	return p + n;
+}
+
+/*
+ * An error cell: "err -2.0e-04 (rel -6.5e-04, 0.8 ulp)", "err 0", "err
+ * inf" when the error is not finite, "err 4.4e-16 (rel —, — ulp)"
+ * against a zero reference, "err ±2^-8190 (rel —, — ulp)" when only a
+ * bound is known (against a near-zero reference), "err —" against an
+ * undefined one, at buf (room for ERR_CELL_MAX bytes, no NUL).
+ * Returns the length.
+ */
+static size_t
+error_cell(bool local, const struct fpv_errinfo *e, char *buf)
+{
+	char *p = buf;
+
+	if (local) {
+		memcpy(p, "loss ", 5);
+		p += 5;
+	} else {
+		memcpy(p, "err ", 4);
+		p += 4;
+	}
+	if (e->zero) {
+		*p++ = '0';
+		return (size_t)(p - buf);
+	}
+	if (e->fig[FPV_ERR_ABS] == FPV_FIG_NONE && e->bound != LONG_MIN) {
+		p = put(p, "\xc2\xb1" "2^", 4);	/* ± */
+		p = put_long(p, e->bound);
+	} else {
+		p = put_fig(p, e, FPV_ERR_ABS, FPV_EXACT_SCI);
+	}
+	/* Infinite, NaN or undefined: no relative error or ulps to show. */
+	if (e->fig[FPV_ERR_ABS] == FPV_FIG_SPECIAL ||
+	    (e->fig[FPV_ERR_ABS] == FPV_FIG_NONE && e->bound == LONG_MIN))
+		return (size_t)(p - buf);
+	memcpy(p, " (rel ", 6);
+	p += 6;
+	p = put_fig(p, e, FPV_ERR_REL, FPV_EXACT_SCI);
+	memcpy(p, ", ", 2);
+	p += 2;
+	p = put_fig(p, e, FPV_ERR_ULPS, FPV_EXACT_ULPS);
+	memcpy(p, " ulp)", 5);
+	p += 5;
+	return (size_t)(p - buf);
+}
+
 /* ---- Text ------------------------------------------------------------- */
 
 /* The style of a flag's word, or NULL for plain. */
@@ -408,9 +423,11 @@ struct row {
 	char bin[72];
 	char hex[20];
 	char value[FPV_DEC_VALUE];
-	char err[128];
-	size_t nbin, nhex, nvalue, nerr;
-	size_t wvalue;		/* columns value takes (its mark is one) */
+	char err[160];
+	char line[192];		/* the exact row's whole text */
+	size_t nbin, nhex, nvalue, nerr, nline;
+	size_t wvalue;		/* columns value takes (its mark is one; the
+				   exact row: its number's) */
 	char desc[DESC_MAX];	/* --steps: the step in this column's values */
 	size_t ndesc, wdesc;	/* its bytes and columns (0: none) */
 	uint32_t flags;
@@ -432,6 +449,7 @@ fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
 	r->nhex = fpv_bits_hex(fmt, b, r->hex);
 	r->nvalue = fpv_dec_value(&t->ctx, fmt, b, r->value, NULL);
 	r->wvalue = fpv_dec_value_columns(r->value, r->nvalue);
+	e->want = 2;
 	if (local)
 		fpv_trace_local_error(t, i, f, e);
 	else
@@ -441,14 +459,18 @@ fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
 	r->cancelled = cancelled;
 }
 
-/* Fill the exact row: x to TEXT_EXACT_DIGITS digits. */
+/* Fill the exact row of step i: its reference to TEXT_EXACT_DIGITS
+ * digits, the rounded mark and the state in words. */
 static void
-fill_exact_row(mpfr_srcptr x, struct row *r)
+fill_exact_row(const struct fpv_trace *t, size_t i, struct row *r)
 {
+	struct fpv_exact_text d;
+
+	fpv_exact_describe(t, i, TEXT_EXACT_DIGITS, &d);
 	r->f = -1;
-	r->nvalue = fpv_dec_round(x, TEXT_EXACT_DIGITS, r->value,
-	    sizeof r->value);
-	r->wvalue = fpv_dec_value_columns(r->value, r->nvalue);
+	r->nline = fpv_exact_line(&d, r->line, sizeof r->line);
+	r->wvalue = d.len + (d.rounded && d.len > 0);
+	r->ndesc = r->wdesc = 0;
 }
 
 /* Columns of the UTF-8 text s[0..n): its bytes but continuation bytes. */
@@ -500,8 +522,8 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color,
 			else
 				p = put(p, "  exact  ", 9);
 			p = put_pad(p, wn - 5 + wb + 2 + wh + 2);
-			memcpy(p, r->value, sizeof r->value);
-			p += r->nvalue;
+			memcpy(p, r->line, sizeof r->line);
+			p += r->nline;
 			*p++ = '\n';
 			ob_commit(o, p);
 			continue;
@@ -649,8 +671,7 @@ step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
 		desc |= strcmp(r->desc, head) != 0;
 		n++;
 	}
-	fill_exact_row(t->steps[i].exact, &rows[n]);
-	rows[n].ndesc = rows[n].wdesc = 0;
+	fill_exact_row(t, i, &rows[n]);
 	print_rows(o, rows, n + 1, opts->color, desc, opts);
 }
 
@@ -718,7 +739,7 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 		    t->sticky[f] & FPV_FLAG_CANCELLATION ?
 		    max_cancelled(t, f) : 0, &e, &rows[n++]);
 	fpv_errinfo_clear(&e);
-	fill_exact_row(t->steps[last].exact, &rows[n]);
+	fill_exact_row(t, last, &rows[n]);
 	print_rows(&o, rows, n + 1, opts->color, false, opts);
 	ob_flush(&o);
 }
@@ -902,21 +923,33 @@ json_errors(struct obuf *o, bool local, const struct fpv_errinfo *e)
 {
 	/* ORDER: abs, rel, ulp, bits; accumulated, then local. */
 	static const char *const key[2][4] = {
-		{ ", \"abs_error\": \"", ", \"rel_error\": \"",
-		  ", \"ulp_error\": \"", ", \"bits_lost\": \"" },
-		{ ", \"local_abs_error\": \"", ", \"local_rel_error\": \"",
-		  ", \"local_ulp_error\": \"", ", \"local_bits_lost\": \"" }
+		{ ", \"abs_error\": ", ", \"rel_error\": ",
+		  ", \"ulp_error\": ", ", \"bits_lost\": " },
+		{ ", \"local_abs_error\": ", ", \"local_rel_error\": ",
+		  ", \"local_ulp_error\": ", ", \"local_bits_lost\": " }
 	};
-	char v[4][FIGURE_MAX];
-	size_t n[4];
+	static const int digits[4] = {
+		JSON_ERROR_DIGITS, JSON_ERROR_DIGITS, JSON_ULP_DIGITS,
+		JSON_ULP_DIGITS
+	};
+	char v[128];
+	size_t n;
 
-	for (int k = 0; k < 4; k++)
-		n[k] = fpv_figure_text(e, (enum fpv_figure)k, FPV_DEC_FIG_FULL,
-		    v[k], sizeof v[k]);
 	for (int k = 0; k < 4; k++) {
+		n = e->zero ? (size_t)(v[0] = '0', 1) :
+		    fpv_errinfo_text(e, (enum fpv_errfig)k, digits[k],
+		    FPV_EXACT_REPR, v, sizeof v);
 		ob_puts(o, key[local][k]);
-		ob_write(o, v[k], n[k]);
-		ob_putc(o, '"');
+		if (n == 0)
+			ob_puts(o, "null");	/* not a number */
+		else
+			json_plain(o, v, n);
+	}
+	if (!e->zero && e->fig[FPV_ERR_ABS] == FPV_FIG_NONE &&
+	    e->bound != LONG_MIN) {
+		ob_puts(o, local ? ", \"local_abs_error_max_exp\": " :
+		    ", \"abs_error_max_exp\": ");
+		ob_long(o, e->bound);
 	}
 }
 
@@ -954,6 +987,7 @@ json_cell(struct obuf *o, const struct fpv_trace *t, size_t i, int f,
 		ob_puts(o, ", \"cancelled_bits\": ");
 		ob_long(o, cancelled);
 	}
+	e->want = JSON_ERROR_DIGITS;
 	fpv_trace_accum_error(t, i, f, e);
 	json_errors(o, false, e);
 	if (local) {
@@ -991,14 +1025,45 @@ json_results(struct obuf *o, const struct fpv_trace *t, size_t i,
 	ob_putc(o, '}');
 }
 
-/* Write the exact reference x to JSON_EXACT_DIGITS digits as a string. */
+/* Write x (a scale: a decimal of modest length, exact at 40 digits) as
+ * a string. */
 static void
-json_exact(struct obuf *o, mpfr_srcptr x)
+json_decimal(struct obuf *o, mpfr_srcptr x)
 {
 	char buf[128];
 	size_t n = fpv_dec_round(x, JSON_EXACT_DIGITS, buf, sizeof buf);
 
 	json_plain(o, buf, n);
+}
+
+/*
+ * Write the exact reference of step i: "exact" (JSON_EXACT_DIGITS
+ * certified digits, or null), "exact_state", and "exact_bits",
+ * "exact_zero_exp" and "exact_rounded" where they apply.
+ */
+static void
+json_exact(struct obuf *o, const struct fpv_trace *t, size_t i)
+{
+	struct fpv_exact_text d;
+
+	fpv_exact_describe(t, i, JSON_EXACT_DIGITS, &d);
+	ob_puts(o, "\"exact\": ");
+	if (d.len > 0)
+		json_plain(o, d.num, d.len);
+	else
+		ob_puts(o, "null");
+	ob_puts(o, ", \"exact_state\": ");
+	json_cstr(o, fpv_exact_state_names[d.state]);
+	if (d.state == FPV_EXACT_S_CERTIFIED) {
+		ob_puts(o, ", \"exact_bits\": ");
+		ob_long(o, d.n);
+	} else if (d.state == FPV_EXACT_S_NEAR_ZERO) {
+		ob_puts(o, ", \"exact_zero_exp\": ");
+		ob_long(o, -d.n);
+	}
+	if (d.len > 0)
+		ob_puts(o, d.rounded ? ", \"exact_rounded\": true" :
+		    ", \"exact_rounded\": false");
 }
 
 /*
@@ -1052,8 +1117,8 @@ json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 			ob_write(o, ", ", 2);
 		ob_long(o, (long)args[j] + 1);
 	}
-	ob_puts(o, "], \"exact\": ");
-	json_exact(o, t->steps[i].exact);
+	ob_puts(o, "], ");
+	json_exact(o, t, i);
 	ob_write(o, ", ", 2);
 	json_results(o, t, i, opts, true, e);
 	ob_putc(o, '}');
@@ -1090,7 +1155,7 @@ json_settings(struct obuf *o, const struct fpv_trace *t)
 			mpfr_init2(x, FPV_EXACT_PREC);
 			mpfr_set_q(x, q, MPFR_RNDN);
 			ob_puts(o, "\"scale\": ");
-			json_exact(o, x);
+			json_decimal(o, x);
 			mpfr_clear(x);
 			mpq_clear(q);
 			ob_puts(o, ", \"zero_point\": ");
@@ -1135,8 +1200,8 @@ fpv_render_json_object(FILE *out, const struct fpv_trace *t,
 	ob_puts(&o, ", \"round\": ");
 	json_cstr(&o, fpv_round_names[c->round]);
 	json_settings(&o, t);
-	ob_puts(&o, ", \"exact\": ");
-	json_exact(&o, fpv_trace_result(t)->exact);
+	ob_write(&o, ", ", 2);
+	json_exact(&o, t, t->nsteps - 1);
 	ob_write(&o, ", ", 2);
 	json_results(&o, t, t->nsteps - 1, opts, false, &e);
 	if (opts->steps) {

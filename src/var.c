@@ -20,8 +20,8 @@ fpv_var_copy(struct fpv_var *dst, const struct fpv_var *src)
 		memset(dst, 0, sizeof *dst);
 		return -1;
 	}
-	mpfr_init2(dst->exact, mpfr_get_prec(src->exact));
-	mpfr_set(dst->exact, src->exact, MPFR_RNDN);
+	fpv_exact_init(&dst->exact);
+	fpv_exact_set(&dst->exact, &src->exact);
 	return 0;
 }
 
@@ -31,5 +31,5 @@ fpv_var_clear(struct fpv_var *v)
 {
 	free(v->name);
 	v->name = NULL;
-	mpfr_clear(v->exact);
+	fpv_exact_clear(&v->exact);
 }

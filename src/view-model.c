@@ -1029,6 +1029,51 @@ binary_digits(const struct fpv_format *f, uint64_t bits, char *buf)
 	buf[n] = '\0';
 }
 
+/* "—" when the terminal shows UTF-8, else "-": a figure that is no number. */
+static const char *
+dash(const struct fpv_view *v)
+{
+	return v->utf8 ? "\xe2\x80\x94" : "-";
+}
+
+/*
+ * Figure which of e as short text, in its certified digits: absolute
+ * and relative errors signed to two digits ("+4.4e-05", "-0.0001"),
+ * ulps to two or three ("0.5", "3", "1.2e+04"); a bound ("+-2^-8190")
+ * or a dash when the figure is not a number.
+ */
+static void
+fig_text(const struct fpv_view *v, const struct fpv_errinfo *e,
+    enum fpv_errfig which, char *buf, size_t size)
+{
+	int digits = 2;
+	enum fpv_exact_style st = FPV_EXACT_REPR;
+	size_t n, off = 0;
+
+	if (which == FPV_ERR_ULPS) {
+		double u = e->ulps;
+
+		digits = u != 0 && u < 0.01 ? 2 : 3;
+		if (u >= 1000)
+			st = FPV_EXACT_SCI;
+	}
+	if (e->zero) {
+		snprintf(buf, size, "0");
+		return;
+	}
+	if (which != FPV_ERR_ULPS && e->fig[which] == FPV_FIG_NUMBER &&
+	    mpfr_sgn(which == FPV_ERR_ABS ? e->err : e->rel) > 0 && size > 1)
+		buf[off++] = '+';
+	n = fpv_errinfo_text(e, which, digits, st, buf + off, size - off);
+	if (n > 0)
+		return;
+	if (which == FPV_ERR_ABS && e->bound != LONG_MIN)
+		snprintf(buf, size, "%s2^%ld", v->utf8 ? "\xc2\xb1" : "+-",
+		    e->bound);
+	else
+		snprintf(buf, size, "%s", dash(v));
+}
+
 /* Significant digits of the plain decimal s. */
 static size_t
 decimal_digits(const char *s)
@@ -1066,23 +1111,13 @@ fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 	vc->cancelled = c->cancelled;
 	vc->cls = fpv_bits_class(F, c->bits);
 	fpv_errinfo_init(&e);
+	e.want = 3;
 	fpv_trace_accum_error(t, v->step, f, &e);
 	vc->err_defined = e.defined;
-	vc->err_zero = e.defined && mpfr_zero_p(e.err);
-	if (!e.defined) {
-		/* The same words for both (nan, +inf, -inf), each written
-		 * from the error itself. */
-		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, vc->abs,
-		    sizeof vc->abs);
-		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, vc->rel,
-		    sizeof vc->rel);
-	} else {
-		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, vc->abs,
-		    sizeof vc->abs);
-		fpv_figure_text(&e, FPV_FIGURE_REL, FPV_DEC_FIG_SIGN, vc->rel,
-		    sizeof vc->rel);
-	}
-	fpv_figure_text(&e, FPV_FIGURE_ULPS, 0, vc->ulps, sizeof vc->ulps);
+	vc->err_zero = e.zero;
+	fig_text(v, &e, FPV_ERR_ABS, vc->abs, sizeof vc->abs);
+	fig_text(v, &e, FPV_ERR_REL, vc->rel, sizeof vc->rel);
+	fig_text(v, &e, FPV_ERR_ULPS, vc->ulps, sizeof vc->ulps);
 	fpv_errinfo_clear(&e);
 }
 
@@ -1284,8 +1319,10 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	struct fpv_errinfo e;
 	mpfr_t x, val, u;
 	uint64_t nb;
-	char a[FPV_DEC_FIGURE], r[FPV_DEC_FIGURE], ul[FPV_DEC_FIGURE];
-	char bl[FPV_DEC_FIGURE];
+	char a[48], r[48], ul[40], bl[40];
+	long local_ulp, total_ulp;
+	enum fpv_exact_state xs;
+	long kn;
 
 	free(dt->dec);
 	memset(dt, 0, sizeof *dt);
@@ -1329,30 +1366,37 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 
 	/* This step's own loss. */
 	fpv_errinfo_init(&e);
+	e.want = 3;
 	fpv_trace_local_error(t, v->step, f, &e);
-	if (e.defined && !mpfr_zero_p(e.err)) {
-		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, a,
-		    sizeof a);
-		fpv_figure_text(&e, FPV_FIGURE_ULPS, 0, ul, sizeof ul);
+	local_ulp = e.ulp_exp;
+	if (!e.zero && e.fig[FPV_ERR_ABS] != FPV_FIG_NONE) {
+		fig_text(v, &e, FPV_ERR_ABS, a, sizeof a);
+		fig_text(v, &e, FPV_ERR_ULPS, ul, sizeof ul);
 		snprintf(dt->loss, sizeof dt->loss, "this step: %s (%s ulp)",
 		    a, ul);
 	}
 	fpv_trace_accum_error(t, v->step, f, &e);
-	if (!e.defined) {
+	total_ulp = e.ulp_exp;
+	xs = fpv_exact_state(&t->steps[v->step].exact, &kn);
+	if (xs == FPV_EXACT_S_UNDEFINED) {
+		snprintf(dt->total, sizeof dt->total, "total error: %s (the "
+		    "exact value is undefined)", dash(v));
+	} else if (!e.defined) {
 		snprintf(dt->total, sizeof dt->total, "total error: undefined "
-		    "(%s against the exact %s)", v->cells[f].val,
-		    mpfr_nan_p(t->steps[v->step].exact) ? "nan" : "value");
-	} else if (mpfr_zero_p(e.err)) {
+		    "(%s against the exact value)", v->cells[f].val);
+	} else if (e.zero) {
 		snprintf(dt->total, sizeof dt->total, "total error: none");
 	} else {
-		fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, a,
-		    sizeof a);
-		fpv_figure_text(&e, FPV_FIGURE_REL, FPV_DEC_FIG_SIGN, r,
-		    sizeof r);
-		fpv_figure_text(&e, FPV_FIGURE_ULPS, 0, ul, sizeof ul);
-		fpv_figure_text(&e, FPV_FIGURE_BITS, 0, bl, sizeof bl);
+		fig_text(v, &e, FPV_ERR_ABS, a, sizeof a);
+		fig_text(v, &e, FPV_ERR_REL, r, sizeof r);
+		fig_text(v, &e, FPV_ERR_ULPS, ul, sizeof ul);
+		if (fpv_errinfo_text(&e, FPV_ERR_BITS, 3, FPV_EXACT_REPR, bl,
+		    sizeof bl) == 0)
+			snprintf(bl, sizeof bl, "%s", dash(v));
 		snprintf(dt->total, sizeof dt->total, "total error: abs %s  "
-		    "rel %s  %s ulp  %s bits lost", a, r, ul, bl);
+		    "rel %s  %s ulp  %s bits lost%s", a, r, ul, bl,
+		    xs == FPV_EXACT_S_NEAR_ZERO ? "  (the exact value is 0 "
+		    "or near it)" : "");
 	}
 	fpv_errinfo_clear(&e);
 
@@ -1377,9 +1421,30 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	}
 	if (cls != FPV_CLASS_QNAN && cls != FPV_CLASS_SNAN &&
 	    cls != FPV_CLASS_INF) {
+		size_t n;
+		long ks, k;
+
 		mpfr_set_prec(u, 64);
 		fpv_num_ulp(&t->ctx, F, c->bits, u);
+		/* The ulp the error figures count in: at the exact value. */
+		ks = mpfr_regular_p(u) ? (long)mpfr_get_exp(u) - 1 : 0;
+		k = total_ulp != LONG_MIN ? total_ulp : local_ulp != LONG_MIN ?
+		    local_ulp : ks;
+		if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u))
+			mpfr_set_ui_2exp(u, 1, k, MPFR_RNDN);
 		ulp_text(&t->ctx, F, u, dt->ulp, sizeof dt->ulp);
+		n = strlen(dt->ulp);
+		if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u) && k != ks &&
+		    n + 24 < sizeof dt->ulp)
+			snprintf(dt->ulp + n, sizeof dt->ulp - n,
+			    " at the exact value");
+		if (F->kind == FPV_KIND_FLOAT && local_ulp != LONG_MIN &&
+		    local_ulp != k && dt->loss[0] != '\0') {
+			size_t m = strlen(dt->loss);
+
+			snprintf(dt->loss + m, sizeof dt->loss - m,
+			    " of 2^%ld", local_ulp);
+		}
 	}
 	mpfr_clears(x, val, u, (mpfr_ptr)0);
 }
@@ -1397,8 +1462,11 @@ view_prepare(struct fpv_view *v)
 	if (!v->cells_valid || v->cells_step != v->step) {
 		for (int f = 0; f < fpv_trace_ncols(t); f++)
 			fill_cell(v, t, f);
-		fpv_dec_round(t->steps[v->step].exact, 24, v->exact,
-		    sizeof v->exact);
+		struct fpv_exact_text d;
+
+		/* The mark is drawn as '~' where the locale is not UTF-8. */
+		fpv_exact_describe(t, v->step, 24, &d);
+		fpv_exact_line(&d, v->exact, sizeof v->exact);
 		v->cells_valid = true;
 		v->cells_step = v->step;
 	}

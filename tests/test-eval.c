@@ -24,6 +24,23 @@ ev(const char *expr)
 	return fpv_eval_line(&S, expr, strlen(expr), 1, &T, &E);
 }
 
+/* Is step st's reference exactly the decimal want (state exact, not
+ * rounded)? */
+static bool
+exact_is(const struct fpv_step *st, const char *want)
+{
+	struct fpv_exact_text d;
+
+	fpv_exact_describe_value(&st->exact, 40, &d);
+	if (d.state != FPV_EXACT_S_EXACT || d.rounded ||
+	    strcmp(d.num, want) != 0) {
+		diag("exact reference %s (state %d, rounded %d), want %s",
+		    d.num, (int)d.state, (int)d.rounded, want);
+		return false;
+	}
+	return true;
+}
+
 /* Result bits of the last evaluation in format f. */
 static uint64_t
 res(int f)
@@ -180,9 +197,8 @@ main(void)
 	ok(res(FPV_FP16) == 0 && (rflags(FPV_FP16) & FPV_FLAG_CANCELLATION) &&
 	    fpv_trace_result(&T)->cell[FPV_FP16].cancelled == 11,
 	    "... then 1e4 - 1e4 cancels all 11 bits");
-	ok(mpfr_cmp_d(fpv_trace_result(&T)->exact, 1e-4) != 0 &&
-	    fabs(mpfr_get_d(fpv_trace_result(&T)->exact, MPFR_RNDN) - 1e-4) < 1e-20,
-	    "exact reference of (1e4 + 1e-4) - 1e4 is 1e-4");
+	ok(exact_is(fpv_trace_result(&T), "0.0001"),
+	    "exact reference of (1e4 + 1e-4) - 1e4 is exactly 1e-4");
 
 	/* Cancellation counts leading bits: 1.5 - 1.25 = 0.25 loses 2. */
 	ev("1.5 - 1.25");
@@ -265,7 +281,7 @@ main(void)
 	ev("fp16(1e5)");
 	ok(res(FPV_FP32) == 0x7f800000 && (rflags(FPV_FP32) & FPV_FLAG_OVERFLOW),
 	    "fp16(1e5) overflows inside the fp32 column");
-	ok(mpfr_cmp_ui(fpv_trace_result(&T)->exact, 100000) == 0,
+	ok(exact_is(fpv_trace_result(&T), "100000"),
 	    "the exact reference passes through casts");
 
 	/* Variables and ans keep each format's own rounded value. */
@@ -311,8 +327,8 @@ main(void)
 			for (int i = 0; i < 10; i++) {
 				copy[i] = S.vars[i];
 				copy[i].name = strdup(S.vars[i].name);
-				mpfr_init2(copy[i].exact, mpfr_get_prec(S.vars[i].exact));
-				mpfr_set(copy[i].exact, S.vars[i].exact, MPFR_RNDN);
+				fpv_exact_init(&copy[i].exact);
+				fpv_exact_set(&copy[i].exact, &S.vars[i].exact);
 			}
 			fpv_session_clear_vars(&S);
 			(void)n;
@@ -361,40 +377,30 @@ main(void)
 	ok(T.sticky[FPV_FP16] & FPV_FLAG_ABSORBED, "sticky flags gather every step");
 
 	/*
-	 * The exact reference of a long sum stays exact and no wider than
-	 * its bits: 0.1 enters as its 256-bit approximation rounded to odd
-	 * (MPFR's truncation with the last bit set when inexact), and 1000
-	 * of them add to exactly 1000 times that, about 266 bits.
+	 * The exact reference of a long sum stays an exact rational with
+	 * small integers: 1000 terms of one tenth are exactly 100 (each 0.1
+	 * is 1/5 * 2^-1; equal denominators add without growing), and
+	 * 0.1 * 3^8 is exactly 656.1.
 	 */
 	{
 		size_t n = 1000, len = 0;
 		char *line = malloc(4 * n + 1);
-		mpfr_t tenth, want;
+		const struct fpv_exact *x;
 		int t;
 
 		for (size_t i = 0; i < n; i++)
 			len += (size_t)sprintf(line + len, i ? "+0.1" : "0.1");
-		mpfr_inits2(FPV_EXACT_PREC, tenth, (mpfr_ptr)0);
-		mpfr_init2(want, FPV_EXACT_PREC + 16);
-		t = mpfr_strtofr(tenth, "0.1", NULL, 10, MPFR_RNDZ);
-		if (t != 0)
-			mpfr_nextabove(tenth);	/* 0.1's truncation is even */
-		mpfr_mul_ui(want, tenth, (unsigned long)n, MPFR_RNDN);
 		t = fpv_eval_line(&S, line, len, 1, &T, &E);
-		ok(t == 1 && mpfr_equal_p(fpv_trace_result(&T)->exact, want) &&
-		    mpfr_get_prec(fpv_trace_result(&T)->exact) <
-		    FPV_EXACT_PREC + 16,
-		    "1000 terms of 0.1: exact reference 1000 * 0.1 to odd, "
-		    "%ld bits wide", (long)mpfr_get_prec(
-		    fpv_trace_result(&T)->exact));
+		x = &fpv_trace_result(&T)->exact;
+		ok(t == 1 && exact_is(fpv_trace_result(&T), "100") &&
+		    x->kind == FPV_EXACT_Q && fmpz_bits(x->num) <= 64 &&
+		    fmpz_bits(x->den) <= 64,
+		    "1000 terms of 0.1: exactly 100, in small integers");
 		ev("0.1 * 3 * 3 * 3 * 3 * 3 * 3 * 3 * 3");
-		mpfr_mul_ui(want, tenth, 6561, MPFR_RNDN);
-		ok(mpfr_equal_p(fpv_trace_result(&T)->exact, want) &&
-		    mpfr_get_prec(fpv_trace_result(&T)->exact) <
-		    FPV_EXACT_PREC + 16,
-		    "0.1 * 3^8: exact, %ld bits wide",
-		    (long)mpfr_get_prec(fpv_trace_result(&T)->exact));
-		mpfr_clears(tenth, want, (mpfr_ptr)0);
+		x = &fpv_trace_result(&T)->exact;
+		ok(exact_is(fpv_trace_result(&T), "656.1") &&
+		    fmpz_bits(x->num) <= 64 && fmpz_bits(x->den) <= 64,
+		    "0.1 * 3^8: exactly 656.1");
 		free(line);
 	}
 

@@ -5,11 +5,12 @@
  * and the states a lesson keeps, and a lesson's scope.
  *
  * The first test is the regression of the two copies that once
- * diverged: "x = 0.1", "x*10 - 1" has the exact value 0 (x's exact
- * reference is an approximation of 1/10, and the cancellation below its
- * accuracy is zero); line mode's copy of the variables dropped the
- * "approximation" mark, so after ":set round nearest" the same line gave
- * exact 2.2e-78, the residue of the 256-bit approximation.
+ * diverged: "x = 0.1", "x*10 - 1" has the exact value 0; when x's exact
+ * reference was a 256-bit approximation of 1/10 (with a mark that
+ * made the cancellation below its accuracy zero), line mode's copy of
+ * the variables dropped the mark, so after ":set round nearest" the same
+ * line gave exact 2.2e-78, the residue of the approximation.  Now x is
+ * exactly 1/10; every copy must keep the reference whole.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,10 +43,27 @@ run1(const char *line)
 }
 
 /* The exact reference of the last line's result. */
-static mpfr_srcptr
+static const struct fpv_exact *
 exact(void)
 {
-	return fpv_trace_result(fpv_line_trace(&L))->exact;
+	return &fpv_trace_result(fpv_line_trace(&L))->exact;
+}
+
+/* Is x exactly zero? */
+static bool
+exact_zero(const struct fpv_exact *x)
+{
+	return x->kind == FPV_EXACT_Q && fmpz_is_zero(x->num);
+}
+
+/* x's decimal to 40 digits, or "" when x is not exact. */
+static const char *
+exact_text(const struct fpv_exact *x)
+{
+	static struct fpv_exact_text d;
+
+	fpv_exact_describe_value(x, 40, &d);
+	return d.state == FPV_EXACT_S_EXACT && !d.rounded ? d.num : "";
 }
 
 /* Column f's bits of variable name. */
@@ -63,22 +81,21 @@ regression_approx(void)
 	struct fpv_line_result res;
 
 	ok(run1("x = 0.1") == FPV_LINE_VALUE, "x = 0.1");
-	ok(run1("x*10 - 1") == FPV_LINE_VALUE && mpfr_zero_p(exact()),
+	ok(run1("x*10 - 1") == FPV_LINE_VALUE && exact_zero(exact()),
 	    "x*10 - 1 is exactly 0");
 	ok(run(":set round nearest", &res) == FPV_LINE_COMMAND &&
 	    res.reply.action == FPV_CMD_REEVAL && res.reeval == 1,
 	    ":set round nearest evaluates the line again");
 	fpv_line_result_free(&res);
-	ok(mpfr_zero_p(exact()), "after :set the exact value is still 0, not "
-	    "the residue of an approximation (got %g)",
-	    mpfr_get_d(exact(), MPFR_RNDN));
+	ok(exact_zero(exact()), "after :set the exact value is still 0, not "
+	    "the residue of an approximation");
 	ok(strcmp(fpv_line_trace(&L)->ast.src, "x*10 - 1") == 0,
 	    "the line evaluated again is the last one");
-	ok(fpv_trace_result(fpv_line_trace(&L))->approx,
-	    "its exact value is still known to be an approximation's");
+	ok(strcmp(exact_text(&fpv_session_var(&S, "x", 1)->exact), "0.1") ==
+	    0, "x's exact reference is still exactly 0.1");
 	/* A second :set, from the same snapshot, gives the same again. */
 	ok(run1(":set round nearest") == FPV_LINE_COMMAND &&
-	    mpfr_zero_p(exact()), "and again after a second :set");
+	    exact_zero(exact()), "and again after a second :set");
 }
 
 static void
@@ -179,9 +196,8 @@ states(void)
 	    "settings and display are back");
 	ok(S.nvars == 2 && fpv_session_var(&S, "a", 1) != NULL &&
 	    fpv_session_var(&S, "b", 1) == NULL, "so are the variables");
-	ok(fpv_session_var(&S, "a", 1)->approx &&
-	    mpfr_cmp_d(fpv_session_var(&S, "a", 1)->exact, 0.1) != 0,
-	    "a's exact reference and what is known of it came back whole");
+	ok(strcmp(exact_text(&fpv_session_var(&S, "a", 1)->exact), "0.1") ==
+	    0, "a's exact reference came back whole");
 	ok(fpv_line_restore(&L, &st) == 0 && S.nvars == 2,
 	    "a state can be restored again");
 	/* Two other variables (as many), looked up; then the state: its
@@ -283,18 +299,19 @@ var_copy(void)
 	a.nfmt = 2;
 	a.fmt[1] = FPV_FP32;
 	a.bits[1] = 0x3dcccccd;
-	mpfr_init2(a.exact, 512);
-	mpfr_set_ui(a.exact, 1, MPFR_RNDN);
-	mpfr_div_ui(a.exact, a.exact, 3, MPFR_RNDN);
-	a.approx = true;
+	/* A ball of pi at 512 bits, fixed as a variable's is. */
+	fpv_exact_init(&a.exact);
+	fpv_exact_set_const(&a.exact, FPV_CONST_PI, 512);
+	a.exact.fixed = true;
 	ok(fpv_var_copy(&b, &a) == 0 && strcmp(b.name, "v") == 0 &&
 	    b.name != a.name && b.nfmt == 2 && b.fmt[1] == FPV_FP32 &&
-	    b.bits[1] == 0x3dcccccd &&
-	    mpfr_get_prec(b.exact) == 512 && mpfr_equal_p(a.exact, b.exact) &&
-	    b.approx, "fpv_var_copy copies name, formats, bits, exact and "
-	    "approx");
+	    b.bits[1] == 0x3dcccccd && b.exact.kind == FPV_EXACT_BALL &&
+	    b.exact.prec == 512 && b.exact.fixed &&
+	    arb_equal(a.exact.ball, b.exact.ball),
+	    "fpv_var_copy copies name, formats, bits and the exact reference "
+	    "whole");
 	fpv_var_clear(&b);
-	mpfr_clear(a.exact);
+	fpv_exact_clear(&a.exact);
 }
 
 int

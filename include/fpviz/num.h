@@ -28,9 +28,10 @@
 
 #include "fpviz/format.h"
 
-/* Working precision of the exact reference and of real approximations. */
+/* Precision of real approximations (literals, constants) entering the
+ * columns.  (The exact reference itself is exact.h's.) */
 #define FPV_EXACT_PREC 256
-/* Largest precision the exact reference grows to for + - * (kept exact). */
+/* Largest precision fpv_num_exact_op grows to for + - * (kept exact). */
 #define FPV_EXACT_MAXPREC 4096
 
 /* Flags: the five IEEE flags in TestFloat's bit order, then markers. */
@@ -75,6 +76,10 @@ enum fpv_op {
 	FPV_OP_LOG10, FPV_OP_SIN, FPV_OP_COS, FPV_OP_TAN, FPV_OP_TANH,
 	FPV_OP_FMA, FPV_OP_MIN, FPV_OP_MAX, FPV_OP_FLOOR, FPV_OP_CEIL,
 	FPV_OP_ROUND,
+	FPV_OP_ASIN, FPV_OP_ACOS, FPV_OP_ATAN, FPV_OP_ATAN2, FPV_OP_SINH,
+	FPV_OP_COSH, FPV_OP_ASINH, FPV_OP_ACOSH, FPV_OP_ATANH, FPV_OP_EXPM1,
+	FPV_OP_LOG1P, FPV_OP_EXP2, FPV_OP_EXP10, FPV_OP_HYPOT, FPV_OP_CBRT,
+	FPV_OP_NEXTUP, FPV_OP_NEXTDOWN, FPV_OP_ULP,
 	FPV_OP_COUNT
 };
 
@@ -248,6 +253,13 @@ uint64_t fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
     enum fpv_op op, const uint64_t *args, unsigned *flags);
 
 /*
+ * MPFR's function for op (any operation but nextup, nextdown and ulp)
+ * on a[0..nargs) into r, rounded by rnd; returns MPFR's ternary value.
+ */
+int fpv_num_mpfr_op(enum fpv_op op, mpfr_ptr r, mpfr_srcptr const *a,
+    mpfr_rnd_t rnd);
+
+/*
  * Leading bits lost to cancellation when a +- b (op ADD or SUB, exact
  * operands a[0], a[1]) gave r in format f: how far r's exponent fell
  * below the larger operand's in an effective subtraction; 0 if none.
@@ -279,13 +291,15 @@ void fpv_num_decode(const struct fpv_ctx *c, const struct fpv_format *f,
     uint64_t bits, mpfr_ptr x);
 
 /*
- * The exact reference: apply op to exact operands.  + - * are exact (the
- * precision of out is raised as needed, up to FPV_EXACT_MAXPREC); other
- * operations are correctly rounded to nearest at max(FPV_EXACT_PREC,
- * operand precision).  out must be initialized; its precision is reset.
- * Returns 0 if out is the exact result, nonzero if it was rounded.
+ * An MPFR reference for op on exact operands (the reductions' reference,
+ * reduce.h; the expression evaluator's exact reference is exact.h's):
+ * + - * are exact (the precision of out is raised as needed, up to
+ * FPV_EXACT_MAXPREC); other operations are correctly rounded to nearest
+ * at max(FPV_EXACT_PREC, operand precision).  out must be initialized;
+ * its precision is reset.  Returns 0 if out is the exact result,
+ * nonzero if it was rounded.
  */
-int fpv_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *args);
+int fpv_num_exact_op(enum fpv_op op, mpfr_ptr out, mpfr_srcptr const *args);
 
 /* The value of one unit in the last place of f at the value of bits. */
 void fpv_num_ulp(const struct fpv_ctx *c, const struct fpv_format *f,

@@ -69,7 +69,7 @@
  * division and norm2's square root correctly rounded at FPV_EXACT_PREC
  * bits (or the operands' precision if higher), with no accumulator and
  * no order.  The exact reference of softmax and logsumexp is their
- * sequence of exact operations (fpv_exact_op: exp and log correctly
+ * sequence of exact operations (fpv_num_exact_op: exp and log correctly
  * rounded at FPV_EXACT_PREC bits) around fpv_reduce_exact's max and sum.
  */
 #ifndef FPVIZ_REDUCE_H

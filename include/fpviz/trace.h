@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <mpfr.h>
 
+#include "fpviz/exact.h"
 #include "fpviz/format.h"
 #include "fpviz/num.h"
 #include "fpviz/interrupt.h"
@@ -35,8 +36,9 @@ struct fpv_cell {
 
 struct fpv_step {
 	uint32_t node;		/* AST node (== step index) */
-	mpfr_t exact;		/* exact reference of this sub-expression */
-	bool approx;		/* exact is an approximation (to ~2^-248 relative) */
+	uint32_t lo;		/* the first step of this sub-expression */
+	struct fpv_exact exact;	/* certified reference of this sub-expression */
+	struct fpv_exact_dd dd;	/* exact's double-double, once asked for */
 	struct fpv_cell *cell;	/* one per column (ctx.ncols), in trace.cells */
 };
 
@@ -80,8 +82,8 @@ struct fpv_var {
 	int nfmt;
 	uint8_t fmt[FPV_COLUMNS_MAX];
 	uint64_t bits[FPV_COLUMNS_MAX];
-	mpfr_t exact;
-	bool approx;		/* as fpv_step.approx */
+	struct fpv_exact exact;	/* a ball is certified to FPV_EXACT_VAR_BITS
+				 * when stored, and fixed */
 };
 
 /*
@@ -148,34 +150,90 @@ fpv_trace_result(const struct fpv_trace *t)
 	return &t->steps[t->nsteps - 1];
 }
 
-/* Error of one value against a reference. */
+/*
+ * What an error figure is (ORDER FIG): not a number (against a zero,
+ * near-zero or undefined reference: "—" in text, null in JSON), a
+ * certified number, or a special (inf, -inf, nan: a NaN or an infinity
+ * against a different reference).
+ */
+enum fpv_fig { FPV_FIG_NONE, FPV_FIG_NUMBER, FPV_FIG_SPECIAL };
+
+/* Which figure fpv_errinfo_text writes. */
+enum fpv_errfig { FPV_ERR_ABS, FPV_ERR_REL, FPV_ERR_ULPS, FPV_ERR_BITS };
+
+/*
+ * Error of one value against a reference.  The certified figures are
+ * xerr (value - reference), xrel (xerr / |reference|), xulps (|xerr| in
+ * ulps of the format at the reference: 2^ulp_exp for IEEE formats, the
+ * scale for integer grids) and bits lost, clamp(prec + log2|rel|, 0,
+ * prec), held as an enclosure [bits_lo, bits_hi]; fpv_errinfo_text
+ * prints them.  err, rel, ulps and bits_lost are approximations of the
+ * same (NaN where a figure is not a number), for comparisons.
+ */
 struct fpv_errinfo {
-	mpfr_t err;		/* value - reference (signed; 0 if both equal) */
-	mpfr_t rel;		/* err / |reference| */
-	double ulps;		/* |err| in ulps of the format at the reference */
-	double bits_lost;	/* precision bits lost: clamp(prec + log2|rel|, 0, prec) */
+	mpfr_t err;		/* ~ value - reference (signed; 0 if equal) */
+	mpfr_t rel;		/* ~ err / |reference| */
+	double ulps;		/* ~ |err| in ulps of the format at the reference */
+	double bits_lost;	/* ~ precision bits lost */
 	bool defined;		/* false when a side is NaN or infinite and they differ */
+	bool zero;		/* the value is the reference: every figure 0 */
+	bool settled;		/* a more precise reference would add nothing */
+	uint8_t fig[4];		/* enum fpv_fig of abs, rel, ulps, bits */
+	long bound;		/* fig[ABS] none against a near-zero reference:
+				   |err| <= 2^bound; LONG_MIN otherwise */
+	long ulp_exp;		/* IEEE: the ulp used is 2^ulp_exp; LONG_MIN if none */
+	int want;		/* significant digits to certify (init: 17) */
+	bool fast;		/* abs, rel and ulps are fval[] to within 2^-44
+				   (relative), settled to want digits: fdig[]
+				   times 10^(fexp[] - want + 1) */
+	double fval[3];
+	uint64_t fdig[3];
+	slong fexp[3];
+	struct fpv_exact xerr, xrel, xulps;
+	double bits_lo, bits_hi;
 	mp_limb_t limbs[2];	/* err's and rel's significands (64 bits each) */
 };
 
-/* Make e ready (no allocation: err and rel live in e itself, so e must
- * not be copied); fpv_errinfo_clear releases it. */
+/* Make e ready (err and rel live in e itself, so e must not be
+ * copied); fpv_errinfo_clear releases it. */
 void fpv_errinfo_init(struct fpv_errinfo *e);
 void fpv_errinfo_clear(struct fpv_errinfo *e);
 
 /*
+ * Figure which of e to at most digits certified digits in style: the
+ * number, or "inf", "-inf", "nan" for a special; returns the length
+ * written into buf (size >= 100), 0 when the figure is not a number.
+ */
+size_t fpv_errinfo_text(const struct fpv_errinfo *e, enum fpv_errfig which,
+    int digits, enum fpv_exact_style style, char *buf, size_t size);
+
+/*
  * The exact result of step i's operation on column f's own (rounded)
  * operands, at FPV_EXACT_PREC bits or more: what this step's rounding
- * started from.  out's precision is reset.
+ * started from (nearest of its certified value; NaN if undefined).
+ * out's precision is reset.
  */
 void fpv_trace_local_exact(const struct fpv_trace *t, size_t i, int f,
     mpfr_ptr out);
 
-/* This step's own rounding loss in column f (result vs local exact). */
+/*
+ * The same certified, into out (initialized): exact, or a ball
+ * certified to bits (or the cap).
+ */
+void fpv_trace_local_ref(const struct fpv_trace *t, size_t i, int f,
+    slong bits, struct fpv_exact *out);
+
+/* Column f's value at step i, exactly, into out (initialized). */
+void fpv_trace_value(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_exact *out);
+
+/* This step's own rounding loss in column f (result vs local exact),
+ * certified to e->want digits. */
 void fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e);
 
-/* Accumulated error of step i in column f against the exact reference. */
+/* Accumulated error of step i in column f against the exact reference,
+ * certified to e->want digits (the reference is refined as needed). */
 void fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
     struct fpv_errinfo *e);
 

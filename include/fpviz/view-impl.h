@@ -214,7 +214,7 @@ struct fpv_view {
 	bool cells_valid;
 	size_t cells_step;
 	struct view_cell cells[FPV_COLUMNS_MAX];
-	char exact[96];		/* the exact row's value */
+	char exact[192];	/* the exact row's value and state */
 	struct view_detail det;
 
 	/* status line and overlay */
