@@ -794,8 +794,11 @@ fail_expected_expr(struct parser *p)
 		    quote(p, &prev, a, sizeof a));
 	else if (p->have_prev)
 		fail(p, p->tok.start, "expected an expression after %s, "
-		    "found %s", quote(p, &prev, a, sizeof a),
-		    quote(p, &p->tok, b, sizeof b));
+		    "found %s%s", quote(p, &prev, a, sizeof a),
+		    quote(p, &p->tok, b, sizeof b),
+		    /* x ** y, as in Python and Fortran */
+		    p->tok.kind == T_STAR && p->prev_end == p->prev_start + 1 &&
+		    p->s[p->prev_start] == '*' ? " (use ^ for powers)" : "");
 	else
 		fail(p, p->tok.start, "expected an expression, found %s",
 		    quote(p, &p->tok, b, sizeof b));
@@ -839,8 +842,10 @@ fail_not_function(struct parser *p, uint32_t name, uint32_t len)
 	if (fpv_parse_reserved(p->reg, s, len))
 		fail(p, name, "'%.*s' is not a function", (int)len, s);
 	else
-		fail(p, name, "unknown function '%.*s'",
-		    (int)(len > QUOTE_MAX ? QUOTE_MAX : len), s);
+		fail(p, name, "unknown function '%.*s'%s",
+		    (int)(len > QUOTE_MAX ? QUOTE_MAX : len), s,
+		    len == 2 && memcmp(s, "ln", 2) == 0 ?
+		    " (did you mean log?)" : "");
 	return -1;
 }
 
