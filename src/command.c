@@ -995,7 +995,8 @@ help_functions(FILE *out, const struct fpv_session *s)
 		if (!o->callable)
 			continue;
 		n = snprintf(buf, sizeof buf, " %s(%s)", o->name,
-		    o->nargs == 1 ? "x" : o->nargs == 2 ? "x,y" : "x,y,z");
+		    op == FPV_OP_ATAN2 ? "y,x" : o->nargs == 1 ? "x" :
+		    o->nargs == 2 ? "x,y" : "x,y,z");
 		if (col + n > 72) {
 			fputs("\n ", out);
 			col = 2;
@@ -1017,7 +1018,9 @@ help_functions(FILE *out, const struct fpv_session *s)
 		col += n;
 	}
 	fputs("\nEvery function is correctly rounded in each row from "
-	    "that row's\noperands, in the current rounding mode.\n", out);
+	    "that row's\noperands, in the current rounding mode.  nextup, "
+	    "nextdown and ulp\nstep on each row's own values (the exact "
+	    "row: x, x and 0).\n", out);
 }
 
 /* The layout of f in short: "e5m10", "int8: q in -128..127". */
@@ -1046,7 +1049,7 @@ help_formats(FILE *out, const struct fpv_session *s)
 		fprintf(out, "  %-8s %2d bits  %-13s %s\n", f->name, f->bits,
 		    lay, f->title);
 	}
-	fputs("  exact    the same expression without rounding\n"
+	fputs("  exact    the same expression without rounding (:help exact)\n"
 	    "Presets for :formats (and --formats):\n", out);
 	for (int p = 0; fpv_presets[p].name != NULL; p++) {
 		fprintf(out, "  %-8s ", fpv_presets[p].name);
@@ -1104,6 +1107,22 @@ help_settings(FILE *out, const struct fpv_session *s)
 	}
 }
 
+static const char help_exact[] =
+"The exact row: the same expression without any rounding.\n"
+"  Rational sub-expressions (literals, + - * /, integer powers, min, max,\n"
+"  floor, ceil, round, fma, casts, bit patterns) are exact rationals while\n"
+"  their integers fit 8192 bits; everything else is computed in ball\n"
+"  arithmetic (Arb), the precision raised from 128 bits, doubling, up to\n"
+"  8192, until at least 64 bits are certain.  Every digit shown is right.\n"
+"  The row says what is known:\n"
+"    0.3                   exact\n"
+"    \xe2\x89\x88""0.33333333333333333333  exact, the decimal rounded (\xe2\x89\x88)\n"
+"    \xe2\x89\x88""1.4142135623730950488   certified to N bits\n"
+"    zero to within 2^-K   the ball still holds 0 at 8192 bits: sin(pi)\n"
+"    undefined             0/0, sqrt(-1), tan(pi/2), log of what may be 0\n"
+"  Against a zero, near-zero or undefined value the relative error and\n"
+"  the ulps are no numbers: \xe2\x80\x94.\n";
+
 struct command;
 
 /* The overview: the commands of the table. */
@@ -1125,6 +1144,7 @@ static const struct topic topics[] = {
 	{ "settings", help_settings, NULL },
 	{ "int", help_int, NULL },
 	{ "flags", NULL, help_flags },
+	{ "exact", NULL, help_exact },
 	{ NULL, NULL, NULL }
 };
 
@@ -1638,8 +1658,8 @@ cmd_action(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 /* The commands (ORDER: fpv_command_names, and :help lists them so). */
 static const struct command commands[] = {
 	{ "help", "h", "[TOPIC]", "this text; topics: commands, syntax, "
-	  "functions, keys, formats, settings, int, flags", cmd_help, A_TOPIC,
-	  1 },
+	  "functions, keys, formats, settings, int, flags, exact", cmd_help,
+	  A_TOPIC, 1 },
 	{ "set", NULL, "[KEY [VALUE]]", "show or change a setting (:help "
 	  "settings): round MODE, FORMAT.scale S, ...", cmd_set, A_SETTING,
 	  -1 },

@@ -12,14 +12,16 @@
  * name, bits grouped by field, hex, value (fpv_dec_value: exact when
  * short, else the shortest after the mark U+2248; columns are aligned
  * by the terminal columns they take, not bytes), accumulated error
- * (absolute, relative, ulps; "err 0" when exact) and the flags raised
- * anywhere in the evaluation as words ("cancellation(12 bits)"), then
- * an "exact" row with the exact reference to TEXT_EXACT_DIGITS (20)
- * significant digits.  With steps, a block per step comes first:
- * "step 3/5: 10000 + 0.0001" (fpv_describe_step), rows with that
- * step's bits, value, its own rounding loss ("loss ..."), the step in
- * the row's own values (fpv_describe_cell; left out when every row
- * repeats the heading) and its own flags, and its exact row.
+ * (absolute, relative, ulps; "err 0" when exact; "—" for a figure that
+ * is not a number) and the flags raised anywhere in the evaluation as
+ * words ("cancellation(12 bits)"), then an "exact" row with the exact
+ * reference to at most TEXT_EXACT_DIGITS (20) certified digits, after
+ * the mark U+2248 when rounded, and its state in words (exact.h).  With
+ * steps, a block per step comes first: "step 3/5: 10000 + 0.0001"
+ * (fpv_describe_step), rows with that step's bits, value, its own
+ * rounding loss ("loss ..."), the step in the row's own values
+ * (fpv_describe_cell; left out when every row repeats the heading) and
+ * its own flags, and its exact row.
  * Colour (ANSI, only when asked): sign, exponent and fraction bits each
  * have a colour; overflow/invalid/divbyzero are red, underflow,
  * subnormal, absorbed, cancellation, saturated and wrapped yellow.  The
@@ -49,17 +51,27 @@
  *                 in the exact reference's values (fpv_describe_step)
  *               "args": [1, 2]          operand step indices (1-based)
  *               "exact": "..."          exact reference of the sub-expression
+ *               (with exact_state and the rest, as at the top level)
  *               results.F."local_abs_error", "local_rel_error",
  *               "local_ulp_error", "local_bits_lost": this step's own
  *               rounding loss (result against the exact operation on the
  *               column's rounded operands); "abs_error" etc. are the
  *               accumulated error against "exact"; results.F."description":
  *               the step in F's own values (fpv_describe_cell).
- * Numbers are strings: "exact" has JSON_EXACT_DIGITS (40) significant
- * digits; the error figures (absolute, relative, ulps, bits lost) are
+ *   top level   "exact_state": "exact" | "certified" | "near_zero" |
+ *               "undefined"; "exact_bits": N (certified), "exact_zero_exp":
+ *               -K (near_zero: |exact| <= 2^-K), "exact_rounded": bool
+ *               (when "exact" is a string)
+ *   per result  "abs_error_max_exp": E   |abs error| <= 2^E, when the
+ *               abs error itself is null (against a near-zero reference)
+ * Numbers are strings, every digit of them right: "exact" has at most
+ * JSON_EXACT_DIGITS (40) significant digits (null when none is known);
+ * the error figures (absolute, relative, ulps, bits lost) are
  * fpv_dec_figure's full ones: up to 17 significant digits, each of them
- * correct; an error that is undefined (NaN against a number, infinity
- * against a finite value) is "nan" or "inf"/"-inf".  "value" is
+ * correct; a figure that is not a number (against a zero, near-zero or
+ * undefined reference) is null, an error that is not finite (NaN
+ * against a number, infinity against a finite value) "nan" or
+ * "inf"/"-inf".  "value" is
  * the shortest round-trip decimal, "exact_value" the stored value's
  * exact decimal; see decimal.c for the notation.
  */
