@@ -1623,6 +1623,19 @@ fpv_exact_sign(const struct fpv_exact *x)
 	}
 }
 
+/* out = the largest (big) or the smallest positive MPFR number. */
+static void
+set_extreme(mpfr_ptr out, bool big)
+{
+	if (big) {
+		mpfr_set_inf(out, 1);
+		mpfr_nextbelow(out);
+	} else {
+		mpfr_set_zero(out, 1);
+		mpfr_nextabove(out);
+	}
+}
+
 /* An MPFR approximation of x. */
 void
 fpv_exact_get_mpfr(mpfr_ptr out, const struct fpv_exact *x)
@@ -1644,13 +1657,14 @@ fpv_exact_get_mpfr(mpfr_ptr out, const struct fpv_exact *x)
 			mpq_set_num(q, n);
 			mpq_set_den(q, d);
 			mpfr_set_q(out, q, MPFR_RNDN);
-			/* Beyond MPFR's range: the largest or smallest. */
+			/* Beyond MPFR's range: the largest or smallest
+			 * number, so that a value stays finite and nonzero. */
 			if (e > 0 && mpfr_regular_p(out) &&
 			    mpfr_get_exp(out) + e > mpfr_get_emax())
-				mpfr_set_inf(out, 1);
+				set_extreme(out, true);
 			else if (e < 0 && mpfr_regular_p(out) &&
 			    mpfr_get_exp(out) + e < mpfr_get_emin())
-				mpfr_set_zero(out, 1);
+				set_extreme(out, false);
 			else
 				mpfr_mul_2si(out, out, e, MPFR_RNDN);
 			if (x->neg)
@@ -1668,14 +1682,14 @@ fpv_exact_get_mpfr(mpfr_ptr out, const struct fpv_exact *x)
 			const fmpz *ex = ARF_EXPREF(arb_midref(x->ball));
 
 			if (fmpz_cmp_si(ex, mpfr_get_emax()) > 0)
-				mpfr_set_inf(out, 1);
+				set_extreme(out, true);
 			else if (fmpz_cmp_si(ex, mpfr_get_emin()) < 0)
-				mpfr_set_zero(out, 1);
+				set_extreme(out, false);
 			else
 				arf_get_mpfr(out, arb_midref(x->ball),
 				    MPFR_RNDN);
-			if (!mpfr_regular_p(out) &&
-			    arf_sgn(arb_midref(x->ball)) < 0)
+			if (arf_sgn(arb_midref(x->ball)) < 0 &&
+			    mpfr_sgn(out) > 0)
 				mpfr_neg(out, out, MPFR_RNDN);
 			return;
 		}
@@ -2080,7 +2094,12 @@ ball_digits(const arb_t x, int n, struct dec *out)
 		return 0;
 	ex = fmpz_get_si(ARF_EXPREF(arb_midref(x)));
 	E0 = log10_2_floor(ex - 1);
-	wp = arb_bits(x) + 64 + 2 * FLINT_BIT_COUNT(E0 < 0 ? -E0 : E0);
+	/* As precise as the ball is, or as n digits need (an exact ball),
+	 * and the power of ten's own rounding on top. */
+	wp = arb_rel_accuracy_bits(x);
+	if (wp > 4 * n + 64)
+		wp = 4 * n + 64;
+	wp += 64 + 2 * FLINT_BIT_COUNT(E0 < 0 ? -E0 : E0);
 	if (wp < 128)
 		wp = 128;
 	arb_init(a);
@@ -2096,11 +2115,16 @@ ball_digits(const arb_t x, int n, struct dec *out)
 	for (m = n; m >= 1; m--) {
 		slong s = m - 1 - E0, El, Eu;
 
-		arb_ui_pow_ui(p, 10, (ulong)(s < 0 ? -s : s), wp);
-		if (s >= 0)
-			arb_mul(y, a, p, wp);
-		else
-			arb_div(y, a, p, wp);
+		if (m == n) {
+			/* |x| 10^s once; fewer digits divide it by ten. */
+			arb_ui_pow_ui(p, 10, (ulong)(s < 0 ? -s : s), wp);
+			if (s >= 0)
+				arb_mul(y, a, p, wp);
+			else
+				arb_div(y, a, p, wp);
+		} else {
+			arb_div_ui(y, y, 10, wp);
+		}
 		arb_get_lbound_arf(l, y, wp);
 		arb_get_ubound_arf(u, y, wp);
 		if (arf_sgn(l) <= 0)

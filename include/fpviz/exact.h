@@ -144,8 +144,9 @@ enum fpv_exact_state fpv_exact_state(const struct fpv_exact *x, long *n);
 /* The sign of x if certain: -1, 0 (an exact zero), 1; 2 if not known. */
 int fpv_exact_sign(const struct fpv_exact *x);
 
-/* An MPFR approximation of x (nearest, at out's precision); NaN for
- * undefined and for a ball holding zero. */
+/* An MPFR approximation of x (nearest, at out's precision; beyond MPFR's
+ * exponent range the largest or smallest number of the right sign); NaN
+ * for undefined and for a ball holding zero. */
 void fpv_exact_get_mpfr(mpfr_ptr out, const struct fpv_exact *x);
 
 /*
