@@ -27,11 +27,22 @@
  * sum of a hundred sin(pi) computes each sine once per precision.
  *
  * Decimals.  A rational with a moderate exponent is rounded to n digits
- * with integer division (ties to even, decided exactly).  A ball, and a
- * rational beyond that exponent range (which can then not lie on a
+ * with integer division (ties to even, decided exactly), after a
+ * quotient of 128 bits on the stack has settled what it can.  A ball,
+ * and a rational beyond that exponent range (which can then not lie on a
  * decimal tie), is scaled by a power of ten in ball arithmetic and both
  * endpoints are rounded; the digits are printed only where the two
  * agree, since rounding is monotonic.
+ *
+ * Error figures.  The error of a column's value against the reference
+ * is an exact rational when the reference is one, else a ball; for the
+ * two or three digits of the text tables and the view, a double-double
+ * of the reference (kept by the trace per step) settles the figures in
+ * double arithmetic with a proven error bound, and everything that bound
+ * does not decide goes the exact way.  No floating-point operation here
+ * may raise the invalid flag: it would stay in the SSE status register
+ * and slow down the fp32 and fp64 columns' own arithmetic, which saves
+ * and restores that register around every operation.
  */
 #include <limits.h>
 #include <math.h>
@@ -39,9 +50,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arb_hypgeom.h>
-
-#include "fpviz/decimal.h"
 #include "fpviz/exact.h"
 #include "fpviz/trace.h"
 
