@@ -2258,7 +2258,7 @@ put_str(char *buf, size_t size, const char *s, bool *rounded)
 }
 
 static bool q_digits_wide(const struct fpv_exact *x,
-    struct fpv_exact_dd *dd, int n, struct dec *out);
+    struct fpv_exact_dd *dd, int n, bool need_exact, struct dec *out);
 
 /*
  * x to at most digits certified digits (see fpv_exact_format); *count
@@ -2290,7 +2290,7 @@ exact_format(const struct fpv_exact *x, struct fpv_exact_dd *dd, int digits,
 		if (rounded == NULL && digits <= 8 && q_digits_fast(x, digits,
 		    &v))
 			break;
-		if (q_digits_wide(x, dd, digits, &v))
+		if (q_digits_wide(x, dd, digits, rounded != NULL, &v))
 			break;
 		if (q_ilog2(x) <= Q_DIGITS_EXP && q_ilog2(x) >= -Q_DIGITS_EXP) {
 			q_digits(x, digits, &v);
@@ -3268,14 +3268,17 @@ pow10_u128(slong t)
 	return p * pow10_u64[t];
 }
 
-/* X (5 limbs) >> sh as a 128-bit number (the caller knows it fits). */
+/* Limbs of q_digits_wide's numbers: 128 + 253 bits and a carry. */
+#define WL 7
+
+/* X (WL limbs) >> sh as a 128-bit number (the caller knows it fits). */
 static unsigned __int128
 shr128(const mp_limb_t *X, slong sh)
 {
 	slong w = sh / 64;
 	unsigned b = (unsigned)(sh % 64);
-	mp_limb_t l0 = X[w], l1 = w + 1 < 5 ? X[w + 1] : 0,
-	    l2 = w + 2 < 5 ? X[w + 2] : 0;
+	mp_limb_t l0 = X[w], l1 = w + 1 < WL ? X[w + 1] : 0,
+	    l2 = w + 2 < WL ? X[w + 2] : 0;
 
 	if (b) {
 		l0 = l0 >> b | l1 << (64 - b);
@@ -3296,20 +3299,39 @@ low_bits(const mp_limb_t *X, slong sh)
 	return (sh % 64) && (X[w] & (((mp_limb_t)1 << (sh % 64)) - 1));
 }
 
+/* p = 10^t (0 <= t <= 76) in limbs; returns their number. */
+static mp_size_t
+pow10_limbs(mp_limb_t *p, slong t)
+{
+	mp_size_t n = 1;
+
+	p[0] = 1;
+	for (; t > 0; t -= 19) {
+		mp_limb_t c = mpn_mul_1(p, p, n,
+		    (mp_limb_t)pow10_u64[t < 19 ? t : 19]);
+
+		if (c)
+			p[n++] = c;
+	}
+	return n;
+}
+
 /*
  * q_digits for up to 37 digits without big integers, when that settles
  * them: |x| lies in [Q, Q + 1) 2^k (q_quot128), so |x| 10^t in
- * [A, A + P) 2^k for P = 10^t and A = Q P (256 bits).  When every value
+ * [A, A + P) 2^k for P = 10^t (t <= 76) and A = Q P.  When every value
  * there rounds to the same integer the digits are certain; whether the
  * decimal is exact is certain when Q is exact, or when no integer lies
- * in the interval.  False (nothing done) otherwise.
+ * in the interval (asked only if need_exact).  False (nothing done)
+ * otherwise.
  */
 static bool
 q_digits_wide(const struct fpv_exact *x, struct fpv_exact_dd *dd, int n,
-    struct dec *out)
+    bool need_exact, struct dec *out)
 {
-	unsigned __int128 Q, P, R, Rh, F, Fh, lo, hi;
-	mp_limb_t a[5], ah[5], b[5], c[5], q[2], p[2], one = 1;
+	unsigned __int128 Q, R, Rh, F, Fh, lo, hi;
+	mp_limb_t a[WL], ah[WL], b[WL], c[WL], q[2], p[WL], one = 1;
+	mp_size_t pn;
 	slong k, E, t, sh;
 	bool exact, rounded;
 
@@ -3323,27 +3345,29 @@ q_digits_wide(const struct fpv_exact *x, struct fpv_exact_dd *dd, int n,
 			return false;
 		t = n - 1 - E;
 		sh = -k;
-		if (t < 0 || t > 38 || sh < 2 || sh > 250)
+		if (t < 0 || t > 76 || sh < 2 || sh > 64 * (WL - 2))
 			return false;
-		P = pow10_u128(t);
+		memset(p, 0, sizeof p);
+		pn = pow10_limbs(p, t);
 		q[0] = (mp_limb_t)Q;
 		q[1] = (mp_limb_t)(Q >> 64);
-		p[0] = (mp_limb_t)P;
-		p[1] = (mp_limb_t)(P >> 64);
-		mpn_mul_n(a, q, p, 2);		/* A = Q P */
-		a[4] = 0;
+		memset(a, 0, sizeof a);
+		if (pn >= 2)
+			mpn_mul(a, p, pn, q, 2);	/* A = Q P */
+		else
+			mpn_mul(a, q, 2, p, 1);
 		/* ah = A + 2^(sh-1): floor(y + 1/2) at the lower end */
 		memset(ah, 0, sizeof ah);
 		ah[(sh - 1) / 64] = (mp_limb_t)1 << ((sh - 1) % 64);
-		mpn_add_n(ah, ah, a, 5);
+		mpn_add_n(ah, ah, a, WL);
 		/* b = A + P - 1 + 2^(sh-1): at the upper end */
-		mpn_copyi(b, ah, 5);
-		mpn_add(b, b, 5, p, 2);
-		mpn_sub_1(b, b, 5, one);
+		mpn_copyi(b, ah, WL);
+		mpn_add(b, b, WL, p, pn);
+		mpn_sub_1(b, b, WL, one);
 		/* The floors of the ends choose the decade. */
-		mpn_copyi(c, a, 5);
-		mpn_add(c, c, 5, p, 2);
-		mpn_sub_1(c, c, 5, one);	/* A + P - 1 */
+		mpn_copyi(c, a, WL);
+		mpn_add(c, c, WL, p, pn);
+		mpn_sub_1(c, c, WL, one);	/* A + P - 1 */
 		F = shr128(a, sh);
 		Fh = exact ? F : shr128(c, sh);
 		if (F >= hi) {
@@ -3374,8 +3398,10 @@ q_digits_wide(const struct fpv_exact *x, struct fpv_exact_dd *dd, int n,
 		rounded = low_bits(a, sh);
 	} else {
 		/* y lies strictly inside (A, A + P) 2^-sh, less than one
-		 * wide: an integer there would make the decimal exact. */
-		if (Fh != F)
+		 * wide: an integer there would make the decimal exact, which
+		 * only a caller that asks needs to know (the digits are that
+		 * integer either way). */
+		if (Fh != F && need_exact)
 			return false;
 		rounded = true;
 	}
