@@ -2553,7 +2553,7 @@ fpv_exact_set_text(struct fpv_exact *x, const char *s, size_t len, bool neg,
 				fmpz_clear(m);
 				return -1;
 			}
-			if (ex < LIT_EXP_MAX * 4)
+			if (ex <= LIT_EXP_MAX)	/* 10 ex + 9 stays within a slong */
 				ex = 10 * ex + (s[i] - '0');
 			else
 				huge = true;

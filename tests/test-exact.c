@@ -429,6 +429,38 @@ test_ties(void)
 	    "wrong)", bad);
 }
 
+/*
+ * Literals whose exponents have more digits than any integer holds: no
+ * value is computed for them (undefined), and reading the exponent
+ * never overflows (the sanitizer build checks that).
+ */
+static void
+test_long_exponents(void)
+{
+	static const char *const cases[] = {
+		"1e9999999999999999999999999", "1e-9999999999999999999999999",
+		"0x1p9999999999999999999999", "0x1p-99999999999999999999999",
+		"1e3000000000000000000",
+	};
+	int bad = 0;
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct fpv_exact x;
+		long n;
+
+		fpv_exact_init(&x);
+		if (fpv_exact_set_text(&x, cases[k], strlen(cases[k]), false,
+		    FPV_EXACT_PREC0) != 0 ||
+		    fpv_exact_state(&x, &n) != FPV_EXACT_S_UNDEFINED) {
+			diag("%s: not undefined", cases[k]);
+			bad++;
+		}
+		fpv_exact_clear(&x);
+	}
+	ok(bad == 0, "exponents of 19 digits and more: undefined, no "
+	    "overflow (%d wrong)", bad);
+}
+
 /* The cases as a new user tried them: the text rows. */
 static void
 test_rows(void)
@@ -481,6 +513,7 @@ main(void)
 	test_table();
 	test_next();
 	test_ties();
+	test_long_exponents();
 	test_rows();
 	fpv_trace_free(&T);
 	fpv_session_free(&S);
