@@ -618,9 +618,14 @@ exact_text(const struct fpv_exact *x, char *buf, size_t size)
 	size_t m = fpv_exact_format(x, NEUTRAL_DIGITS, FPV_EXACT_REPR,
 	    buf + FPV_DEC_MARK_LEN, size - FPV_DEC_MARK_LEN, &rounded);
 
-	if (m == 0)
-		snprintf(buf, size, "%s", fpv_exact_state(x, &kn) ==
-		    FPV_EXACT_S_NEAR_ZERO ? FPV_DEC_MARK "0" : "nan");
+	if (m == 0) {
+		enum fpv_exact_state st = fpv_exact_state(x, &kn);
+
+		/* A value not certified has no digits to show: "?". */
+		snprintf(buf, size, "%s", st == FPV_EXACT_S_NEAR_ZERO ?
+		    FPV_DEC_MARK "0" : st == FPV_EXACT_S_UNCERTIFIED ? "?" :
+		    "nan");
+	}
 	else if (rounded)
 		memcpy(buf, FPV_DEC_MARK, FPV_DEC_MARK_LEN);
 	else

@@ -62,8 +62,8 @@
 /* Precision limit when printing a rational through a ball. */
 #define Q_BALL_CAP 65536
 
-const char *const fpv_exact_state_names[4] = {
-	"exact", "certified", "near_zero", "undefined"
+const char *const fpv_exact_state_names[5] = {
+	"exact", "certified", "near_zero", "undefined", "not_certified"
 };
 
 /* ---- Storage -------------------------------------------------------- */
@@ -77,6 +77,7 @@ fpv_exact_init(struct fpv_exact *x)
 	x->fixed = false;
 	x->e = 0;
 	x->prec = 0;
+	x->why = FPV_WHY_UNDEFINED;
 	fmpz_init(x->num);
 	fmpz_init_set_ui(x->den, 1);
 	arb_init(x->ball);
@@ -100,6 +101,7 @@ fpv_exact_set(struct fpv_exact *dst, const struct fpv_exact *src)
 	dst->fixed = src->fixed;
 	dst->e = src->e;
 	dst->prec = src->prec;
+	dst->why = src->why;
 	switch (src->kind) {
 	case FPV_EXACT_Q:
 		fmpz_set(dst->num, src->num);
@@ -143,14 +145,24 @@ fpv_exact_set_nan(struct fpv_exact *x)
 	x->fixed = false;
 }
 
-/* x = lost at working precision prec. */
+/* x = lost at working precision prec (undefined there). */
 static void
 set_lost(struct fpv_exact *x, slong prec)
 {
 	x->kind = FPV_EXACT_LOST;
 	x->neg = false;
 	x->fixed = false;
+	x->why = FPV_WHY_UNDEFINED;
 	x->prec = prec;
+}
+
+/* x = lost at every precision, for the reason why (enum fpv_exact_why):
+ * never raised again (its precision is the cap's). */
+static void
+set_lost_why(struct fpv_exact *x, int why)
+{
+	set_lost(x, FPV_EXACT_CAP);
+	x->why = (uint8_t)why;
 }
 
 /* The bit length of |f| (fmpz_bits without a library call). */
@@ -1263,6 +1275,36 @@ ball_out_of_range(const arb_t r)
 	    fmpz_cmp_si(MAG_EXPREF(arb_radref(r)), BALL_EMAX) > 0;
 }
 
+/*
+ * op's ball r from the finite balls b[0..n) is not finite or beyond the
+ * exponents a value may have: is that because the value is (a finite
+ * ball beyond them, or an exponential of finite arguments, which has no
+ * pole), not because of a pole or a domain edge?
+ */
+static bool
+beyond_range(enum fpv_op op, const arb_t r, arb_srcptr const *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!arb_is_finite(b[i]))
+			return false;
+	if (arb_is_finite(r))
+		return true;
+	switch (op) {
+	case FPV_OP_EXP: case FPV_OP_EXPM1: case FPV_OP_EXP2:
+	case FPV_OP_EXP10: case FPV_OP_SINH: case FPV_OP_COSH:
+	case FPV_OP_ADD: case FPV_OP_SUB: case FPV_OP_MUL: case FPV_OP_FMA:
+	case FPV_OP_HYPOT:
+		return true;
+	case FPV_OP_POW:
+		/* No pole away from a zero base; a negative one needs an
+		 * integer exponent. */
+		return arb_is_positive(b[0]) || (arb_is_negative(b[0]) &&
+		    arb_is_int(b[1]));
+	default:
+		return false;
+	}
+}
+
 /* Turn the exact ball r into a rational out when it fits; false if not. */
 static bool
 ball_to_q(struct fpv_exact *out, const arb_t r)
@@ -1303,6 +1345,7 @@ ball_op(struct fpv_exact *out, enum fpv_op op,
 	arb_t t[3], r;
 	arb_srcptr b[3] = { NULL, NULL, NULL };
 	bool ok;
+	int why = FPV_WHY_UNDEFINED;
 
 	for (int i = 0; i < n; i++) {
 		arb_init(t[i]);
@@ -1314,10 +1357,16 @@ ball_op(struct fpv_exact *out, enum fpv_op op,
 		}
 	}
 	arb_init(r);
-	ok = ball_apply(r, op, b, prec) && arb_is_finite(r) &&
-	    !ball_out_of_range(r);
+	ok = ball_apply(r, op, b, prec);
+	if (ok && (!arb_is_finite(r) || ball_out_of_range(r))) {
+		ok = false;
+		if (beyond_range(op, r, b, n))
+			why = FPV_WHY_RANGE;
+	}
 	out->fixed = false;
-	if (!ok) {
+	if (why != FPV_WHY_UNDEFINED) {
+		set_lost_why(out, why);
+	} else if (!ok) {
 		set_lost(out, prec);
 	} else if (!arb_is_exact(r) || !ball_to_q(out, r)) {
 		arb_swap(out->ball, r);
@@ -1434,6 +1483,25 @@ inf_mixed(struct fpv_exact *out, enum fpv_op op,
 
 /* ---- One operation ---------------------------------------------------- */
 
+/* Is |x| (a rational or a ball) 2^FPV_EXACT_TRIG_EMAX or more, or may it
+ * be?  (Checked before MPFR or Arb reduce it by pi.) */
+static bool
+trig_arg_huge(const struct fpv_exact *x)
+{
+	switch (x->kind) {
+	case FPV_EXACT_Q:
+		return !fmpz_is_zero(x->num) &&
+		    q_ilog2(x) >= FPV_EXACT_TRIG_EMAX;
+	case FPV_EXACT_BALL:
+		return arf_cmpabs_2exp_si(arb_midref(x->ball),
+		    FPV_EXACT_TRIG_EMAX) >= 0 ||
+		    mag_cmp_2exp_si(arb_radref(x->ball),
+		    FPV_EXACT_TRIG_EMAX) >= 0;
+	default:
+		return false;
+	}
+}
+
 /* out = op(a) at working precision prec. */
 void
 fpv_exact_op(struct fpv_exact *out, enum fpv_op op,
@@ -1472,7 +1540,23 @@ fpv_exact_op(struct fpv_exact *out, enum fpv_op op,
 		return;
 	}
 	if (lost) {
+		/* A value lost for good makes its users so. */
+		for (int i = 0; i < n; i++)
+			if (a[i]->kind == FPV_EXACT_LOST &&
+			    a[i]->why != FPV_WHY_UNDEFINED) {
+				set_lost_why(out, a[i]->why);
+				return;
+			}
 		set_lost(out, prec);
+		return;
+	}
+	if (((op == FPV_OP_SIN || op == FPV_OP_COS || op == FPV_OP_TAN) &&
+	    trig_arg_huge(a[0])) || ((op == FPV_OP_FLOOR ||
+	    op == FPV_OP_CEIL || op == FPV_OP_ROUND) &&
+	    a[0]->kind == FPV_EXACT_BALL && !arb_is_exact(a[0]->ball) &&
+	    arf_cmpabs_2exp_si(arb_midref(a[0]->ball),
+	    FPV_EXACT_TRIG_EMAX) >= 0)) {
+		set_lost_why(out, FPV_WHY_ARG);
 		return;
 	}
 	switch (op) {
@@ -1603,12 +1687,22 @@ fpv_exact_state(const struct fpv_exact *x, long *n)
 			arb_get_abs_ubound_arf(u, x->ball, 30);
 			*n = -(long)arf_abs_bound_lt_2exp_si(u);
 			arf_clear(u);
+			if (*n > FPV_EXACT_SHOW_MAX)
+				*n = FPV_EXACT_SHOW_MAX;
 			return FPV_EXACT_S_NEAR_ZERO;
 		}
 		*n = (long)arb_rel_accuracy_bits(x->ball);
 		if (*n < 0)
 			*n = 0;
+		if (*n > FPV_EXACT_SHOW_MAX)
+			*n = FPV_EXACT_SHOW_MAX;
 		return FPV_EXACT_S_CERTIFIED;
+	case FPV_EXACT_LOST:
+		if (x->why != FPV_WHY_UNDEFINED) {
+			*n = x->why;
+			return FPV_EXACT_S_UNCERTIFIED;
+		}
+		return FPV_EXACT_S_UNDEFINED;
 	default:
 		return FPV_EXACT_S_UNDEFINED;
 	}
@@ -2484,7 +2578,7 @@ decimal_ball(struct fpv_exact *x, const fmpz_t m, slong x10, bool neg,
 	arb_t p;
 
 	if (x10 > LIT_EXP_MAX || x10 < -LIT_EXP_MAX) {
-		set_lost(x, prec);
+		set_lost_why(x, FPV_WHY_RANGE);
 		return;
 	}
 	arb_init(p);
@@ -2570,7 +2664,7 @@ fpv_exact_set_text(struct fpv_exact *x, const char *s, size_t len, bool neg,
 		slong e2 = ex - 4 * frac;
 
 		if (huge || e2 > FPV_EXACT_EMAX || e2 < -FPV_EXACT_EMAX) {
-			set_lost(x, prec);
+			set_lost_why(x, FPV_WHY_RANGE);
 		} else if (nbits(m) <= FPV_EXACT_QBITS) {
 			x->kind = FPV_EXACT_Q;
 			x->neg = neg;
@@ -2595,7 +2689,7 @@ fpv_exact_set_text(struct fpv_exact *x, const char *s, size_t len, bool neg,
 		ulong a = (ulong)(x10 < 0 ? -x10 : x10);
 
 		if (huge) {
-			set_lost(x, prec);
+			set_lost_why(x, FPV_WHY_RANGE);
 		} else if (a <= FPV_EXACT_QBITS / 3 &&
 		    nbits(m) + 3 * a <= FPV_EXACT_QBITS) {
 			x->kind = FPV_EXACT_Q;
@@ -2882,13 +2976,22 @@ fpv_exact_words(const struct fpv_exact_text *d, char *buf, size_t size)
 
 	switch (d->state) {
 	case FPV_EXACT_S_CERTIFIED:
-		w = snprintf(buf, size, "certified to %ld bits", d->n);
+		w = d->n >= FPV_EXACT_SHOW_MAX ?
+		    snprintf(buf, size, "certified to at least 2^53 bits") :
+		    snprintf(buf, size, "certified to %ld bits", d->n);
 		break;
 	case FPV_EXACT_S_NEAR_ZERO:
-		w = snprintf(buf, size, "zero to within 2^%ld", -d->n);
+		w = d->n >= FPV_EXACT_SHOW_MAX ?
+		    snprintf(buf, size, "zero to within 2^-(2^53)") :
+		    snprintf(buf, size, "zero to within 2^%ld", -d->n);
 		break;
 	case FPV_EXACT_S_UNDEFINED:
 		w = snprintf(buf, size, "undefined");
+		break;
+	case FPV_EXACT_S_UNCERTIFIED:
+		w = d->n == FPV_WHY_ARG ?
+		    snprintf(buf, size, "not certified (argument too large)") :
+		    snprintf(buf, size, "not certified (beyond 2^(+-2^60))");
 		break;
 	default:
 		buf[0] = '\0';

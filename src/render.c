@@ -59,9 +59,12 @@
  *               accumulated error against "exact"; results.F."description":
  *               the step in F's own values (fpv_describe_cell).
  *   top level   "exact_state": "exact" | "certified" | "near_zero" |
- *               "undefined"; "exact_bits": N (certified), "exact_zero_exp":
- *               -K (near_zero: |exact| <= 2^-K), "exact_rounded": bool
- *               (when "exact" is a string)
+ *               "undefined" | "not_certified"; "exact_bits": N
+ *               (certified; at most 2^53, meaning at least),
+ *               "exact_zero_exp": -K (near_zero: |exact| <= 2^-K, K at
+ *               most 2^53), "exact_reason": "argument" | "range"
+ *               (not_certified), "exact_rounded": bool (when "exact" is
+ *               a string)
  *   per result  "abs_error_max_exp": E   |abs error| <= 2^E, when the
  *               abs error itself is null (against a near-zero reference)
  * Numbers are strings, every digit of them right: "exact" has at most
@@ -1072,6 +1075,10 @@ json_exact(struct obuf *o, const struct fpv_trace *t, size_t i)
 	} else if (d.state == FPV_EXACT_S_NEAR_ZERO) {
 		ob_puts(o, ", \"exact_zero_exp\": ");
 		ob_long(o, -d.n);
+	} else if (d.state == FPV_EXACT_S_UNCERTIFIED) {
+		ob_puts(o, d.n == FPV_WHY_ARG ?
+		    ", \"exact_reason\": \"argument\"" :
+		    ", \"exact_reason\": \"range\"");
 	}
 	if (d.len > 0)
 		ob_puts(o, d.rounded ? ", \"exact_rounded\": true" :

@@ -1378,9 +1378,10 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	fpv_trace_accum_error(t, v->step, f, &e);
 	total_ulp = e.ulp_exp;
 	xs = fpv_exact_state(&t->steps[v->step].exact, &kn);
-	if (xs == FPV_EXACT_S_UNDEFINED) {
+	if (xs == FPV_EXACT_S_UNDEFINED || xs == FPV_EXACT_S_UNCERTIFIED) {
 		snprintf(dt->total, sizeof dt->total, "total error: %s (the "
-		    "exact value is undefined)", dash(v));
+		    "exact value is %s)", dash(v), xs == FPV_EXACT_S_UNDEFINED ?
+		    "undefined" : "not certified");
 	} else if (!e.defined) {
 		snprintf(dt->total, sizeof dt->total, "total error: undefined "
 		    "(%s against the exact value)", v->cells[f].val);

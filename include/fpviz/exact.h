@@ -12,7 +12,10 @@
  *   - a ball of Arb (midpoint and radius, exponents unbounded) that
  *     certainly contains the value, computed at some working precision;
  *   - "lost": at its working precision no ball could be computed
- *     (a pole, the edge of a domain, a value beyond Arb's reach).
+ *     (a pole, the edge of a domain: "undefined"), or at no precision
+ *     (why: a value beyond 2^(+-2^60); a sine, cosine or tangent of an
+ *     argument of 2^FPV_EXACT_TRIG_EMAX or more, or a floor, ceil or
+ *     round of an inexact one: "not certified").
  * Rational sub-expressions stay exact while their integers fit the
  * bound; anything else is computed in ball arithmetic, and the working
  * precision of a step is raised (FPV_EXACT_PREC0, doubling, up to
@@ -21,7 +24,7 @@
  *
  * What is shown of a value is its state (enum fpv_exact_state): exact,
  * certified to N bits, zero to within 2^-K (the ball holds zero at the
- * cap) or undefined.  Decimals of the reference are correctly rounded
+ * cap), undefined, or not certified (with the reason).  Decimals of the reference are correctly rounded
  * decimals of the true value in every printed digit: rationals are
  * rounded exactly (ties decided exactly), balls are rounded from both
  * endpoints and printed only to the digits on which the two agree.
@@ -55,6 +58,20 @@
 #define FPV_EXACT_CAP 8192
 /* Bits a variable's ball is certified to when it is stored. */
 #define FPV_EXACT_VAR_BITS 256
+/*
+ * sin, cos and tan of an argument of magnitude 2^FPV_EXACT_TRIG_EMAX or
+ * more are not certified: reducing it by pi needs as many more bits of
+ * pi as its exponent, beyond the cap (and from 2^65536 on, Arb gives up
+ * at any precision); so is the floor, ceil or round of an inexact
+ * argument that large, whose integer part is longer than the cap.  This
+ * bounds the time of a line: a 4 KB line of such terms that cancel
+ * takes well under a second.
+ */
+#define FPV_EXACT_TRIG_EMAX FPV_EXACT_CAP
+/* The largest N of "certified to N bits" and K of "zero to within
+ * 2^-K" that are shown (2^53: exact in JSON's numbers); a ball known
+ * better says "at least". */
+#define FPV_EXACT_SHOW_MAX ((long)1 << 53)
 
 enum fpv_exact_kind {
 	FPV_EXACT_Q,		/* exact rational */
@@ -64,21 +81,33 @@ enum fpv_exact_kind {
 	FPV_EXACT_LOST		/* no ball at this working precision */
 };
 
+/* Why a value is lost (enum fpv_exact_kind LOST). */
+enum fpv_exact_why {
+	FPV_WHY_UNDEFINED,	/* a pole or domain edge in the ball */
+	FPV_WHY_RANGE,		/* |value| beyond 2^(+-2^60): never held */
+	FPV_WHY_ARG		/* sin/cos/tan of |x| >= 2^FPV_EXACT_TRIG_EMAX,
+				   floor/ceil/round of an inexact |x| >=
+				   2^FPV_EXACT_TRIG_EMAX */
+};
+
 /* What the exact row says (ORDER STATE: fpv_exact_state_names). */
 enum fpv_exact_state {
 	FPV_EXACT_S_EXACT,	/* the value exactly */
 	FPV_EXACT_S_CERTIFIED,	/* a ball certified to N bits */
 	FPV_EXACT_S_NEAR_ZERO,	/* a ball holding zero: |value| <= 2^-K */
-	FPV_EXACT_S_UNDEFINED	/* no value */
+	FPV_EXACT_S_UNDEFINED,	/* no value */
+	FPV_EXACT_S_UNCERTIFIED	/* a value no ball up to the cap certifies */
 };
 
-/* "exact", "certified", "near_zero", "undefined" (JSON's exact_state). */
-extern const char *const fpv_exact_state_names[4];
+/* "exact", "certified", "near_zero", "undefined", "not_certified"
+ * (JSON's exact_state). */
+extern const char *const fpv_exact_state_names[5];
 
 struct fpv_exact {
 	uint8_t kind;		/* enum fpv_exact_kind */
 	bool neg;		/* Q, INF: the sign (a zero's too) */
 	bool fixed;		/* BALL, LOST: never recomputed (a variable) */
+	uint8_t why;		/* LOST: enum fpv_exact_why */
 	slong e;		/* Q: the power of two */
 	slong prec;		/* BALL, LOST: the working precision used */
 	fmpz_t num, den;	/* Q: |value| = num / den * 2^e, den odd > 0 */
@@ -137,7 +166,8 @@ bool fpv_exact_good(const struct fpv_exact *x, slong bits);
 
 /*
  * The state of x; *n gets the certified bits (CERTIFIED) or K of
- * "zero to within 2^-K" (NEAR_ZERO), else 0.
+ * "zero to within 2^-K" (NEAR_ZERO), at most FPV_EXACT_SHOW_MAX, the
+ * reason (UNCERTIFIED: enum fpv_exact_why), else 0.
  */
 enum fpv_exact_state fpv_exact_state(const struct fpv_exact *x, long *n);
 
@@ -211,7 +241,8 @@ void fpv_exact_refine(const struct fpv_trace *t, size_t i, slong bits);
 /* The exact row of one step, as shown. */
 struct fpv_exact_text {
 	enum fpv_exact_state state;
-	long n;			/* CERTIFIED: bits; NEAR_ZERO: K */
+	long n;			/* CERTIFIED: bits; NEAR_ZERO: K;
+				   UNCERTIFIED: enum fpv_exact_why */
 	bool rounded;		/* num is a rounding of the value */
 	size_t len;		/* of num; 0 when no number is shown */
 	char num[96];		/* the decimal, certified in every digit */
@@ -227,7 +258,9 @@ void fpv_exact_describe_value(const struct fpv_exact *x, int digits,
 
 /*
  * The state in words: "" (exact), "certified to 75 bits", "zero to
- * within 2^-8190", "undefined".  Returns the length written into buf.
+ * within 2^-8190", "undefined", "not certified (argument too large)",
+ * "not certified (beyond 2^(+-2^60))".  Returns the length written
+ * into buf.
  */
 size_t fpv_exact_words(const struct fpv_exact_text *d, char *buf,
     size_t size);
