@@ -554,6 +554,17 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 
 volatile sig_atomic_t fpv_interrupt;
 
+/* The evaluation was interrupted (fpv_interrupt): t holds nothing. */
+static int
+interrupted(struct fpv_trace *t, int line, struct fpv_error *err)
+{
+	err->line = line;
+	err->col = 1;
+	snprintf(err->msg, sizeof err->msg, "interrupted");
+	t->nsteps = 0;
+	return -1;
+}
+
 /* Parse and evaluate one line into t. */
 int
 fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
@@ -580,13 +591,8 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	memset(t->cells, 0, t->ast.n * (size_t)fpv_trace_ncols(t) *
 	    sizeof *t->cells);
 	for (size_t i = 0; i < t->ast.n; i++) {
-		if (fpv_interrupt) {
-			err->line = line;
-			err->col = 1;
-			snprintf(err->msg, sizeof err->msg, "interrupted");
-			t->nsteps = 0;
-			return -1;
-		}
+		if (fpv_interrupt)
+			return interrupted(t, line, err);
 		if (eval_step(s, t, i, err) < 0) {
 			t->nsteps = 0;
 			return -1;
@@ -597,6 +603,9 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	 * (ans keeps what the line computed). */
 	if (t->ast.assign)
 		fpv_exact_refine(t, t->nsteps - 1, FPV_EXACT_VAR_BITS);
+	/* The last precision loops stop early when interrupted. */
+	if (fpv_interrupt)
+		return interrupted(t, line, err);
 	if ((t->ast.assign && session_store(s, t->ast.src + t->ast.name,
 	    t->ast.namelen, t, fpv_trace_result(t)) < 0) ||
 	    session_store(s, "ans", 3, t, fpv_trace_result(t)) < 0) {
@@ -770,7 +779,8 @@ fpv_trace_local_ref(const struct fpv_trace *t, size_t i, int f, slong bits,
 	for (;;) {
 		fpv_exact_op(out, n->u.op, ap, p);
 		if (fpv_exact_good(out, bits) || p >= FPV_EXACT_CAP ||
-		    (out->kind != FPV_EXACT_BALL && out->kind != FPV_EXACT_LOST))
+		    (out->kind != FPV_EXACT_BALL &&
+		    out->kind != FPV_EXACT_LOST) || fpv_interrupted())
 			break;
 		p = 2 * p < FPV_EXACT_CAP ? 2 * p : FPV_EXACT_CAP;
 	}
@@ -810,7 +820,7 @@ fpv_trace_local_error(const struct fpv_trace *t, size_t i, int f,
 		    fpv_trace_format(t, f));
 		if (e->settled || (ref.kind != FPV_EXACT_BALL &&
 		    ref.kind != FPV_EXACT_LOST) || ref.fixed ||
-		    ref.prec >= FPV_EXACT_CAP)
+		    ref.prec >= FPV_EXACT_CAP || fpv_interrupted())
 			break;
 		bits *= 2;
 	}

@@ -2861,7 +2861,7 @@ recompute(struct fpv_trace *t, size_t j, slong prec)
 static void
 raise_to(struct fpv_trace *t, size_t i, slong prec)
 {
-	for (size_t j = t->steps[i].lo; j <= i; j++)
+	for (size_t j = t->steps[i].lo; j <= i && !fpv_interrupted(); j++)
 		if (stale(&t->steps[j].exact, prec))
 			recompute(t, j, prec);
 }
@@ -2874,7 +2874,10 @@ fpv_exact_step(struct fpv_trace *t, size_t i)
 	slong p = FPV_EXACT_PREC0;
 
 	recompute(t, i, p);
-	while (!fpv_exact_good(x, FPV_EXACT_GOAL) && stale(x, FPV_EXACT_CAP)) {
+	/* Ctrl-C (fpv_interrupt) stops the loop; the evaluation is then
+	 * abandoned (fpv_eval_line). */
+	while (!fpv_exact_good(x, FPV_EXACT_GOAL) && stale(x, FPV_EXACT_CAP) &&
+	    !fpv_interrupted()) {
 		p = x->prec * 2 < FPV_EXACT_CAP ? x->prec * 2 : FPV_EXACT_CAP;
 		if (p < FPV_EXACT_PREC0)
 			p = FPV_EXACT_PREC0;
@@ -2891,7 +2894,7 @@ fpv_exact_raise(const struct fpv_trace *ct, size_t i)
 	struct fpv_exact *x = &t->steps[i].exact;
 	slong p;
 
-	if (!stale(x, FPV_EXACT_CAP))
+	if (!stale(x, FPV_EXACT_CAP) || fpv_interrupted())
 		return false;
 	p = x->prec * 2 < FPV_EXACT_CAP ? x->prec * 2 : FPV_EXACT_CAP;
 	if (p < FPV_EXACT_PREC0)

@@ -465,6 +465,37 @@ test_long_exponents(void)
 	    "overflow (%d wrong)", bad);
 }
 
+/*
+ * Ctrl-C (fpv_interrupt) stops the precision loop: sin(1) is certified
+ * at the first precision, so one more notch is possible; interrupted,
+ * fpv_exact_raise refuses it and the precision stays; a line evaluated
+ * while the flag is set is abandoned with "interrupted".
+ */
+static void
+test_interrupt(void)
+{
+	struct fpv_error err;
+	const char *line = "sin(1) + sin(2)";
+	size_t last;
+	slong p;
+
+	ok(fpv_eval_line(&S, line, strlen(line), 1, &T, &err) == 1,
+	    "%s evaluates", line);
+	last = T.nsteps - 1;
+	p = T.steps[last].exact.prec;
+	fpv_interrupt = 1;
+	ok(!fpv_exact_raise(&T, last) && T.steps[last].exact.prec == p,
+	    "interrupted, the precision is not raised (%ld bits)", (long)p);
+	ok(fpv_eval_line(&S, line, strlen(line), 1, &T, &err) == -1 &&
+	    strcmp(err.msg, "interrupted") == 0,
+	    "a line evaluated while interrupted says so");
+	fpv_interrupt = 0;
+	ok(fpv_eval_line(&S, line, strlen(line), 1, &T, &err) == 1 &&
+	    fpv_exact_raise(&T, T.nsteps - 1) &&
+	    T.steps[T.nsteps - 1].exact.prec > p,
+	    "after the interrupt, it is raised again");
+}
+
 /* The cases as a new user tried them: the text rows. */
 static void
 test_rows(void)
@@ -518,6 +549,7 @@ main(void)
 	test_next();
 	test_ties();
 	test_long_exponents();
+	test_interrupt();
 	test_rows();
 	fpv_trace_free(&T);
 	fpv_session_free(&S);
