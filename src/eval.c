@@ -653,39 +653,47 @@ fpv_errinfo_clear(struct fpv_errinfo *e)
 	fpv_exact_clear(&e->xulps);
 }
 
-/* Bits lost to at most digits digits: those both ends of its enclosure
- * give alike. */
+/*
+ * Bits lost in the notation of fpv_dec_figure: from the middle of its
+ * enclosure [bits_lo, bits_hi], known to within half its width (and a
+ * double's rounding).
+ */
 static size_t
-bits_text(const struct fpv_errinfo *e, int digits, char *buf, size_t size)
+bits_text(const struct fpv_errinfo *e, unsigned how, char *buf, size_t size)
 {
-	char lo[64], hi[64];
-	size_t n = 0;
+	double lo = e->bits_lo, hi = e->bits_hi, mid = lo + (hi - lo) / 2;
+	int good = 50;
 
-	for (int d = digits; d >= 1; d--) {
-		size_t nl = fpv_dec_double(e->bits_lo, d, lo, sizeof lo);
+	if (!(lo <= hi) || isnan(mid))
+		return 0;
+	if (mid == 0)
+		return hi == 0 ? (size_t)snprintf(buf, size, "0") : 0;
+	if (hi > lo) {
+		double r = (hi - lo) / 2 / fabs(mid);
 
-		fpv_dec_double(e->bits_hi, d, hi, sizeof hi);
-		if (strcmp(lo, hi) == 0) {
-			n = nl < size ? nl : size - 1;
-			memcpy(buf, lo, n);
-			buf[n] = '\0';
-			return n;
-		}
+		good = r > 0 ? (int)floor(-log2(r)) - 1 : 50;
+		if (good > 50)
+			good = 50;
+		if (good < 1)
+			return 0;
 	}
-	buf[0] = '\0';
-	return 0;
+	return fpv_dec_figure_d(mid, good, how & ~(unsigned)FPV_DEC_FIG_SIGN,
+	    buf, size);
 }
 
 /* One figure of e as text. */
 size_t
 fpv_errinfo_text(const struct fpv_errinfo *e, enum fpv_errfig which,
-    int digits, enum fpv_exact_style style, char *buf, size_t size)
+    unsigned how, char *buf, size_t size)
 {
 	const struct fpv_exact *x;
 	double d;
 	bool nan, neg;
 
 	buf[0] = '\0';
+	/* Ulps and bits lost are magnitudes: no sign. */
+	if (which == FPV_ERR_ULPS || which == FPV_ERR_BITS)
+		how &= ~(unsigned)FPV_DEC_FIG_SIGN;
 	switch (e->fig[which]) {
 	case FPV_FIG_NONE:
 		return 0;
@@ -704,29 +712,19 @@ fpv_errinfo_text(const struct fpv_errinfo *e, enum fpv_errfig which,
 			neg = mpfr_signbit(v);
 		}
 		return (size_t)snprintf(buf, size, "%s", nan ? "nan" :
-		    neg ? "-inf" : "inf");
+		    neg ? "-inf" : (how & FPV_DEC_FIG_SIGN) ? "+inf" : "inf");
 	default:
 		break;
 	}
 	if (which == FPV_ERR_BITS)
-		return bits_text(e, digits, buf, size);
-	if (e->fast) {
-		size_t n = 0;
-
-		if (digits == e->want)
-			return fpv_exact_emit(e->fdig[which], e->want,
-			    e->fexp[which], e->fval[which] < 0, style, buf,
-			    size);
-		/* Settled to want digits; fewer if more are asked for. */
-		for (int k = digits < e->want ? digits : e->want; k >= 1 &&
-		    n == 0; k--)
-			n = fpv_exact_format_near(e->fval[which], k, style, buf,
-			    size);
-		return n;
-	}
+		return bits_text(e, how, buf, size);
+	/* A few digits settled in doubles, known to within 2^-44. */
+	if (e->fast && !(how & FPV_DEC_FIG_FULL))
+		return fpv_dec_figure_d(which == FPV_ERR_ULPS ?
+		    fabs(e->fval[which]) : e->fval[which], 43, how, buf, size);
 	x = which == FPV_ERR_ABS ? &e->xerr : which == FPV_ERR_REL ?
 	    &e->xrel : &e->xulps;
-	return fpv_exact_format(x, digits, style, buf, size, NULL);
+	return fpv_exact_figure(x, how, buf, size);
 }
 
 /* Column f's value at step i, exactly. */

@@ -39,7 +39,10 @@
  * two or three digits of the text tables and the view, a double-double
  * of the reference (kept by the trace per step) settles the figures in
  * double arithmetic with a proven error bound, and everything that bound
- * does not decide goes the exact way.  No floating-point operation here
+ * does not decide goes the exact way.  The figures are written in
+ * fpv_dec_figure's notation (decimal.h, the one of the whole program),
+ * told how well each is known: a double within 2^-44, an exact rational,
+ * or a ball's accuracy (fpv_exact_figure).  No floating-point operation here
  * may raise the invalid flag: it would stay in the SSE status register
  * and slow down the fp32 and fp64 columns' own arithmetic, which saves
  * and restores that register around every operation.
@@ -50,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpviz/decimal.h"
 #include "fpviz/exact.h"
 #include "fpviz/trace.h"
 
@@ -2491,6 +2495,60 @@ fpv_exact_emit(uint64_t R, int n, slong E, bool neg,
 		return 0;
 	dec_from_u64(&v, R, n, E, neg);
 	return dec_emit(&v, style, buf, size);
+}
+
+/* x as an error figure in fpv_dec_figure's notation. */
+size_t
+fpv_exact_figure(const struct fpv_exact *x, unsigned how, char *buf,
+    size_t size)
+{
+	mpfr_t m;
+	int good;
+	slong lg;
+	size_t n, off = 0;
+
+	switch (x->kind) {
+	case FPV_EXACT_Q:
+		if (fmpz_is_zero(x->num))
+			return (size_t)snprintf(buf, size, "0");
+		lg = q_ilog2(x);
+		/* Dyadic and short: exactly an MPFR number. */
+		good = fmpz_is_one(x->den) && nbits(x->num) <= 128 ?
+		    FPV_DEC_FIGURE_EXACT : 126;
+		break;
+	case FPV_EXACT_BALL:
+		if (arb_contains_zero(x->ball))
+			return 0;
+		good = (int)(arb_rel_accuracy_bits(x->ball) > 127 ? 126 :
+		    arb_rel_accuracy_bits(x->ball) - 1);
+		/* The midpoint's exponent, clamped far beyond MPFR's. */
+		lg = fmpz_cmp_si(ARF_EXPREF(arb_midref(x->ball)),
+		    WORD_MAX / 4) > 0 ? WORD_MAX / 4 :
+		    fmpz_cmp_si(ARF_EXPREF(arb_midref(x->ball)),
+		    -(WORD_MAX / 4)) < 0 ? -(WORD_MAX / 4) :
+		    fmpz_get_si(ARF_EXPREF(arb_midref(x->ball)));
+		break;
+	default:
+		return 0;
+	}
+	if (good >= 2 && lg < (slong)mpfr_get_emax() - 8 &&
+	    lg > (slong)mpfr_get_emin() + 8) {
+		mpfr_init2(m, 128);
+		if (x->kind == FPV_EXACT_Q)
+			fpv_exact_get_mpfr(m, x);
+		else
+			arf_get_mpfr(m, arb_midref(x->ball), MPFR_RNDN);
+		n = fpv_dec_figure(m, good, how, buf, size);
+		mpfr_clear(m);
+		return n;
+	}
+	/* Beyond MPFR's exponents (or hardly known): the certified digits,
+	 * in the same notation far from 1 ("-1e+999999999999"). */
+	if ((how & FPV_DEC_FIG_SIGN) && fpv_exact_sign(x) > 0 && size > 1)
+		buf[off++] = '+';
+	n = fpv_exact_format(x, how & FPV_DEC_FIG_FULL ? 17 : 2,
+	    FPV_EXACT_REPR, buf + off, size - off, NULL);
+	return n == 0 ? 0 : n + off;
 }
 
 /* A double known within 2^-44 (d != 0) to digits digits, when double

@@ -1,36 +1,24 @@
 /*
- * Error figures as text.  How well each figure of struct fpv_errinfo is
- * known (what fpv_dec_figure needs to print only correct digits):
- *   - the absolute error is value - reference rounded to nearest at 64
- *     bits (2^-64 relative), against a reference good to far more bits;
- *   - the relative error divides that by the reference, rounded again;
- *   - ulps scale the absolute error (exactly, by a power of two, in
- *     float formats; divided by the scale, rounded, in integer grids)
- *     into a double: within 2^-52;
- *   - bits lost come from a logarithm in doubles: a few units of the
- *     last place of a number below 64.
+ * Error figures as text: the figures of struct fpv_errinfo (trace.h),
+ * certified against the exact reference (exact.h), in fpv_dec_figure's
+ * notation (decimal.h), so that the text tables, the view, step words
+ * and JSON write the same figure the same way.  How well each figure is
+ * known (an exact rational, a ball's accuracy, a double within 2^-44,
+ * the enclosure of bits lost) is fpv_errinfo_text's business (eval.c,
+ * fpv_exact_figure); a figure that is not a number is written as
+ * nothing (length 0).
  */
-#include "fpviz/figure.h"
+#include <stdio.h>
 
-/* Bits each figure is good to (ORDER: enum fpv_figure). */
-static const int good_bits[] = { 62, 61, 51, 40 };
+#include "fpviz/figure.h"
 
 /* Figure which of e as text. */
 size_t
 fpv_figure_text(const struct fpv_errinfo *e, enum fpv_figure which,
     unsigned how, char *buf, size_t size)
 {
-	switch (which) {
-	case FPV_FIGURE_ABS:
-		return fpv_dec_figure(e->err, good_bits[which], how, buf, size);
-	case FPV_FIGURE_REL:
-		return fpv_dec_figure(e->rel, good_bits[which], how, buf, size);
-	case FPV_FIGURE_ULPS:
-		return fpv_dec_figure_d(e->ulps, good_bits[which],
-		    how & ~FPV_DEC_FIG_SIGN, buf, size);
-	case FPV_FIGURE_BITS:
-		break;
-	}
-	return fpv_dec_figure_d(e->bits_lost, good_bits[FPV_FIGURE_BITS],
-	    how & ~FPV_DEC_FIG_SIGN, buf, size);
+	/* ORDER: enum fpv_figure is enum fpv_errfig. */
+	if (e->zero)
+		return (size_t)snprintf(buf, size, "0");
+	return fpv_errinfo_text(e, (enum fpv_errfig)which, how, buf, size);
 }

@@ -92,10 +92,9 @@
 #define TEXT_EXACT_DIGITS 20
 /* Significant digits of the exact reference in JSON. */
 #define JSON_EXACT_DIGITS 40
-/* Significant digits of absolute and relative errors in JSON. */
-#define JSON_ERROR_DIGITS 17
-/* Significant digits of ulps and bits lost in JSON. */
-#define JSON_ULP_DIGITS 6
+/* Significant digits to which the JSON's error figures are certified
+ * (fpv_dec_figure's full notation). */
+#define JSON_ERROR_DIGITS FPV_DEC_FIGURE_FULL
 /* Bytes of a step's source text in JSON before it is cut (then U+2026). */
 #define STEP_TEXT_MAX 256
 /* Bytes of a step's description (cut beyond). */
@@ -110,8 +109,8 @@
 #define C_BAD "\033[1;31m"
 #define C_WARN "\033[33m"
 
-/* Room a two-digit figure needs: sign, "d.de", sign and a long's digits. */
-#define COMPACT_MAX 40
+/* Room an error figure needs (fpv_dec_figure). */
+#define FIGURE_MAX FPV_DEC_FIGURE
 
 /* ---- Output buffer ---------------------------------------------------- */
 
@@ -257,22 +256,23 @@ ob_long(struct obuf *o, long v)
 /* "—" (U+2014): a figure that is not a number. */
 #define NOT_A_NUMBER "\xe2\x80\x94"
 
-/* Figure which of e in the text's two digits at p ("—" when it is not
- * a number); returns the end. */
+/* Figure which of e in fpv_dec_figure's short notation at p, signed if
+ * how says so ("—" when it is not a number); returns the end. */
 static char *
 put_fig(char *p, const struct fpv_errinfo *e, enum fpv_errfig which,
-    enum fpv_exact_style style)
+    unsigned how)
 {
-	size_t n = fpv_errinfo_text(e, which, 2, style, p, COMPACT_MAX);
+	char fig[FIGURE_MAX];
+	size_t n = fpv_errinfo_text(e, which, how, fig, sizeof fig);
 
 	if (n == 0)
 		return put(p, NOT_A_NUMBER, sizeof NOT_A_NUMBER - 1);
-	return p + n;
+	return put(p, fig, n);
 }
 
 /*
- * An error cell: "err -2.0e-04 (rel -6.5e-04, 0.8 ulp)", "err 0", "err
- * inf" when the error is not finite, "err 4.4e-16 (rel —, — ulp)"
+ * An error cell: "err -0.0002 (rel -0.00065, 0.8 ulp)", "err 0", "err
+ * inf" when the error is not finite, "err +4.4e-16 (rel —, — ulp)"
  * against a zero reference, "err ±2^-8190 (rel —, — ulp)" when only a
  * bound is known (against a near-zero reference), "err —" against an
  * undefined one, at buf (room for ERR_CELL_MAX bytes, no NUL).
@@ -298,7 +298,10 @@ error_cell(bool local, const struct fpv_errinfo *e, char *buf)
 		p = put(p, "\xc2\xb1" "2^", 4);	/* ± */
 		p = put_long(p, e->bound);
 	} else {
-		p = put_fig(p, e, FPV_ERR_ABS, FPV_EXACT_SCI);
+		/* Zero, infinite or NaN: unsigned, as main's text had. */
+		p = put_fig(p, e, FPV_ERR_ABS,
+		    e->fig[FPV_ERR_ABS] == FPV_FIG_NUMBER ?
+		    FPV_DEC_FIG_SIGN : 0);
 	}
 	/* Infinite, NaN or undefined: no relative error or ulps to show. */
 	if (e->fig[FPV_ERR_ABS] == FPV_FIG_SPECIAL ||
@@ -306,10 +309,10 @@ error_cell(bool local, const struct fpv_errinfo *e, char *buf)
 		return (size_t)(p - buf);
 	memcpy(p, " (rel ", 6);
 	p += 6;
-	p = put_fig(p, e, FPV_ERR_REL, FPV_EXACT_SCI);
+	p = put_fig(p, e, FPV_ERR_REL, FPV_DEC_FIG_SIGN);
 	memcpy(p, ", ", 2);
 	p += 2;
-	p = put_fig(p, e, FPV_ERR_ULPS, FPV_EXACT_ULPS);
+	p = put_fig(p, e, FPV_ERR_ULPS, 0);
 	memcpy(p, " ulp)", 5);
 	p += 5;
 	return (size_t)(p - buf);
@@ -438,7 +441,7 @@ struct row {
 	char bin[72];
 	char hex[20];
 	char value[FPV_DEC_VALUE];
-	char err[160];
+	char err[5 + 3 * FPV_DEC_FIGURE + 16];
 	char line[192];		/* the exact row's whole text */
 	size_t nbin, nhex, nvalue, nerr, nline;
 	size_t wvalue;		/* columns value takes (its mark is one; the
@@ -943,17 +946,13 @@ json_errors(struct obuf *o, bool local, const struct fpv_errinfo *e)
 		{ ", \"local_abs_error\": ", ", \"local_rel_error\": ",
 		  ", \"local_ulp_error\": ", ", \"local_bits_lost\": " }
 	};
-	static const int digits[4] = {
-		JSON_ERROR_DIGITS, JSON_ERROR_DIGITS, JSON_ULP_DIGITS,
-		JSON_ULP_DIGITS
-	};
-	char v[128];
+	char v[FIGURE_MAX];
 	size_t n;
 
 	for (int k = 0; k < 4; k++) {
 		n = e->zero ? (size_t)(v[0] = '0', 1) :
-		    fpv_errinfo_text(e, (enum fpv_errfig)k, digits[k],
-		    FPV_EXACT_REPR, v, sizeof v);
+		    fpv_errinfo_text(e, (enum fpv_errfig)k, FPV_DEC_FIG_FULL,
+		    v, sizeof v);
 		ob_puts(o, key[local][k]);
 		if (n == 0)
 			ob_puts(o, "null");	/* not a number */

@@ -1037,36 +1037,27 @@ dash(const struct fpv_view *v)
 }
 
 /*
- * Figure which of e as short text, in its certified digits: absolute
- * and relative errors signed to two digits ("+4.4e-05", "-0.0001"),
- * ulps to two or three ("0.5", "3", "1.2e+04"); a bound ("+-2^-8190")
- * or a dash when the figure is not a number.
+ * Figure which of e as short text (fpv_dec_figure's notation), in its
+ * certified digits: absolute and relative errors signed ("+4.4e-05",
+ * "-0.0001"), ulps and bits lost not ("0.5", "1.2e+04"); a bound
+ * ("+-2^-8190") or a dash when the figure is not a number.
  */
 static void
 fig_text(const struct fpv_view *v, const struct fpv_errinfo *e,
     enum fpv_errfig which, char *buf, size_t size)
 {
-	int digits = 2;
-	enum fpv_exact_style st = FPV_EXACT_REPR;
-	size_t n, off = 0;
+	char fig[FPV_DEC_FIGURE];
+	size_t n;
 
-	if (which == FPV_ERR_ULPS) {
-		double u = e->ulps;
-
-		digits = u != 0 && u < 0.01 ? 2 : 3;
-		if (u >= 1000)
-			st = FPV_EXACT_SCI;
-	}
 	if (e->zero) {
 		snprintf(buf, size, "0");
 		return;
 	}
-	if (which != FPV_ERR_ULPS && e->fig[which] == FPV_FIG_NUMBER &&
-	    mpfr_sgn(which == FPV_ERR_ABS ? e->err : e->rel) > 0 && size > 1)
-		buf[off++] = '+';
-	n = fpv_errinfo_text(e, which, digits, st, buf + off, size - off);
-	if (n > 0)
+	n = fpv_errinfo_text(e, which, FPV_DEC_FIG_SIGN, fig, sizeof fig);
+	if (n > 0) {
+		snprintf(buf, size, "%s", fig);
 		return;
+	}
 	if (which == FPV_ERR_ABS && e->bound != LONG_MIN)
 		snprintf(buf, size, "%s2^%ld", v->utf8 ? "\xc2\xb1" : "+-",
 		    e->bound);
@@ -1319,7 +1310,8 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	struct fpv_errinfo e;
 	mpfr_t x, val, u;
 	uint64_t nb;
-	char a[48], r[48], ul[40], bl[40];
+	char a[FPV_DEC_FIGURE], r[FPV_DEC_FIGURE], ul[FPV_DEC_FIGURE];
+	char bl[FPV_DEC_FIGURE];
 	long local_ulp, total_ulp;
 	enum fpv_exact_state xs;
 	long kn;
@@ -1391,9 +1383,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 		fig_text(v, &e, FPV_ERR_ABS, a, sizeof a);
 		fig_text(v, &e, FPV_ERR_REL, r, sizeof r);
 		fig_text(v, &e, FPV_ERR_ULPS, ul, sizeof ul);
-		if (fpv_errinfo_text(&e, FPV_ERR_BITS, 3, FPV_EXACT_REPR, bl,
-		    sizeof bl) == 0)
-			snprintf(bl, sizeof bl, "%s", dash(v));
+		fig_text(v, &e, FPV_ERR_BITS, bl, sizeof bl);
 		snprintf(dt->total, sizeof dt->total, "total error: abs %s  "
 		    "rel %s  %s ulp  %s bits lost%s", a, r, ul, bl,
 		    xs == FPV_EXACT_S_NEAR_ZERO ? "  (the exact value is 0 "

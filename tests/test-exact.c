@@ -529,7 +529,7 @@ test_rows(void)
 		    "%s: the exact row says %s", cases[k].expr, cases[k].want);
 		if (k == 0)
 			ok(buf && strstr(buf, "1e-300\n") &&
-			    strstr(buf, "err -1.0e-300 (rel -1.0e+00"),
+			    strstr(buf, "err -1e-300 (rel -1, "),
 			    "(1+1e-300) - 1: exactly 1e-300, fp64 lost all of it");
 		if (k == 1 || k == 4)
 			ok(buf && strstr(buf, "(rel \xe2\x80\x94, \xe2\x80\x94 ulp)"),

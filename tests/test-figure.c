@@ -17,6 +17,7 @@
 
 #include "fpviz/decimal.h"
 #include "fpviz/figure.h"
+#include "fpviz/trace.h"
 #include "tap.h"
 
 /* A deterministic pseudo-random generator (xorshift64*). */
@@ -293,22 +294,32 @@ random_uncertain(int n)
 	    "settle (%d short)", n, short_);
 }
 
-/* The figures of an error record, by which. */
+/* The figures of an error record, by which: those the evaluator
+ * certifies for fp16's 0.1 + 0.2. */
 static void
 record(void)
 {
+	struct fpv_session s;
+	struct fpv_trace t;
+	struct fpv_error err;
 	struct fpv_errinfo e;
 	char buf[FPV_DEC_FIGURE];
+	const char *line = "0.1 + 0.2";
+	int f = -1;
 
+	fpv_session_init(&s);
+	fpv_trace_init(&t);
+	ok(fpv_eval_line(&s, line, strlen(line), 1, &t, &err) == 1,
+	    "%s evaluates", line);
+	for (int k = 0; k < fpv_trace_ncols(&t); k++)
+		if (strcmp(fpv_trace_format(&t, k)->name, "fp16") == 0)
+			f = k;
 	fpv_errinfo_init(&e);
 	/* 0.1 + 0.2 in fp16: 0.2998046875 against 0.3, -0.0001953125;
 	 * relative -0.0001953125 / 0.3 = -0.000651041666...; the ulp at
 	 * 0.3 is 2^-12, so 0.8 ulp; bits lost 11 + log2(0.000651...) =
 	 * 0.415... */
-	mpfr_set_str(e.err, "-0.0001953125", 10, MPFR_RNDN);
-	mpfr_set_str(e.rel, "-0.00065104166666666666667", 10, MPFR_RNDN);
-	e.ulps = 0.8;
-	e.bits_lost = 11 + log2(0.0001953125 / 0.3);
+	fpv_trace_accum_error(&t, t.nsteps - 1, f, &e);
 	fpv_figure_text(&e, FPV_FIGURE_ABS, FPV_DEC_FIG_SIGN, buf, sizeof buf);
 	ok(strcmp(buf, "-0.0002") == 0, "abs -0.0002 (%s)", buf);
 	fpv_figure_text(&e, FPV_FIGURE_REL, FPV_DEC_FIG_FULL, buf, sizeof buf);
@@ -319,6 +330,8 @@ record(void)
 	fpv_figure_text(&e, FPV_FIGURE_BITS, 0, buf, sizeof buf);
 	ok(strcmp(buf, "0.42") == 0, "bits lost 0.42 (%s)", buf);
 	fpv_errinfo_clear(&e);
+	fpv_trace_free(&t);
+	fpv_session_free(&s);
 }
 
 int

@@ -209,6 +209,17 @@ size_t fpv_exact_format(const struct fpv_exact *x, int digits,
     enum fpv_exact_style style, char *buf, size_t size, bool *rounded);
 
 /*
+ * x (exact, or a ball not holding zero) as an error figure in
+ * fpv_dec_figure's notation (decimal.h; how: FPV_DEC_FIG_* flags), every
+ * digit certified: through fpv_dec_figure with the precision x is known
+ * to, or beyond MPFR's exponents as fpv_exact_format's certified digits
+ * (2, or 17 with FPV_DEC_FIG_FULL).  Returns the length written into buf
+ * (size >= FPV_DEC_FIGURE), 0 when not one digit is certain.
+ */
+size_t fpv_exact_figure(const struct fpv_exact *x, unsigned how, char *buf,
+    size_t size);
+
+/*
  * A double d (nonzero) known to within 2^-44 relative, to digits (1..8)
  * digits in style, when double arithmetic settles every one of them;
  * returns the length, or 0 when it does not.

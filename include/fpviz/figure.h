@@ -24,7 +24,9 @@ enum fpv_figure {
  * Figure which of e in fpv_dec_figure's notation: how is its
  * FPV_DEC_FIG_* flags (FPV_DEC_FIG_SIGN applies to the signed figures
  * only).  Writes a NUL-terminated string into buf (size >=
- * FPV_DEC_FIGURE) and returns its length.
+ * FPV_DEC_FIGURE) and returns its length; 0 (and "") when the figure
+ * is not a number (against a zero, near-zero, undefined or not
+ * certified reference: "—" in text, null in JSON).
  */
 size_t fpv_figure_text(const struct fpv_errinfo *e, enum fpv_figure which,
     unsigned how, char *buf, size_t size);

@@ -200,12 +200,15 @@ void fpv_errinfo_init(struct fpv_errinfo *e);
 void fpv_errinfo_clear(struct fpv_errinfo *e);
 
 /*
- * Figure which of e to at most digits certified digits in style: the
- * number, or "inf", "-inf", "nan" for a special; returns the length
- * written into buf (size >= 100), 0 when the figure is not a number.
+ * Figure which of e in fpv_dec_figure's notation (decimal.h), every
+ * digit certified: how is FPV_DEC_FIG_FULL (JSON's up to 17 digits,
+ * else the short %.2g-like notation) and FPV_DEC_FIG_SIGN ('+' before a
+ * positive absolute or relative error); "inf", "-inf", "nan" for a
+ * special.  Returns the length written into buf (size >=
+ * FPV_DEC_FIGURE), 0 when the figure is not a number.
  */
 size_t fpv_errinfo_text(const struct fpv_errinfo *e, enum fpv_errfig which,
-    int digits, enum fpv_exact_style style, char *buf, size_t size);
+    unsigned how, char *buf, size_t size);
 
 /*
  * The exact result of step i's operation on column f's own (rounded)

@@ -158,7 +158,7 @@ struct view_detail {
 	char down_hex[24], down_val[FPV_DEC_VALUE];
 	char up_hex[24], up_val[FPV_DEC_VALUE];
 	char ulp[112];		/* "0.000244140625 = 2^-12" */
-	char total[256];	/* accumulated error with bits lost */
+	char total[320];	/* accumulated error with bits lost */
 };
 
 /*
