@@ -3591,14 +3591,6 @@ q_digits_wide(const struct fpv_exact *x, struct fpv_exact_dd *dd, int n,
 	return true;
 }
 
-/* Can digits_fast give want digits of |d| (d given within 2^-44)?
- * They go to *R and *E. */
-static bool
-fast_ok(double d, int want, uint64_t *R, slong *E)
-{
-	return digits_fast_r(fabs(d), 0, want, R, E);
-}
-
 /* x = d for an MPFR number of 64 bits on its own limb (d normal or 0). */
 static void
 mpfr64_set_d(mpfr_ptr x, double d)
@@ -3689,10 +3681,8 @@ error_fast(struct fpv_errinfo *e, const struct fpv_exact *v,
 	} else {
 		return false;
 	}
-	if (!isfinite(ulps) || !isfinite(rel) ||
-	    !fast_ok(err, e->want, &e->fdig[0], &e->fexp[0]) ||
-	    !fast_ok(rel, e->want, &e->fdig[1], &e->fexp[1]) ||
-	    !fast_ok(ulps, e->want, &e->fdig[2], &e->fexp[2]))
+	/* The digits are fpv_dec_figure_d's to settle (fpv_errinfo_text). */
+	if (!isfinite(ulps) || !isfinite(rel) || ulps == 0)
 		return false;
 	e->fast = true;
 	e->fval[FPV_ERR_ABS] = err;

@@ -184,11 +184,8 @@ struct fpv_errinfo {
 	long ulp_exp;		/* IEEE: the ulp used is 2^ulp_exp; LONG_MIN if none */
 	int want;		/* significant digits to certify (init: 17) */
 	bool fast;		/* abs, rel and ulps are fval[] to within 2^-44
-				   (relative), settled to want digits: fdig[]
-				   times 10^(fexp[] - want + 1) */
+				   (relative) */
 	double fval[3];
-	uint64_t fdig[3];
-	slong fexp[3];
 	struct fpv_exact xerr, xrel, xulps;
 	double bits_lo, bits_hi;
 	mp_limb_t limbs[2];	/* err's and rel's significands (64 bits each) */
