@@ -208,7 +208,7 @@ grid_op_tie(const struct fpv_trace *t, size_t i, int f)
 	bool ok = true, tie = false;
 
 	for (int j = 0; j < k; j++)
-		q[j] = fpv_bits_q(F, t->steps[n->args[j]].cell[f].bits) -
+		q[j] = fpv_bits_q(F, fpv_trace_cells(t, n->args[j])[f].bits) -
 		    F->zero_point;
 	if (sn != 0 && F->scale_big == NULL) {
 		switch (n->u.op) {
@@ -227,7 +227,7 @@ grid_op_tie(const struct fpv_trace *t, size_t i, int f)
 		mpq_init(a[j]);
 	mpq_init(x);
 	for (int j = 0; j < k; j++)
-		value_q(c, F, t->steps[n->args[j]].cell[f].bits, a[j]);
+		value_q(c, F, fpv_trace_cells(t, n->args[j])[f].bits, a[j]);
 	switch (n->u.op) {
 	case FPV_OP_ADD:	mpq_add(x, a[0], a[1]); break;
 	case FPV_OP_SUB:	mpq_sub(x, a[0], a[1]); break;
@@ -340,8 +340,8 @@ float_op_tie(const struct fpv_trace *t, size_t i, int f)
 	case FPV_OP_MAX: case FPV_OP_FLOOR: case FPV_OP_CEIL: case FPV_OP_ROUND:
 		return false;
 	case FPV_OP_DIV: {
-		uint64_t a = odd_significand(F, t->steps[n->args[0]].cell[f].bits);
-		uint64_t b = odd_significand(F, t->steps[n->args[1]].cell[f].bits);
+		uint64_t a = odd_significand(F, fpv_trace_cells(t, n->args[0])[f].bits);
+		uint64_t b = odd_significand(F, fpv_trace_cells(t, n->args[1])[f].bits);
 
 		if (b == 0 || a % b != 0)
 			return false;
@@ -351,7 +351,7 @@ float_op_tie(const struct fpv_trace *t, size_t i, int f)
 		break;
 	}
 	for (int j = 0; j < k; j++) {
-		uint64_t b = t->steps[n->args[j]].cell[f].bits;
+		uint64_t b = fpv_trace_cells(t, n->args[j])[f].bits;
 
 		if (!finite_code(F, b))
 			return false;
@@ -439,7 +439,7 @@ is_tie(const struct fpv_trace *t, size_t i, int f)
 	}
 	case FPV_NODE_CAST: {
 		const struct fpv_format *to = fpv_ctx_format(c, n->u.format);
-		uint64_t a = t->steps[n->args[0]].cell[f].bits, b;
+		uint64_t a = fpv_trace_cells(t, n->args[0])[f].bits, b;
 		unsigned fl = 0;
 		mpq_t x;
 		bool tie;
@@ -472,7 +472,7 @@ fpv_describe_tie(const struct fpv_trace *t, size_t i, int f)
 {
 	/* A tie is inexact: exact steps need no look. */
 	if (t->ctx.round != FPV_RND_NEAREST || i >= t->nsteps ||
-	    !(t->steps[i].cell[f].flags & FPV_FLAG_INEXACT) ||
+	    !(fpv_trace_cells(t, i)[f].flags & FPV_FLAG_INEXACT) ||
 	    !is_tie(t, i, f))
 		return FPV_TIE_NONE;
 	/* Precision 1 (E8M0) has no even neighbour: MPFR rounds its ties
@@ -653,7 +653,7 @@ describe(const struct fpv_trace *t, size_t i, int f, bool result, char *buf,
 	if (i >= t->nsteps)
 		return 0;
 	if (result && f >= 0) {
-		const struct fpv_cell *c = &t->steps[i].cell[f];
+		const struct fpv_cell *c = &fpv_trace_cells(t, i)[f];
 		char r[FPV_DEC_VALUE];
 		size_t start;
 
@@ -663,7 +663,7 @@ describe(const struct fpv_trace *t, size_t i, int f, bool result, char *buf,
 			k = fpv_trace_args(t, i, args);
 			for (int j = 0; j < k; j++)
 				fpv_dec_value(&t->ctx, fpv_trace_format(t, f),
-				    t->steps[args[j]].cell[f].bits, a[j], NULL);
+				    fpv_trace_cells(t, args[j])[f].bits, a[j], NULL);
 			put_operation(&o, t, n, a, k);
 		}
 		start = o.n;
@@ -684,19 +684,19 @@ describe(const struct fpv_trace *t, size_t i, int f, bool result, char *buf,
 		k = fpv_trace_args(t, i, args);
 		for (int j = 0; j < k; j++)
 			if (f < 0)
-				exact_text(&t->steps[args[j]].exact, a[j],
+				exact_text(&fpv_trace_step(t, args[j])->exact, a[j],
 				    sizeof a[j]);
 			else
 				fpv_dec_value(&t->ctx, fpv_trace_format(t, f),
-				    t->steps[args[j]].cell[f].bits, a[j], NULL);
+				    fpv_trace_cells(t, args[j])[f].bits, a[j], NULL);
 		put_operation(&o, t, n, a, k);
 		/* A cast that changed the value: what it produced. */
 		if (f >= 0 && n->kind == FPV_NODE_CAST &&
-		    t->steps[i].cell[f].bits != t->steps[args[0]].cell[f].bits) {
+		    fpv_trace_cells(t, i)[f].bits != fpv_trace_cells(t, args[0])[f].bits) {
 			char r[FPV_DEC_VALUE];
 
 			fpv_dec_value(&t->ctx, fpv_trace_format(t, f),
-			    t->steps[i].cell[f].bits, r, NULL);
+			    fpv_trace_cells(t, i)[f].bits, r, NULL);
 			puts_(&o, " \xe2\x86\x92 ");
 			puts_(&o, r);
 		}
@@ -803,7 +803,7 @@ fpv_describe_requant(const struct fpv_trace *t, size_t i, int f, char *buf,
 		return 0;
 	F = fpv_trace_format(t, f);
 	n = &t->ast.nodes[i];
-	c = &t->steps[i].cell[f];
+	c = &fpv_trace_cells(t, i)[f];
 	/* A cast through another format did not round the value once. */
 	if (F->kind != FPV_KIND_INT || (n->kind == FPV_NODE_CAST &&
 	    fpv_ctx_format(&t->ctx, n->u.format) != F))

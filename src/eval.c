@@ -194,7 +194,7 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 	v->nfmt = fpv_trace_ncols(t);
 	for (int f = 0; f < v->nfmt; f++) {
 		v->fmt[f] = t->ctx.cols[f];
-		v->bits[f] = step->cell[f].bits;
+		v->bits[f] = fpv_step_cells(t, step)[f].bits;
 	}
 	fpv_exact_set(&v->exact, &step->exact);
 	/* A ball is kept as it is: it can no longer be recomputed. */
@@ -211,6 +211,7 @@ fpv_trace_init(struct fpv_trace *t)
 	memset(t, 0, sizeof *t);
 	fpv_ast_init(&t->ast);
 	fpv_ctx_init(&t->ctx);
+	t->dd_step = SIZE_MAX;
 	for (int k = 0; k < t->ctx.ncols; k++)
 		t->fmt[k] = fpv_ctx_col(&t->ctx, k);
 }
@@ -221,8 +222,17 @@ fpv_trace_free(struct fpv_trace *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
 		fpv_exact_clear(&t->steps[i].exact);
+	for (size_t i = 0; i < t->caplvar; i++)
+		fpv_exact_clear(&t->lvar[i]);
+	for (size_t i = 0; i < t->nscratch; i++)
+		fpv_exact_clear(&t->scratch[i]);
 	free(t->steps);
 	free(t->cells);
+	free(t->slot);
+	free(t->aux);
+	free(t->lvar);
+	free(t->lvar_of);
+	free(t->scratch);
 	fpv_ast_free(&t->ast);
 	fpv_ctx_clear(&t->ctx);
 	memset(t, 0, sizeof *t);
@@ -245,11 +255,6 @@ trace_reserve(struct fpv_trace *t, size_t n)
 			return -1;
 		t->cells = c;
 		t->cellcap = cap;
-		t->cellsteps = 0;
-	}
-	if (nc != t->cellcols) {
-		t->cellcols = nc;
-		t->cellsteps = 0;
 	}
 	if (n > t->cap) {
 		/* Doubling keeps growth amortized; a line far longer than
@@ -272,12 +277,93 @@ trace_reserve(struct fpv_trace *t, size_t n)
 		}
 		t->cap = cap;
 	}
-	/* Steps keep their cells while the cells and columns stay. */
-	for (size_t i = t->cellsteps; i < n; i++)
-		t->steps[i].cell = t->cells + i * nc;
-	if (n > t->cellsteps)
-		t->cellsteps = n;
 	return 0;
+}
+
+/*
+ * Lay out a lean trace: each step's value in a slot, taken from the free
+ * ones when it is computed, its operands' slots freed after it, so that
+ * a slot is reused only once its value was read (the last step's
+ * operands stay).  Sets t->slot and t->nslots; -1 if out of memory.
+ */
+static int
+lean_plan(struct fpv_trace *t)
+{
+	size_t n = t->ast.n, nfree = 0, capfree = 64;
+	uint32_t *freel = malloc(capfree * sizeof *freel);
+
+	if (freel == NULL)
+		return -1;
+	if (n > t->slotcap) {
+		uint32_t *a = realloc(t->slot, n * sizeof *a), *b;
+
+		if (a != NULL)
+			t->slot = a;
+		b = a == NULL ? NULL : realloc(t->aux, n * sizeof *b);
+		if (b == NULL) {
+			free(freel);
+			return -1;
+		}
+		t->aux = b;
+		t->slotcap = n;
+	}
+	t->nslots = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t args[3];
+		int k = fpv_trace_args(t, i, args);
+
+		t->slot[i] = nfree > 0 ? freel[--nfree] : (uint32_t)t->nslots++;
+		if (nfree + (size_t)k > capfree) {
+			uint32_t *nf = realloc(freel, 2 * capfree * sizeof *nf);
+
+			if (nf == NULL) {
+				free(freel);
+				return -1;
+			}
+			freel = nf;
+			capfree *= 2;
+		}
+		/* Pushed so that the first operand's slot is taken first. */
+		while (k-- > 0)
+			freel[nfree++] = t->slot[args[k]];
+	}
+	free(freel);
+	return 0;
+}
+
+/*
+ * The index in t->lvar of a copy of variable v's value as the line read
+ * it (a lean trace recomputes from it); -1 if out of memory.
+ */
+static long
+lean_var(struct fpv_trace *t, const struct fpv_var *v)
+{
+	size_t k;
+
+	/* The same few variables are read again and again. */
+	for (k = 0; k < t->nlvar && k < 256; k++)
+		if (t->lvar_of[k] == v)
+			return (long)k;
+	if (t->nlvar == t->caplvar) {
+		size_t cap = t->caplvar ? 2 * t->caplvar : 16;
+		struct fpv_exact *nl = realloc(t->lvar, cap * sizeof *nl);
+		const struct fpv_var **no;
+
+		if (nl == NULL)
+			return -1;
+		t->lvar = nl;
+		for (size_t j = t->caplvar; j < cap; j++)
+			fpv_exact_init(&t->lvar[j]);
+		t->caplvar = cap;
+		no = realloc(t->lvar_of, cap * sizeof *no);
+		if (no == NULL)
+			return -1;
+		t->lvar_of = no;
+	}
+	k = t->nlvar++;
+	t->lvar_of[k] = v;
+	fpv_exact_set(&t->lvar[k], &v->exact);
+	return (long)k;
 }
 
 /* Operand step indices of step i. */
@@ -321,9 +407,9 @@ step_real(struct fpv_trace *t, struct fpv_step *st, const struct fpv_real *r)
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		unsigned fl = 0;
 
-		st->cell[f].bits = fpv_num_round_real(&t->ctx,
+		fpv_step_cells(t, st)[f].bits = fpv_num_round_real(&t->ctx,
 		    fpv_trace_format(t, f), r, &fl);
-		st->cell[f].flags = fl;
+		fpv_step_cells(t, st)[f].flags = fl;
 	}
 }
 
@@ -370,8 +456,8 @@ cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
 {
 	struct stackval sa, sb, sr;
 	mpfr_srcptr args[2] = {
-		value_of(t, f, t->steps[n->args[0]].cell[f].bits, &sa),
-		value_of(t, f, t->steps[n->args[1]].cell[f].bits, &sb)
+		value_of(t, f, fpv_trace_cells(t, n->args[0])[f].bits, &sa),
+		value_of(t, f, fpv_trace_cells(t, n->args[1])[f].bits, &sb)
 	};
 
 	return fpv_num_cancelled(fpv_trace_format(t, f), n->u.op, args,
@@ -400,14 +486,15 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
     struct fpv_error *err)
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
-	struct fpv_step *st = &t->steps[i];
+	struct fpv_step *st = fpv_trace_step(t, i);
 	struct stackreal sr;
 	struct fpv_real r = { .approx = stackreal_init(&sr) };
 	int tern;
 
-	st->node = (uint32_t)i;
+	if (t->lean)		/* the slot's last step left its cells */
+		memset(fpv_step_cells(t, st), 0, (size_t)fpv_trace_ncols(t) *
+		    sizeof (struct fpv_cell));
 	st->lo = (uint32_t)i;
-	st->dd.state = 0;
 	switch (n->kind) {
 	case FPV_NODE_NUM:
 		tern = fpv_real_parse(&r, sr.x, t->ast.src + n->tok,
@@ -457,7 +544,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			while (j < v->nfmt && v->fmt[j] != t->ctx.cols[f])
 				j++;
 			if (j < v->nfmt) {
-				st->cell[f].bits = v->bits[j];
+				fpv_step_cells(t, st)[f].bits = v->bits[j];
 			} else {
 				/* Not evaluated in this format: its exact
 				 * value rounded into it. */
@@ -467,34 +554,43 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 				if (in < 0)
 					in = fpv_exact_get_odd(sr.x, &v->exact);
 				vr.inexact = in;
-				st->cell[f].bits = fpv_num_round_real(&t->ctx,
+				fpv_step_cells(t, st)[f].bits = fpv_num_round_real(&t->ctx,
 				    fpv_trace_format(t, f), &vr, &fl);
-				st->cell[f].flags = fl;
+				fpv_step_cells(t, st)[f].flags = fl;
 			}
 		}
 		fpv_exact_set(&st->exact, &v->exact);
+		if (t->lean) {
+			long k = lean_var(t, v);
+
+			if (k < 0) {
+				node_error(t, n, err, "out of memory at");
+				return -1;
+			}
+			t->aux[i] = (uint32_t)k;
+		}
 		break;
 	}
 	case FPV_NODE_OP: {
 		int k = fpv_ops[n->u.op].nargs;
 		/* Operand steps; past the k-th, the first again (read, unused). */
 		const struct fpv_step *as[3] = {
-			&t->steps[n->args[0]],
-			&t->steps[n->args[k > 1 ? 1 : 0]],
-			&t->steps[n->args[k > 2 ? 2 : 0]]
+			fpv_trace_step(t, n->args[0]),
+			fpv_trace_step(t, n->args[k > 1 ? 1 : 0]),
+			fpv_trace_step(t, n->args[k > 2 ? 2 : 0])
 		};
 
 		for (int f = 0; f < fpv_trace_ncols(t); f++) {
-			uint64_t a[3] = { as[0]->cell[f].bits, as[1]->cell[f].bits,
-			    as[2]->cell[f].bits };
+			uint64_t a[3] = { fpv_step_cells(t, as[0])[f].bits, fpv_step_cells(t, as[1])[f].bits,
+			    fpv_step_cells(t, as[2])[f].bits };
 			unsigned fl = 0;
 
-			st->cell[f].bits = fpv_num_op(&t->ctx,
+			fpv_step_cells(t, st)[f].bits = fpv_num_op(&t->ctx,
 			    fpv_trace_format(t, f), n->u.op, a, &fl);
-			st->cell[f].flags = fl;
+			fpv_step_cells(t, st)[f].flags = fl;
 			if (fl & FPV_FLAG_CANCELLATION)
-				st->cell[f].cancelled = cancelled_bits(t, n, f,
-				    st->cell[f].bits);
+				fpv_step_cells(t, st)[f].cancelled = cancelled_bits(t, n, f,
+				    fpv_step_cells(t, st)[f].bits);
 		}
 		for (int j = 0; j < k; j++)
 			if (as[j]->lo < st->lo)
@@ -505,19 +601,19 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	case FPV_NODE_CAST: {
 		const struct fpv_format *to = fpv_ctx_format(&t->ctx,
 		    n->u.format);
-		const struct fpv_step *a = &t->steps[n->args[0]];
+		const struct fpv_step *a = fpv_trace_step(t, n->args[0]);
 
 		for (int f = 0; f < fpv_trace_ncols(t); f++) {
 			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
-			uint64_t b = a->cell[f].bits;
+			uint64_t b = fpv_step_cells(t, a)[f].bits;
 
 			if (col != to) {
 				b = fpv_num_convert(&t->ctx, to, col, b, &fl);
 				b = fpv_num_convert(&t->ctx, col, to, b, &fl);
 			}
-			st->cell[f].bits = b;
-			st->cell[f].flags = fl;
+			fpv_step_cells(t, st)[f].bits = b;
+			fpv_step_cells(t, st)[f].flags = fl;
 		}
 		/* A cast is a rounding: the reference passes through. */
 		st->lo = a->lo;
@@ -532,22 +628,26 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
 
-			st->cell[f].bits = col == from ? fpv_node_bits(n) :
+			fpv_step_cells(t, st)[f].bits = col == from ? fpv_node_bits(n) :
 			    fpv_num_convert(&t->ctx, col, from, fpv_node_bits(n), &fl);
-			st->cell[f].flags = fl;
+			fpv_step_cells(t, st)[f].flags = fl;
 		}
 		fpv_exact_decode(&st->exact, &t->ctx, from, fpv_node_bits(n));
 		break;
 	}
 	}
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		struct fpv_cell *c = &fpv_step_cells(t, st)[f];
+
 		/* A subnormal result is marked so whatever made it: an
 		 * operation, and as well a bit pattern, a variable or a
 		 * cast that kept the encoding it was given. */
-		if (fpv_bits_class(fpv_trace_format(t, f), st->cell[f].bits) ==
+		if (fpv_bits_class(fpv_trace_format(t, f), c->bits) ==
 		    FPV_CLASS_SUBNORMAL)
-			st->cell[f].flags |= FPV_FLAG_SUBNORMAL;
-		t->sticky[f] |= st->cell[f].flags;
+			c->flags |= FPV_FLAG_SUBNORMAL;
+		t->sticky[f] |= c->flags;
+		if (c->cancelled > t->cancel_max[f])
+			t->cancel_max[f] = c->cancelled;
 	}
 	return 0;
 }
@@ -575,21 +675,32 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	t->nsteps = 0;
 	t->line = line;
 	memset(t->sticky, 0, sizeof t->sticky);
+	memset(t->cancel_max, 0, sizeof t->cancel_max);
+	t->lean = false;
+	t->nlvar = 0;
+	t->dd_step = SIZE_MAX;
 	rc = fpv_parse(src, len, line, s->ctx.reg, &t->ast, err);
 	if (rc <= 0)
 		return rc;
 	fpv_ctx_copy(&t->ctx, &s->ctx);
 	for (int k = 0; k < t->ctx.ncols; k++)
 		t->fmt[k] = fpv_ctx_col(&t->ctx, k);
-	if ((rc = trace_reserve(t, t->ast.n)) < 0) {
+	t->lean = t->may_be_lean && t->ast.n > FPV_TRACE_LEAN_STEPS;
+	if (t->lean && lean_plan(t) < 0)
+		rc = -1;
+	else
+		rc = trace_reserve(t, t->lean ? t->nslots : t->ast.n);
+	if (rc < 0) {
+		t->lean = false;
 		err->line = line;
 		err->col = 1;
 		snprintf(err->msg, sizeof err->msg, "%s",
 		    rc == -2 ? "interrupted" : "out of memory");
 		return -1;
 	}
-	memset(t->cells, 0, t->ast.n * (size_t)fpv_trace_ncols(t) *
-	    sizeof *t->cells);
+	if (!t->lean)
+		memset(t->cells, 0, t->ast.n * (size_t)fpv_trace_ncols(t) *
+		    sizeof *t->cells);
 	for (size_t i = 0; i < t->ast.n; i++) {
 		if (fpv_interrupt)
 			return interrupted(t, line, err);
@@ -733,7 +844,7 @@ fpv_trace_value(const struct fpv_trace *t, size_t i, int f,
     struct fpv_exact *out)
 {
 	fpv_exact_decode(out, &t->ctx, fpv_trace_format(t, f),
-	    t->steps[i].cell[f].bits);
+	    fpv_trace_cells(t, i)[f].bits);
 }
 
 /* The certified exact result of step i's operation on column f's
@@ -748,7 +859,7 @@ fpv_trace_local_ref(const struct fpv_trace *t, size_t i, int f, slong bits,
 	case FPV_NODE_NUM:
 	case FPV_NODE_CONST:
 		fpv_exact_refine(t, i, bits);
-		fpv_exact_set(out, &t->steps[i].exact);
+		fpv_exact_set(out, &fpv_trace_step(t, i)->exact);
 		return;
 	case FPV_NODE_VAR:
 		fpv_trace_value(t, i, f, out);
@@ -836,8 +947,8 @@ fpv_trace_accum_error(const struct fpv_trace *t, size_t i, int f,
 	fpv_exact_init(&v);
 	fpv_trace_value(t, i, f, &v);
 	for (;;) {
-		fpv_exact_error(e, &v, &t->steps[i].exact,
-		    (struct fpv_exact_dd *)&t->steps[i].dd, &t->ctx,
+		fpv_exact_error(e, &v, &fpv_trace_step(t, i)->exact,
+		    fpv_trace_dd(t, i), &t->ctx,
 		    fpv_trace_format(t, f));
 		if (e->settled || !fpv_exact_raise(t, i))
 			break;

@@ -2879,48 +2879,110 @@ stale(const struct fpv_exact *x, slong prec)
 	    !x->fixed && x->prec < prec;
 }
 
+/*
+ * Compute node j's reference into x from its operands' references a[] at
+ * working precision prec.  A variable's (lean traces only: else it is
+ * kept) is the value the line read, a bit pattern's its own.
+ */
+static void
+compute(struct fpv_trace *t, size_t j, slong prec, struct fpv_exact *x,
+    const struct fpv_exact *const *a)
+{
+	const struct fpv_node *n = &t->ast.nodes[j];
+
+	switch (n->kind) {
+	case FPV_NODE_NUM:
+		fpv_exact_set_text(x, t->ast.src + n->tok, n->toklen,
+		    n->negative, prec);
+		break;
+	case FPV_NODE_CONST:
+		fpv_exact_set_const(x, n->u.constant, prec);
+		break;
+	case FPV_NODE_CAST:
+		fpv_exact_set(x, a[0]);
+		break;
+	case FPV_NODE_OP:
+		fpv_exact_op(x, n->u.op, a, prec);
+		break;
+	case FPV_NODE_VAR:
+		if (t->lean)
+			fpv_exact_set(x, &t->lvar[t->aux[j]]);
+		break;
+	case FPV_NODE_BITS:
+		if (t->lean)
+			fpv_exact_decode(x, &t->ctx,
+			    fpv_ctx_format(&t->ctx, n->u.format),
+			    fpv_node_bits(n));
+		break;
+	}
+	/* A copy of a fixed ball (a cast, nextup) keeps an older precision;
+	 * this step was computed at prec all the same. */
+	if ((x->kind == FPV_EXACT_BALL || x->kind == FPV_EXACT_LOST) &&
+	    x->prec < prec)
+		x->prec = prec;
+}
+
 /* Compute step j's reference from its operands at working precision prec. */
 static void
 recompute(struct fpv_trace *t, size_t j, slong prec)
 {
 	const struct fpv_node *n = &t->ast.nodes[j];
-	struct fpv_step *st = &t->steps[j];
+	const struct fpv_exact *a[3] = { NULL, NULL, NULL };
+	int k = n->kind == FPV_NODE_OP ? fpv_ops[n->u.op].nargs :
+	    n->kind == FPV_NODE_CAST ? 1 : 0;
 
-	switch (n->kind) {
-	case FPV_NODE_NUM:
-		fpv_exact_set_text(&st->exact, t->ast.src + n->tok, n->toklen,
-		    n->negative, prec);
-		break;
-	case FPV_NODE_CONST:
-		fpv_exact_set_const(&st->exact, n->u.constant, prec);
-		break;
-	case FPV_NODE_CAST:
-		fpv_exact_set(&st->exact, &t->steps[n->args[0]].exact);
-		break;
-	case FPV_NODE_OP: {
+	for (int m = 0; m < k; m++)
+		a[m] = &fpv_trace_step(t, n->args[m])->exact;
+	compute(t, j, prec, &fpv_trace_step(t, j)->exact, a);
+}
+
+/*
+ * A lean trace's step i at working precision prec: its sub-expression
+ * computed again from the AST in scratch slots (the steps' own slots
+ * hold other steps' values by now), laid out as the steps were.
+ */
+static void
+lean_raise(struct fpv_trace *t, size_t i, slong prec)
+{
+	struct fpv_step *st = fpv_trace_step(t, i);
+
+	if (t->nscratch < t->nslots) {
+		struct fpv_exact *ns = realloc(t->scratch,
+		    t->nslots * sizeof *ns);
+
+		if (ns == NULL)
+			return;		/* not refined: still true */
+		t->scratch = ns;
+		for (size_t k = t->nscratch; k < t->nslots; k++)
+			fpv_exact_init(&t->scratch[k]);
+		t->nscratch = t->nslots;
+	}
+	for (size_t j = st->lo; j <= i; j++) {
+		const struct fpv_node *n = &t->ast.nodes[j];
 		const struct fpv_exact *a[3] = { NULL, NULL, NULL };
+		int k = n->kind == FPV_NODE_OP ? fpv_ops[n->u.op].nargs :
+		    n->kind == FPV_NODE_CAST ? 1 : 0;
 
-		for (int k = 0; k < fpv_ops[n->u.op].nargs; k++)
-			a[k] = &t->steps[n->args[k]].exact;
-		fpv_exact_op(&st->exact, n->u.op, a, prec);
-		break;
+		for (int m = 0; m < k; m++)
+			a[m] = &t->scratch[t->slot[n->args[m]]];
+		if (fpv_interrupted())
+			return;		/* not refined: still true */
+		compute(t, j, prec, &t->scratch[t->slot[j]], a);
 	}
-	default:		/* variables are fixed, bit patterns exact */
-		break;
-	}
-	/* A copy of a fixed ball (a cast, nextup) keeps an older precision;
-	 * this step was computed at prec all the same. */
-	if ((st->exact.kind == FPV_EXACT_BALL ||
-	    st->exact.kind == FPV_EXACT_LOST) && st->exact.prec < prec)
-		st->exact.prec = prec;
+	fpv_exact_set(&st->exact, &t->scratch[t->slot[i]]);
 }
 
 /* Bring every step of step i's sub-expression to working precision prec. */
 static void
 raise_to(struct fpv_trace *t, size_t i, slong prec)
 {
-	for (size_t j = t->steps[i].lo; j <= i && !fpv_interrupted(); j++)
-		if (stale(&t->steps[j].exact, prec))
+	if (t->lean) {
+		lean_raise(t, i, prec);
+		return;
+	}
+	for (size_t j = fpv_trace_step(t, i)->lo;
+	    j <= i && !fpv_interrupted(); j++)
+		if (stale(&fpv_trace_step(t, j)->exact, prec))
 			recompute(t, j, prec);
 }
 
@@ -2928,7 +2990,7 @@ raise_to(struct fpv_trace *t, size_t i, slong prec)
 void
 fpv_exact_step(struct fpv_trace *t, size_t i)
 {
-	struct fpv_exact *x = &t->steps[i].exact;
+	struct fpv_exact *x = &fpv_trace_step(t, i)->exact;
 	slong p = FPV_EXACT_PREC0;
 
 	recompute(t, i, p);
@@ -2949,7 +3011,7 @@ fpv_exact_raise(const struct fpv_trace *ct, size_t i)
 {
 	/* The balls are a cache: raising changes no certified digit. */
 	struct fpv_trace *t = (struct fpv_trace *)ct;
-	struct fpv_exact *x = &t->steps[i].exact;
+	struct fpv_exact *x = &fpv_trace_step(t, i)->exact;
 	slong p;
 
 	if (!stale(x, FPV_EXACT_CAP) || fpv_interrupted())
@@ -2965,7 +3027,7 @@ fpv_exact_raise(const struct fpv_trace *ct, size_t i)
 void
 fpv_exact_refine(const struct fpv_trace *t, size_t i, slong bits)
 {
-	while (!fpv_exact_good(&t->steps[i].exact, bits) &&
+	while (!fpv_exact_good(&fpv_trace_step(t, i)->exact, bits) &&
 	    fpv_exact_raise(t, i))
 		;
 }
@@ -3010,10 +3072,10 @@ fpv_exact_describe(const struct fpv_trace *t, size_t i, int digits,
     struct fpv_exact_text *out)
 {
 	/* The balls and the double-double are caches of the const t. */
-	struct fpv_exact_dd *dd = (struct fpv_exact_dd *)&t->steps[i].dd;
+	struct fpv_exact_dd *dd = fpv_trace_dd(t, i);
 
-	while (describe(&t->steps[i].exact,
-	    t->steps[i].exact.kind == FPV_EXACT_Q ? dd : NULL, digits, out) <
+	while (describe(&fpv_trace_step(t, i)->exact,
+	    fpv_trace_step(t, i)->exact.kind == FPV_EXACT_Q ? dd : NULL, digits, out) <
 	    digits && fpv_exact_raise(t, i))
 		;
 }

@@ -123,6 +123,7 @@ fpv_line_eval(struct fpv_line *l, const char *src, size_t len, int lineno,
 		no_memory(err, lineno);
 		return -1;
 	}
+	l->tr[!l->cur].may_be_lean = l->lean_ok;
 	rc = fpv_eval_line(l->s, src, len, lineno, &l->tr[!l->cur], err);
 	if (rc <= 0) {
 		vars_free(before, nbefore);
@@ -145,6 +146,7 @@ int
 fpv_line_replay(struct fpv_line *l, const char *src, size_t len, int lineno,
     struct fpv_error *err)
 {
+	l->tr[!l->cur].may_be_lean = true;	/* only the variables count */
 	return fpv_eval_line(l->s, src, len, lineno, &l->tr[!l->cur], err);
 }
 

@@ -338,12 +338,7 @@ flag_style(int bit)
 static int32_t
 max_cancelled(const struct fpv_trace *t, int f)
 {
-	int32_t m = 0;
-
-	for (size_t i = 0; i < t->nsteps; i++)
-		if (t->steps[i].cell[f].cancelled > m)
-			m = t->steps[i].cell[f].cancelled;
-	return m;
+	return t->cancel_max[f];
 }
 
 /*
@@ -459,7 +454,7 @@ fill_row(const struct fpv_trace *t, size_t i, int f, bool local,
     uint32_t flags, int32_t cancelled, struct fpv_errinfo *e, struct row *r)
 {
 	const struct fpv_format *fmt = fpv_trace_format(t, f);
-	uint64_t b = t->steps[i].cell[f].bits;
+	uint64_t b = fpv_trace_cells(t, i)[f].bits;
 
 	r->f = f;
 	r->fmt = fmt;
@@ -680,7 +675,7 @@ step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
 	bool desc = false;
 
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
-		const struct fpv_cell *c = &t->steps[i].cell[f];
+		const struct fpv_cell *c = &fpv_trace_cells(t, i)[f];
 		struct row *r = &rows[n];
 
 		fill_row(t, i, f, true, c->flags, c->cancelled, e, r);
@@ -973,7 +968,7 @@ json_cell(struct obuf *o, const struct fpv_trace *t, size_t i, int f,
     uint32_t flags, int32_t cancelled, bool local, struct fpv_errinfo *e)
 {
 	const struct fpv_format *fmt = fpv_trace_format(t, f);
-	uint64_t b = t->steps[i].cell[f].bits;
+	uint64_t b = fpv_trace_cells(t, i)[f].bits;
 	char hex[20], val[FPV_DEC_SHORT], *ex;
 	size_t nhex, nval;
 
@@ -1030,8 +1025,8 @@ json_results(struct obuf *o, const struct fpv_trace *t, size_t i,
 			ob_write(o, ", ", 2);
 		first = false;
 		if (step)
-			json_cell(o, t, i, f, t->steps[i].cell[f].flags,
-			    t->steps[i].cell[f].cancelled, true, e);
+			json_cell(o, t, i, f, fpv_trace_cells(t, i)[f].flags,
+			    fpv_trace_cells(t, i)[f].cancelled, true, e);
 		else
 			json_cell(o, t, i, f, t->sticky[f],
 			    max_cancelled(t, f), false, e);

@@ -193,6 +193,15 @@ step_action(struct fpv_repl *r, enum fpv_cmd_action a)
 		note(r, "no expression yet: type one first");
 		return;
 	}
+	if (t->lean) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg, "the last line's %zu steps were not "
+		    "kept (more than %d: its result only; --steps keeps them)",
+		    t->nsteps, FPV_TRACE_LEAN_STEPS);
+		note(r, msg);
+		return;
+	}
 	switch (a) {
 	case FPV_CMD_NEXT:
 		if (r->step + 1 >= t->nsteps) {
@@ -357,6 +366,9 @@ fpv_repl_line(struct fpv_repl *r, const char *line, size_t len, int lineno)
 		len--;
 	/* Batch mode: each line is shown once, a :set re-evaluates nothing. */
 	r->line.snapshots = !r->batch;
+	/* Without --steps a long line's steps need not be kept: :steps
+	 * then says so. */
+	r->line.lean_ok = !r->opts.steps;
 	if (fpv_interrupted())
 		return FPV_REPL_INTERRUPTED;
 	fpv_line_run(&r->line, line, len, lineno, &res);

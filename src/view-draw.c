@@ -1605,10 +1605,10 @@ step_marker(struct fpv_view *v, const struct fpv_trace *t, size_t i,
 	int n;
 
 	memset(&c, 0, sizeof c);
-	c.flags = t->steps[i].cell[v->sel].flags;
-	c.cancelled = t->steps[i].cell[v->sel].cancelled;
+	c.flags = fpv_trace_cells(t, i)[v->sel].flags;
+	c.cancelled = fpv_trace_cells(t, i)[v->sel].cancelled;
 	c.cls = fpv_bits_class(view_format(v, v->sel),
-	    t->steps[i].cell[v->sel].bits);
+	    fpv_trace_cells(t, i)[v->sel].bits);
 	n = view_flag_words(&c, fw);
 	if (n == 0 || (n == 1 && fw[0].st == ST_M_INEXACT))
 		return NULL;

@@ -539,7 +539,7 @@ steps_overlay(struct fpv_view *v)
 	    view_format(v, v->sel)->name, v->utf8 ? "\xe2\x86\x92" : "->");
 	append_line(&buf, l);
 	for (size_t i = 0; i < t->nsteps; i++) {
-		const struct fpv_cell *c = &t->steps[i].cell[v->sel];
+		const struct fpv_cell *c = &fpv_trace_cells(t, i)[v->sel];
 		size_t n;
 
 		fpv_describe_result(t, i, v->sel, d, sizeof d);
@@ -873,7 +873,7 @@ shown_bits(const struct fpv_view *v)
 
 	if (t == NULL || t->nsteps == 0 || v->step >= t->nsteps)
 		return 0;
-	return t->steps[v->step].cell[v->sel].bits;
+	return fpv_trace_cells(t, v->step)[v->sel].bits;
 }
 
 /* Keep the cursor on a bit of the selected format. */
@@ -1091,7 +1091,7 @@ static void
 fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 {
 	const struct fpv_format *F = fpv_trace_format(t, f);
-	const struct fpv_cell *c = &t->steps[v->step].cell[f];
+	const struct fpv_cell *c = &fpv_trace_cells(t, v->step)[f];
 	struct view_cell *vc = &v->cells[f];
 	struct fpv_errinfo e;
 
@@ -1306,7 +1306,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	struct view_detail *dt = &v->det;
 	int f = v->sel;
 	const struct fpv_format *F = fpv_trace_format(t, f);
-	const struct fpv_cell *c = &t->steps[v->step].cell[f];
+	const struct fpv_cell *c = &fpv_trace_cells(t, v->step)[f];
 	struct fpv_errinfo e;
 	mpfr_t x, val, u;
 	uint64_t nb;
@@ -1369,7 +1369,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	}
 	fpv_trace_accum_error(t, v->step, f, &e);
 	total_ulp = e.ulp_exp;
-	xs = fpv_exact_state(&t->steps[v->step].exact, &kn);
+	xs = fpv_exact_state(&fpv_trace_step(t, v->step)->exact, &kn);
 	if (xs == FPV_EXACT_S_UNDEFINED || xs == FPV_EXACT_S_UNCERTIFIED) {
 		snprintf(dt->total, sizeof dt->total, "total error: %s (the "
 		    "exact value is %s)", dash(v), xs == FPV_EXACT_S_UNDEFINED ?

@@ -45,14 +45,14 @@ exact_is(const struct fpv_step *st, const char *want)
 static uint64_t
 res(int f)
 {
-	return fpv_trace_result(&T)->cell[f].bits;
+	return fpv_trace_result_cells(&T)[f].bits;
 }
 
 /* Flags of the result step (this step only) in format f. */
 static unsigned
 rflags(int f)
 {
-	return fpv_trace_result(&T)->cell[f].flags;
+	return fpv_trace_result_cells(&T)[f].flags;
 }
 
 static uint32_t
@@ -187,22 +187,22 @@ main(void)
 	ev("0.1 + 0.2");
 	ok(res(FPV_FP16) == 0x34cc, "0.1 + 0.2 fp16 0x34cc");
 	ok(T.nsteps == 3, "0.1 + 0.2 has three steps");
-	ok(T.steps[0].cell[FPV_FP16].bits == 0x2e66 &&
-	    (T.steps[0].cell[FPV_FP16].flags & FPV_FLAG_INEXACT),
+	ok(fpv_trace_cells(&T, 0)[FPV_FP16].bits == 0x2e66 &&
+	    (fpv_trace_cells(&T, 0)[FPV_FP16].flags & FPV_FLAG_INEXACT),
 	    "step 1 rounds 0.1 to fp16 0x2e66, inexact");
 	/* Absorption in fp16: 1e4 + 1e-4 == 1e4. */
 	ev("(1e4 + 1e-4) - 1e4");
-	ok(T.steps[2].cell[FPV_FP16].flags & FPV_FLAG_ABSORBED,
+	ok(fpv_trace_cells(&T, 2)[FPV_FP16].flags & FPV_FLAG_ABSORBED,
 	    "1e4 + 1e-4 absorbed in fp16");
 	ok(res(FPV_FP16) == 0 && (rflags(FPV_FP16) & FPV_FLAG_CANCELLATION) &&
-	    fpv_trace_result(&T)->cell[FPV_FP16].cancelled == 11,
+	    fpv_trace_result_cells(&T)[FPV_FP16].cancelled == 11,
 	    "... then 1e4 - 1e4 cancels all 11 bits");
 	ok(exact_is(fpv_trace_result(&T), "0.0001"),
 	    "exact reference of (1e4 + 1e-4) - 1e4 is exactly 1e-4");
 
 	/* Cancellation counts leading bits: 1.5 - 1.25 = 0.25 loses 2. */
 	ev("1.5 - 1.25");
-	ok(fpv_trace_result(&T)->cell[FPV_FP32].cancelled == 2,
+	ok(fpv_trace_result_cells(&T)[FPV_FP32].cancelled == 2,
 	    "1.5 - 1.25 cancels 2 bits");
 
 	/* Negative literals are rounded once, in the current mode. */
@@ -253,8 +253,8 @@ main(void)
 	const char *why;
 	ok(set_int8_scale(&S.ctx, "0.1", &why) == 0, "scale 0.1 accepted");
 	ev("0.54 - 0.46");
-	ok(T.steps[0].cell[FPV_INT8].bits == 5 &&
-	    T.steps[1].cell[FPV_INT8].bits == 5 && res(FPV_INT8) == 0,
+	ok(fpv_trace_cells(&T, 0)[FPV_INT8].bits == 5 &&
+	    fpv_trace_cells(&T, 1)[FPV_INT8].bits == 5 && res(FPV_INT8) == 0,
 	    "int8 scale 0.1: 0.54 -> 5, 0.46 -> 5, difference 0");
 	ev("0.25");
 	ok(res(FPV_INT8) == 2, "int8 scale 0.1: 0.25 is 2.5 steps, ties to 2");

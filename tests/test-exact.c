@@ -284,10 +284,10 @@ test_table(void)
 		ok(figures_right(c), "%s: the error figures fit the state",
 		    c->expr);
 		if (c->fp32 != NULL)
-			ok(fpv_trace_result(&T)->cell[FPV_FP32].bits ==
+			ok(fpv_trace_result_cells(&T)[FPV_FP32].bits ==
 			    hexbits(c->fp32), "%s: fp32 %s", c->expr, c->fp32);
 		if (c->fp64 != NULL)
-			ok(fpv_trace_result(&T)->cell[FPV_FP64].bits ==
+			ok(fpv_trace_result_cells(&T)[FPV_FP64].bits ==
 			    hexbits(c->fp64), "%s: fp64 %s", c->expr, c->fp64);
 		/* All that is shown of it: text and JSON, with steps. */
 		fpv_render_text(null, &T, &opts);
@@ -344,7 +344,7 @@ test_next(void)
 				bad++;
 				continue;
 			}
-			g64 = fpv_trace_result(&T)->cell[FPV_FP64].bits;
+			g64 = fpv_trace_result_cells(&T)[FPV_FP64].bits;
 			memcpy(&w64, &want[op], sizeof w64);
 			memcpy(&w32, &wantf[op], sizeof w32);
 			if (isnan(want[op]))
@@ -352,11 +352,11 @@ test_next(void)
 			if (isnan(wantf[op]))
 				w32 = (uint32_t)fpv_formats[FPV_FP32].qnan;
 			if (g64 != w64 ||
-			    fpv_trace_result(&T)->cell[FPV_FP32].bits != w32) {
+			    fpv_trace_result_cells(&T)[FPV_FP32].bits != w32) {
 				diag("%s: fp64 0x%llx (want 0x%llx), fp32 0x%llx "
 				    "(want 0x%x)", line, (unsigned long long)g64,
 				    (unsigned long long)w64, (unsigned long long)
-				    fpv_trace_result(&T)->cell[FPV_FP32].bits, w32);
+				    fpv_trace_result_cells(&T)[FPV_FP32].bits, w32);
 				bad++;
 			}
 		}

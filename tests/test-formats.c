@@ -2354,13 +2354,13 @@ test_facts(void)
 		S.ctx.ncols = 1;
 		S.ctx.cols[0] = (uint8_t)fpv_ctx_find(&S.ctx, "bf16", 4);
 		rc = fpv_eval_line(&S, expr, strlen(expr), 1, &T, &E);
-		if (!ok(rc == 1 && fpv_trace_result(&T)->cell[0].bits == 0x4380 &&
-		    fpv_trace_result(&T)->cell[0].flags ==
+		if (!ok(rc == 1 && fpv_trace_result_cells(&T)[0].bits == 0x4380 &&
+		    fpv_trace_result_cells(&T)[0].flags ==
 		    (FPV_FLAG_INEXACT | FPV_FLAG_ABSORBED),
 		    "bf16 256 + 1 is 256 (0x4380), inexact and absorbed"))
 			diag("rc %d, 0x%llx %s", rc, rc == 1 ? (unsigned long long)
-			    fpv_trace_result(&T)->cell[0].bits : 0ull,
-			    rc == 1 ? flag_words(fpv_trace_result(&T)->cell[0].flags) :
+			    fpv_trace_result_cells(&T)[0].bits : 0ull,
+			    rc == 1 ? flag_words(fpv_trace_result_cells(&T)[0].flags) :
 			    E.msg);
 		fpv_trace_free(&T);
 		fpv_session_free(&S);

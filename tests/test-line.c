@@ -269,7 +269,7 @@ scope(void)
 	    "0.1 * 3, not 0.1 * 3 * 3)");
 	ok(fpv_line_trace(&L) != NULL &&
 	    strcmp(fpv_line_trace(&L)->ast.src, "y = y * 3") == 0 &&
-	    fpv_trace_result(fpv_line_trace(&L))->cell[FPV_FP64].bits == once,
+	    fpv_trace_result_cells(fpv_line_trace(&L))[FPV_FP64].bits == once,
 	    "the last line before the lesson is the last line again");
 	ok(run(":set round nearest", &res) == FPV_LINE_COMMAND &&
 	    res.reeval == 1 && var_bits("y", FPV_FP64) == once,

@@ -37,6 +37,9 @@ struct fpv_line {
 	bool snapshots;		/* keep a snapshot for re-evaluation (default);
 				   false (batch mode, lessons played as text):
 				   commands never re-evaluate */
+	bool lean_ok;		/* nobody will look at a line's steps (text
+				   and JSON without them): a long line may
+				   keep its result only (fpv_trace.lean) */
 
 	/* Private to line.c. */
 	struct fpv_trace tr[2];	/* tr[cur]: the last line; the other one

@@ -34,12 +34,11 @@ struct fpv_cell {
 	int32_t cancelled;	/* leading bits lost to cancellation, or 0 */
 };
 
+/* One step's reference; its cells (one per column) are in trace.cells,
+ * found by fpv_trace_cells.  Small: a line may have millions. */
 struct fpv_step {
-	uint32_t node;		/* AST node (== step index) */
-	uint32_t lo;		/* the first step of this sub-expression */
 	struct fpv_exact exact;	/* certified reference of this sub-expression */
-	struct fpv_exact_dd dd;	/* exact's double-double, once asked for */
-	struct fpv_cell *cell;	/* one per column (ctx.ncols), in trace.cells */
+	uint32_t lo;		/* the first step of this sub-expression */
 };
 
 struct fpv_trace {
@@ -50,12 +49,77 @@ struct fpv_trace {
 	size_t nsteps, cap;	/* cap: steps whose exact is initialized */
 	struct fpv_cell *cells;	/* the steps' cells, ctx.ncols per step */
 	size_t cellcap;
-	size_t cellcols;	/* the columns the steps' cell pointers are for */
-	size_t cellsteps;	/* steps whose cell pointer is set */
+	/* The double-double of one step's exact rational, the last one
+	 * asked for (figures ask for one step's in a row). */
+	struct fpv_exact_dd dd;
+	size_t dd_step;		/* its step, or SIZE_MAX */
 	uint32_t sticky[FPV_COLUMNS_MAX];	/* flags raised anywhere (OR) */
+	int32_t cancel_max[FPV_COLUMNS_MAX];	/* most bits any step's
+						   cancellation lost */
+	/*
+	 * A line of more than FPV_TRACE_LEAN_STEPS steps, evaluated when
+	 * the caller set may_be_lean (nobody will look at its steps), is
+	 * lean: its steps are computed in a few slots that later steps
+	 * reuse, so that only the result and its operands are kept
+	 * (fpv_trace_step finds them) and memory is the AST's and a slot
+	 * number per node.  The exact reference is recomputed from the
+	 * AST when it must be refined.
+	 */
+	bool may_be_lean;
+	bool lean;
+	uint32_t *slot;		/* lean: node -> its step's slot */
+	uint32_t *aux;		/* lean: variable node -> its value in lvar */
+	size_t slotcap;		/* nodes slot and aux have room for */
+	size_t nslots;		/* lean: slots in use */
+	struct fpv_exact *lvar;	/* lean: the variables' values the line read */
+	const struct fpv_var **lvar_of;	/* lean: whose value each lvar is */
+	size_t nlvar, caplvar;
+	struct fpv_exact *scratch;	/* lean: slots for recomputing */
+	size_t nscratch;
 	const struct fpv_format *fmt[FPV_COLUMNS_MAX];	/* the columns' formats */
 	int line;		/* line number the text came from */
 };
+
+/* Lines of more steps than this may be lean (see fpv_trace.lean). */
+#define FPV_TRACE_LEAN_STEPS 65536
+
+/*
+ * Step i's storage: in a lean trace only the result's and its operands'
+ * are step i's own (the others were reused).
+ */
+static inline struct fpv_step *
+fpv_trace_step(const struct fpv_trace *t, size_t i)
+{
+	return &t->steps[t->lean ? t->slot[i] : i];
+}
+
+/* The cells (one per column) of a step of t's. */
+static inline struct fpv_cell *
+fpv_step_cells(const struct fpv_trace *t, const struct fpv_step *st)
+{
+	return t->cells + (size_t)(st - t->steps) * (size_t)t->ctx.ncols;
+}
+
+/* Step i's cells (one per column). */
+static inline struct fpv_cell *
+fpv_trace_cells(const struct fpv_trace *t, size_t i)
+{
+	return fpv_step_cells(t, fpv_trace_step(t, i));
+}
+
+/* The double-double cache of step i's exact rational (a cache: t is
+ * const for it). */
+static inline struct fpv_exact_dd *
+fpv_trace_dd(const struct fpv_trace *t, size_t i)
+{
+	struct fpv_trace *w = (struct fpv_trace *)t;
+
+	if (w->dd_step != i) {
+		w->dd_step = i;
+		w->dd.state = 0;
+	}
+	return &w->dd;
+}
 
 /* The number of columns of t. */
 static inline int
@@ -140,6 +204,13 @@ void fpv_trace_free(struct fpv_trace *t);
 int fpv_eval_line(struct fpv_session *s, const char *src, size_t len,
     int line, struct fpv_trace *t, struct fpv_error *err);
 
+/* The result's cells (one per column). */
+static inline struct fpv_cell *
+fpv_trace_result_cells(const struct fpv_trace *t)
+{
+	return fpv_trace_cells(t, t->nsteps - 1);
+}
+
 /* Operand step indices of step i; returns their number (0..3). */
 int fpv_trace_args(const struct fpv_trace *t, size_t i, uint32_t *args);
 
@@ -147,7 +218,7 @@ int fpv_trace_args(const struct fpv_trace *t, size_t i, uint32_t *args);
 static inline const struct fpv_step *
 fpv_trace_result(const struct fpv_trace *t)
 {
-	return &t->steps[t->nsteps - 1];
+	return fpv_trace_step(t, t->nsteps - 1);
 }
 
 /*
