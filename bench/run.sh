@@ -11,7 +11,7 @@
 #    and in the eight rows of --formats ml.
 # 2. Length: one expression 0.1+0.1+... of 10^3 ... 10^6 terms: wall time
 #    and peak RSS, with the ratio between successive sizes (10 means
-#    linear).
+#    linear); then the longest with --steps (every step kept).
 # 3. Variables: 10^5 assignments and 10^5 lookups (linear, not quadratic).
 # 4. Lines: peak RSS for 10% of the corpus against all of it (flat means
 #    streaming).
@@ -160,6 +160,10 @@ while [ "$terms" -le "$maxterms" ]; do
 	terms=$((terms * 10))
 done
 echo "  (a ratio near 10 between successive sizes is linear growth)"
+r=$(measure "$fpviz" --steps -f "$tmp/long")
+set -- $r
+printf '  %-10s %10s %7s %16s\n' "$((terms / 10)), --steps" "$1" "" "$2"
+echo "  (without --steps a line of more than 65536 steps keeps its result only)"
 echo
 
 # 3. Variables: 10^5 assignments, then 10^5 lookups.
