@@ -156,8 +156,8 @@ fpv_key_find(enum fpv_key_mode mode, enum fpv_key key, bool empty)
 
 /* The help's heading of each mode (ORDER: enum fpv_key_mode). */
 static const char *const headings[FPV_KEYS_MODES] = {
-	"Keys in the full-screen view (the input line always has the "
-	"keyboard):\n",
+	("Keys in the full-screen view (the input line always has the "
+	"keyboard):\n"),
 	"Over the help or a command's output (other keys as in the view):\n",
 	"In the bit editor (F2):\n",
 	"In its hex prompt (e):\n",
