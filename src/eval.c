@@ -487,12 +487,13 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 	struct fpv_step *st = fpv_trace_step(t, i);
+	struct fpv_cell *const cell = fpv_step_cells(t, st);
 	struct stackreal sr;
 	struct fpv_real r = { .approx = stackreal_init(&sr) };
 	int tern;
 
 	if (t->lean)		/* the slot's last step left its cells */
-		memset(fpv_step_cells(t, st), 0, (size_t)fpv_trace_ncols(t) *
+		memset(cell, 0, (size_t)fpv_trace_ncols(t) *
 		    sizeof (struct fpv_cell));
 	st->lo = (uint32_t)i;
 	switch (n->kind) {
@@ -544,7 +545,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			while (j < v->nfmt && v->fmt[j] != t->ctx.cols[f])
 				j++;
 			if (j < v->nfmt) {
-				fpv_step_cells(t, st)[f].bits = v->bits[j];
+				cell[f].bits = v->bits[j];
 			} else {
 				/* Not evaluated in this format: its exact
 				 * value rounded into it. */
@@ -554,9 +555,9 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 				if (in < 0)
 					in = fpv_exact_get_odd(sr.x, &v->exact);
 				vr.inexact = in;
-				fpv_step_cells(t, st)[f].bits = fpv_num_round_real(&t->ctx,
+				cell[f].bits = fpv_num_round_real(&t->ctx,
 				    fpv_trace_format(t, f), &vr, &fl);
-				fpv_step_cells(t, st)[f].flags = fl;
+				cell[f].flags = fl;
 			}
 		}
 		fpv_exact_set(&st->exact, &v->exact);
@@ -585,12 +586,12 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    fpv_step_cells(t, as[2])[f].bits };
 			unsigned fl = 0;
 
-			fpv_step_cells(t, st)[f].bits = fpv_num_op(&t->ctx,
+			cell[f].bits = fpv_num_op(&t->ctx,
 			    fpv_trace_format(t, f), n->u.op, a, &fl);
-			fpv_step_cells(t, st)[f].flags = fl;
+			cell[f].flags = fl;
 			if (fl & FPV_FLAG_CANCELLATION)
-				fpv_step_cells(t, st)[f].cancelled = cancelled_bits(t, n, f,
-				    fpv_step_cells(t, st)[f].bits);
+				cell[f].cancelled = cancelled_bits(t, n, f,
+				    cell[f].bits);
 		}
 		for (int j = 0; j < k; j++)
 			if (as[j]->lo < st->lo)
@@ -612,8 +613,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 				b = fpv_num_convert(&t->ctx, to, col, b, &fl);
 				b = fpv_num_convert(&t->ctx, col, to, b, &fl);
 			}
-			fpv_step_cells(t, st)[f].bits = b;
-			fpv_step_cells(t, st)[f].flags = fl;
+			cell[f].bits = b;
+			cell[f].flags = fl;
 		}
 		/* A cast is a rounding: the reference passes through. */
 		st->lo = a->lo;
@@ -628,21 +629,24 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
 
-			fpv_step_cells(t, st)[f].bits = col == from ? fpv_node_bits(n) :
+			cell[f].bits = col == from ? fpv_node_bits(n) :
 			    fpv_num_convert(&t->ctx, col, from, fpv_node_bits(n), &fl);
-			fpv_step_cells(t, st)[f].flags = fl;
+			cell[f].flags = fl;
 		}
 		fpv_exact_decode(&st->exact, &t->ctx, from, fpv_node_bits(n));
 		break;
 	}
 	}
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
-		struct fpv_cell *c = &fpv_step_cells(t, st)[f];
+		struct fpv_cell *c = &cell[f];
 
 		/* A subnormal result is marked so whatever made it: an
-		 * operation, and as well a bit pattern, a variable or a
-		 * cast that kept the encoding it was given. */
-		if (fpv_bits_class(fpv_trace_format(t, f), c->bits) ==
+		 * operation or a rounding marks its own, and so here a bit
+		 * pattern, a variable or a cast that kept the encoding it
+		 * was given. */
+		if ((n->kind == FPV_NODE_BITS || n->kind == FPV_NODE_VAR ||
+		    n->kind == FPV_NODE_CAST) &&
+		    fpv_bits_class(fpv_trace_format(t, f), c->bits) ==
 		    FPV_CLASS_SUBNORMAL)
 			c->flags |= FPV_FLAG_SUBNORMAL;
 		t->sticky[f] |= c->flags;
