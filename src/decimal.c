@@ -2470,6 +2470,19 @@ fpv_dec_figure_d(double d, int good, unsigned how, char *buf, size_t size)
 	mp_limb_t l[(53 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
 	mpfr_t x;
 
+#if GMP_NUMB_BITS == 64
+	/* d's significand in one limb, as MPFR keeps it, without a call
+	 * (figures are written by the million). */
+	if (isfinite(d) && d != 0) {
+		int e;
+		double f = frexp(fabs(d), &e);	/* |d| = f 2^e, f in [1/2, 1) */
+
+		l[0] = (mp_limb_t)ldexp(f, 64);	/* exact: f has 53 bits */
+		mpfr_custom_init_set(x, d < 0 ? -MPFR_REGULAR_KIND :
+		    MPFR_REGULAR_KIND, e, 53, l);
+		return fpv_dec_figure(x, good, how, buf, size);
+	}
+#endif
 	mpfr_custom_init(l, 53);
 	mpfr_custom_init_set(x, MPFR_ZERO_KIND, 0, 53, l);
 	mpfr_set_d(x, d, MPFR_RNDN);
