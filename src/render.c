@@ -22,6 +22,9 @@
  * rounding loss ("loss ..."), the step in the row's own values
  * (fpv_describe_cell; left out when every row repeats the heading) and
  * its own flags, and its exact row.
+ * That is the layout without a width (opts->width 0: a pipe or a file);
+ * with one (a terminal's, or --width), a table that does not fit it is
+ * laid out in two lines a row, or flowed (see "Rows at a width").
  * Colour (ANSI, only when asked): sign, exponent and fraction bits each
  * have a colour; overflow/invalid/divbyzero are red, underflow,
  * subnormal, absorbed, cancellation, saturated and wrapped yellow.  The
@@ -402,19 +405,13 @@ put_bits_color(char *p, const struct fpv_format *f, const char *bin,
 	return put(p, C_RESET, sizeof C_RESET - 1);
 }
 
-/*
- * Print the line's text in the safe notation of fpviz/safe.h, without
- * trailing space.  Runs shown unchanged (printable ASCII, eight bytes
- * at a time) go in one piece.
- */
+/* Write s[0..len) in the safe notation of fpviz/safe.h.  Runs shown
+ * unchanged (printable ASCII, eight bytes at a time) go in one piece. */
 static void
-print_source(struct obuf *o, const char *s, size_t len)
+put_safe(struct obuf *o, const char *s, size_t len)
 {
 	size_t i = 0;
 
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\n' || s[len - 1] == '\r'))
-		len--;
 	while (i < len) {
 		size_t j = i + fpv_safe_span(s + i, len - i), n;
 		char u[FPV_SAFE_UNIT_MAX];
@@ -425,6 +422,16 @@ print_source(struct obuf *o, const char *s, size_t len)
 		i = j + fpv_safe_unit(s + j, len - j, u, &n);
 		ob_write(o, u, n);
 	}
+}
+
+/* Print the line's text in the safe notation, without trailing space. */
+static void
+print_source(struct obuf *o, const char *s, size_t len)
+{
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	put_safe(o, s, len);
 }
 
 /* One text row, in plain strings and their lengths; widths are computed
@@ -497,6 +504,550 @@ columns(const char *s, size_t n)
 	return w;
 }
 
+/* ---- Rows at a width -------------------------------------------------- */
+
+/*
+ * With a width (opts->width > 0: a terminal, or --width), a table whose
+ * one-line rows do not all fit it is laid out again; the choice is made
+ * for the whole table, from the widths print_rows measures anyway:
+ *
+ *   two lines a row, in columns: the name, the bits and (when there is
+ *   room for it there) the hex on the first; under the bits the hex,
+ *   value, error, description and flags;
+ *
+ *   where that does not fit either, each row flows: the same fields in
+ *   the same order, two columns apart, the value starting the second
+ *   line, and a field that does not fit what is left of a line starting
+ *   the next one (indented under the bits).  A field longer than a whole
+ *   line is broken between its parts: bits between sign, exponent and
+ *   fraction, and a fraction into groups of four bits; an error or a
+ *   description before its parenthesis, then between words; flags
+ *   between words.  Nothing is broken inside a word: a word longer than
+ *   a line is written whole.
+ *
+ * Headings (the expression and its settings, "step i/n: ...") break
+ * between words when they do not fit.  The fields themselves (fill_row,
+ * error_cell, fpv_dec_value, the exact row's text) are the same in every
+ * layout.  Widths are counted in code points, each taken as one column
+ * (what fpviz prints itself is; the locale is not consulted).
+ */
+
+/* Continuation lines start under the bits when that leaves at least
+ * this many columns, else at column CONT_NARROW. */
+#define CONT_ROOM 24
+#define CONT_NARROW 4
+/* Continuation lines of a heading start at this column. */
+#define HEAD_INDENT 4
+
+/* Column widths of a table (print_rows). */
+struct table_w {
+	size_t wn, wb, wh, wv, we, wd;
+};
+
+/* Append n spaces. */
+static void
+ob_spaces(struct obuf *o, size_t n)
+{
+	static const char sp[] = "                                ";
+
+	while (n >= sizeof sp - 1) {
+		ob_write(o, sp, sizeof sp - 1);
+		n -= sizeof sp - 1;
+	}
+	ob_write(o, sp, n);
+}
+
+/* Columns of the flag words put_flags writes. */
+static size_t
+flags_columns(uint32_t flags, int32_t cancelled)
+{
+	size_t w = 0;
+
+	flags &= (1u << FPV_FLAG_COUNT) - 1;
+	while (flags != 0) {
+		int b = __builtin_ctz(flags);
+
+		flags &= flags - 1;
+		w += (w > 0) + strlen(fpv_flag_names[b]);
+		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
+			char t[24];
+
+			/* "(" digits " bits)" */
+			w += (size_t)(put_long(t, cancelled) - t) + 7;
+		}
+	}
+	return w;
+}
+
+/*
+ * Columns of a row's error, description and flags as print_rows puts
+ * them from the error's column: errors in a column of tw->we, then
+ * (desc) descriptions in a column of tw->wd.
+ */
+static size_t
+tail_columns(const struct row *r, bool desc, const struct table_w *tw)
+{
+	size_t fl = r->flags ? flags_columns(r->flags, r->cancelled) : 0;
+
+	if (desc && (r->ndesc > 0 || r->flags))
+		return tw->we + 2 + (r->flags ? tw->wd + 2 + fl : r->wdesc);
+	if (r->flags)
+		return tw->we + 2 + fl;
+	return r->nerr;
+}
+
+/* Do rows[0..n) fit width as print_rows puts them, one line each? */
+static bool
+fits_wide(const struct row *rows, size_t n, bool desc,
+    const struct table_w *tw, size_t width)
+{
+	/* The value's column; the error's is after the widest value. */
+	size_t xv = 2 + tw->wn + 2 + tw->wb + 2 + tw->wh + 2;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct row *r = &rows[k];
+		size_t w = r->f < 0 ? xv + columns(r->line, r->nline) :
+		    xv + tw->wv + 2 + tail_columns(r, desc, tw);
+
+		if (w > width)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Do rows[0..n) fit width in two lines each, in columns?  *hex1: the hex
+ * is on the first line (else it starts the second).
+ */
+static bool
+fits_two(const struct row *rows, size_t n, bool desc,
+    const struct table_w *tw, size_t width, bool *hex1)
+{
+	size_t x1 = 2 + tw->wn + 2, xv;
+
+	*hex1 = x1 + tw->wb + 2 + tw->wh <= width;
+	if (x1 + tw->wb > width)
+		return false;
+	xv = x1 + (*hex1 ? 0 : tw->wh + 2);
+	for (size_t k = 0; k < n; k++) {
+		const struct row *r = &rows[k];
+		size_t w = r->f < 0 ? xv + columns(r->line, r->nline) :
+		    xv + tw->wv + 2 + tail_columns(r, desc, tw);
+
+		if (w > width)
+			return false;
+	}
+	return true;
+}
+
+/* The mark before row f's name: '*' highlighted, '>' selected, or ' '. */
+static char
+row_mark(const struct fpv_render_opts *opts, int f)
+{
+	return opts->highlighted >> f & 1 ? '*' :
+	    opts->selected >> f & 1 ? '>' : ' ';
+}
+
+/* Print rows[0..n) in two lines each, in columns (fits_two). */
+static void
+print_rows_two(struct obuf *o, const struct row *rows, size_t n,
+    const struct fpv_render_opts *opts, bool desc, const struct table_w *tw,
+    bool hex1)
+{
+	size_t x1 = 2 + tw->wn + 2, xv = x1 + (hex1 ? 0 : tw->wh + 2);
+	bool color = opts->color;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct row *r = &rows[k];
+		size_t nl;
+		char *p;
+
+		if (r->f < 0) {
+			p = ob_reserve(o, ROW_MAX + xv);
+			if (color)
+				p = put(p, "  " C_BOLD "exact" C_RESET,
+				    sizeof("  " C_BOLD "exact" C_RESET) - 1);
+			else
+				p = put(p, "  exact", 7);
+			p = put_pad(p, xv - 7);
+			memcpy(p, r->line, sizeof r->line);
+			p += r->nline;
+			*p++ = '\n';
+			ob_commit(o, p);
+			continue;
+		}
+		/* The name and the bits (and the hex). */
+		nl = strlen(r->fmt->name);
+		p = ob_reserve(o, ROW_MAX + 2 * xv);
+		p[0] = row_mark(opts, r->f);
+		p[1] = ' ';
+		p = put(p + 2, r->fmt->name, nl);
+		p = put_pad(p, tw->wn - nl + 2);
+		if (color) {
+			p = put_bits_color(p, r->fmt, r->bin, r->nbin);
+		} else {
+			memcpy(p, r->bin, sizeof r->bin);
+			p += r->nbin;
+		}
+		if (hex1) {
+			p = put_pad(p, tw->wb - r->nbin + 2);
+			memcpy(p, r->hex, sizeof r->hex);
+			p += r->nhex;
+		}
+		*p++ = '\n';
+		/* Under the bits: the rest, as print_rows puts it. */
+		p = put_pad(p, x1);
+		if (!hex1) {
+			memcpy(p, r->hex, sizeof r->hex);
+			p += r->nhex;
+			p = put_pad(p, tw->wh - r->nhex + 2);
+		}
+		memcpy(p, r->value, sizeof r->value);
+		p += r->nvalue;
+		p = put_pad(p, tw->wv - r->wvalue + 2);
+		memcpy(p, r->err, sizeof r->err);
+		p += r->nerr;
+		if (desc && (r->ndesc > 0 || r->flags)) {
+			p = put_pad(p, tw->we - r->nerr + 2);
+			p = put(p, r->desc, r->ndesc);
+			if (r->flags)
+				p = put_pad(p, tw->wd - r->wdesc + 2);
+		} else if (r->flags) {
+			p = put_pad(p, tw->we - r->nerr + 2);
+		}
+		if (r->flags)
+			p = put_flags(p, r->flags, r->cancelled, color);
+		*p++ = '\n';
+		ob_commit(o, p);
+	}
+}
+
+/*
+ * A line being filled: the next field goes at column col, after a
+ * separator unless the line has nothing yet (col == start); a new line
+ * starts at column indent.
+ */
+struct lay {
+	struct obuf *o;
+	size_t width, col, start, indent;
+	bool color;
+};
+
+/* End the line; the next one starts at L->indent. */
+static void
+lay_newline(struct lay *L)
+{
+	ob_putc(L->o, '\n');
+	ob_spaces(L->o, L->indent);
+	L->col = L->start = L->indent;
+}
+
+/* Would a field of w columns fit the line after sep spaces? */
+static bool
+lay_fits(const struct lay *L, size_t sep, size_t w)
+{
+	return (L->col > L->start ? L->col + sep : L->col) + w <= L->width;
+}
+
+/* Would it fit a new line, where it does not fit this one? */
+static bool
+lay_fits_next(const struct lay *L, size_t w)
+{
+	return L->indent + w <= L->width &&
+	    (L->col > L->start || L->start > L->indent);
+}
+
+/* Put s[0..n) (w columns, style st when colouring) after sep spaces. */
+static void
+lay_emit(struct lay *L, size_t sep, const char *s, size_t n, size_t w,
+    const char *st)
+{
+	if (L->col > L->start) {
+		ob_spaces(L->o, sep);
+		L->col += sep;
+	}
+	if (st != NULL && L->color)
+		ob_puts(L->o, st);
+	ob_write(L->o, s, n);
+	if (st != NULL && L->color)
+		ob_puts(L->o, C_RESET);
+	L->col += w;
+}
+
+/* Put a word (never broken): on this line if it fits, else the next. */
+static void
+lay_word(struct lay *L, size_t sep, const char *s, size_t n, size_t w,
+    const char *st)
+{
+	if (!lay_fits(L, sep, w) && (L->col > L->start ||
+	    L->start > L->indent))
+		lay_newline(L);
+	lay_emit(L, sep, s, n, w, st);
+}
+
+/*
+ * Put a field of text (an error, a description, the exact row's text):
+ * whole where it fits this line or the next, else broken before its
+ * first " (", else between words from the start of a line (a run of
+ * blanks is kept as the separator of the word after it).
+ */
+static void
+lay_text(struct lay *L, size_t sep, const char *s, size_t n, const char *st)
+{
+	size_t w = columns(s, n), i = 0;
+
+	if (lay_fits(L, sep, w)) {
+		lay_emit(L, sep, s, n, w, st);
+		return;
+	}
+	if (lay_fits_next(L, w)) {
+		lay_newline(L);
+		lay_emit(L, 0, s, n, w, st);
+		return;
+	}
+	for (size_t k = 1; k + 1 < n; k++)
+		if (s[k] == ' ' && s[k + 1] == '(') {
+			lay_text(L, sep, s, k, st);
+			lay_text(L, 1, s + k + 1, n - k - 1, st);
+			return;
+		}
+	/* Broken between words: from the start of a line. */
+	if (L->col > L->start && L->indent < L->col)
+		lay_newline(L);
+	while (i < n) {
+		size_t j, run = 0;
+
+		while (i < n && s[i] == ' ') {
+			i++;
+			run++;
+		}
+		for (j = i; j < n && s[j] != ' '; j++)
+			continue;
+		if (j > i)
+			lay_word(L, i == run ? sep : run, s + i, j - i,
+			    columns(s + i, j - i), st);
+		i = j;
+	}
+}
+
+/* The colour of field k (0: sign) of f's grouped bits. */
+static const char *
+bits_style(const struct fpv_format *f, int k)
+{
+	static const char *const field[3] = { C_SIGN, C_EXP, C_FRAC };
+
+	/* Int formats: sign, then magnitude in the fraction colour. */
+	if (f->kind == FPV_KIND_INT && k >= 1)
+		return C_FRAC;
+	return field[k < 3 ? k : 2];
+}
+
+/*
+ * Put the grouped bits bin[0..n) of f: field by field (one apart); a
+ * field longer than a line in groups of four bits, on lines of their
+ * own, as few as can hold it and of even lengths.
+ */
+static void
+lay_bits(struct lay *L, const struct fpv_format *f, const char *bin,
+    size_t n)
+{
+	size_t i = 0;
+	int k = 0;
+
+	while (i < n) {
+		size_t j = i, m;
+		const char *st = bits_style(f, k);
+
+		while (j < n && bin[j] != ' ')
+			j++;
+		m = j - i;
+		if (lay_fits(L, 1, m)) {
+			lay_emit(L, 1, bin + i, m, m, st);
+		} else if (lay_fits_next(L, m)) {
+			lay_newline(L);
+			lay_emit(L, 0, bin + i, m, m, st);
+		} else {
+			size_t room = L->width > L->indent ?
+			    (L->width - L->indent) / 4 * 4 : 0, lines, g;
+
+			room = room < 4 ? 4 : room;
+			lines = (m + room - 1) / room;
+			g = ((m + lines - 1) / lines + 3) / 4 * 4;
+			for (size_t a = i; a < j; a += g) {
+				if (L->col > L->start)
+					lay_newline(L);
+				lay_emit(L, 0, bin + a, g < j - a ? g : j - a,
+				    g < j - a ? g : j - a, st);
+			}
+		}
+		i = j + 1;
+		k++;
+	}
+}
+
+/*
+ * Put the flag words of flags two spaces after what is on the line, one
+ * apart: all on this line or all on the next where they fit, else
+ * between words.
+ */
+static void
+lay_flags(struct lay *L, uint32_t flags, int32_t cancelled)
+{
+	char word[FPV_FLAG_COUNT][48];
+	size_t len[FPV_FLAG_COUNT], nw = 0, w = 0;
+	int bit[FPV_FLAG_COUNT];
+	bool next;
+
+	flags &= (1u << FPV_FLAG_COUNT) - 1;
+	while (flags != 0) {
+		int b = __builtin_ctz(flags);
+		char *p = word[nw];
+
+		flags &= flags - 1;
+		p = put(p, fpv_flag_names[b], strlen(fpv_flag_names[b]));
+		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
+			*p++ = '(';
+			p = put_long(p, cancelled);
+			p = put(p, " bits)", 6);
+		}
+		len[nw] = (size_t)(p - word[nw]);
+		bit[nw] = b;
+		w += (nw > 0) + len[nw];
+		nw++;
+	}
+	next = !lay_fits(L, 2, w) && lay_fits_next(L, w);
+	if (next)
+		lay_newline(L);
+	for (size_t k = 0; k < nw; k++)
+		lay_word(L, k == 0 ? 2 : 1, word[k], len[k], len[k],
+		    flag_style(bit[k]));
+}
+
+/* Print rows[0..n) flowed to width (see above). */
+static void
+print_rows_flow(struct obuf *o, const struct row *rows, size_t n,
+    const struct fpv_render_opts *opts, bool desc, const struct table_w *tw,
+    size_t width)
+{
+	size_t x1 = 2 + tw->wn + 2;
+	bool color = opts->color;
+	struct lay L = { o, width, 0, 0, x1, color };
+
+	if (width < x1 + CONT_ROOM)
+		L.indent = CONT_NARROW;
+	for (size_t k = 0; k < n; k++) {
+		const struct row *r = &rows[k];
+
+		if (r->f < 0) {
+			ob_puts(o, color ? "  " C_BOLD "exact" C_RESET : "  exact");
+			ob_spaces(o, x1 - 7);
+			L.col = L.start = x1;
+			lay_text(&L, 0, r->line, r->nline, NULL);
+			ob_putc(o, '\n');
+			continue;
+		}
+		ob_putc(o, row_mark(opts, r->f));
+		ob_putc(o, ' ');
+		ob_puts(o, r->fmt->name);
+		ob_spaces(o, x1 - 2 - strlen(r->fmt->name));
+		L.col = L.start = x1;
+		lay_bits(&L, r->fmt, r->bin, r->nbin);
+		/* The hex after the bits if it fits; the value starts the
+		 * second line. */
+		if (lay_fits(&L, 2, r->nhex)) {
+			lay_emit(&L, 2, r->hex, r->nhex, r->nhex, NULL);
+			lay_newline(&L);
+		} else {
+			lay_newline(&L);
+			lay_emit(&L, 0, r->hex, r->nhex, r->nhex, NULL);
+		}
+		lay_word(&L, 2, r->value, r->nvalue, r->wvalue, NULL);
+		lay_text(&L, 2, r->err, r->nerr, NULL);
+		if (desc && r->ndesc > 0)
+			lay_text(&L, 2, r->desc, r->ndesc, NULL);
+		if (r->flags)
+			lay_flags(&L, r->flags, r->cancelled);
+		ob_putc(o, '\n');
+	}
+}
+
+/* Columns of the safe form of s[0..len). */
+static size_t
+safe_columns(const char *s, size_t len)
+{
+	size_t i = 0, w = 0;
+
+	while (i < len) {
+		size_t j = i + fpv_safe_span(s + i, len - i), n;
+		char u[FPV_SAFE_UNIT_MAX];
+
+		w += columns(s + i, j - i);
+		if (j == len)
+			break;
+		i = j + fpv_safe_unit(s + j, len - j, u, &n);
+		w += columns(u, n);
+	}
+	return w;
+}
+
+/* Is c a blank of input text (TAB is shown as one space)? */
+static inline bool
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Put text that came from input, in the safe notation, broken only
+ * between words: words are separated by blanks, and a run of them is
+ * kept (as spaces) before the word after it; the first word comes after
+ * sep spaces.  Blanks before the first word are kept at the start of a
+ * line; blanks after the last are left out.
+ */
+static void
+lay_source(struct lay *L, size_t sep, const char *s, size_t len,
+    const char *st)
+{
+	size_t i = 0;
+	bool first = true;
+
+	while (len > 0 && (blank(s[len - 1]) || s[len - 1] == '\n' ||
+	    s[len - 1] == '\r'))
+		len--;
+	while (i < len) {
+		size_t j, w, run = 0, gap;
+
+		while (i < len && blank(s[i])) {
+			i++;
+			run++;
+		}
+		gap = first && run == 0 ? sep : run;
+		if (first && run > 0 && L->col == L->start) {
+			ob_spaces(L->o, run);
+			L->col += run;
+			L->start = L->col;
+		}
+		for (j = i; j < len && !blank(s[j]); j++)
+			continue;
+		w = safe_columns(s + i, j - i);
+		if (!lay_fits(L, gap, w) && (L->col > L->start ||
+		    L->start > L->indent))
+			lay_newline(L);
+		if (L->col > L->start) {
+			ob_spaces(L->o, gap);
+			L->col += gap;
+		}
+		if (st != NULL && L->color)
+			ob_puts(L->o, st);
+		put_safe(L->o, s + i, j - i);
+		if (st != NULL && L->color)
+			ob_puts(L->o, C_RESET);
+		L->col += w;
+		first = false;
+		i = j;
+	}
+}
+
 /* Print rows[0..n) (the last is the exact row) as an aligned table; with
  * descriptions (desc), a column of them between the error and the flags;
  * the rows opts->highlighted marked '*', opts->selected '>'. */
@@ -521,6 +1072,21 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color,
 		}
 		wv = r->wvalue > wv ? r->wvalue : wv;
 	}
+	if (opts->width > 0) {
+		struct table_w tw = { wn, wb, wh, wv, we, wd };
+		size_t width = (size_t)opts->width;
+		bool hex1;
+
+		if (fits_wide(rows, n, desc, &tw, width)) {
+			/* one line a row, below */
+		} else if (fits_two(rows, n, desc, &tw, width, &hex1)) {
+			print_rows_two(o, rows, n, opts, desc, &tw, hex1);
+			return;
+		} else {
+			print_rows_flow(o, rows, n, opts, desc, &tw, width);
+			return;
+		}
+	}
 	for (size_t k = 0; k < n; k++) {
 		const struct row *r = &rows[k];
 		const char *name;
@@ -544,8 +1110,7 @@ print_rows(struct obuf *o, const struct row *rows, size_t n, bool color,
 		name = r->fmt->name;
 		nl = strlen(name);
 		p = ob_reserve(o, ROW_MAX + nl);
-		p[0] = opts->highlighted >> r->f & 1 ? '*' :
-		    opts->selected >> r->f & 1 ? '>' : ' ';
+		p[0] = row_mark(opts, r->f);
 		p[1] = ' ';
 		p = put(p + 2, name, nl);
 		p = put_pad(p, wn - nl + 2);
@@ -626,6 +1191,62 @@ fpv_render_settings(const struct fpv_format *f, bool compact, char *buf,
 	return n < size ? n : size - 1;
 }
 
+/* Length of s[0..len) without its trailing blanks and line ends. */
+static size_t
+trim_end(const char *s, size_t len)
+{
+	while (len > 0 && (blank(s[len - 1]) || s[len - 1] == '\n' ||
+	    s[len - 1] == '\r'))
+		len--;
+	return len;
+}
+
+/*
+ * With a width, print the header broken between words when it does not
+ * fit one line: the expression, then each note ("[round: down]") three
+ * spaces after it or on the next line.  False when it fits (nothing
+ * printed).
+ */
+static bool
+print_header_width(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_render_opts *opts)
+{
+	const struct fpv_ctx *c = &t->ctx;
+	char note[FPV_COLUMNS_MAX + 1][8 + FPV_NAME_MAX + 160];
+	size_t len[FPV_COLUMNS_MAX + 1], nn = 0, n = trim_end(t->ast.src,
+	    t->ast.len), w = safe_columns(t->ast.src, n);
+	struct lay L = { o, (size_t)opts->width, 0, 0, HEAD_INDENT,
+	    opts->color };
+
+	if (c->round != FPV_RND_NEAREST) {
+		len[nn] = (size_t)snprintf(note[nn], sizeof note[nn],
+		    "[round: %s]", fpv_round_names[c->round]);
+		nn++;
+	}
+	for (int k = 0; k < fpv_trace_ncols(t) && nn <= FPV_COLUMNS_MAX;
+	    k++) {
+		const struct fpv_format *f = fpv_trace_format(t, k);
+		char set[160];
+
+		if (fpv_render_settings(f, false, set, sizeof set) == 0)
+			continue;
+		len[nn] = (size_t)snprintf(note[nn], sizeof note[nn],
+		    "[%s: %s]", f->name, set);
+		if (len[nn] >= sizeof note[nn])
+			len[nn] = sizeof note[nn] - 1;
+		nn++;
+	}
+	for (size_t k = 0; k < nn; k++)
+		w += 3 + len[k];
+	if (w <= L.width)
+		return false;
+	lay_source(&L, 0, t->ast.src, n, C_BOLD);
+	for (size_t k = 0; k < nn; k++)
+		lay_text(&L, 3, note[k], len[k], NULL);
+	ob_putc(o, '\n');
+	return true;
+}
+
 /* Print the header: expression, rounding mode and the settings of the
  * columns that are not their defaults. */
 static void
@@ -634,6 +1255,8 @@ print_header(struct obuf *o, const struct fpv_trace *t,
 {
 	const struct fpv_ctx *c = &t->ctx;
 
+	if (opts->width > 0 && print_header_width(o, t, opts))
+		return;
 	if (opts->color)
 		ob_puts(o, C_BOLD);
 	print_source(o, t->ast.src, t->ast.len);
@@ -688,6 +1311,33 @@ step_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
 	print_rows(o, rows, n + 1, opts->color, desc, opts);
 }
 
+/*
+ * With a width, print step i's heading broken between words when it
+ * does not fit one line.  False when it fits (nothing printed).
+ */
+static bool
+step_heading_width(struct obuf *o, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts, const char *desc)
+{
+	char head[64], *p = head;
+	size_t n = strlen(desc);
+	struct lay L = { o, (size_t)opts->width, 0, 0, HEAD_INDENT,
+	    opts->color };
+
+	p = put(p, "step ", 5);
+	p = put_long(p, (long)i + 1);
+	*p++ = '/';
+	p = put_long(p, (long)t->nsteps);
+	*p++ = ':';
+	if ((size_t)(p - head) + 1 + safe_columns(desc, trim_end(desc, n)) <=
+	    L.width)
+		return false;
+	lay_emit(&L, 0, head, (size_t)(p - head), (size_t)(p - head), C_BOLD);
+	lay_source(&L, 1, desc, n, NULL);
+	ob_putc(o, '\n');
+	return true;
+}
+
 /* Print step i as a text block into o (e: scratch error figures). */
 static void
 text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
@@ -698,6 +1348,10 @@ text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 	if (i >= t->nsteps)
 		return;
 	fpv_describe_step(t, i, desc, sizeof desc);
+	if (opts->width > 0 && step_heading_width(o, t, i, opts, desc)) {
+		step_rows(o, t, i, opts, e, desc);
+		return;
+	}
 	if (opts->color)
 		ob_puts(o, C_BOLD);
 	ob_puts(o, "step ");

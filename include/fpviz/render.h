@@ -19,6 +19,8 @@ struct fpv_render_opts {
 	/* Rows a lesson points at (bit k: row k), marked in the text
 	 * tables: '>' the row it selects, '*' the rows it highlights. */
 	uint32_t selected, highlighted;
+	int width;		/* text: lay rows out for this many columns
+				   (0: no limit, one line a row) */
 };
 
 /* The settings of format f that differ from its defaults, as

@@ -10,7 +10,10 @@
  *
  * Beyond "no crash, no sanitizer report", it checks what the parser
  * promises: operands come before their node, spans lie within the line,
- * an error has a located, non-empty, printable one-line message.
+ * an error has a located, non-empty, printable one-line message; and
+ * what the text layouts promise: laid out for a width (picked by the
+ * input's length), the table has the same characters but blanks as its
+ * one-line rows, in the same order.
  *
  * Build: configure --enable-fuzzing CC=clang; see tests/fuzz/README.
  */
@@ -84,9 +87,30 @@ check_error(const struct fpv_error *err, int lineno, const char *line,
  */
 #define STEPS_MAX 256
 
+/* The text of t (with its steps: steps) without its blanks and line
+ * ends, as a new string. */
+static char *
+render_ink(const struct fpv_trace *t, bool steps, int width)
+{
+	struct fpv_render_opts o = { .steps = steps, .width = width };
+	char *buf = NULL;
+	size_t n = 0, k = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	if (f == NULL)
+		abort();
+	fpv_render_text(f, t, &o);
+	fclose(f);
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != ' ' && buf[i] != '\n')
+			buf[k++] = buf[i];
+	buf[k] = '\0';
+	return buf;
+}
+
 /* Evaluate one line and render whatever came of it. */
 static void
-run_line(const char *line, size_t len, int lineno, bool color)
+run_line(const char *line, size_t len, int lineno, bool color, int width)
 {
 	struct fpv_render_opts text = { .steps = true, .color = color };
 	struct fpv_render_opts json = { .steps = true };
@@ -100,6 +124,16 @@ run_line(const char *line, size_t len, int lineno, bool color)
 		check_ast(&trace.ast, line, len);
 		fpv_render_text(devnull, &trace, &text);
 		fpv_render_json(devnull, &trace, &json);
+		{
+			char *wide = render_ink(&trace, text.steps, 0);
+			char *narrow = render_ink(&trace, text.steps, width);
+
+			if (strcmp(wide, narrow) != 0)
+				broken("the layout at a width changed the text",
+				    line, len);
+			free(wide);
+			free(narrow);
+		}
 	} else if (rc < 0) {
 		check_error(&err, lineno, line, len);
 		fpv_render_error(devnull, &err, color);
@@ -155,7 +189,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(s + start, '\n', size - start);
 		size_t end = nl ? (size_t)(nl - s) : size;
 
-		run_line(s + start, end - start, lineno++, size % 3 == 0);
+		run_line(s + start, end - start, lineno++, size % 3 == 0,
+		    20 + (int)(size * 7 % 181));
 		start = end + 1;
 	}
 	return 0;
