@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,12 @@ enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
 
 /* Size of stdout's buffer when it is not a terminal. */
 #define OUT_BUFSIZE (1 << 16)
+
+/* --width: the narrowest and widest width (0: no limit); the width of a
+ * terminal whose size is not known. */
+#define WIDTH_MIN 20
+#define WIDTH_MAX 10000
+#define WIDTH_DEFAULT 80
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -68,6 +75,7 @@ struct options {
 	bool json, steps, plain, big;
 	enum color_mode color;
 	size_t max_line;	/* --max-line, 0 for the default */
+	int width;		/* --width, -1 when not given */
 };
 
 /* Long options without a short form; the aliases of the format table
@@ -75,7 +83,7 @@ struct options {
 enum {
 	OPT_ROUND = 256, OPT_SET, OPT_FORMAT, OPT_FORMATS, OPT_STEPS,
 	OPT_JSON, OPT_COLOR, OPT_PLAIN, OPT_INFO, OPT_LESSON, OPT_BIG,
-	OPT_MAX_LINE, OPT_VERSION, OPT_ALIAS
+	OPT_MAX_LINE, OPT_WIDTH, OPT_VERSION, OPT_ALIAS
 };
 
 static const struct option base_options[] = {
@@ -91,6 +99,7 @@ static const struct option base_options[] = {
 	{ "lesson", required_argument, NULL, OPT_LESSON },
 	{ "big", no_argument, NULL, OPT_BIG },
 	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+	{ "width", required_argument, NULL, OPT_WIDTH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 };
@@ -105,7 +114,7 @@ print_help(void)
 	for (int i = 0; fpv_default_columns[i] != NULL; i++)
 		printf("%s %s", i == 0 ? "" : fpv_default_columns[i + 1] ==
 		    NULL ? " and" : ",", fpv_default_columns[i]);
-	fputs(" (or any formats), rounding after every operation.\n"
+	fputs(" (or any formats),\nrounding after every operation.\n"
 	    "\n"
 	    "  -e EXPR                  evaluate EXPR (repeatable: one session, "
 	    "in order)\n"
@@ -117,8 +126,8 @@ print_help(void)
 	    "preset (ml) or all\n"
 	    "  --format NAME=SPEC       define a format: eEmM[,bias=B][,fn|"
 	    "finite][,nosub]\n"
-	    "  --set KEY=VALUE          a setting, as :set (e.g. FORMAT.scale="
-	    "0.1); repeatable\n", stdout);
+	    "  --set KEY=VALUE          a setting as :set, e.g. FORMAT.scale=0.1;"
+	    " repeatable\n", stdout);
 	for (int i = 0; fpv_option_aliases[i].option != NULL; i++) {
 		char opt[48];
 
@@ -142,6 +151,9 @@ print_help(void)
 	    "view)\n"
 	    "  --max-line N             longest input line in bytes (default "
 	    "16M; K, M, G)\n"
+	    "  --width N                lay text out for N columns (default: "
+	    "the terminal's;\n"
+	    "                           0: one line a row, as into a pipe)\n"
 	    "  --help                   print this help and exit\n"
 	    "  --version                print the version and exit\n"
 	    "\n"
@@ -272,6 +284,31 @@ apply_sets(const struct options *o, struct fpv_session *s,
 	}
 }
 
+/*
+ * The --width argument: 0, or WIDTH_MIN to WIDTH_MAX columns, in decimal
+ * digits; anything else is a usage error.
+ */
+static int
+parse_width(const char *arg)
+{
+	long v = 0;
+	const char *p = arg;
+
+	for (; *p != '\0' || p == arg; p++) {
+		if (*p < '0' || *p > '9')
+			usage_error("--width: '%s': expected a number of columns "
+			    "(0, or %d to %d)", arg, WIDTH_MIN, WIDTH_MAX);
+		if (v <= WIDTH_MAX)
+			v = v * 10 + (*p - '0');
+	}
+	if (v > WIDTH_MAX)
+		usage_error("--width: '%s': at most %d columns", arg, WIDTH_MAX);
+	if (v != 0 && v < WIDTH_MIN)
+		usage_error("--width: '%s': at least %d columns (0: no limit)",
+		    arg, WIDTH_MIN);
+	return (int)v;
+}
+
 /* Parse the command line into o, the session's settings and d. */
 static void
 parse_options(int argc, char **argv, struct options *o,
@@ -364,6 +401,9 @@ parse_options(int argc, char **argv, struct options *o,
 				usage_error("--max-line: '%s': %s", optarg, why);
 			break;
 		}
+		case OPT_WIDTH:
+			o->width = parse_width(optarg);
+			break;
 		case 'h':
 			print_help();
 			exit(EXIT_OK);
@@ -398,6 +438,37 @@ parse_options(int argc, char **argv, struct options *o,
 	for (size_t i = 0; i < o->ninputs; i++)
 		if (o->inputs[i].file)
 			o->inputs[i].fp = open_input(o->inputs[i].arg);
+}
+
+/*
+ * The width of text output: --width when given; else, when standard
+ * output is a terminal, its width (TIOCGWINSZ; where that gives none,
+ * COLUMNS if it is a number, else WIDTH_DEFAULT), at least WIDTH_MIN;
+ * else 0 (a pipe or file: one line a row, whatever the environment).
+ * Decided once, before anything is printed.
+ */
+static int
+text_width(int opt)
+{
+	struct winsize ws;
+	const char *env;
+	long v = 0;
+
+	if (opt >= 0)
+		return opt;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		v = ws.ws_col;
+	} else if ((env = getenv("COLUMNS")) != NULL && *env != '\0') {
+		for (; *env >= '0' && *env <= '9' && v <= WIDTH_MAX; env++)
+			v = v * 10 + (*env - '0');
+		if (*env != '\0')
+			v = 0;
+	}
+	if (v == 0)
+		v = WIDTH_DEFAULT;
+	return v < WIDTH_MIN ? WIDTH_MIN : v > WIDTH_MAX ? WIDTH_MAX : (int)v;
 }
 
 /* Colour for stream fd under mode: auto means a terminal and no NO_COLOR. */
@@ -516,7 +587,7 @@ int
 main(int argc, char **argv)
 {
 	static char outbuf[OUT_BUFSIZE];
-	struct options o = { 0 };
+	struct options o = { .width = -1 };
 	struct fpv_session s;
 	struct fpv_display d = { false, false };
 	struct fpv_repl r;
@@ -534,6 +605,7 @@ main(int argc, char **argv)
 	r.json = o.json;
 	r.opts.steps = o.steps;
 	r.opts.color = !o.json && want_color(o.color, STDOUT_FILENO);
+	r.opts.width = text_width(o.width);
 	r.err_color = want_color(o.color, STDERR_FILENO);
 	r.max_line = o.max_line;
 	d.no_color = o.color == COLOR_NEVER;
