@@ -86,25 +86,28 @@ value_of(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t b,
 	}
 }
 
-/* Print one row of the value table (the value padded by its columns). */
+/*
+ * Print one row of the value table (the value padded by its columns);
+ * two: in two lines, the shortest decimal under the value and the exact
+ * form under the bits.
+ */
 static void
-row(FILE *out, const char *label, const struct value *v)
+row(FILE *out, const char *label, const struct value *v, bool two)
 {
-	fprintf(out, "  %-19s %s%*s %-19s %-24s %s\n", label, v->value,
-	    v->width < 26 ? (int)(26 - v->width) : 0, "", v->hex, v->shortest,
-	    v->exactly);
+	if (two)
+		fprintf(out, "  %-19s %s%*s %s\n  %-19s %-26s %s\n", label,
+		    v->value, v->width < 26 ? (int)(26 - v->width) : 0, "",
+		    v->hex, "", v->shortest, v->exactly);
+	else
+		fprintf(out, "  %-19s %s%*s %-19s %-24s %s\n", label, v->value,
+		    v->width < 26 ? (int)(26 - v->width) : 0, "", v->hex,
+		    v->shortest, v->exactly);
 }
 
-/* The value of b as a row, labelled. */
-static void
-value_row(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f,
-    const char *label, uint64_t b)
-{
-	struct value v;
-
-	value_of(c, f, b, &v);
-	row(out, label, &v);
-}
+/* Columns of the value table's one-line rows, or its two-line rows. */
+#define ROW_COLUMNS(exactly) (2 + 19 + 1 + 26 + 1 + 19 + 1 + 24 + 1 + (exactly))
+#define ROW2_COLUMNS(exactly) (2 + 19 + 1 + 26 + 1 + \
+	((exactly) > 18 ? (exactly) : 18))
 
 /* Write n copies of ch. */
 static void
@@ -140,13 +143,35 @@ special_text(FILE *out, const struct fpv_format *f)
 	putc('\n', out);
 }
 
-/* The :info text of a float format. */
+/*
+ * The :info text of a float format; its value table in two lines a row
+ * where one line does not fit width (0: no limit) but two do.
+ */
 static void
-info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
+info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f,
+    int width)
 {
+	static const char *const label[4] = { "max", "smallest normal",
+	    "smallest subnormal", "eps" };
 	struct table t;
+	struct value v[4];
+	bool shown[4], two = false;
+	size_t ex = 0;
 
 	float_table(c, f, &t);
+	shown[0] = shown[1] = true;
+	shown[2] = t.min_subnormal != t.min_normal;
+	shown[3] = t.has_eps;
+	value_of(c, f, t.max, &v[0]);
+	value_of(c, f, t.min_normal, &v[1]);
+	value_of(c, f, t.min_subnormal, &v[2]);
+	value_of(c, f, t.eps, &v[3]);
+	for (int k = 0; k < 4; k++)
+		if (shown[k] && strlen(v[k].exactly) > ex)
+			ex = strlen(v[k].exactly);
+	if (width > 0 && ROW_COLUMNS(ex) > (size_t)width &&
+	    ROW2_COLUMNS(ex) <= (size_t)width)
+		two = true;
 	fprintf(out, "%s: %s\n", f->name, f->title);
 	fprintf(out, "  %-19s ", "layout");
 	if (f->sign)
@@ -183,14 +208,15 @@ info_float(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 		fprintf(out, "  %-19s 0 (no decimal digit is sure to survive a "
 		    "round trip); %d tell every value apart\n", "decimal digits",
 		    t.roundtrip);
-	fprintf(out, "  %-19s %-26s %-19s %-24s %s\n", "", "value", "bits",
-	    "shortest", "exactly");
-	value_row(out, c, f, "max", t.max);
-	value_row(out, c, f, "smallest normal", t.min_normal);
-	if (t.min_subnormal != t.min_normal)
-		value_row(out, c, f, "smallest subnormal", t.min_subnormal);
-	if (t.has_eps)
-		value_row(out, c, f, "eps", t.eps);
+	if (two)
+		fprintf(out, "  %-19s %-26s %s\n  %-19s %-26s %s\n", "", "value",
+		    "bits", "", "shortest", "exactly");
+	else
+		fprintf(out, "  %-19s %-26s %-19s %-24s %s\n", "", "value",
+		    "bits", "shortest", "exactly");
+	for (int k = 0; k < 4; k++)
+		if (shown[k])
+			row(out, label[k], &v[k], two);
 	fprintf(out, "  (eps: the gap between 1 and the next number; "
 	    FPV_DEC_MARK ": the shortest decimal that reads back, where the "
 	    "exact one is longer than %d digits)\n", FPV_DEC_VALUE_DIGITS);
@@ -246,9 +272,10 @@ info_int(FILE *out, const struct fpv_ctx *c, const struct fpv_format *f)
 		    "overflow");
 }
 
-/* The :info text of format f. */
+/* The :info text of format f, laid out for width (0: no limit). */
 char *
-fpv_info_text(const struct fpv_ctx *c, const struct fpv_format *f)
+fpv_info_text_width(const struct fpv_ctx *c, const struct fpv_format *f,
+    int width)
 {
 	char *buf = NULL;
 	size_t size = 0;
@@ -257,11 +284,18 @@ fpv_info_text(const struct fpv_ctx *c, const struct fpv_format *f)
 	if (out == NULL)
 		return NULL;
 	if (f->kind == FPV_KIND_FLOAT)
-		info_float(out, c, f);
+		info_float(out, c, f, width);
 	else
 		info_int(out, c, f);
 	fclose(out);
 	return buf;
+}
+
+/* The :info text of format f. */
+char *
+fpv_info_text(const struct fpv_ctx *c, const struct fpv_format *f)
+{
+	return fpv_info_text_width(c, f, 0);
 }
 
 /* Write one value as ", \"KEY\": {\"value\": ..., \"exact\": ..., \"bits\": ...}". */

@@ -484,22 +484,48 @@ want_color(enum color_mode mode, int fd)
 
 /* ---- --info ------------------------------------------------------------ */
 
-/* Print the tables of the --info formats. */
+/*
+ * Print text (lines each ended by a newline, but perhaps the last) on
+ * standard output: as it is without a width, else each line wider than
+ * that broken between words and continued under its second column.
+ */
+static void
+put_lines(const char *text, int width)
+{
+	const char *p = text;
+
+	if (width <= 0) {
+		fputs(text, stdout);
+		return;
+	}
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		fpv_render_line(stdout, p, n, width, true);
+		p += n + (nl != NULL);
+	}
+}
+
+/* Print the tables of the --info formats (text laid out for width). */
 static int
-run_info(const struct options *o, const struct fpv_session *s)
+run_info(const struct options *o, const struct fpv_session *s, int width)
 {
 	for (size_t i = 0; i < o->ninfos; i++) {
 		const struct fpv_format *f = fpv_ctx_format(&s->ctx,
 		    fpv_ctx_find(&s->ctx, o->infos[i], strlen(o->infos[i])));
 		char *text = o->json ? fpv_info_json(&s->ctx, f) :
-		    fpv_info_text(&s->ctx, f);
+		    fpv_info_text_width(&s->ctx, f, width);
 		size_t n;
 
 		if (text == NULL)
 			out_of_memory();
 		if (i > 0 && !o->json)
 			putchar('\n');
-		fputs(text, stdout);
+		if (o->json)
+			fputs(text, stdout);
+		else
+			put_lines(text, width);
 		n = strlen(text);
 		if (n > 0 && text[n - 1] != '\n')
 			putchar('\n');
@@ -613,7 +639,7 @@ main(int argc, char **argv)
 	/* Line mode's SIGINT; the view catches its own. */
 	fpv_repl_catch_interrupt();
 	if (o.ninfos > 0) {
-		status = run_info(&o, &s);
+		status = run_info(&o, &s, r.opts.width);
 	} else if (o.lesson != NULL && strcmp(o.lesson, "list") == 0) {
 		char *list = fpv_lesson_list();
 
@@ -621,7 +647,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "fpviz: no built-in lessons found\n");
 			status = EXIT_ERRORS;
 		} else {
-			fputs(list, stdout);
+			put_lines(list, r.opts.width);
 			free(list);
 			status = EXIT_OK;
 		}

@@ -1411,6 +1411,47 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 	ob_flush(&o);
 }
 
+/*
+ * Print one line of text from input (a caption, a command's reply) in
+ * the safe notation and a newline; with width > 0, broken between words
+ * to fit it, the continuation lines indented as the line is or, with
+ * hang, under its second column (after its first run of two or more
+ * blanks) when that starts in the left half.
+ */
+void
+fpv_render_line(FILE *out, const char *s, size_t len, int width, bool hang)
+{
+	struct obuf o;
+	struct lay L;
+	size_t lead = 0;
+
+	ob_init(&o, out);
+	if (width <= 0 || safe_columns(s, len) <= (size_t)width) {
+		put_safe(&o, s, len);
+		ob_putc(&o, '\n');
+		ob_flush(&o);
+		return;
+	}
+	while (lead < len && blank(s[lead]))
+		lead++;
+	if (hang) {
+		for (size_t i = lead; i + 2 < len; i++)
+			if (!blank(s[i]) && blank(s[i + 1]) && blank(s[i + 2])) {
+				size_t j = i + 1;
+
+				while (j < len && blank(s[j]))
+					j++;
+				if (j < len && safe_columns(s, j) <= (size_t)width / 2)
+					lead = safe_columns(s, j);
+				break;
+			}
+	}
+	L = (struct lay){ &o, (size_t)width, 0, 0, lead, false };
+	lay_source(&L, 0, s, len, NULL);
+	ob_putc(&o, '\n');
+	ob_flush(&o);
+}
+
 /* Print "error: L:C: message". */
 void
 fpv_render_error(FILE *out, const struct fpv_error *err, bool color)

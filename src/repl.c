@@ -60,10 +60,12 @@ separate(struct fpv_repl *r)
 
 /*
  * Write text that came from input, line by line in the safe notation
- * (fpviz/safe.h), each line ended by a newline.
+ * (fpviz/safe.h), each line ended by a newline; with width > 0, a line
+ * wider than that broken between words (hang: continued under its
+ * second column, as a table of commands and their descriptions).
  */
 static void
-put_text(FILE *out, const char *text)
+put_text(FILE *out, const char *text, int width, bool hang)
 {
 	const char *p = text;
 
@@ -71,8 +73,7 @@ put_text(FILE *out, const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
 
-		fpv_safe_write(out, p, n);
-		putc('\n', out);
+		fpv_render_line(out, p, n, width, hang);
 		p += n + (nl != NULL);
 	} while (*p != '\0');
 }
@@ -282,7 +283,7 @@ command_done(struct fpv_repl *r, struct fpv_line_result *res,
 	if (reply->text != NULL && !r->json) {
 		separate(r);
 		if (reply->text[0] != '\0')
-			put_text(r->out, reply->text);
+			put_text(r->out, reply->text, r->opts.width, true);
 	}
 	switch (reply->action) {
 	case FPV_CMD_QUIT:
@@ -552,7 +553,7 @@ lesson_error(struct fpv_repl *r, const char *name, const struct fpv_error *err,
 		fpv_render_error(r->err, err, r->err_color);
 	} else {
 		fputs("fpviz: ", r->err);
-		put_text(r->err, err != NULL ? err->msg : msg);
+		put_text(r->err, err != NULL ? err->msg : msg, 0, false);
 	}
 	fflush(r->err);
 }
@@ -603,7 +604,7 @@ fpv_repl_lesson(struct fpv_repl *r, const char *name)
 		}
 		if (!r->json) {
 			separate(r);
-			fputs(list, r->out);
+			put_text(r->out, list, r->opts.width, true);
 		} else if (r->cmd != NULL) {
 			json_lesson_list(r, list);
 		}
@@ -672,9 +673,10 @@ fpv_repl_play(struct fpv_repl *r, const struct fpv_lesson *l)
 		if (!r->json) {
 			separate(r);
 			if (it->caption != NULL)
-				put_text(r->out, it->caption);
+				put_text(r->out, it->caption, r->opts.width,
+				    false);
 			if (it->kind == FPV_LESSON_COMMAND)
-				put_text(r->out, it->text);
+				put_text(r->out, it->text, r->opts.width, false);
 			/* The table follows its caption without a blank line. */
 			r->printed = false;
 		}

@@ -18,6 +18,15 @@
 char *fpv_info_text(const struct fpv_ctx *c, const struct fpv_format *f);
 
 /*
+ * The same laid out for width columns (0: no limit, as fpv_info_text):
+ * the table of values in two lines a row (the shortest decimal under
+ * the value, the exact form under the bits) where one line does not fit.
+ * Other lines are left to the caller (fpv_render_line breaks them).
+ */
+char *fpv_info_text_width(const struct fpv_ctx *c,
+    const struct fpv_format *f, int width);
+
+/*
  * The same facts as one JSON object and a newline; malloc'd, or NULL.
  * Keys: "format", "title", "kind" ("float" or "int"), "bits", "sign";
  * floats: "exponent_bits", "fraction_bits", "bias", "precision", "emin",

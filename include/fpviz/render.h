@@ -58,6 +58,16 @@ void fpv_render_json_error_object(FILE *out, const char *src, size_t len,
 void fpv_render_json_step(FILE *out, const struct fpv_trace *t, size_t i,
     const struct fpv_render_opts *opts);
 
+/*
+ * Print one line of text that came from input (no newline in it) in the
+ * safe notation of fpviz/safe.h, and a newline.  With width > 0 a line
+ * wider than that is broken between words, its continuation lines
+ * indented as it is, or with hang under its second column (after its
+ * first run of two or more blanks, when that is in the left half).
+ */
+void fpv_render_line(FILE *out, const char *s, size_t len, int width,
+    bool hang);
+
 /* Print "error: L:C: message" (coloured when asked) and a newline. */
 void fpv_render_error(FILE *out, const struct fpv_error *err, bool color);
 
