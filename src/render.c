@@ -725,20 +725,31 @@ print_rows_two(struct obuf *o, const struct row *rows, size_t n,
 /*
  * A line being filled: the next field goes at column col, after a
  * separator unless the line has nothing yet (col == start); a new line
- * starts at column indent.
+ * starts at column indent.  The blanks before a line's first field are
+ * owed (pend) until something follows them, so that no line ends in
+ * blanks.
  */
 struct lay {
 	struct obuf *o;
 	size_t width, col, start, indent;
 	bool color;
+	size_t pend;
 };
+
+/* Write the blanks owed. */
+static void
+lay_pad(struct lay *L)
+{
+	ob_spaces(L->o, L->pend);
+	L->pend = 0;
+}
 
 /* End the line; the next one starts at L->indent. */
 static void
 lay_newline(struct lay *L)
 {
 	ob_putc(L->o, '\n');
-	ob_spaces(L->o, L->indent);
+	L->pend = L->indent;
 	L->col = L->start = L->indent;
 }
 
@@ -762,6 +773,7 @@ static void
 lay_emit(struct lay *L, size_t sep, const char *s, size_t n, size_t w,
     const char *st)
 {
+	lay_pad(L);
 	if (L->col > L->start) {
 		ob_spaces(L->o, sep);
 		L->col += sep;
@@ -931,7 +943,7 @@ print_rows_flow(struct obuf *o, const struct row *rows, size_t n,
 {
 	size_t x1 = 2 + tw->wn + 2;
 	bool color = opts->color;
-	struct lay L = { o, width, 0, 0, x1, color };
+	struct lay L = { o, width, 0, 0, x1, color, 0 };
 
 	if (width < x1 + CONT_ROOM)
 		L.indent = CONT_NARROW;
@@ -940,7 +952,7 @@ print_rows_flow(struct obuf *o, const struct row *rows, size_t n,
 
 		if (r->f < 0) {
 			ob_puts(o, color ? "  " C_BOLD "exact" C_RESET : "  exact");
-			ob_spaces(o, x1 - 7);
+			L.pend = x1 - 7;
 			L.col = L.start = x1;
 			lay_text(&L, 0, r->line, r->nline, NULL);
 			ob_putc(o, '\n');
@@ -949,7 +961,7 @@ print_rows_flow(struct obuf *o, const struct row *rows, size_t n,
 		ob_putc(o, row_mark(opts, r->f));
 		ob_putc(o, ' ');
 		ob_puts(o, r->fmt->name);
-		ob_spaces(o, x1 - 2 - strlen(r->fmt->name));
+		L.pend = x1 - 2 - strlen(r->fmt->name);
 		L.col = L.start = x1;
 		lay_bits(&L, r->fmt, r->bin, r->nbin);
 		/* The hex after the bits if it fits; the value starts the
@@ -1023,6 +1035,7 @@ lay_source(struct lay *L, size_t sep, const char *s, size_t len,
 		}
 		gap = first && run == 0 ? sep : run;
 		if (first && run > 0 && L->col == L->start) {
+			lay_pad(L);
 			ob_spaces(L->o, run);
 			L->col += run;
 			L->start = L->col;
@@ -1033,6 +1046,7 @@ lay_source(struct lay *L, size_t sep, const char *s, size_t len,
 		if (!lay_fits(L, gap, w) && (L->col > L->start ||
 		    L->start > L->indent))
 			lay_newline(L);
+		lay_pad(L);
 		if (L->col > L->start) {
 			ob_spaces(L->o, gap);
 			L->col += gap;
@@ -1216,7 +1230,7 @@ print_header_width(struct obuf *o, const struct fpv_trace *t,
 	size_t len[FPV_COLUMNS_MAX + 1], nn = 0, n = trim_end(t->ast.src,
 	    t->ast.len), w = safe_columns(t->ast.src, n);
 	struct lay L = { o, (size_t)opts->width, 0, 0, HEAD_INDENT,
-	    opts->color };
+	    opts->color, 0 };
 
 	if (c->round != FPV_RND_NEAREST) {
 		len[nn] = (size_t)snprintf(note[nn], sizeof note[nn],
@@ -1322,7 +1336,7 @@ step_heading_width(struct obuf *o, const struct fpv_trace *t, size_t i,
 	char head[64], *p = head;
 	size_t n = strlen(desc);
 	struct lay L = { o, (size_t)opts->width, 0, 0, HEAD_INDENT,
-	    opts->color };
+	    opts->color, 0 };
 
 	p = put(p, "step ", 5);
 	p = put_long(p, (long)i + 1);
@@ -1446,7 +1460,7 @@ fpv_render_line(FILE *out, const char *s, size_t len, int width, bool hang)
 				break;
 			}
 	}
-	L = (struct lay){ &o, (size_t)width, 0, 0, lead, false };
+	L = (struct lay){ &o, (size_t)width, 0, 0, lead, false, 0 };
 	lay_source(&L, 0, s, len, NULL);
 	ob_putc(&o, '\n');
 	ob_flush(&o);
