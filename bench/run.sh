@@ -7,8 +7,9 @@
 #    every machine) of BENCH_N (100000) expressions of 8 binary operations,
 #    evaluated with `fpviz -f`, output to /dev/null: expressions per second
 #    for text output, --steps and --json --steps (best of BENCH_RUNS, 3),
-#    and as text in one format without a machine path (--formats bf16)
-#    and in the eight rows of --formats ml.
+#    as text laid out for an 80-column terminal (--width 80; into a file
+#    the rows are one line each), and as text in one format without a
+#    machine path (--formats bf16) and in the eight rows of --formats ml.
 # 2. Length: one expression 0.1+0.1+... of 10^3 ... 10^6 terms: wall time
 #    and peak RSS, with the ratio between successive sizes (10 means
 #    linear); then the longest with --steps (every step kept).
@@ -123,9 +124,10 @@ echo
 awk -v n="$n" -v ops=8 -v seed="$seed" -f "$here/gen.awk" >"$tmp/corpus"
 echo "Throughput: $n expressions of 8 binary operations (seed $seed), best of $runs, output to /dev/null"
 printf '  %-22s %10s %14s\n' "mode" "seconds" "expressions/s"
-for mode in text steps json bf16 ml; do
+for mode in text width steps json bf16 ml; do
 	case $mode in
 	text) label="text"; set -- ;;
+	width) label="text --width 80"; set -- --width 80 ;;
 	steps) label="--steps"; set -- --steps ;;
 	json) label="--json --steps"; set -- --json --steps ;;
 	bf16) label="--formats bf16"; set -- --formats bf16 ;;
