@@ -982,6 +982,21 @@ pow10_u128(int n)
 	return (unsigned __int128)pow10_u64[19] * pow10_u64[n - 19];
 }
 
+/* The top half of the 256-bit product M g: within 2^128 of the exact
+ * product's, for round_digits and round_digits_within. */
+static unsigned __int128
+mul_pow10_top(unsigned __int128 M, const struct pow10 *g)
+{
+	uint64_t mh = (uint64_t)(M >> 64), ml = (uint64_t)M;
+	unsigned __int128 ll = (unsigned __int128)ml * g->lo;
+	unsigned __int128 lh = (unsigned __int128)ml * g->hi;
+	unsigned __int128 hl = (unsigned __int128)mh * g->lo;
+	unsigned __int128 hh = (unsigned __int128)mh * g->hi;
+	unsigned __int128 mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+
+	return hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+}
+
 /*
  * Round |x| = M 2^(ex - 128) (M's top bit set, M below the true
  * significand by less than one unit) to nearest at d <= 20 significant
@@ -1005,21 +1020,14 @@ round_digits(unsigned __int128 M, long ex, int d, unsigned __int128 *D,
 	for (int pass = 0; pass < 2; pass++) {
 		long s = d - 1 - e10;
 		const struct pow10 *g;
-		uint64_t mh = (uint64_t)(M >> 64), ml = (uint64_t)M;
-		unsigned __int128 ll, lh, hl, hh, mid, ph, t, w, mask;
+		unsigned __int128 ph, t, w, mask;
 		int sh;
 		unsigned hb;
 
 		if (s < POW10_MIN || s > POW10_MAX)
 			return 0;
 		g = &pow10_tab[s - POW10_MIN];
-		/* The top half of the 256-bit product M g. */
-		ll = (unsigned __int128)ml * g->lo;
-		lh = (unsigned __int128)ml * g->hi;
-		hl = (unsigned __int128)mh * g->lo;
-		hh = (unsigned __int128)mh * g->hi;
-		mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
-		ph = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+		ph = mul_pow10_top(M, g);
 		/* |x| 10^s = (M g) 2^(ex + lg - 255) = ph 2^-sh. */
 		sh = (int)(127 - ex - g->lg);
 		if (sh < 56 || sh > 127)
@@ -1073,20 +1081,13 @@ round_digits_within(unsigned __int128 M, long ex, int d, int good,
 	for (int pass = 0; pass < 2; pass++) {
 		long s = d - 1 - e10;
 		const struct pow10 *g;
-		uint64_t mh = (uint64_t)(M >> 64), ml = (uint64_t)M;
-		unsigned __int128 ll, lh, hl, hh, mid, ph, t, frac, half, dist,
-		    margin;
+		unsigned __int128 ph, t, frac, half, dist, margin;
 		int sh;
 
 		if (s < POW10_MIN || s > POW10_MAX)
 			return 0;
 		g = &pow10_tab[s - POW10_MIN];
-		ll = (unsigned __int128)ml * g->lo;
-		lh = (unsigned __int128)ml * g->hi;
-		hl = (unsigned __int128)mh * g->lo;
-		hh = (unsigned __int128)mh * g->hi;
-		mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
-		ph = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+		ph = mul_pow10_top(M, g);
 		/* |x| 10^s = ph 2^-sh, ph within 2 units of the exact one. */
 		sh = (int)(127 - ex - g->lg);
 		if (sh < 56 || sh > 127)
