@@ -2601,13 +2601,7 @@ read_digits(const char *s, size_t len, size_t *i, int base, fmpz_t m,
 			dot = true;
 			continue;
 		}
-		if (ch >= '0' && ch <= '9')
-			d = ch - '0';
-		else if (base == 16 && ch >= 'a' && ch <= 'f')
-			d = ch - 'a' + 10;
-		else if (base == 16 && ch >= 'A' && ch <= 'F')
-			d = ch - 'A' + 10;
-		else
+		if ((d = fpv_digit_value(ch, base)) < 0)
 			break;
 		chunk = chunk * (ulong)base + (ulong)d;
 		scale *= (ulong)base;

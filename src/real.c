@@ -315,13 +315,7 @@ fpv_real_rational(const char *s, size_t len, mpq_ptr q)
 			dot = true;
 			continue;
 		}
-		if (ch >= '0' && ch <= '9')
-			d = ch - '0';
-		else if (base == 16 && ch >= 'a' && ch <= 'f')
-			d = ch - 'a' + 10;
-		else if (base == 16 && ch >= 'A' && ch <= 'F')
-			d = ch - 'A' + 10;
-		else
+		if ((d = fpv_digit_value(ch, base)) < 0)
 			break;
 		mpz_mul_ui(m, m, (unsigned long)base);
 		mpz_add_ui(m, m, (unsigned long)d);

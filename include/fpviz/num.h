@@ -220,6 +220,19 @@ struct fpv_real {
 int fpv_real_parse(struct fpv_real *r, mpfr_ptr x, const char *text,
     size_t len);
 
+/* The value of ch as a digit of a literal in base 10 or 16, or -1. */
+static inline int
+fpv_digit_value(char ch, int base)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (base == 16 && ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (base == 16 && ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
 /*
  * The exact rational of a decimal or hex literal's text (no sign) into q
  * (initialized), when its exponent is modest (|exponent| <= 1000 decimal,
