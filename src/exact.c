@@ -3456,7 +3456,10 @@ q_dd(const struct fpv_exact *x, struct fpv_exact_dd *dd)
 	dd->q[0] = (uint64_t)Q;
 	dd->q[1] = (uint64_t)(Q >> 64);
 	dd->hi = (double)Q;
-	dd->lo = (double)(__int128)(Q - (unsigned __int128)dd->hi);
+	/* Q within 2^74 of 2^128 rounds up to 2^128, which no 128-bit
+	 * integer holds: the remainder is then -(2^128 - Q). */
+	dd->lo = dd->hi >= 0x1p128 ? -(double)(-Q) :
+	    (double)(__int128)(Q - (unsigned __int128)dd->hi);
 	dd->state = 1;
 }
 
