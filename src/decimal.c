@@ -2471,6 +2471,35 @@ fpv_dec_figure_d(double d, int good, unsigned how, char *buf, size_t size)
 	mp_limb_t l[(53 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
 	mpfr_t x;
 
+	/* The short figure of a double known to 40 bits or more, as
+	 * fpv_dec_figure writes it when its first try settles (most
+	 * figures): without building a number. */
+	if (!(how & FPV_DEC_FIG_FULL) && good >= 40 && size > 16 &&
+	    isfinite(d) && d != 0) {
+		struct fig g;
+		unsigned D;
+		long E;
+		int e;
+
+		g.y = fabs(d);
+		(void)frexp(g.y, &e);
+		g.ex = e;
+		if (figure_fast(&g, good, FPV_DEC_FIGURE_SHORT, &D, &E)) {
+			char dg[FPV_DEC_FIGURE_SHORT];
+			size_t nd = FPV_DEC_FIGURE_SHORT, off = 0;
+
+			for (int i = FPV_DEC_FIGURE_SHORT - 1; i >= 0; i--) {
+				dg[i] = (char)('0' + D % 10);
+				D /= 10;
+			}
+			while (nd > 1 && dg[nd - 1] == '0')
+				nd--;
+			if ((how & FPV_DEC_FIG_SIGN) && d > 0)
+				buf[off++] = '+';
+			return off + emit_direct(buf + off, size - off, d < 0,
+			    dg, nd, E, E >= -4 && E < FPV_DEC_FIGURE_SHORT);
+		}
+	}
 #if GMP_NUMB_BITS == 64
 	/* d's significand in one limb, as MPFR keeps it, without a call
 	 * (figures are written by the million). */
