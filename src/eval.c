@@ -404,12 +404,14 @@ node_error(const struct fpv_trace *t, const struct fpv_node *n,
 static void
 step_real(struct fpv_trace *t, struct fpv_step *st, const struct fpv_real *r)
 {
+	struct fpv_cell *cell = fpv_step_cells(t, st);
+
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		unsigned fl = 0;
 
-		fpv_step_cells(t, st)[f].bits = fpv_num_round_real(&t->ctx,
+		cell[f].bits = fpv_num_round_real(&t->ctx,
 		    fpv_trace_format(t, f), r, &fl);
-		fpv_step_cells(t, st)[f].flags = fl;
+		cell[f].flags = fl;
 	}
 }
 
@@ -581,9 +583,12 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			fpv_trace_step(t, n->args[k > 2 ? 2 : 0])
 		};
 
+		const struct fpv_cell *ac[3] = { fpv_step_cells(t, as[0]),
+			fpv_step_cells(t, as[1]), fpv_step_cells(t, as[2]) };
+
 		for (int f = 0; f < fpv_trace_ncols(t); f++) {
-			uint64_t a[3] = { fpv_step_cells(t, as[0])[f].bits, fpv_step_cells(t, as[1])[f].bits,
-			    fpv_step_cells(t, as[2])[f].bits };
+			uint64_t a[3] = { ac[0][f].bits, ac[1][f].bits,
+			    ac[2][f].bits };
 			unsigned fl = 0;
 
 			cell[f].bits = fpv_num_op(&t->ctx,
@@ -637,16 +642,16 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		break;
 	}
 	}
+	/* A subnormal result is marked so whatever made it: an operation or
+	 * a rounding marks its own, and so here a bit pattern, a variable
+	 * or a cast that kept the encoding it was given. */
+	bool kept = n->kind == FPV_NODE_BITS || n->kind == FPV_NODE_VAR ||
+	    n->kind == FPV_NODE_CAST;
+
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		struct fpv_cell *c = &cell[f];
 
-		/* A subnormal result is marked so whatever made it: an
-		 * operation or a rounding marks its own, and so here a bit
-		 * pattern, a variable or a cast that kept the encoding it
-		 * was given. */
-		if ((n->kind == FPV_NODE_BITS || n->kind == FPV_NODE_VAR ||
-		    n->kind == FPV_NODE_CAST) &&
-		    fpv_bits_class(fpv_trace_format(t, f), c->bits) ==
+		if (kept && fpv_bits_class(fpv_trace_format(t, f), c->bits) ==
 		    FPV_CLASS_SUBNORMAL)
 			c->flags |= FPV_FLAG_SUBNORMAL;
 		t->sticky[f] |= c->flags;
