@@ -441,6 +441,113 @@ q_to_ball(arb_t b, const struct fpv_exact *x, slong prec)
  * (out is then garbage, and the caller uses balls).
  */
 
+/*
+ * Small rationals (every integer held in place by FLINT, and a moderate
+ * exponent) are added, multiplied and divided in 128-bit integers: the
+ * same num and den as the general code below, without its calls.
+ */
+#define Q_SMALL_E ((slong)1 << 58)
+
+/* Is f held in place (|f| <= COEFF_MAX)? */
+static inline bool
+q_small(const fmpz_t f)
+{
+	return !COEFF_IS_MPZ(*f);
+}
+
+/* Are x's integers held in place, its exponent moderate? */
+static inline bool
+q_small_all(const struct fpv_exact *x)
+{
+	return q_small(x->num) && q_small(x->den) && x->e < Q_SMALL_E &&
+	    x->e > -Q_SMALL_E;
+}
+
+/* Bits of the nonzero v. */
+static inline int
+u128_bits(unsigned __int128 v)
+{
+	uint64_t hi = (uint64_t)(v >> 64);
+
+	return hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)v);
+}
+
+/* f = v. */
+static inline void
+fz_set_u128(fmpz_t f, unsigned __int128 v)
+{
+	if (v <= COEFF_MAX) {
+		if (COEFF_IS_MPZ(*f))
+			_fmpz_demote(f);
+		*f = (slong)v;
+	} else {
+		fmpz_set_uiui(f, (mp_limb_t)(v >> 64), (mp_limb_t)v);
+	}
+}
+
+/* x = (-1)^neg num / den 2^e, num nonzero: with num made odd. */
+static inline void
+q_set_small(struct fpv_exact *x, bool neg, unsigned __int128 num,
+    unsigned __int128 den, slong e)
+{
+	uint64_t lo = (uint64_t)num;
+	int tz = lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll(
+	    (uint64_t)(num >> 64));
+
+	fz_set_u128(x->num, num >> tz);
+	fz_set_u128(x->den, den);
+	x->e = e + tz;
+	x->neg = neg;
+	x->kind = FPV_EXACT_Q;
+}
+
+/* q_addsigned of small nonzero rationals whose terms fit in 126 bits;
+ * false (nothing done) otherwise. */
+static inline bool
+q_add_small(struct fpv_exact *out, const struct fpv_exact *a, bool nega,
+    const struct fpv_exact *b, bool negb)
+{
+	slong m, sha, shb;
+	uint64_t an, ad, bn, bd;
+	unsigned __int128 t1, t2, den;
+
+	if (!q_small_all(a) || !q_small_all(b))
+		return false;
+	an = (uint64_t)*a->num;
+	ad = (uint64_t)*a->den;
+	bn = (uint64_t)*b->num;
+	bd = (uint64_t)*b->den;
+	m = a->e < b->e ? a->e : b->e;
+	sha = a->e - m;
+	shb = b->e - m;
+	if (ad == bd) {
+		if (sha + 64 - __builtin_clzll(an) > 126 ||
+		    shb + 64 - __builtin_clzll(bn) > 126)
+			return false;
+		t1 = (unsigned __int128)an << sha;
+		t2 = (unsigned __int128)bn << shb;
+		den = ad;
+	} else {
+		t1 = (unsigned __int128)an * bd;
+		t2 = (unsigned __int128)bn * ad;
+		if (sha + u128_bits(t1) > 126 || shb + u128_bits(t2) > 126)
+			return false;
+		t1 <<= sha;
+		t2 <<= shb;
+		den = (unsigned __int128)ad * bd;
+	}
+	if (nega == negb) {
+		q_set_small(out, nega, t1 + t2, den, m);
+	} else if (t1 == t2) {
+		fpv_exact_set_zero(out, false);
+	} else if (t1 > t2) {
+		q_set_small(out, nega, t1 - t2, den, m);
+	} else {
+		q_set_small(out, !nega, t2 - t1, den, m);
+	}
+	return true;
+}
+
 /* out = (-1)^nega |a| + (-1)^negb |b|: out's own integers hold the two
  * terms, so nothing is allocated once they have grown. */
 static bool
@@ -466,6 +573,8 @@ q_addsigned(struct fpv_exact *out, const struct fpv_exact *a, bool nega,
 		out->kind = FPV_EXACT_Q;
 		return true;
 	}
+	if (q_add_small(out, a, nega, b, negb))
+		return true;
 	m = a->e < b->e ? a->e : b->e;
 	sha = a->e - m;
 	shb = b->e - m;
@@ -533,6 +642,12 @@ q_mul(struct fpv_exact *out, const struct fpv_exact *a,
 		fpv_exact_set_zero(out, neg);
 		return true;
 	}
+	if (q_small_all(a) && q_small_all(b)) {
+		q_set_small(out, neg, (unsigned __int128)(uint64_t)*a->num *
+		    (uint64_t)*b->num, (unsigned __int128)(uint64_t)*a->den *
+		    (uint64_t)*b->den, a->e + b->e);
+		return true;
+	}
 	fmpz_mul(out->num, a->num, b->num);
 	fmpz_mul(out->den, a->den, b->den);
 	out->e = a->e + b->e;
@@ -550,6 +665,12 @@ q_div(struct fpv_exact *out, const struct fpv_exact *a,
 
 	if (fmpz_is_zero(a->num)) {
 		fpv_exact_set_zero(out, neg);
+		return true;
+	}
+	if (q_small_all(a) && q_small_all(b)) {
+		q_set_small(out, neg, (unsigned __int128)(uint64_t)*a->num *
+		    (uint64_t)*b->den, (unsigned __int128)(uint64_t)*a->den *
+		    (uint64_t)*b->num, a->e - b->e);
 		return true;
 	}
 	fmpz_mul(out->num, a->num, b->den);
@@ -2986,7 +3107,35 @@ fpv_exact_step(struct fpv_trace *t, size_t i)
 {
 	struct fpv_exact *x = &fpv_trace_step(t, i)->exact;
 	slong p = FPV_EXACT_PREC0;
+	const struct fpv_node *n = &t->ast.nodes[i];
 
+	/* Arithmetic on two rationals, the common case, straight to the
+	 * rational code (what fpv_exact_op would do). */
+	if (n->kind == FPV_NODE_OP && n->u.op <= FPV_OP_DIV) {
+		const struct fpv_exact *a = &fpv_trace_step(t, n->args[0])->exact;
+		const struct fpv_exact *b = &fpv_trace_step(t, n->args[1])->exact;
+		bool ok = false;
+
+		if (a->kind == FPV_EXACT_Q && b->kind == FPV_EXACT_Q) {
+			x->fixed = false;
+			switch (n->u.op) {
+			case FPV_OP_ADD:
+				ok = q_addsigned(x, a, a->neg, b, b->neg);
+				break;
+			case FPV_OP_SUB:
+				ok = q_addsigned(x, a, a->neg, b, !b->neg);
+				break;
+			case FPV_OP_MUL:
+				ok = q_mul(x, a, b);
+				break;
+			default:
+				ok = !fmpz_is_zero(b->num) && q_div(x, a, b);
+				break;
+			}
+		}
+		if (ok)
+			return;
+	}
 	recompute(t, i, p);
 	/* Ctrl-C (fpv_interrupt) stops the loop; the evaluation is then
 	 * abandoned (fpv_eval_line). */
