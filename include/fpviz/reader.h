@@ -19,9 +19,9 @@
  * FPV_READER_ERROR with the errno value in r->error, never taken for the
  * end of the input; the reader reads no more after it.
  *
- * The reader reads fp with getc_unlocked, a byte at a time from stdio's
- * buffer, so a line is handed out as soon as its newline has arrived,
- * even on a pipe that is kept open.
+ * The reader reads fp with fgets, so a line is handed out as soon as
+ * its newline has arrived, even on a pipe that is kept open; NUL bytes
+ * are part of the line like any other.
  */
 #ifndef FPVIZ_READER_H
 #define FPVIZ_READER_H
@@ -58,6 +58,8 @@ struct fpv_reader {
 	bool done;		/* no more reading: end, error or endless */
 	char *buf;
 	size_t cap;		/* allocated bytes of buf, at most max + 1 */
+	size_t dirty;		/* buf[dirty..cap) was not written since
+				   it was filled (reader.c) */
 };
 
 /*
