@@ -2464,6 +2464,60 @@ fpv_dec_figure(mpfr_srcptr x, int good, unsigned how, char *buf, size_t size)
 	return n < size ? n : size - 1;
 }
 
+/*
+ * The short figure D 10^(E-1) (D of FPV_DEC_FIGURE_SHORT = 2 digits) as
+ * fpv_dec_figure writes it: trailing zero dropped, plain for E in
+ * [-4, 2), else d.de+XX; '+' first when plus.  buf has room for 16.
+ */
+_Static_assert(FPV_DEC_FIGURE_SHORT == 2, "short_figure writes two digits");
+
+static size_t
+short_figure(char *buf, bool plus, bool neg, unsigned D, long E)
+{
+	char *p = buf;
+	char d0 = (char)('0' + D / 10), d1 = (char)('0' + D % 10);
+	bool two = d1 != '0';
+	unsigned a = (unsigned)(E < 0 ? -E : E);
+
+	if (plus)
+		*p++ = '+';
+	if (neg)
+		*p++ = '-';
+	if (E >= 0 && E < 2) {
+		*p++ = d0;
+		if (E == 1) {
+			*p++ = d1;
+		} else if (two) {
+			*p++ = '.';
+			*p++ = d1;
+		}
+	} else if (E < 0 && E >= -4) {
+		*p++ = '0';
+		*p++ = '.';
+		for (long i = 0; i < -E - 1; i++)
+			*p++ = '0';
+		*p++ = d0;
+		if (two)
+			*p++ = d1;
+	} else {
+		*p++ = d0;
+		if (two) {
+			*p++ = '.';
+			*p++ = d1;
+		}
+		*p++ = 'e';
+		*p++ = E < 0 ? '-' : '+';
+		if (a >= 100) {
+			*p++ = (char)('0' + a / 100);
+			a %= 100;
+		}
+		*p++ = (char)('0' + a / 10);
+		*p++ = (char)('0' + a % 10);
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
 /* An error figure held in a double. */
 size_t
 fpv_dec_figure_d(double d, int good, unsigned how, char *buf, size_t size)
@@ -2479,26 +2533,16 @@ fpv_dec_figure_d(double d, int good, unsigned how, char *buf, size_t size)
 		struct fig g;
 		unsigned D;
 		long E;
-		int e;
+		uint64_t u;
 
 		g.y = fabs(d);
-		(void)frexp(g.y, &e);
-		g.ex = e;
-		if (figure_fast(&g, good, FPV_DEC_FIGURE_SHORT, &D, &E)) {
-			char dg[FPV_DEC_FIGURE_SHORT];
-			size_t nd = FPV_DEC_FIGURE_SHORT, off = 0;
-
-			for (int i = FPV_DEC_FIGURE_SHORT - 1; i >= 0; i--) {
-				dg[i] = (char)('0' + D % 10);
-				D /= 10;
-			}
-			while (nd > 1 && dg[nd - 1] == '0')
-				nd--;
-			if ((how & FPV_DEC_FIG_SIGN) && d > 0)
-				buf[off++] = '+';
-			return off + emit_direct(buf + off, size - off, d < 0,
-			    dg, nd, E, E >= -4 && E < FPV_DEC_FIGURE_SHORT);
-		}
+		memcpy(&u, &g.y, sizeof u);
+		/* frexp's exponent of a normal double; figure_fast takes
+		 * none below 2^-130 (subnormals included). */
+		g.ex = (long)(u >> 52) - 1022;
+		if (figure_fast(&g, good, FPV_DEC_FIGURE_SHORT, &D, &E))
+			return short_figure(buf, (how & FPV_DEC_FIG_SIGN) &&
+			    d > 0, d < 0, D, E);
 	}
 #if GMP_NUMB_BITS == 64
 	/* d's significand in one limb, as MPFR keeps it, without a call
