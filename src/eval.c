@@ -451,12 +451,63 @@ value_of(const struct fpv_trace *t, int f, uint64_t bits, struct stackval *sv)
 	return sv->x;
 }
 
+/* The binary exponent of the finite nonzero encoding b of f as MPFR
+ * has it (|x| = 0.1... 2^E); false for a zero, infinity or NaN. */
+static bool
+float_exp(const struct fpv_format *f, uint64_t b, long *E)
+{
+	uint64_t c;
+	int q;
+
+	if (!fpv_bits_parts(f, b, &c, &q) || c == 0)
+		return false;
+	*E = (long)q + 64 - __builtin_clzll(c);
+	return true;
+}
+
+/* fpv_num_cancelled for the IEEE format f, read off the encodings of
+ * the operands a, b and the result r. */
+static int32_t
+float_cancelled(const struct fpv_format *f, enum fpv_op op, uint64_t a,
+    uint64_t b, uint64_t r)
+{
+	int prec = fpv_format_prec(f);
+	long ea, eb, er;
+	bool sa, sb;
+
+	if (!float_exp(f, a, &ea) || !float_exp(f, b, &eb))
+		return 0;
+	switch (fpv_bits_class(f, r)) {
+	case FPV_CLASS_INF: case FPV_CLASS_QNAN: case FPV_CLASS_SNAN:
+		return 0;
+	default:
+		break;
+	}
+	sa = fpv_bits_sign(f, a) != 0;
+	sb = (fpv_bits_sign(f, b) != 0) != (op == FPV_OP_SUB);
+	if (sa == sb)
+		return 0;		/* not an effective subtraction */
+	if (!float_exp(f, r, &er))
+		return prec;		/* a zero */
+	ea = ea > eb ? ea : eb;
+	if (er >= ea)
+		return 0;
+	return ea - er > prec ? prec : (int32_t)(ea - er);
+}
+
 /* Count the bits a flagged cancellation lost in column f of step i. */
 static int32_t
 cancelled_bits(const struct fpv_trace *t, const struct fpv_node *n, int f,
     uint64_t result)
 {
+	const struct fpv_format *fmt = fpv_trace_format(t, f);
 	struct stackval sa, sb, sr;
+
+	if (fmt->kind == FPV_KIND_FLOAT)
+		return float_cancelled(fmt, n->u.op,
+		    fpv_trace_cells(t, n->args[0])[f].bits,
+		    fpv_trace_cells(t, n->args[1])[f].bits, result);
+
 	mpfr_srcptr args[2] = {
 		value_of(t, f, fpv_trace_cells(t, n->args[0])[f].bits, &sa),
 		value_of(t, f, fpv_trace_cells(t, n->args[1])[f].bits, &sb)
