@@ -542,7 +542,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	struct fpv_step *st = fpv_trace_step(t, i);
 	struct fpv_cell *const cell = fpv_step_cells(t, st);
 	struct stackreal sr;
-	struct fpv_real r = { .approx = stackreal_init(&sr) };
+	struct fpv_real r = { .approx = NULL };
 	int tern;
 
 	if (t->lean)		/* the slot's last step left its cells */
@@ -551,6 +551,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	st->lo = (uint32_t)i;
 	switch (n->kind) {
 	case FPV_NODE_NUM:
+		r.approx = stackreal_init(&sr);
 		tern = fpv_real_parse(&r, sr.x, t->ast.src + n->tok,
 		    n->toklen);
 		if (tern == -2) {
@@ -570,6 +571,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    n->toklen, n->negative, FPV_EXACT_PREC0);
 		break;
 	case FPV_NODE_CONST:
+		r.approx = stackreal_init(&sr);
 		if (n->u.constant == FPV_CONST_PI) {
 			tern = mpfr_const_pi(sr.x, MPFR_RNDZ);
 		} else {
@@ -592,6 +594,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    "unknown variable");
 			return -1;
 		}
+		stackreal_init(&sr);
 		for (int f = 0, in = -1; f < fpv_trace_ncols(t); f++) {
 			int j = 0;
 
