@@ -3359,8 +3359,12 @@ err_reset(struct fpv_errinfo *e)
 		e->fig[k] = FPV_FIG_NONE;
 	e->bound = LONG_MIN;
 	e->ulp_exp = LONG_MIN;
-	mpfr_set_nan(e->err);
-	mpfr_set_nan(e->rel);
+	/* NaNs set in place: mpfr_set_nan would also raise MPFR's NaN
+	 * flag, a thread-local write, for every row. */
+	mpfr_custom_init_set(e->err, MPFR_NAN_KIND, 0, mpfr_get_prec(e->err),
+	    mpfr_custom_get_significand(e->err));
+	mpfr_custom_init_set(e->rel, MPFR_NAN_KIND, 0, mpfr_get_prec(e->rel),
+	    mpfr_custom_get_significand(e->rel));
 	e->ulps = NAN;
 	e->bits_lost = NAN;
 	e->bits_lo = e->bits_hi = NAN;
