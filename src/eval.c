@@ -405,8 +405,9 @@ static void
 step_real(struct fpv_trace *t, struct fpv_step *st, const struct fpv_real *r)
 {
 	struct fpv_cell *cell = fpv_step_cells(t, st);
+	const int nc = fpv_trace_ncols(t);
 
-	for (int f = 0; f < fpv_trace_ncols(t); f++) {
+	for (int f = 0; f < nc; f++) {
 		unsigned fl = 0;
 
 		cell[f].bits = fpv_num_round_real(&t->ctx,
@@ -540,7 +541,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 	struct fpv_step *st = fpv_trace_step(t, i);
-	struct fpv_cell *const cell = fpv_step_cells(t, st);
+	struct fpv_cell *const cell = fpv_trace_cells(t, i);
+	const int nc = fpv_trace_ncols(t);
 	struct stackreal sr;
 	struct fpv_real r = { .approx = NULL };
 	int tern;
@@ -637,10 +639,13 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			fpv_trace_step(t, n->args[k > 2 ? 2 : 0])
 		};
 
-		const struct fpv_cell *ac[3] = { fpv_step_cells(t, as[0]),
-			fpv_step_cells(t, as[1]), fpv_step_cells(t, as[2]) };
+		const struct fpv_cell *ac[3] = {
+			fpv_trace_cells(t, n->args[0]),
+			fpv_trace_cells(t, n->args[k > 1 ? 1 : 0]),
+			fpv_trace_cells(t, n->args[k > 2 ? 2 : 0])
+		};
 
-		for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		for (int f = 0; f < nc; f++) {
 			uint64_t a[3] = { ac[0][f].bits, ac[1][f].bits,
 			    ac[2][f].bits };
 			unsigned fl = 0;
@@ -702,15 +707,18 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	bool kept = n->kind == FPV_NODE_BITS || n->kind == FPV_NODE_VAR ||
 	    n->kind == FPV_NODE_CAST;
 
-	for (int f = 0; f < fpv_trace_ncols(t); f++) {
-		struct fpv_cell *c = &cell[f];
+	if (kept)
+		for (int f = 0; f < nc; f++)
+			if (fpv_bits_class(fpv_trace_format(t, f),
+			    cell[f].bits) == FPV_CLASS_SUBNORMAL)
+				cell[f].flags |= FPV_FLAG_SUBNORMAL;
+	for (int f = 0; f < nc; f++) {
+		uint32_t *sticky = &t->sticky[f];
+		int32_t *cmax = &t->cancel_max[f];
 
-		if (kept && fpv_bits_class(fpv_trace_format(t, f), c->bits) ==
-		    FPV_CLASS_SUBNORMAL)
-			c->flags |= FPV_FLAG_SUBNORMAL;
-		t->sticky[f] |= c->flags;
-		if (c->cancelled > t->cancel_max[f])
-			t->cancel_max[f] = c->cancelled;
+		*sticky |= cell[f].flags;
+		if (cell[f].cancelled > *cmax)
+			*cmax = cell[f].cancelled;
 	}
 	return 0;
 }

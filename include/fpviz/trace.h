@@ -93,6 +93,13 @@ fpv_trace_step(const struct fpv_trace *t, size_t i)
 	return &t->steps[t->lean ? t->slot[i] : i];
 }
 
+/* Step i's cells (one per column), by its index. */
+static inline struct fpv_cell *
+fpv_trace_cells(const struct fpv_trace *t, size_t i)
+{
+	return t->cells + (t->lean ? t->slot[i] : i) * (size_t)t->ctx.ncols;
+}
+
 /* The cells (one per column) of a step of t's. */
 static inline struct fpv_cell *
 fpv_step_cells(const struct fpv_trace *t, const struct fpv_step *st)
@@ -100,12 +107,6 @@ fpv_step_cells(const struct fpv_trace *t, const struct fpv_step *st)
 	return t->cells + (size_t)(st - t->steps) * (size_t)t->ctx.ncols;
 }
 
-/* Step i's cells (one per column). */
-static inline struct fpv_cell *
-fpv_trace_cells(const struct fpv_trace *t, size_t i)
-{
-	return fpv_step_cells(t, fpv_trace_step(t, i));
-}
 
 /* The double-double cache of step i's exact rational (a cache: t is
  * const for it). */
