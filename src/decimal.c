@@ -2442,24 +2442,43 @@ fpv_dec_figure(mpfr_srcptr x, int good, unsigned how, char *buf, size_t size)
 			if (figure_settle(x, &g, good, d, false, dg, &E))
 				break;
 	}
-	off = plus ? 1 : 0;
-	if (plus)
-		buf[0] = '+';
 	if (d == 0) {
 		/* Not one digit is certain (a figure known to a few bits):
 		 * its one-digit rounding, marked. */
-		d = 1;
+		off = plus ? 1 : 0;
+		if (plus)
+			buf[0] = '+';
 		fpv_dec_digits(x, 1, dg, &E);
 		if (size - off > FPV_DEC_MARK_LEN) {
 			memcpy(buf + off, FPV_DEC_MARK, FPV_DEC_MARK_LEN);
 			off += FPV_DEC_MARK_LEN;
 		}
+		nd = 1;
+		n = emit_digits(buf + off, size - off, mpfr_signbit(x) != 0,
+		    dg, nd, E, full ? plain_exponent(E) : E >= -4 && E < 1);
+		n += off;
+		return n < size ? n : size - 1;
 	}
-	nd = (size_t)d;
+	return fpv_dec_figure_digits(dg, d, E, mpfr_signbit(x) != 0, how, buf,
+	    size);
+}
+
+/* An error figure of the settled digits dg[0..d) x 10^(E-d+1). */
+size_t
+fpv_dec_figure_digits(const char *dg, int d, long E, bool neg, unsigned how,
+    char *buf, size_t size)
+{
+	bool full = (how & FPV_DEC_FIG_FULL) != 0;
+	size_t nd = (size_t)d, off = 0, n;
+
+	if (size == 0)
+		return 0;
+	if ((how & FPV_DEC_FIG_SIGN) && !neg)
+		buf[off++] = '+';
 	while (nd > 1 && dg[nd - 1] == '0')
 		nd--;
-	n = emit_digits(buf + off, size - off, mpfr_signbit(x) != 0, dg, nd,
-	    E, full ? plain_exponent(E) : E >= -4 && E < d);
+	n = emit_digits(buf + off, size - off, neg, dg, nd, E,
+	    full ? plain_exponent(E) : E >= -4 && E < d);
 	n += off;
 	return n < size ? n : size - 1;
 }

@@ -2618,6 +2618,71 @@ fpv_exact_emit(uint64_t R, int n, slong E, bool neg,
 	return dec_emit(&v, style, buf, size);
 }
 
+
+/* The n digits of the nonzero rational x, rounded to nearest (ties to
+ * even), with whether they are x exactly; false beyond the exponents
+ * where integer division is done. */
+static bool
+q_round_digits(const struct fpv_exact *x, int n, struct dec *v)
+{
+	slong lg;
+
+	if (q_digits_wide(x, NULL, n, true, v))
+		return true;
+	lg = q_ilog2(x);
+	if (lg > Q_DIGITS_EXP || lg < -Q_DIGITS_EXP)
+		return false;
+	q_digits(x, n, v);
+	return true;
+}
+
+/*
+ * fpv_exact_figure of a nonzero rational from its exact digits: the d
+ * digits of how's notation rounded to nearest, or d + 1 when x lies
+ * exactly halfway between two of d digits (what fpv_dec_figure writes
+ * of a value it knows exactly, or to far more bits than the digits
+ * need); 0 when the exponent is too far out for that.
+ */
+static size_t
+q_figure(const struct fpv_exact *x, unsigned how, char *buf, size_t size)
+{
+	int d = how & FPV_DEC_FIG_FULL ? FPV_DEC_FIGURE_FULL :
+	    FPV_DEC_FIGURE_SHORT;
+	struct dec v, w;
+
+	if (!q_round_digits(x, d + 1, &w))
+		return 0;
+	if (w.d[d] == '5') {
+		if (!w.rounded)		/* a tie: d + 1 digits, exactly */
+			return fpv_dec_figure_digits(w.d, d + 1, (long)w.E,
+			    x->neg, how, buf, size);
+		/* Either side of the tie: ask for d digits. */
+		if (!q_round_digits(x, d, &v))
+			return 0;
+		return fpv_dec_figure_digits(v.d, d, (long)v.E, x->neg, how,
+		    buf, size);
+	}
+	/* The last of d + 1 digits is not 5: the value's own rounding to d
+	 * digits is theirs (below 4.5, or at 5.5 and more, in the last
+	 * place), carried up where it ends in 9s. */
+	v = w;
+	v.n = d;
+	if (w.d[d] > '5') {
+		int i = d - 1;
+
+		while (i >= 0 && v.d[i] == '9')
+			v.d[i--] = '0';
+		if (i >= 0) {
+			v.d[i]++;
+		} else {
+			v.d[0] = '1';	/* 99...9 up to 10...0: a decade up */
+			v.E++;
+		}
+	}
+	return fpv_dec_figure_digits(v.d, d, (long)v.E, x->neg, how, buf,
+	    size);
+}
+
 /* x as an error figure in fpv_dec_figure's notation. */
 size_t
 fpv_exact_figure(const struct fpv_exact *x, unsigned how, char *buf,
@@ -2632,6 +2697,8 @@ fpv_exact_figure(const struct fpv_exact *x, unsigned how, char *buf,
 	case FPV_EXACT_Q:
 		if (fmpz_is_zero(x->num))
 			return (size_t)snprintf(buf, size, "0");
+		if ((n = q_figure(x, how, buf, size)) > 0)
+			return n;
 		lg = q_ilog2(x);
 		/* Dyadic and short: exactly an MPFR number. */
 		good = fmpz_is_one(x->den) && nbits(x->num) <= 128 ?

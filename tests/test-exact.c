@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fpviz/decimal.h"
 #include "fpviz/render.h"
 #include "fpviz/trace.h"
 #include "formats.h"
@@ -431,6 +432,78 @@ test_ties(void)
 }
 
 /*
+ * Error figures of exact rationals (fpv_exact_figure): the value's own
+ * rounding to 17 digits (JSON) or 2 (tables), ties to even, and one
+ * digit more exactly on a tie.  The cases are decimal texts (rationals
+ * with powers of 5 in the denominator, not dyadic) and quotients, and
+ * the wanted digits are derived by hand from their decimal expansions:
+ * 1/3 = 0.333..., 2/3 = 0.666... (the 18th digit 6 rounds up), a tie
+ * written out, the same tie plus or minus 10^-40 (not a tie: the side
+ * decides), 0.99999999999999999|6 (17 nines and a 6: carried up to
+ * a decade), and 99|5, 99|6 to two digits.
+ */
+static void
+test_rational_figures(void)
+{
+	static const struct { const char *a, *b; unsigned how; const char *want; } cases[] = {
+		{ "1", "3", FPV_DEC_FIG_FULL, "0.33333333333333333" },
+		{ "2", "3", FPV_DEC_FIG_FULL, "0.66666666666666667" },
+		{ "-2", "3", FPV_DEC_FIG_FULL | FPV_DEC_FIG_SIGN,
+		  "-0.66666666666666667" },
+		{ "2", "3", FPV_DEC_FIG_FULL | FPV_DEC_FIG_SIGN,
+		  "+0.66666666666666667" },
+		/* 1.2345678901234567|5e-9: a tie of 17 digits, exactly */
+		{ "1.23456789012345675e-9", "1", FPV_DEC_FIG_FULL,
+		  "1.23456789012345675e-09" },
+		{ "1.2345678901234567500000000000000000000001e-9", "1",
+		  FPV_DEC_FIG_FULL, "1.2345678901234568e-09" },
+		{ "1.2345678901234567499999999999999999999999e-9", "1",
+		  FPV_DEC_FIG_FULL, "1.2345678901234567e-09" },
+		{ "0.999999999999999996", "1", FPV_DEC_FIG_FULL, "1" },
+		{ "0.999999999999999994", "1", FPV_DEC_FIG_FULL,
+		  "0.99999999999999999" },
+		{ "0.125", "1", 0, "0.125" },		/* a tie of 2 digits */
+		{ "0.1250000000000000000000001", "1", 0, "0.13" },
+		{ "1", "30", 0, "0.033" },
+		{ "-995", "1", 0, "-995" },		/* 99|5: a tie */
+		{ "-996", "1", 0, "-1e+03" },
+		{ "994", "1", 0, "9.9e+02" },
+	};
+	char buf[FPV_DEC_FIGURE];
+	int bad = 0;
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct fpv_exact a, b, q;
+		const struct fpv_exact *args[3];
+
+		fpv_exact_init(&a);
+		fpv_exact_init(&b);
+		fpv_exact_init(&q);
+		bool neg = cases[k].a[0] == '-';
+		const char *at = cases[k].a + neg;
+
+		fpv_exact_set_text(&a, at, strlen(at), neg, FPV_EXACT_PREC0);
+		fpv_exact_set_text(&b, cases[k].b, strlen(cases[k].b), false,
+		    FPV_EXACT_PREC0);
+		args[0] = &a;
+		args[1] = &b;
+		args[2] = NULL;
+		fpv_exact_op(&q, FPV_OP_DIV, args, FPV_EXACT_PREC0);
+		fpv_exact_figure(&q, cases[k].how, buf, sizeof buf);
+		if (q.kind != FPV_EXACT_Q || strcmp(buf, cases[k].want) != 0) {
+			diag("%s / %s: %s, want %s", cases[k].a, cases[k].b, buf,
+			    cases[k].want);
+			bad++;
+		}
+		fpv_exact_clear(&a);
+		fpv_exact_clear(&b);
+		fpv_exact_clear(&q);
+	}
+	ok(bad == 0, "figures of exact rationals: their own rounding, one "
+	    "digit more on a tie (%d wrong)", bad);
+}
+
+/*
  * Literals whose exponents have more digits than any integer holds: no
  * value is computed for them (not certified: beyond 2^(+-2^60); they are
  * numbers all the same), and reading the exponent never overflows (the
@@ -548,6 +621,7 @@ main(void)
 	test_table();
 	test_next();
 	test_ties();
+	test_rational_figures();
 	test_long_exponents();
 	test_interrupt();
 	test_rows();

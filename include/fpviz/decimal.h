@@ -136,4 +136,12 @@ size_t fpv_dec_figure(mpfr_srcptr x, int good, unsigned how, char *buf,
 size_t fpv_dec_figure_d(double d, int good, unsigned how, char *buf,
     size_t size);
 
+/*
+ * The same for a figure whose digits are settled: dg[0..d) (the first
+ * nonzero) times 10^(E-d+1), negative when neg; d is FPV_DEC_FIGURE_SHORT
+ * or FPV_DEC_FIGURE_FULL as how says, or one more on a tie.
+ */
+size_t fpv_dec_figure_digits(const char *dg, int d, long E, bool neg,
+    unsigned how, char *buf, size_t size);
+
 #endif
