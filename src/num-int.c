@@ -177,7 +177,7 @@ fpv_grid_value(const struct fpv_format *f, uint64_t b, mpq_ptr v)
  */
 
 /* Saturate or wrap n (already offset by the zero point). */
-static uint64_t
+static inline uint64_t
 int_store_small(const struct fpv_format *f, i128 n, unsigned *flags)
 {
 	if (n > f->qmax || n < f->qmin) {
@@ -236,6 +236,8 @@ quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
 	bool inexact;
 	i128 n;
 
+	if (den == 1)		/* an integer already: no division */
+		return int_store_small(f, num + f->zero_point, flags);
 	if (den < 0) {
 		num = -num;
 		den = -den;
