@@ -3022,6 +3022,23 @@ fpv_exact_decode(struct fpv_exact *x, const struct fpv_ctx *c,
 		}
 	}
 	/* scale * (q - zero_point) */
+	if (f->scale_big == NULL && f->scale_den > 0 &&
+	    (f->sign || fpv_bits_q(f, b) >= 0)) {
+		/* A small scale: in 128-bit integers. */
+		__int128 v = ((__int128)fpv_bits_q(f, b) - f->zero_point) *
+		    f->scale_num;
+		uint64_t den = (uint64_t)f->scale_den;
+		int tz = __builtin_ctzll(den);
+
+		x->fixed = false;
+		if (v == 0) {
+			fpv_exact_set_zero(x, false);
+			return;
+		}
+		q_set_small(x, v < 0, (unsigned __int128)(v < 0 ? -v : v),
+		    den >> tz, -(slong)tz);
+		return;
+	}
 	fmpz_t n, d;
 
 	fmpz_init(n);
