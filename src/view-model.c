@@ -993,8 +993,9 @@ view_bitedit_hex_key(struct fpv_view *v, int c)
 			b[n] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
 			b[n + 1] = '\0';
 		} else {
-			view_message(v, MSG_WARN, "%s has %zu hex digits",
-			    view_format(v, v->sel)->name, max);
+			view_message(v, MSG_WARN, "%s has %zu hex digit%s",
+			    view_format(v, v->sel)->name, max,
+			    max == 1 ? "" : "s");
 		}
 	}
 	v->dirty |= DIRTY_INPUT;
@@ -1185,6 +1186,10 @@ detail_ieee_bits(struct view_detail *dt, const struct fpv_format *F,
 		    strlen(frac) > keep ? frac + keep : "");
 		if (!dt->more)
 			trim_zeros(dt->dropped);
+		/* No fraction bits at all (E8M0's powers of two): "1", not
+		 * "1." */
+		if (keep == 0 && dt->dropped[0] == '\0' && E >= emin)
+			dt->lead[strlen(dt->lead) - 1] = '\0';
 	}
 	/* The stored significand in the same form. */
 	enum fpv_class cls = fpv_bits_class(F, stored);
@@ -1198,6 +1203,8 @@ detail_ieee_bits(struct view_detail *dt, const struct fpv_format *F,
 		    cls == FPV_CLASS_NORMAL ? "1." : "0.");
 		snprintf(dt->stored, sizeof dt->stored, "%s",
 		    b + (F->sign ? 1 : 0) + F->exp_bits);
+		if (dt->stored[0] == '\0')	/* no fraction bits: "1" */
+			dt->stored_lead[strlen(dt->stored_lead) - 1] = '\0';
 		snprintf(dt->stored_scale, sizeof dt->stored_scale, " x2^%ld",
 		    cls == FPV_CLASS_NORMAL ?
 		    (long)fpv_bits_exp(F, stored) - F->bias : (long)F->emin);
