@@ -247,6 +247,19 @@ put_long(char *p, long v)
 	return put(p, t + k, sizeof t - k);
 }
 
+/* One flag's word (render.h). */
+char *
+fpv_flag_word(char *p, int bit, int32_t cancelled)
+{
+	p = put(p, fpv_flag_names[bit], strlen(fpv_flag_names[bit]));
+	if ((1u << bit) == FPV_FLAG_CANCELLATION && cancelled > 0) {
+		*p++ = '(';
+		p = put_long(p, cancelled);
+		p = cancelled == 1 ? put(p, " bit)", 5) : put(p, " bits)", 6);
+	}
+	return p;
+}
+
 /* Append a decimal integer. */
 static void
 ob_long(struct obuf *o, long v)
@@ -367,12 +380,7 @@ put_flags(char *p, uint32_t flags, int32_t cancelled, bool color)
 			*p++ = ' ';
 		if (st)
 			p = put(p, st, strlen(st));
-		p = put(p, fpv_flag_names[b], strlen(fpv_flag_names[b]));
-		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
-			*p++ = '(';
-			p = put_long(p, cancelled);
-			p = put(p, " bits)", 6);
-		}
+		p = fpv_flag_word(p, b, cancelled);
 		if (st)
 			p = put(p, C_RESET, sizeof C_RESET - 1);
 		first = false;
@@ -567,14 +575,10 @@ flags_columns(uint32_t flags, int32_t cancelled)
 	while (flags != 0) {
 		int b = __builtin_ctz(flags);
 
-		flags &= flags - 1;
-		w += (w > 0) + strlen(fpv_flag_names[b]);
-		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
-			char t[24];
+		char t[FPV_FLAG_WORD];
 
-			/* "(" digits " bits)" */
-			w += (size_t)(put_long(t, cancelled) - t) + 7;
-		}
+		flags &= flags - 1;
+		w += (w > 0) + (size_t)(fpv_flag_word(t, b, cancelled) - t);
 	}
 	return w;
 }
@@ -905,7 +909,7 @@ lay_bits(struct lay *L, const struct fpv_format *f, const char *bin,
 static void
 lay_flags(struct lay *L, uint32_t flags, int32_t cancelled)
 {
-	char word[FPV_FLAG_COUNT][48];
+	char word[FPV_FLAG_COUNT][FPV_FLAG_WORD];
 	size_t len[FPV_FLAG_COUNT], nw = 0, w = 0;
 	int bit[FPV_FLAG_COUNT];
 	bool next;
@@ -916,12 +920,7 @@ lay_flags(struct lay *L, uint32_t flags, int32_t cancelled)
 		char *p = word[nw];
 
 		flags &= flags - 1;
-		p = put(p, fpv_flag_names[b], strlen(fpv_flag_names[b]));
-		if ((1u << b) == FPV_FLAG_CANCELLATION && cancelled > 0) {
-			*p++ = '(';
-			p = put_long(p, cancelled);
-			p = put(p, " bits)", 6);
-		}
+		p = fpv_flag_word(p, b, cancelled);
 		len[nw] = (size_t)(p - word[nw]);
 		bit[nw] = b;
 		w += (nw > 0) + len[nw];

@@ -372,12 +372,14 @@ view_flag_words(const struct view_cell *c, struct view_flagword *out)
 			continue;
 		while (!((fl >> bit) & 1))
 			bit++;
-		if (fl == FPV_FLAG_CANCELLATION && c->cancelled > 0)
-			snprintf(out[n].word, sizeof out[n].word,
-			    "cancellation(%d bits)", (int)c->cancelled);
-		else
-			snprintf(out[n].word, sizeof out[n].word, "%s",
-			    fpv_flag_names[bit]);
+		{
+			char w[FPV_FLAG_WORD];
+			size_t k = (size_t)(fpv_flag_word(w, bit, c->cancelled) -
+			    w);
+
+			snprintf(out[n].word, sizeof out[n].word, "%.*s",
+			    (int)k, w);
+		}
 		out[n++].st = order[i].st;
 	}
 	return n;

@@ -28,6 +28,15 @@ struct fpv_render_opts {
  * saturate"; compact: only those not at their default, as "scale 0.1
  * zero 3 wrap", the scale to 6 digits.  Empty when all are defaults.
  * Returns the length. */
+/*
+ * One flag's word, as every renderer writes it: its name
+ * (fpv_flag_names), and for a cancellation that lost bits how many
+ * ("cancellation(1 bit)", "cancellation(12 bits)").  Writes at most
+ * FPV_FLAG_WORD bytes at p (no NUL); returns the end.
+ */
+#define FPV_FLAG_WORD 48
+char *fpv_flag_word(char *p, int bit, int32_t cancelled);
+
 size_t fpv_render_settings(const struct fpv_format *f, bool compact,
     char *buf, size_t size);
 
