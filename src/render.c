@@ -247,9 +247,9 @@ put_long(char *p, long v)
 	return put(p, t + k, sizeof t - k);
 }
 
-/* One flag's word (render.h). */
-char *
-fpv_flag_word(char *p, int bit, int32_t cancelled)
+/* One flag's word (fpv_flag_word). */
+static inline char *
+flag_word(char *p, int bit, int32_t cancelled)
 {
 	p = put(p, fpv_flag_names[bit], strlen(fpv_flag_names[bit]));
 	if ((1u << bit) == FPV_FLAG_CANCELLATION && cancelled > 0) {
@@ -258,6 +258,13 @@ fpv_flag_word(char *p, int bit, int32_t cancelled)
 		p = cancelled == 1 ? put(p, " bit)", 5) : put(p, " bits)", 6);
 	}
 	return p;
+}
+
+/* One flag's word (render.h). */
+char *
+fpv_flag_word(char *p, int bit, int32_t cancelled)
+{
+	return flag_word(p, bit, cancelled);
 }
 
 /* Append a decimal integer. */
@@ -380,7 +387,7 @@ put_flags(char *p, uint32_t flags, int32_t cancelled, bool color)
 			*p++ = ' ';
 		if (st)
 			p = put(p, st, strlen(st));
-		p = fpv_flag_word(p, b, cancelled);
+		p = flag_word(p, b, cancelled);
 		if (st)
 			p = put(p, C_RESET, sizeof C_RESET - 1);
 		first = false;
@@ -578,7 +585,7 @@ flags_columns(uint32_t flags, int32_t cancelled)
 		char t[FPV_FLAG_WORD];
 
 		flags &= flags - 1;
-		w += (w > 0) + (size_t)(fpv_flag_word(t, b, cancelled) - t);
+		w += (w > 0) + (size_t)(flag_word(t, b, cancelled) - t);
 	}
 	return w;
 }
@@ -920,7 +927,7 @@ lay_flags(struct lay *L, uint32_t flags, int32_t cancelled)
 		char *p = word[nw];
 
 		flags &= flags - 1;
-		p = fpv_flag_word(p, b, cancelled);
+		p = flag_word(p, b, cancelled);
 		len[nw] = (size_t)(p - word[nw]);
 		bit[nw] = b;
 		w += (nw > 0) + len[nw];
