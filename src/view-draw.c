@@ -1543,7 +1543,7 @@ view_draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width,
 		return;
 	/* stored: the kept significand as stored, and its hex */
 	view_put(v, w, y, x + 1, xmax, ST_LABEL, "stored");
-	if (dt->stored_lead[0] != '\0') {
+	if (dt->stored[0] != '\0' || dt->stored_lead[0] != '\0') {
 		cx = view_put(v, w, y, lx, xmax, ST_NORMAL, dt->stored_lead);
 		cx = view_put(v, w, y, cx, xmax, ST_KEPT, dt->stored);
 		cx = view_put(v, w, y, cx, xmax, ST_HINT, dt->stored_scale);
