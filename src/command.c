@@ -392,6 +392,11 @@ fpv_format_define(struct fpv_session *s, const char *name, size_t nlen,
 	for (size_t v = 0; v < s->nvars; v++) {
 		struct fpv_var *var = &s->vars[v];
 
+		if (var->vec != NULL)
+			for (int k = 0; k < var->vec->ncols; k++)
+				if (var->vec->fmt[k] == i)
+					var->vec->fmt[k] = UINT8_MAX;
+
 		for (int k = 0; k < var->nfmt; k++)
 			if (var->fmt[k] == i) {
 				var->fmt[k] = var->fmt[var->nfmt - 1];
@@ -1515,6 +1520,11 @@ vars_json(const struct fpv_session *s)
 
 		fputs(i ? ", {\"name\": " : "{\"name\": ", t.out);
 		json_cstr(t.out, v->name);
+		if (v->vec != NULL) {
+			/* A vector: its length (its elements: evaluate it). */
+			fprintf(t.out, ", \"length\": %zu}", v->vec->n);
+			continue;
+		}
 		/* The certified digits, as the exact row's "exact" key (null
 		 * when none is known), and the state. */
 		fpv_exact_describe_value(&v->exact, VARS_JSON_DIGITS, &xt);
@@ -1586,6 +1596,11 @@ cmd_vars(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 		struct fpv_exact_text xt;
 
 		fprintf(t.out, "%-*s", (int)w, v->name);
+		if (v->vec != NULL) {
+			fprintf(t.out, "  vector of %zu element%s\n", v->vec->n,
+			    v->vec->n == 1 ? "" : "s");
+			continue;
+		}
 		for (int k = 0; k < s->ctx.ncols; k++) {
 			const struct fpv_format *f = fpv_ctx_col(&s->ctx, k);
 			int j = 0;

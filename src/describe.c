@@ -466,10 +466,35 @@ is_tie(const struct fpv_trace *t, size_t i, int f)
 	}
 }
 
+/*
+ * Does step i make or read a vector (a vector function, literal or
+ * index, or an operation on a vector)?  Such steps are described by
+ * their source text; their roundings are the elements'.
+ */
+static bool
+vector_step(const struct fpv_trace *t, size_t i)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+	uint32_t a[3];
+	int k;
+
+	if (!fpv_trace_has_vec(t))
+		return false;
+	if (n->kind > FPV_NODE_BITS || fpv_trace_vec(t, i) != NULL)
+		return true;
+	k = fpv_trace_args(t, i, a);
+	for (int j = 0; j < k; j++)
+		if (fpv_trace_vec(t, a[j]) != NULL)
+			return true;
+	return false;
+}
+
 /* How step i's rounding in column f was a tie, if it was one. */
 enum fpv_tie
 fpv_describe_tie(const struct fpv_trace *t, size_t i, int f)
 {
+	if (i < t->nsteps && vector_step(t, i))
+		return FPV_TIE_NONE;
 	/* A tie is inexact: exact steps need no look. */
 	if (t->ctx.round != FPV_RND_NEAREST || i >= t->nsteps ||
 	    !(fpv_trace_cells(t, i)[f].flags & FPV_FLAG_INEXACT) ||
@@ -652,6 +677,10 @@ describe(const struct fpv_trace *t, size_t i, int f, bool result, char *buf,
 		buf[0] = '\0';
 	if (i >= t->nsteps)
 		return 0;
+	if (vector_step(t, i)) {
+		put(&o, t->ast.src + n->start, n->end - n->start);
+		return done(&o);
+	}
 	if (result && f >= 0) {
 		const struct fpv_cell *c = &fpv_trace_cells(t, i)[f];
 		char r[FPV_DEC_VALUE];
@@ -804,8 +833,10 @@ fpv_describe_requant(const struct fpv_trace *t, size_t i, int f, char *buf,
 	F = fpv_trace_format(t, f);
 	n = &t->ast.nodes[i];
 	c = &fpv_trace_cells(t, i)[f];
-	/* A cast through another format did not round the value once. */
-	if (F->kind != FPV_KIND_INT || (n->kind == FPV_NODE_CAST &&
+	/* A cast through another format did not round the value once;
+	 * a vector's elements are rounded one by one. */
+	if (vector_step(t, i) ||
+	    F->kind != FPV_KIND_INT || (n->kind == FPV_NODE_CAST &&
 	    fpv_ctx_format(&t->ctx, n->u.format) != F))
 		return 0;
 	mpfr_inits2(FPV_EXACT_PREC + 64, x, s, Q, R, (mpfr_ptr)0);

@@ -182,6 +182,7 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 		if ((v->name = strndup(name, len)) == NULL)
 			return -1;
 		fpv_exact_init(&v->exact);
+		v->vec = NULL;
 		s->nvars++;
 		/* Keep the index in step (rebuilt when it must grow). */
 		if (s->index != NULL && s->index->vars == s->vars &&
@@ -190,6 +191,14 @@ session_store(struct fpv_session *s, const char *name, size_t len,
 			index_put(s->index, s->vars, s->nvars - 1);
 			s->index->n = s->nvars;
 		}
+	}
+	fpv_vec_unref(v->vec);
+	v->vec = NULL;
+	if (step->vec != 0) {
+		v->vec = fpv_vec_ref(t->vecs[step->vec]);
+		v->nfmt = 0;
+		fpv_exact_set_nan(&v->exact);
+		return 0;
 	}
 	v->nfmt = fpv_trace_ncols(t);
 	for (int f = 0; f < v->nfmt; f++) {
@@ -233,6 +242,7 @@ fpv_trace_free(struct fpv_trace *t)
 	free(t->lvar);
 	free(t->lvar_of);
 	free(t->scratch);
+	fpv_vec_trace_free(t);
 	fpv_ast_free(&t->ast);
 	fpv_ctx_clear(&t->ctx);
 	memset(t, 0, sizeof *t);
@@ -380,6 +390,16 @@ fpv_trace_args(const struct fpv_trace *t, size_t i, uint32_t *args)
 	case FPV_NODE_CAST:
 		k = 1;
 		break;
+	case FPV_NODE_INDEX:
+		k = 2;
+		break;
+	case FPV_NODE_VEC:
+	case FPV_NODE_FN:
+		/* Variadic: the first three (fpv_trace_vargs has all). */
+		k = n->args[1] < 3 ? (int)n->args[1] : 3;
+		for (int j = 0; j < k; j++)
+			args[j] = t->ast.ext[n->args[0] + (uint32_t)j];
+		return k;
 	default:
 		k = 0;
 		break;
@@ -551,6 +571,9 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		memset(cell, 0, (size_t)fpv_trace_ncols(t) *
 		    sizeof (struct fpv_cell));
 	st->lo = (uint32_t)i;
+	st->vec = 0;
+	if (n->kind > FPV_NODE_BITS)
+		return fpv_vec_step(s, t, i, err);
 	switch (n->kind) {
 	case FPV_NODE_NUM:
 		r.approx = stackreal_init(&sr);
@@ -596,6 +619,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			    "unknown variable");
 			return -1;
 		}
+		if (v->vec != NULL)
+			return fpv_vec_step(s, t, i, err);
 		stackreal_init(&sr);
 		for (int f = 0, in = -1; f < fpv_trace_ncols(t); f++) {
 			int j = 0;
@@ -639,12 +664,13 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			fpv_trace_step(t, n->args[k > 2 ? 2 : 0])
 		};
 
-		const struct fpv_cell *ac[3] = {
-			fpv_trace_cells(t, n->args[0]),
-			fpv_trace_cells(t, n->args[k > 1 ? 1 : 0]),
-			fpv_trace_cells(t, n->args[k > 2 ? 2 : 0])
-		};
+		const struct fpv_cell *ac[3];
 
+		if ((as[0]->vec | as[1]->vec | as[2]->vec) != 0)
+			return fpv_vec_step(s, t, i, err);
+		ac[0] = fpv_trace_cells(t, n->args[0]);
+		ac[1] = fpv_trace_cells(t, n->args[k > 1 ? 1 : 0]);
+		ac[2] = fpv_trace_cells(t, n->args[k > 2 ? 2 : 0]);
 		for (int f = 0; f < nc; f++) {
 			uint64_t a[3] = { ac[0][f].bits, ac[1][f].bits,
 			    ac[2][f].bits };
@@ -668,6 +694,8 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		    n->u.format);
 		const struct fpv_step *a = fpv_trace_step(t, n->args[0]);
 
+		if (a->vec != 0)
+			return fpv_vec_step(s, t, i, err);
 		for (int f = 0; f < fpv_trace_ncols(t); f++) {
 			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
@@ -736,6 +764,24 @@ interrupted(struct fpv_trace *t, int line, struct fpv_error *err)
 	return -1;
 }
 
+/* Does the parsed line of t compute vectors (then it is never lean)? */
+static bool
+has_vectors(const struct fpv_session *s, const struct fpv_trace *t)
+{
+	for (size_t i = 0; i < t->ast.n; i++) {
+		const struct fpv_node *n = &t->ast.nodes[i];
+		const struct fpv_var *v;
+
+		if (n->kind > FPV_NODE_BITS)
+			return true;
+		if (n->kind == FPV_NODE_VAR &&
+		    (v = fpv_session_var(s, t->ast.src + n->tok,
+		    n->toklen)) != NULL && v->vec != NULL)
+			return true;
+	}
+	return false;
+}
+
 /* Parse and evaluate one line into t. */
 int
 fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
@@ -750,13 +796,16 @@ fpv_eval_line(struct fpv_session *s, const char *src, size_t len, int line,
 	t->lean = false;
 	t->nlvar = 0;
 	t->dd_step = SIZE_MAX;
+	if (t->nvecs > 1)
+		fpv_vec_trace_reset(t);
 	rc = fpv_parse(src, len, line, s->ctx.reg, &t->ast, err);
 	if (rc <= 0)
 		return rc;
 	fpv_ctx_copy(&t->ctx, &s->ctx);
 	for (int k = 0; k < t->ctx.ncols; k++)
 		t->fmt[k] = fpv_ctx_col(&t->ctx, k);
-	t->lean = t->may_be_lean && t->ast.n > FPV_TRACE_LEAN_STEPS;
+	t->lean = t->may_be_lean && t->ast.n > FPV_TRACE_LEAN_STEPS &&
+	    !has_vectors(s, t);
 	if (t->lean && lean_plan(t) < 0)
 		rc = -1;
 	else
@@ -944,6 +993,12 @@ fpv_trace_local_ref(const struct fpv_trace *t, size_t i, int f, slong bits,
 		return;
 	case FPV_NODE_OP:
 		break;
+	default:
+		/* A step that reads vectors (an index, a reduction): its
+		 * exact reference (the column's own elements' reduction is
+		 * not computed). */
+		fpv_exact_set(out, &fpv_trace_step(t, i)->exact);
+		return;
 	}
 	int k = fpv_ops[n->u.op].nargs;
 	struct fpv_exact a[3];
@@ -1041,6 +1096,11 @@ fpv_trace_opname(const struct fpv_trace *t, size_t i)
 	case FPV_NODE_VAR:	return "variable";
 	case FPV_NODE_CAST:	return "cast";
 	case FPV_NODE_BITS:	return "bits";
+	case FPV_NODE_VEC:	return "vector";
+	case FPV_NODE_INDEX:	return "index";
+	case FPV_NODE_FN:	return fpv_fns[n->u.op].name;
+	case FPV_NODE_WORD:	return "word";
+	case FPV_NODE_STR:	return "string";
 	case FPV_NODE_OP:	break;
 	}
 	return fpv_ops[n->u.op].name;

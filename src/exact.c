@@ -433,6 +433,34 @@ q_to_ball(arb_t b, const struct fpv_exact *x, slong prec)
 		arb_neg(b, b);
 }
 
+/* x as a ball at working precision prec; false when x is no finite
+ * number (an infinity, undefined, lost). */
+bool
+fpv_exact_get_arb(arb_t out, const struct fpv_exact *x, slong prec)
+{
+	switch (x->kind) {
+	case FPV_EXACT_Q:
+		q_to_ball(out, x, prec);
+		return true;
+	case FPV_EXACT_BALL:
+		arb_set(out, x->ball);
+		return arb_is_finite(out);
+	default:
+		return false;
+	}
+}
+
+/* x = the ball b (finite), computed at working precision prec. */
+void
+fpv_exact_set_arb(struct fpv_exact *x, const arb_t b, slong prec)
+{
+	x->kind = FPV_EXACT_BALL;
+	x->neg = false;
+	x->fixed = false;
+	x->prec = prec;
+	arb_set(x->ball, b);
+}
+
 /* ---- Rational arithmetic ---------------------------------------------- */
 
 /*

@@ -26,6 +26,7 @@
 #include "fpviz/interrupt.h"
 #include "fpviz/num.h"
 #include "fpviz/parse.h"
+#include "fpviz/reduce.h"
 
 _Static_assert(sizeof(struct fpv_node) == 32, "a parsed line's nodes stay small");
 
@@ -48,6 +49,8 @@ enum tok_kind {
 	T_BITS,			/* FORMAT:0xHEX */
 	T_PLUS, T_MINUS, T_STAR, T_SLASH, T_CARET,
 	T_LPAREN, T_RPAREN, T_COMMA, T_EQ,
+	T_LBRACK, T_RBRACK,
+	T_STRING,		/* "text" (the span holds the quotes) */
 	T_ERR			/* a lexical error; see enum lex_err */
 };
 
@@ -59,7 +62,8 @@ enum lex_err {
 	LE_FORMAT,		/* NAME: where NAME is no format */
 	LE_BITS_DIGITS,		/* FORMAT: not followed by 0xHEX */
 	LE_BITS_WIDE,		/* too many hex digits for the format */
-	LE_COLON		/* ':' not directly after a name */
+	LE_COLON,		/* ':' not directly after a name */
+	LE_STRING		/* a string without its closing quote */
 };
 
 struct token {
@@ -87,6 +91,10 @@ struct parser {
 	int depth;
 	bool failed;
 	uint32_t ntok;		/* tokens read, for checking fpv_interrupt */
+	/* The operands of the variadic nodes being parsed (nested ones
+	 * above their parents'), moved to the AST's ext when done. */
+	uint32_t *stk;
+	size_t nstk, capstk;
 };
 
 /* ---- Characters ----------------------------------------------------- */
@@ -196,6 +204,35 @@ fpv_parse_column(const char *src, size_t off)
 
 /* ---- Reserved words -------------------------------------------------- */
 
+/* The vector functions (ORDER FN). */
+const struct fpv_fn_info fpv_fns[FPV_FN_COUNT] = {
+	[FPV_FN_FILL] =		{ "fill", "EE", 2, true },
+	[FPV_FN_LINSPACE] =	{ "linspace", "EEE", 3, true },
+	[FPV_FN_RANDN] =	{ "randn", "EE", 2, true },
+	[FPV_FN_LOAD] =		{ "load", "S", 1, true },
+	[FPV_FN_SUM] =		{ "sum", "EFO", 1, false },
+	[FPV_FN_DOT] =		{ "dot", "EEFO", 2, false },
+	[FPV_FN_MEAN] =		{ "mean", "EFO", 1, false },
+	[FPV_FN_MAX] =		{ "max", "EF", 1, false },
+	[FPV_FN_MIN] =		{ "min", "EF", 1, false },
+	[FPV_FN_NORM2] =	{ "norm2", "EFO", 1, false },
+	[FPV_FN_SOFTMAX] =	{ "softmax", "EFO", 1, true },
+	[FPV_FN_SOFTMAX_NAIVE] = { "softmax_naive", "EFO", 1, true },
+	[FPV_FN_LOGSUMEXP] =	{ "logsumexp", "EFO", 1, false },
+	[FPV_FN_LEN] =		{ "len", "E", 1, false },
+};
+
+/* The vector function called name[0..len), or -1. */
+int
+fpv_fn_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < FPV_FN_COUNT; i++)
+		if (strlen(fpv_fns[i].name) == len &&
+		    memcmp(fpv_fns[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
 /* True if s[0..len) is inf or nan in any letter case. */
 static bool
 is_number_word(const char *s, size_t len)
@@ -235,7 +272,7 @@ format_at(const struct fpv_registry *reg, int i)
 bool
 fpv_parse_reserved(const struct fpv_registry *reg, const char *s, size_t len)
 {
-	return fpv_op_by_name(s, len) >= 0 ||
+	return fpv_op_by_name(s, len) >= 0 || fpv_fn_by_name(s, len) >= 0 ||
 	    format_index(reg, s, len) >= 0 ||
 	    word_is(s, len, "pi") || word_is(s, len, "e") ||
 	    word_is(s, len, "ans") || is_number_word(s, len);
@@ -436,6 +473,20 @@ lex(const struct parser *p, uint32_t pos, struct token *t)
 	case ')': t->kind = T_RPAREN; return;
 	case ',': t->kind = T_COMMA; return;
 	case '=': t->kind = T_EQ; return;
+	case '[': t->kind = T_LBRACK; return;
+	case ']': t->kind = T_RBRACK; return;
+	case '"':
+		e = q + 1;
+		while (*e != '"' && (size_t)(e - s) < p->len)
+			e++;
+		if (*e != '"') {
+			t->kind = T_ERR;
+			t->err = LE_STRING;
+			return;
+		}
+		t->kind = T_STRING;
+		t->end = (uint32_t)(e + 1 - s);
+		return;
 	case ':':
 		t->kind = T_ERR;
 		t->err = LE_COLON;
@@ -608,6 +659,9 @@ fail_lex(struct parser *p, const struct token *t)
 		break;
 	case LE_UTF8:
 		fail(p, t->start, "invalid UTF-8 byte 0x%02x", (unsigned)t->cp);
+		break;
+	case LE_STRING:
+		fail(p, t->start, "string without its closing '\"'");
 		break;
 	case LE_CHAR:
 	case LE_NONE:
@@ -869,6 +923,324 @@ negative_literal_ahead(const struct parser *p)
 
 static int parse_expr(struct parser *p);
 
+/* Push node index v onto the operand stack; -1 when out of memory. */
+static NOINLINE int
+stk_push(struct parser *p, uint32_t v)
+{
+	if (p->nstk == p->capstk) {
+		size_t cap = p->capstk ? 2 * p->capstk : 64;
+		uint32_t *ns;
+
+		if (cap > SIZE_MAX / sizeof *ns ||
+		    (ns = realloc(p->stk, cap * sizeof *ns)) == NULL) {
+			fail(p, p->tok.start, "out of memory");
+			return -1;
+		}
+		p->stk = ns;
+		p->capstk = cap;
+	}
+	p->stk[p->nstk++] = v;
+	return 0;
+}
+
+/*
+ * Move the operands stk[base..nstk) into the AST's ext as the variadic
+ * node n's (args[0] their offset, args[1] their number); -1 when out of
+ * memory.
+ */
+static NOINLINE int
+stk_move(struct parser *p, size_t base, uint32_t node)
+{
+	struct fpv_ast *a = p->a;
+	size_t k = p->nstk - base;
+
+	if (a->next + k > a->capext) {
+		size_t cap = a->capext ? 2 * a->capext : 64;
+		uint32_t *ne;
+
+		while (cap < a->next + k)
+			cap *= 2;
+		if (cap > UINT32_MAX ||
+		    (ne = realloc(a->ext, cap * sizeof *ne)) == NULL) {
+			fail(p, p->tok.start, "out of memory");
+			return -1;
+		}
+		a->ext = ne;
+		a->capext = cap;
+	}
+	memcpy(a->ext + a->next, p->stk + base, k * sizeof *p->stk);
+	a->nodes[node].args[0] = (uint32_t)a->next;
+	a->nodes[node].args[1] = (uint32_t)k;
+	a->next += k;
+	p->nstk = base;
+	return 0;
+}
+
+/* The signature of fi as "1 to 3" or "2". */
+static COLD void
+arg_range(const struct fpv_fn_info *fi, char *buf, size_t size)
+{
+	int nmax = (int)strlen(fi->sig);
+
+	if (nmax == fi->nmin)
+		snprintf(buf, size, "%d", nmax);
+	else
+		snprintf(buf, size, "%d to %d", fi->nmin, nmax);
+}
+
+/* Report a wrong number of arguments of a vector function, or a
+ * missing ',' or ')'. */
+static COLD int
+fail_vargs(struct parser *p, uint32_t name, uint32_t len,
+    const struct fpv_fn_info *fi, int count, uint32_t lparen)
+{
+	const char *s = p->s + name;
+	char r[32];
+
+	arg_range(fi, r, sizeof r);
+	if (p->tok.kind == T_COMMA)
+		fail(p, p->tok.start, "too many arguments to '%.*s' "
+		    "(expected %s)", (int)len, s, r);
+	else if (p->tok.kind == T_RPAREN)
+		fail(p, p->tok.start, "too few arguments to '%.*s' "
+		    "(expected %s)", (int)len, s, r);
+	else if (count == (int)strlen(fi->sig))
+		fail(p, p->tok.start, "expected ')' to close '(' at %d:%d",
+		    p->line, fpv_parse_column(p->s, lparen));
+	else
+		fail(p, p->tok.start, "expected ',' or ')' after argument %d "
+		    "of '%.*s'", count, (int)len, s);
+	return -1;
+}
+
+/* Report a word argument that is not what the signature asks for. */
+static COLD int
+fail_word(struct parser *p, char kind, int count, uint32_t name,
+    uint32_t len)
+{
+	const char *s = p->s + name;
+	char q[QUOTE_MAX + 8], list[160];
+
+	quote(p, &p->tok, q, sizeof q);
+	if (kind == 'O') {
+		if (p->tok.kind == T_NAME)
+			fail(p, p->tok.start, "unknown order %s (expected "
+			    "sequential, pairwise or kahan)", q);
+		else
+			fail(p, p->tok.start, "expected an order (sequential, "
+			    "pairwise or kahan) as argument %d of '%.*s', "
+			    "found %s", count + 1, (int)len, s, q);
+	} else if (kind == 'F') {
+		format_list(p->reg, list, sizeof list);
+		if (p->tok.kind == T_NAME)
+			fail(p, p->tok.start, "unknown format %s for the "
+			    "accumulator of '%.*s' (formats: %s)", q, (int)len,
+			    s, list);
+		else
+			fail(p, p->tok.start, "expected a format name (the "
+			    "accumulator) as argument %d of '%.*s', found %s",
+			    count + 1, (int)len, s, q);
+	} else {
+		fail(p, p->tok.start, "expected a string \"FILE\" as "
+		    "argument %d of '%.*s', found %s", count + 1, (int)len, s,
+		    q);
+	}
+	return -1;
+}
+
+/* Is the current token a name followed by ',' or ')'? */
+static NOINLINE bool
+word_ahead(const struct parser *p)
+{
+	struct token after;
+
+	if (p->tok.kind != T_NAME)
+		return false;
+	lex(p, p->tok.end, &after);
+	return after.kind == T_COMMA || after.kind == T_RPAREN;
+}
+
+/* Emit the current word or string token as a WORD or STR node. */
+static NOINLINE int
+emit_word(struct parser *p, enum fpv_node_kind kind, int word, uint32_t val)
+{
+	struct fpv_node *n;
+
+	if ((n = emit(p, kind, p->tok.start, p->tok.end)) == NULL)
+		return -1;
+	if (kind == FPV_NODE_STR) {
+		n->tok = p->tok.start + 1;
+		n->toklen = p->tok.end - p->tok.start - 2;
+	}
+	n->u.op = (uint16_t)word;
+	n->args[0] = val;
+	return advance(p);
+}
+
+/*
+ * vcall -> NAME '(' arg { ',' arg } ')'
+ * A vector function fn, its arguments by its signature; the current
+ * token is the '('.  max and min with two expressions are the scalar
+ * functions.
+ */
+static NOINLINE int
+parse_vcall(struct parser *p, uint32_t name, uint32_t len, int fn)
+{
+	const struct fpv_fn_info *fi = &fpv_fns[fn];
+	int nsig = (int)strlen(fi->sig), count = 0, k;
+	uint32_t lparen = p->tok.start;
+	size_t base = p->nstk;
+	bool binary = false;
+	struct fpv_node *n;
+
+	if (enter(p) < 0 || advance(p) < 0)
+		return -1;
+	if (p->tok.kind == T_RPAREN)
+		return fail_vargs(p, name, len, fi, 0, lparen);
+	for (;;) {
+		char kind = fi->sig[count];
+
+		if (kind == 'F' && (fn == FPV_FN_MAX || fn == FPV_FN_MIN) &&
+		    !(word_ahead(p) && format_index(p->reg, p->s +
+		    p->tok.start, p->tok.end - p->tok.start) >= 0))
+			kind = 'E', binary = true;
+		switch (kind) {
+		case 'E':
+			if (parse_expr(p) < 0)
+				return -1;
+			break;
+		case 'F':
+			if (!word_ahead(p) || (k = format_index(p->reg,
+			    p->s + p->tok.start, p->tok.end - p->tok.start)) < 0)
+				return fail_word(p, kind, count, name, len);
+			if (emit_word(p, FPV_NODE_WORD, FPV_WORD_FORMAT,
+			    (uint32_t)k) < 0)
+				return -1;
+			break;
+		case 'O':
+			if (!word_ahead(p) || (k = fpv_order_by_name(p->s +
+			    p->tok.start, p->tok.end - p->tok.start)) < 0)
+				return fail_word(p, kind, count, name, len);
+			if (emit_word(p, FPV_NODE_WORD, FPV_WORD_ORDER,
+			    (uint32_t)k) < 0)
+				return -1;
+			break;
+		default:
+			if (p->tok.kind != T_STRING)
+				return fail_word(p, kind, count, name, len);
+			if (emit_word(p, FPV_NODE_STR, 0, 0) < 0)
+				return -1;
+			break;
+		}
+		if (stk_push(p, last(p)) < 0)
+			return -1;
+		count++;
+		if (binary) {
+			if (p->tok.kind == T_COMMA) {
+				fail(p, p->tok.start, "too many arguments to "
+				    "'%.*s' (expected 2)", (int)len, p->s + name);
+				return -1;
+			}
+			if (p->tok.kind != T_RPAREN)
+				return fail_close(p, lparen);
+			break;
+		}
+		if (p->tok.kind == T_COMMA && count < nsig) {
+			if (advance(p) < 0)
+				return -1;
+			continue;
+		}
+		if (p->tok.kind == T_RPAREN && count >= fi->nmin)
+			break;
+		return fail_vargs(p, name, len, fi, count, lparen);
+	}
+	if ((n = emit(p, binary ? FPV_NODE_OP : FPV_NODE_FN, name,
+	    p->tok.end)) == NULL)
+		return -1;
+	n->tok = name;
+	n->toklen = len;
+	if (binary) {
+		n->u.op = fn == FPV_FN_MAX ? FPV_OP_MAX : FPV_OP_MIN;
+		n->args[0] = p->stk[base];
+		n->args[1] = p->stk[base + 1];
+		p->nstk = base;
+	} else {
+		n->u.op = (uint16_t)fn;
+		if (stk_move(p, base, last(p)) < 0)
+			return -1;
+	}
+	p->depth--;
+	return advance(p);
+}
+
+/* vector -> '[' expr { ',' expr } ']'; the current token is the '['. */
+static NOINLINE int
+parse_vector(struct parser *p)
+{
+	uint32_t at = p->tok.start;
+	size_t base = p->nstk;
+	struct fpv_node *n;
+
+	if (enter(p) < 0 || advance(p) < 0)
+		return -1;
+	if (p->tok.kind == T_RBRACK) {
+		fail(p, at, "empty vector");
+		return -1;
+	}
+	for (;;) {
+		if (parse_expr(p) < 0 || stk_push(p, last(p)) < 0)
+			return -1;
+		if (p->tok.kind == T_COMMA) {
+			if (advance(p) < 0)
+				return -1;
+			continue;
+		}
+		if (p->tok.kind == T_RBRACK)
+			break;
+		fail(p, p->tok.start, "expected ',' or ']' to close '[' at "
+		    "%d:%d", p->line, fpv_parse_column(p->s, at));
+		return -1;
+	}
+	if ((n = emit(p, FPV_NODE_VEC, at, p->tok.end)) == NULL)
+		return -1;
+	n->tok = at;
+	n->toklen = 1;
+	if (stk_move(p, base, last(p)) < 0)
+		return -1;
+	p->depth--;
+	return advance(p);
+}
+
+/* postfix -> primary '[' expr ']'...; the current token is a '['. */
+static NOINLINE int
+parse_index(struct parser *p)
+{
+	while (p->tok.kind == T_LBRACK) {
+		uint32_t at = p->tok.start, base = last(p), idx;
+		struct fpv_node *n;
+
+		if (enter(p) < 0 || advance(p) < 0 || parse_expr(p) < 0)
+			return -1;
+		if (p->tok.kind != T_RBRACK) {
+			fail(p, p->tok.start, "expected ']' to close '[' at "
+			    "%d:%d", p->line, fpv_parse_column(p->s, at));
+			return -1;
+		}
+		idx = last(p);
+		if ((n = emit(p, FPV_NODE_INDEX, p->a->nodes[base].start,
+		    p->tok.end)) == NULL)
+			return -1;
+		n->tok = at;
+		n->toklen = 1;
+		n->args[0] = base;
+		n->args[1] = idx;
+		p->depth--;
+		if (advance(p) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * call -> NAME '(' expr { ',' expr } ')'
  * A function (op >= 0) or a cast (format >= 0) of exactly nargs
@@ -931,9 +1303,20 @@ parse_name(struct parser *p)
 	uint32_t name = p->tok.start, len = p->tok.end - p->tok.start;
 	const char *s = p->s + name;
 	int op = fpv_op_by_name(s, len);
-	int fi = op >= 0 ? -1 : format_index(p->reg, s, len);
+	int fn = fpv_fn_by_name(s, len);
+	int fi = op >= 0 || fn >= 0 ? -1 : format_index(p->reg, s, len);
 	struct fpv_node *n;
 
+	if (fn >= 0) {
+		if (advance(p) < 0)
+			return -1;
+		if (p->tok.kind != T_LPAREN) {
+			fail(p, p->tok.start, "expected '(' after '%.*s'",
+			    (int)len, s);
+			return -1;
+		}
+		return parse_vcall(p, name, len, fn);
+	}
 	if (op >= 0 || fi >= 0) {
 		if (advance(p) < 0)
 			return -1;
@@ -992,6 +1375,11 @@ parse_primary(struct parser *p)
 		return advance(p);
 	case T_NAME:
 		return parse_name(p);
+	case T_LBRACK:
+		return parse_vector(p);
+	case T_STRING:
+		fail(p, at, "a string is only an argument of load(\"FILE\")");
+		return -1;
 	default:
 		return fail_expected_expr(p);
 	}
@@ -1028,6 +1416,8 @@ parse_unary(struct parser *p)
 		return 0;
 	}
 	if (parse_primary(p) < 0)
+		return -1;
+	if (p->tok.kind == T_LBRACK && parse_index(p) < 0)
 		return -1;
 	if (p->tok.kind != T_CARET)
 		return 0;
@@ -1124,6 +1514,9 @@ parse_line(struct parser *p)
 	case T_RPAREN:
 		fail(p, p->tok.start, "unmatched ')'");
 		return -1;
+	case T_RBRACK:
+		fail(p, p->tok.start, "unmatched ']'");
+		return -1;
 	case T_EQ:
 		fail(p, p->tok.start, "'=' can only follow a variable name at "
 		    "the start of the line");
@@ -1150,6 +1543,7 @@ fpv_ast_free(struct fpv_ast *a)
 {
 	free(a->src);
 	free(a->nodes);
+	free(a->ext);
 	memset(a, 0, sizeof *a);
 }
 
@@ -1182,6 +1576,7 @@ fpv_parse(const char *src, size_t len, int line,
 
 	memset(err, 0, sizeof *err);
 	a->n = 0;
+	a->next = 0;
 	a->assign = false;
 	a->name = a->namelen = 0;
 	if (len > MAX_LINE) {
@@ -1218,6 +1613,7 @@ fpv_parse(const char *src, size_t len, int line,
 		.err = err,
 	};
 	rc = parse_line(&p);
+	free(p.stk);
 	if (rc < 0) {
 		a->n = 0;
 		a->assign = false;

@@ -1358,18 +1358,346 @@ step_heading_width(struct obuf *o, const struct fpv_trace *t, size_t i,
 	return true;
 }
 
+/* ---- Vectors as text ------------------------------------------------ */
+
+/* Vectors of at most this many elements are shown whole. */
+#define VEC_SHOW_ALL 8
+/* Significant digits of an exact element in text. */
+#define VEC_EXACT_DIGITS 10
+/* Room of a vector's text. */
+#define VEC_TEXT_MAX 1024
+
+/* An exact element in digits digits: the rounded mark and the number,
+ * "≈0" for one zero to within a bound, "nan", "?" when not certified. */
+static size_t
+vec_exact_text(const struct fpv_exact *x, int digits, bool mark, char *buf,
+    size_t size)
+{
+	struct fpv_exact_text d;
+
+	fpv_exact_describe_value(x, digits, &d);
+	if (d.len > 0)
+		return (size_t)snprintf(buf, size, "%s%s", mark && d.rounded ?
+		    FPV_EXACT_MARK : "", d.num);
+	return (size_t)snprintf(buf, size, "%s",
+	    d.state == FPV_EXACT_S_NEAR_ZERO ? FPV_EXACT_MARK "0" :
+	    d.state == FPV_EXACT_S_UNCERTIFIED ? "?" : "nan");
+}
+
+/* Element j of column f of v as text shows it (f < 0: the exact). */
+static size_t
+vec_elem_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
+    size_t j, char *buf, size_t size)
+{
+	if (f < 0)
+		return vec_exact_text(&v->exact[j], VEC_EXACT_DIGITS, true, buf,
+		    size);
+	return fpv_dec_value(&t->ctx, fpv_trace_format(t, f),
+	    v->bits[(size_t)f * v->n + j], buf, NULL);
+}
+
+/* "[a, b, c]", or with k > 0 the first and last k elements around
+ * "…"; returns the length written into buf (VEC_TEXT_MAX). */
+static size_t
+vec_list(const struct fpv_trace *t, const struct fpv_vec *v, int f, size_t k,
+    char *buf)
+{
+	char e[FPV_DEC_VALUE + 96];
+	size_t n = 0;
+	bool cut = k > 0 && 2 * k < v->n;
+
+	buf[n++] = '[';
+	for (size_t j = 0; j < v->n; j++) {
+		size_t m;
+
+		if (cut && j == k) {
+			n += (size_t)snprintf(buf + n, VEC_TEXT_MAX - n,
+			    ", \xe2\x80\xa6");
+			j = v->n - k - 1;
+			continue;
+		}
+		m = vec_elem_text(t, v, f, j, e, sizeof e);
+		if (n + m + 8 >= VEC_TEXT_MAX)
+			break;
+		if (j > 0) {
+			buf[n++] = ',';
+			buf[n++] = ' ';
+		}
+		memcpy(buf + n, e, m);
+		n += m;
+	}
+	buf[n++] = ']';
+	buf[n] = '\0';
+	return n;
+}
+
+/* The per-tensor figures of column f as text: "max err 2.4e-04  rmse
+ * 1.5e-04  sqnr 67 dB" and the counts that are not zero. */
+static size_t
+vec_figs_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
+    char *buf, size_t size)
+{
+	struct fpv_vec_figs g;
+	char a[FIGURE_MAX], b[FIGURE_MAX], c[FIGURE_MAX];
+	size_t n;
+
+	fpv_vec_figures_init(&g);
+	fpv_vec_figures(t, v, f, &g);
+	if (!g.defined) {
+		n = (size_t)snprintf(buf, size, "max err \xe2\x80\x94");
+	} else if (g.infinite) {
+		n = (size_t)snprintf(buf, size, "max err inf  rmse inf  "
+		    "sqnr -inf dB");
+	} else {
+		if (fpv_vec_figure_text(&g.maxabs, 0, a, sizeof a) == 0)
+			snprintf(a, sizeof a, "\xe2\x80\x94");
+		if (fpv_vec_figure_text(&g.rmse, 0, b, sizeof b) == 0)
+			snprintf(b, sizeof b, "\xe2\x80\x94");
+		if (g.sqnr_inf)
+			snprintf(c, sizeof c, "inf");
+		else if (g.sqnr_minf)
+			snprintf(c, sizeof c, "-inf");
+		else if (fpv_vec_figure_text(&g.sqnr, 0, c, sizeof c) == 0)
+			snprintf(c, sizeof c, "\xe2\x80\x94");
+		n = (size_t)snprintf(buf, size, "max err %s  rmse %s  sqnr "
+		    "%s dB", a, b, c);
+	}
+	if (g.saturated && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  saturated %zu",
+		    g.saturated);
+	if (g.underflowed && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  underflowed %zu",
+		    g.underflowed);
+	if (g.absorbed && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  absorbed %zu",
+		    g.absorbed);
+	fpv_vec_figures_clear(&g);
+	return n < size ? n : size - 1;
+}
+
+/* The flags of column f of v's elements (OR). */
+static uint32_t
+vec_flags(const struct fpv_vec *v, int f)
+{
+	uint32_t fl = 0;
+
+	for (size_t j = 0; j < v->n; j++)
+		fl |= v->flags[(size_t)f * v->n + j];
+	return fl;
+}
+
+/*
+ * Write s at column *col of a line of width columns, broken where it
+ * does not fit before a piece (the pieces are separated by ", " or two
+ * blanks, which a break drops), continued at column ind.
+ */
+static void
+vec_wrap(struct obuf *o, const char *s, size_t *col, size_t ind,
+    size_t width)
+{
+	const char *sep = NULL;
+	size_t nsep = 0;
+
+	while (*s != '\0') {
+		const char *e = s, *next;
+		size_t w;
+
+		/* The piece: up to the next ", " or "  ". */
+		while (*e != '\0' && !(e[0] == ',' && e[1] == ' ') &&
+		    !(e[0] == ' ' && e[1] == ' '))
+			e++;
+		next = e;
+		w = columns(s, (size_t)(e - s));
+		if (sep != NULL && *col + nsep + w > width && *col > ind) {
+			ob_putc(o, '\n');
+			ob_spaces(o, ind);
+			*col = ind;
+		} else if (sep != NULL) {
+			ob_write(o, sep, nsep);
+			*col += columns(sep, nsep);
+		}
+		ob_write(o, s, (size_t)(e - s));
+		*col += w;
+		sep = NULL;
+		if (*next == ',') {
+			sep = ", ";
+			nsep = 2;
+			next += 2;
+		} else if (*next == ' ') {
+			sep = next;
+			while (*next == ' ')
+				next++;
+			nsep = (size_t)(next - sep);
+		}
+		s = next;
+	}
+}
+
+/*
+ * Print the rows of vector v: one a column (its elements, its
+ * per-tensor figures, flags: sticky, the line's, or with step the
+ * vector's own) and the exact row with the number of elements.  Long
+ * vectors show their first and last elements; with a width, the
+ * figures go on a line of their own and fewer elements are shown where
+ * a row does not fit.
+ */
+static void
+vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
+    const struct fpv_render_opts *opts, bool step)
+{
+	int nc = fpv_trace_ncols(t);
+	char (*list)[VEC_TEXT_MAX] = malloc((size_t)(nc + 1) * sizeof *list);
+	char (*figs)[256] = malloc((size_t)nc * sizeof *figs);
+	char flags[ROW_MAX], *p;
+	size_t namew = 5, listw, figw = 0, k, wl[FPV_COLUMNS_MAX + 1];
+	size_t width = opts->width > 0 ? (size_t)opts->width : 0;
+	bool split = false;
+
+	if (list == NULL || figs == NULL) {
+		free(list);
+		free(figs);
+		ob_puts(o, "  (out of memory)\n");
+		return;
+	}
+	for (int f = 0; f < nc; f++) {
+		size_t w = strlen(fpv_trace_format(t, f)->name);
+
+		if (w > namew)
+			namew = w;
+		vec_figs_text(t, v, f, figs[f], sizeof figs[f]);
+		if (columns(figs[f], strlen(figs[f])) > figw)
+			figw = columns(figs[f], strlen(figs[f]));
+	}
+	for (k = v->n <= VEC_SHOW_ALL ? 0 : 3; ; k = k == 0 ? 3 : k - 1) {
+		listw = 0;
+		for (int f = -1; f < nc; f++) {
+			size_t r = (size_t)(f + 1);
+
+			vec_list(t, v, f, k, list[r]);
+			wl[r] = columns(list[r], strlen(list[r]));
+			if (wl[r] > listw)
+				listw = wl[r];
+		}
+		split = width > 0 && 2 + namew + 2 + listw + 2 + figw > width;
+		if (width == 0 || 2 + namew + 2 + listw <= width || k == 1)
+			break;
+	}
+	for (int f = 0; f <= nc; f++) {
+		int col = f < nc ? f : -1;
+		size_t r = (size_t)(col + 1);
+		const char *name = col >= 0 ? fpv_trace_format(t, col)->name :
+		    "exact";
+		uint32_t fl;
+
+		ob_puts(o, "  ");
+		ob_puts(o, name);
+		ob_spaces(o, namew - strlen(name) + 2);
+		if (split) {
+			/* Each on lines of its own, broken to fit. */
+			size_t at = 2 + namew + 2;
+			char plain[ROW_MAX];
+
+			vec_wrap(o, list[r], &at, 2 + namew + 2, width);
+			ob_putc(o, '\n');
+			ob_spaces(o, 2 + namew + 2);
+			at = 2 + namew + 2;
+			if (col < 0) {
+				snprintf(plain, sizeof plain, "%zu element%s",
+				    v->n, v->n == 1 ? "" : "s");
+				vec_wrap(o, plain, &at, 2 + namew + 2, width);
+				ob_putc(o, '\n');
+				continue;
+			}
+			fl = step ? vec_flags(v, col) : t->sticky[col];
+			vec_wrap(o, figs[col], &at, 2 + namew + 2, width);
+			if (fl != 0) {
+				size_t wf = (size_t)(put_flags(plain, fl, 0,
+				    false) - plain);
+
+				p = put_flags(flags, fl, 0, opts->color);
+				*p = '\0';
+				if (at + 2 + wf > width) {
+					ob_putc(o, '\n');
+					ob_spaces(o, 2 + namew + 2);
+				} else {
+					ob_spaces(o, 2);
+				}
+				ob_puts(o, flags);
+			}
+			ob_putc(o, '\n');
+			continue;
+		}
+		ob_puts(o, list[r]);
+		if (col < 0) {
+			char cnt[64];
+
+			snprintf(cnt, sizeof cnt, "%s%zu element%s",
+			    split ? "" : "  ", v->n, v->n == 1 ? "" : "s");
+			if (split) {
+				ob_putc(o, '\n');
+				ob_spaces(o, 2 + namew + 2);
+			}
+			ob_puts(o, cnt);
+			ob_putc(o, '\n');
+			continue;
+		}
+		fl = step ? vec_flags(v, col) : t->sticky[col];
+		p = put_flags(flags, fl, 0, opts->color);
+		*p = '\0';
+		if (split) {
+			ob_putc(o, '\n');
+			ob_spaces(o, 2 + namew + 2);
+		} else {
+			ob_spaces(o, listw - wl[r] + 2);
+		}
+		ob_puts(o, figs[col]);
+		if (fl != 0) {
+			char plain[ROW_MAX];
+			size_t wf = (size_t)(put_flags(plain, fl, 0, false) -
+			    plain);
+
+			if (split && 2 + namew + 2 + figw + 2 + wf > width) {
+				/* The flags on a line of their own. */
+				ob_putc(o, '\n');
+				ob_spaces(o, 2 + namew + 2);
+			} else {
+				ob_spaces(o, figw - columns(figs[col],
+				    strlen(figs[col])) + 2);
+			}
+			ob_puts(o, flags);
+		}
+		ob_putc(o, '\n');
+	}
+	free(list);
+	free(figs);
+}
+
+/* Is step i an argument word or string (no value: not shown)? */
+static bool
+word_step(const struct fpv_trace *t, size_t i)
+{
+	uint8_t k = t->ast.nodes[i].kind;
+
+	return k == FPV_NODE_WORD || k == FPV_NODE_STR;
+}
+
 /* Print step i as a text block into o (e: scratch error figures). */
 static void
 text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
     const struct fpv_render_opts *opts, struct fpv_errinfo *e)
 {
 	char desc[DESC_MAX];
+	const struct fpv_vec *v;
 
-	if (i >= t->nsteps)
+	if (i >= t->nsteps || word_step(t, i))
 		return;
+	v = fpv_trace_vec(t, i);
 	fpv_describe_step(t, i, desc, sizeof desc);
 	if (opts->width > 0 && step_heading_width(o, t, i, opts, desc)) {
-		step_rows(o, t, i, opts, e, desc);
+		if (v != NULL)
+			vec_rows(o, t, v, opts, true);
+		else
+			step_rows(o, t, i, opts, e, desc);
 		return;
 	}
 	if (opts->color)
@@ -1384,7 +1712,10 @@ text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 	ob_putc(o, ' ');
 	print_source(o, desc, strlen(desc));
 	ob_putc(o, '\n');
-	step_rows(o, t, i, opts, e, desc);
+	if (v != NULL)
+		vec_rows(o, t, v, opts, true);
+	else
+		step_rows(o, t, i, opts, e, desc);
 }
 
 /* Print step i as a text block. */
@@ -1421,6 +1752,12 @@ fpv_render_text(FILE *out, const struct fpv_trace *t,
 			text_step(&o, t, i, opts, &e);
 	print_header(&o, t, opts);
 	last = t->nsteps - 1;
+	if (fpv_trace_vec(t, last) != NULL) {
+		fpv_errinfo_clear(&e);
+		vec_rows(&o, t, fpv_trace_vec(t, last), opts, false);
+		ob_flush(&o);
+		return;
+	}
 	for (int f = 0; f < fpv_trace_ncols(t); f++)
 		fill_row(t, last, f, false, t->sticky[f],
 		    t->sticky[f] & FPV_FLAG_CANCELLATION ?
@@ -1794,6 +2131,106 @@ json_exact(struct obuf *o, const struct fpv_trace *t, size_t i)
 		    ", \"exact_rounded\": false");
 }
 
+/* Write a vector's "length" and "exact" (a list of its elements'
+ * references to JSON_EXACT_DIGITS certified digits, null where none). */
+static void
+json_vec_exact(struct obuf *o, const struct fpv_vec *v)
+{
+	char buf[160];
+
+	ob_puts(o, "\"length\": ");
+	ob_long(o, (long)v->n);
+	ob_puts(o, ", \"exact\": [");
+	for (size_t j = 0; j < v->n; j++) {
+		struct fpv_exact_text d;
+
+		if (j > 0)
+			ob_write(o, ", ", 2);
+		fpv_exact_describe_value(&v->exact[j], JSON_EXACT_DIGITS, &d);
+		if (d.len > 0) {
+			snprintf(buf, sizeof buf, "%s", d.num);
+			json_plain(o, buf, strlen(buf));
+		} else {
+			ob_puts(o, "null");
+		}
+	}
+	ob_putc(o, ']');
+}
+
+/* Write a per-tensor figure (null when no digit is certain). */
+static void
+json_vec_fig(struct obuf *o, const char *key, const struct fpv_vec_figs *g,
+    const struct fpv_exact *x, bool inf, bool minf)
+{
+	char v[FIGURE_MAX];
+	size_t n = 0;
+
+	ob_puts(o, key);
+	if (g->defined && (g->infinite || inf))
+		n = (size_t)snprintf(v, sizeof v, minf && !inf ? "-inf" :
+		    "inf");
+	else if (g->defined && minf)
+		n = (size_t)snprintf(v, sizeof v, "-inf");
+	else if (g->defined)
+		n = fpv_vec_figure_text(x, FPV_DEC_FIG_FULL, v, sizeof v);
+	if (n == 0)
+		ob_puts(o, "null");
+	else
+		json_plain(o, v, n);
+}
+
+/* Write the "results" object of vector v: per column "bits" and
+ * "values" lists, the flags, the per-tensor figures and counts. */
+static void
+json_vec_results(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_vec *v, bool step)
+{
+	ob_puts(o, "\"results\": {");
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		const struct fpv_format *fmt = fpv_trace_format(t, f);
+		struct fpv_vec_figs g;
+		char hex[20], val[FPV_DEC_SHORT];
+
+		if (f > 0)
+			ob_write(o, ", ", 2);
+		json_plain(o, fmt->name, strlen(fmt->name));
+		ob_puts(o, ": {\"bits\": [");
+		for (size_t j = 0; j < v->n; j++) {
+			if (j > 0)
+				ob_write(o, ", ", 2);
+			json_plain(o, hex, fpv_bits_hex(fmt,
+			    v->bits[(size_t)f * v->n + j], hex));
+		}
+		ob_puts(o, "], \"values\": [");
+		for (size_t j = 0; j < v->n; j++) {
+			if (j > 0)
+				ob_write(o, ", ", 2);
+			json_plain(o, val, fpv_dec_shortest(&t->ctx, fmt,
+			    v->bits[(size_t)f * v->n + j], val));
+		}
+		ob_puts(o, "], \"flags\": ");
+		json_flags(o, step ? vec_flags(v, f) : t->sticky[f]);
+		fpv_vec_figures_init(&g);
+		fpv_vec_figures(t, v, f, &g);
+		json_vec_fig(o, ", \"max_abs_error\": ", &g, &g.maxabs, false,
+		    false);
+		json_vec_fig(o, ", \"rmse\": ", &g, &g.rmse, false, false);
+		json_vec_fig(o, ", \"sqnr_db\": ", &g, &g.sqnr, g.sqnr_inf,
+		    g.sqnr_minf || g.infinite);
+		ob_puts(o, ", \"saturated\": ");
+		ob_long(o, (long)g.saturated);
+		ob_puts(o, ", \"underflowed\": ");
+		ob_long(o, (long)g.underflowed);
+		ob_puts(o, ", \"absorbed\": ");
+		ob_long(o, (long)g.absorbed);
+		ob_puts(o, ", \"nonfinite\": ");
+		ob_long(o, (long)g.nonfinite);
+		fpv_vec_figures_clear(&g);
+		ob_putc(o, '}');
+	}
+	ob_putc(o, '}');
+}
+
 /*
  * Write a step's source text: at most STEP_TEXT_MAX bytes, cut before a
  * UTF-8 continuation byte, and then an ellipsis (U+2026).
@@ -1840,15 +2277,23 @@ json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 	ob_puts(o, ", \"description\": ");
 	json_cstr(o, desc);
 	ob_puts(o, ", \"args\": [");
-	for (int j = 0; j < k; j++) {
-		if (j)
+	for (int j = 0, m = 0; j < k; j++) {
+		if (word_step(t, args[j]))
+			continue;
+		if (m++)
 			ob_write(o, ", ", 2);
 		ob_long(o, (long)args[j] + 1);
 	}
 	ob_puts(o, "], ");
-	json_exact(o, t, i);
-	ob_write(o, ", ", 2);
-	json_results(o, t, i, opts, true, e);
+	if (fpv_trace_vec(t, i) != NULL) {
+		json_vec_exact(o, fpv_trace_vec(t, i));
+		ob_write(o, ", ", 2);
+		json_vec_results(o, t, fpv_trace_vec(t, i), true);
+	} else {
+		json_exact(o, t, i);
+		ob_write(o, ", ", 2);
+		json_results(o, t, i, opts, true, e);
+	}
 	ob_putc(o, '}');
 }
 
@@ -1929,14 +2374,26 @@ fpv_render_json_object(FILE *out, const struct fpv_trace *t,
 	json_cstr(&o, fpv_round_names[c->round]);
 	json_settings(&o, t);
 	ob_write(&o, ", ", 2);
-	json_exact(&o, t, t->nsteps - 1);
-	ob_write(&o, ", ", 2);
-	json_results(&o, t, t->nsteps - 1, opts, false, &e);
+	if (fpv_trace_vec(t, t->nsteps - 1) != NULL) {
+		json_vec_exact(&o, fpv_trace_vec(t, t->nsteps - 1));
+		ob_write(&o, ", ", 2);
+		json_vec_results(&o, t, fpv_trace_vec(t, t->nsteps - 1),
+		    false);
+	} else {
+		json_exact(&o, t, t->nsteps - 1);
+		ob_write(&o, ", ", 2);
+		json_results(&o, t, t->nsteps - 1, opts, false, &e);
+	}
 	if (opts->steps) {
+		bool first = true;
+
 		ob_puts(&o, ", \"steps\": [");
 		for (size_t i = 0; i < t->nsteps; i++) {
-			if (i > 0)
+			if (word_step(t, i))
+				continue;
+			if (!first)
 				ob_write(&o, ", ", 2);
+			first = false;
 			json_step(&o, t, i, opts, &e);
 		}
 		ob_putc(&o, ']');

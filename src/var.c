@@ -22,6 +22,7 @@ fpv_var_copy(struct fpv_var *dst, const struct fpv_var *src)
 	}
 	fpv_exact_init(&dst->exact);
 	fpv_exact_set(&dst->exact, &src->exact);
+	fpv_vec_ref(dst->vec);
 	return 0;
 }
 
@@ -32,4 +33,6 @@ fpv_var_clear(struct fpv_var *v)
 	free(v->name);
 	v->name = NULL;
 	fpv_exact_clear(&v->exact);
+	fpv_vec_unref(v->vec);
+	v->vec = NULL;
 }

@@ -30,6 +30,7 @@ view_init(struct fpv_view *v, struct fpv_session *s, struct fpv_display *d)
 	v->s = s;
 	v->d = d;
 	fpv_line_init(&v->line, s, d);
+	v->line.no_vectors = true;
 	v->sel = 0;
 	view_fix_selection(v);
 	snprintf(v->prompt, sizeof v->prompt, "> ");

@@ -133,6 +133,40 @@ rpn(const struct fpv_ast *a, char *out, size_t size)
 			    (unsigned long long)fpv_node_bits(n));
 			put(out, size, "%.*s", hex, (int)strlen(hex));
 			break;
+		case FPV_NODE_VEC:
+		case FPV_NODE_FN:
+			/* Variadic: operands in ext, shown "[3]" or "sum/3". */
+			if (n->kind == FPV_NODE_VEC)
+				snprintf(hex, sizeof hex, "[%u]", n->args[1]);
+			else
+				snprintf(hex, sizeof hex, "%.*s/%u",
+				    (int)n->toklen, tok, n->args[1]);
+			put(out, size, "%.*s", hex, (int)strlen(hex));
+			k = (int)n->args[1];
+			if ((size_t)k > sp || n->args[0] + n->args[1] > a->next) {
+				bad = true;
+				break;
+			}
+			for (int j = 0; j < k; j++)
+				if (a->ext[n->args[0] + (uint32_t)j] !=
+				    stack[sp - (size_t)k + (size_t)j])
+					bad = true;
+			sp -= (size_t)k;
+			stack[sp++] = (uint32_t)i;
+			continue;
+		case FPV_NODE_INDEX:
+			k = 2;
+			put(out, size, "%.*s", "[]", 2);
+			break;
+		case FPV_NODE_WORD:
+			snprintf(hex, sizeof hex, "%s:%.*s", n->u.op ==
+			    FPV_WORD_FORMAT ? "F" : "O", (int)n->toklen, tok);
+			put(out, size, "%.*s", hex, (int)strlen(hex));
+			break;
+		case FPV_NODE_STR:
+			snprintf(hex, sizeof hex, "\"%.*s\"", (int)n->toklen, tok);
+			put(out, size, "%.*s", hex, (int)strlen(hex));
+			break;
 		}
 		if ((size_t)k > sp) {
 			bad = true;
@@ -238,6 +272,25 @@ static const struct { const char *in, *rpn; } valid[] = {
 	{ "pow(2, 10)", "2 10 pow" },
 	{ "fma(1,2,3)", "1 2 3 fma" },
 	{ "min(1,max(2,3))", "1 2 3 max min" },
+	/* vectors, indexing, vector functions and their word arguments */
+	{ "[0.1, 0.2, -3]", "0.1 0.2 -3 [3]" },
+	{ "[1]", "1 [1]" },
+	{ "[[1], 2]", "1 [1] 2 [2]" },
+	{ "v[0]", "v 0 []" },
+	{ "v[i+1][2]", "v i 1 + [] 2 []" },
+	{ "-v[0]^2", "v 0 [] 2 ^ neg" },
+	{ "[1,2][0]", "1 2 [2] 0 []" },
+	{ "sum(v)", "v sum/1" },
+	{ "sum(v, fp32, pairwise)", "v F:fp32 O:pairwise sum/3" },
+	{ "dot(a, b, bf16)", "a b F:bf16 dot/3" },
+	{ "max(v)", "v max/1" },
+	{ "max(v, fp64)", "v F:fp64 max/2" },
+	{ "max(v, fp64(x))", "v x (fp64) max" },
+	{ "max(v, w)", "v w max" },
+	{ "fill(3, 0.5) + linspace(0, 1, 3)", "3 0.5 fill/2 0 1 3 linspace/3 +" },
+	{ "load(\"w.npy\")", "\"w.npy\" load/1" },
+	{ "load(\"\")", "\"\" load/1" },
+	{ "softmax_naive(randn(3, 42))", "3 42 randn/2 softmax_naive/1" },
 	{ "max(1+2, -3)", "1 2 + -3 max" },
 	{ "sqrt((2))", "2 sqrt" },
 	{ "fp16(0.1)", "0.1 (fp16)" },

@@ -187,6 +187,13 @@ void fpv_exact_get_mpfr(mpfr_ptr out, const struct fpv_exact *x);
  */
 int fpv_exact_get_odd(mpfr_ptr out, const struct fpv_exact *x);
 
+/* x as an Arb ball at working precision prec into out (initialized):
+ * false when x is no finite number (out is then unchanged). */
+bool fpv_exact_get_arb(arb_t out, const struct fpv_exact *x, slong prec);
+
+/* x = the finite ball b, computed at working precision prec. */
+void fpv_exact_set_arb(struct fpv_exact *x, const arb_t b, slong prec);
+
 /* Notations of fpv_exact_format. */
 enum fpv_exact_style {
 	FPV_EXACT_REPR,		/* decimal.c's: "0.1", "65504", "1.5e-300" */

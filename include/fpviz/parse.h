@@ -12,10 +12,22 @@
  *   expr     -> term { ('+' | '-') term }
  *   term     -> unary { ('*' | '/') unary }
  *   unary    -> ('-' | '+') unary | power
- *   power    -> primary [ '^' unary ]                 (right associative)
+ *   power    -> postfix [ '^' unary ]                 (right associative)
+ *   postfix  -> primary { '[' expr ']' }               (indexing, 0-based)
  *   primary  -> NUMBER | '-' NUMBER (negative literal, unless followed by '^')
  *             | NAME | NAME '(' args ')' | '(' expr ')'
  *             | FORMAT ':' HEX                         (bit-pattern literal)
+ *             | '[' expr { ',' expr } ']'              (vector literal)
+ *   args     -> arg { ',' arg }
+ *   arg      -> expr | WORD | STRING
+ *
+ * A vector function (enum fpv_fn: fill, sum, ...) takes its arguments
+ * by its signature (struct fpv_fn_info): expressions, a format name
+ * (the accumulator of sum), an order name (sequential, pairwise,
+ * kahan) or a string literal ("FILE" of load), optional ones last.
+ * A variadic node (a vector literal, a vector function) keeps its
+ * operands in the AST's ext array: args[0] is the offset of the first,
+ * args[1] their number, so that nodes stay 32 bytes.
  *
  * Nesting (parentheses, unary signs, powers, calls) is limited to
  * FPV_PARSE_MAX_DEPTH; deeper input is an error, never a crash.
@@ -37,8 +49,45 @@ enum fpv_node_kind {
 	FPV_NODE_VAR,		/* variable or ans: name span */
 	FPV_NODE_OP,		/* operator or function: u.op, args */
 	FPV_NODE_CAST,		/* fp16(x) ...: u.format, args[0] */
-	FPV_NODE_BITS		/* fp16:0x3c00: u.format, bits */
+	FPV_NODE_BITS,		/* fp16:0x3c00: u.format, bits */
+	FPV_NODE_VEC,		/* [a, b, ...]: operands ext[args[0]..+args[1]] */
+	FPV_NODE_INDEX,		/* v[i]: args[0] the vector, args[1] the index */
+	FPV_NODE_FN,		/* vector function u.op (enum fpv_fn): operands
+				   ext[args[0]..+args[1]] */
+	FPV_NODE_WORD,		/* a word argument: u.op enum fpv_word, args[0]
+				   the format's index or the enum fpv_order */
+	FPV_NODE_STR		/* "text": tok, toklen the text in the quotes */
 };
+
+/* What a word argument names. */
+enum fpv_word { FPV_WORD_FORMAT, FPV_WORD_ORDER };
+
+/* The vector functions (ORDER FN: keep in step with fpv_fns[]). */
+enum fpv_fn {
+	FPV_FN_FILL, FPV_FN_LINSPACE, FPV_FN_RANDN, FPV_FN_LOAD,
+	FPV_FN_SUM, FPV_FN_DOT, FPV_FN_MEAN, FPV_FN_MAX, FPV_FN_MIN,
+	FPV_FN_NORM2, FPV_FN_SOFTMAX, FPV_FN_SOFTMAX_NAIVE, FPV_FN_LOGSUMEXP,
+	FPV_FN_LEN,
+	FPV_FN_COUNT
+};
+
+/*
+ * A vector function's signature: sig has one letter an argument, 'E' an
+ * expression, 'F' a format name, 'O' an order name, 'S' a string; the
+ * first nmin are required.  max and min with two expressions are the
+ * scalar (elementwise) functions of enum fpv_op.
+ */
+struct fpv_fn_info {
+	const char *name;
+	const char *sig;
+	int nmin;
+	bool vector;		/* the result is a vector */
+};
+
+extern const struct fpv_fn_info fpv_fns[FPV_FN_COUNT];
+
+/* The vector function called name[0..len), or -1. */
+int fpv_fn_by_name(const char *name, size_t len);
 
 enum fpv_const { FPV_CONST_PI, FPV_CONST_E };
 
@@ -77,6 +126,8 @@ struct fpv_ast {
 	size_t len;
 	struct fpv_node *nodes;	/* post-order; root is nodes[n - 1] */
 	size_t n, cap;
+	uint32_t *ext;		/* variadic nodes' operand lists */
+	size_t next, capext;
 	bool assign;		/* "NAME = expr" */
 	uint32_t name, namelen;	/* assigned name's span in src */
 };

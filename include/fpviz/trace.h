@@ -34,11 +34,50 @@ struct fpv_cell {
 	int32_t cancelled;	/* leading bits lost to cancellation, or 0 */
 };
 
+/*
+ * A vector: n elements in each column (the encodings and the flags the
+ * step raised, column f's element j at [f * n + j]) and each element's
+ * exact reference, certified once when it is computed (to
+ * FPV_EXACT_GOAL bits where its operands allow; never refined later).
+ * Immutable once made and shared by count: a trace's step, variables,
+ * their copies.  Memory: 10 bytes per element per column and
+ * sizeof (struct fpv_exact) per element.
+ */
+struct fpv_vec {
+	size_t n;
+	int ncols;
+	unsigned refs;
+	uint8_t fmt[FPV_COLUMNS_MAX];	/* the columns' formats (registry) */
+	uint64_t *bits;
+	uint16_t *flags;
+	struct fpv_exact *exact;
+};
+
+/* The longest vector (elements). */
+#define FPV_VEC_MAX 10000000u
+
+/* A new vector of n elements in ncols columns (exacts +0, bits and
+ * flags 0), one reference; NULL if out of memory. */
+struct fpv_vec *fpv_vec_new(size_t n, int ncols);
+/* Drop a reference (NULL is fine); the last frees v. */
+void fpv_vec_unref(struct fpv_vec *v);
+/* Take a reference. */
+static inline struct fpv_vec *
+fpv_vec_ref(struct fpv_vec *v)
+{
+	if (v != NULL)
+		v->refs++;
+	return v;
+}
+
 /* One step's reference; its cells (one per column) are in trace.cells,
- * found by fpv_trace_cells.  Small: a line may have millions. */
+ * found by fpv_trace_cells.  Small: a line may have millions.  A vector
+ * step's value is the vector trace.vecs[vec] (its cells and exact are
+ * then zero and undefined). */
 struct fpv_step {
 	struct fpv_exact exact;	/* certified reference of this sub-expression */
 	uint32_t lo;		/* the first step of this sub-expression */
+	uint32_t vec;		/* 0: a scalar; else its vector in trace.vecs */
 };
 
 struct fpv_trace {
@@ -78,7 +117,59 @@ struct fpv_trace {
 	size_t nscratch;
 	const struct fpv_format *fmt[FPV_COLUMNS_MAX];	/* the columns' formats */
 	int line;		/* line number the text came from */
+	/* The vectors of the line's vector steps; vecs[0] is unused. */
+	struct fpv_vec **vecs;
+	size_t nvecs, capvecs;
+	/* Per column: what the line's reductions absorbed (additions
+	 * that lost a whole nonzero term). */
+	size_t absorbed[FPV_COLUMNS_MAX];
 };
+
+struct fpv_session;
+
+/* The evaluator's vector steps (vec.c): is node i's step one of them
+ * (a vector function, literal, index, or an operation, cast or
+ * variable with a vector), and compute it (0, or -1 with err). */
+bool fpv_vec_step_p(const struct fpv_session *s, const struct fpv_trace *t,
+    size_t i);
+int fpv_vec_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
+    struct fpv_error *err);
+/* Release the vectors of t's last line; all of them and their array. */
+void fpv_vec_trace_reset(struct fpv_trace *t);
+void fpv_vec_trace_free(struct fpv_trace *t);
+
+/*
+ * The per-tensor error figures of column f of vector v against its
+ * elements' exact references, certified balls (fpv_vec_figure_text
+ * prints them): the largest |error|, the RMSE sqrt(sum e^2 / n) and
+ * the SQNR 10 log10(sum x^2 / sum e^2) in dB (x the exact elements);
+ * and counts of elements saturated or overflowed, underflowed to zero
+ * (a nonzero reference read as 0), absorbed (an addition that lost a
+ * nonzero term) and not finite.
+ */
+struct fpv_vec_figs {
+	bool defined;		/* false: some reference is no finite number */
+	bool infinite;		/* some value is not finite: errors inf */
+	bool sqnr_inf, sqnr_minf;	/* no error; a zero signal */
+	struct fpv_exact maxabs, rmse, sqnr;
+	size_t saturated, underflowed, absorbed, nonfinite;
+};
+
+void fpv_vec_figures_init(struct fpv_vec_figs *g);
+void fpv_vec_figures_clear(struct fpv_vec_figs *g);
+void fpv_vec_figures(const struct fpv_trace *t, const struct fpv_vec *v,
+    int f, struct fpv_vec_figs *g);
+/* A figure's text (how: FPV_DEC_FIG_* of decimal.h); 0 when no digit is
+ * certain. */
+size_t fpv_vec_figure_text(const struct fpv_exact *x, unsigned how,
+    char *buf, size_t size);
+
+/* Does the line compute any vector? */
+static inline bool
+fpv_trace_has_vec(const struct fpv_trace *t)
+{
+	return t->nvecs > 1;
+}
 
 /* Lines of more steps than this may be lean (see fpv_trace.lean). */
 #define FPV_TRACE_LEAN_STEPS 65536
@@ -98,6 +189,18 @@ static inline struct fpv_cell *
 fpv_trace_cells(const struct fpv_trace *t, size_t i)
 {
 	return t->cells + (t->lean ? t->slot[i] : i) * (size_t)t->ctx.ncols;
+}
+
+/* The vector of step i, or NULL for a scalar step. */
+static inline const struct fpv_vec *
+fpv_trace_vec(const struct fpv_trace *t, size_t i)
+{
+	uint32_t v;
+
+	if (t->nvecs <= 1)
+		return NULL;
+	v = fpv_trace_step(t, i)->vec;
+	return v != 0 ? t->vecs[v] : NULL;
 }
 
 /* The cells (one per column) of a step of t's. */
@@ -149,6 +252,8 @@ struct fpv_var {
 	uint64_t bits[FPV_COLUMNS_MAX];
 	struct fpv_exact exact;	/* a ball is certified to FPV_EXACT_VAR_BITS
 				 * when stored, and fixed */
+	struct fpv_vec *vec;	/* a vector's value (a reference), or NULL:
+				   then bits and exact are unused */
 };
 
 /*
