@@ -220,6 +220,14 @@ const struct fpv_fn_info fpv_fns[FPV_FN_COUNT] = {
 	[FPV_FN_SOFTMAX_NAIVE] = { "softmax_naive", "EFO", 1, true },
 	[FPV_FN_LOGSUMEXP] =	{ "logsumexp", "EFO", 1, false },
 	[FPV_FN_LEN] =		{ "len", "E", 1, false },
+	[FPV_FN_QUANT] =	{ "quant", "EFM", 3, true },
+	[FPV_FN_MXFP8] =	{ "mxfp8", "EF", 1, true },
+	[FPV_FN_MXFP6] =	{ "mxfp6", "EF", 1, true },
+	[FPV_FN_MXFP4] =	{ "mxfp4", "E", 1, true },
+	[FPV_FN_NVFP4] =	{ "nvfp4", "E", 1, true },
+	[FPV_FN_Q8_0] =		{ "q8_0", "E", 1, true },
+	[FPV_FN_Q4_0] =		{ "q4_0", "E", 1, true },
+	[FPV_FN_NF4] =		{ "nf4", "E", 1, true },
 };
 
 /* The vector function called name[0..len), or -1. */
@@ -1016,13 +1024,23 @@ fail_vargs(struct parser *p, uint32_t name, uint32_t len,
 /* Report a word argument that is not what the signature asks for. */
 static COLD int
 fail_word(struct parser *p, char kind, int count, uint32_t name,
-    uint32_t len)
+    uint32_t len, int fn)
 {
 	const char *s = p->s + name;
+	const char *role = fn >= FPV_FN_QUANT ? "the element format" :
+	    "the accumulator";
 	char q[QUOTE_MAX + 8], list[160];
 
 	quote(p, &p->tok, q, sizeof q);
-	if (kind == 'O') {
+	if (kind == 'M') {
+		if (p->tok.kind == T_NAME)
+			fail(p, p->tok.start, "unknown method %s (expected "
+			    "absmax or minmax)", q);
+		else
+			fail(p, p->tok.start, "expected a method (absmax or "
+			    "minmax) as argument %d of '%.*s', found %s",
+			    count + 1, (int)len, s, q);
+	} else if (kind == 'O') {
 		if (p->tok.kind == T_NAME)
 			fail(p, p->tok.start, "unknown order %s (expected "
 			    "sequential, pairwise or kahan)", q);
@@ -1033,13 +1051,12 @@ fail_word(struct parser *p, char kind, int count, uint32_t name,
 	} else if (kind == 'F') {
 		format_list(p->reg, list, sizeof list);
 		if (p->tok.kind == T_NAME)
-			fail(p, p->tok.start, "unknown format %s for the "
-			    "accumulator of '%.*s' (formats: %s)", q, (int)len,
-			    s, list);
+			fail(p, p->tok.start, "unknown format %s for %s of "
+			    "'%.*s' (formats: %s)", q, role, (int)len, s, list);
 		else
-			fail(p, p->tok.start, "expected a format name (the "
-			    "accumulator) as argument %d of '%.*s', found %s",
-			    count + 1, (int)len, s, q);
+			fail(p, p->tok.start, "expected a format name (%s) as "
+			    "argument %d of '%.*s', found %s", role, count + 1,
+			    (int)len, s, q);
 	} else {
 		fail(p, p->tok.start, "expected a string \"FILE\" as "
 		    "argument %d of '%.*s', found %s", count + 1, (int)len, s,
@@ -1112,7 +1129,7 @@ parse_vcall(struct parser *p, uint32_t name, uint32_t len, int fn)
 		case 'F':
 			if (!word_ahead(p) || (k = format_index(p->reg,
 			    p->s + p->tok.start, p->tok.end - p->tok.start)) < 0)
-				return fail_word(p, kind, count, name, len);
+				return fail_word(p, kind, count, name, len, fn);
 			if (emit_word(p, FPV_NODE_WORD, FPV_WORD_FORMAT,
 			    (uint32_t)k) < 0)
 				return -1;
@@ -1120,14 +1137,26 @@ parse_vcall(struct parser *p, uint32_t name, uint32_t len, int fn)
 		case 'O':
 			if (!word_ahead(p) || (k = fpv_order_by_name(p->s +
 			    p->tok.start, p->tok.end - p->tok.start)) < 0)
-				return fail_word(p, kind, count, name, len);
+				return fail_word(p, kind, count, name, len, fn);
 			if (emit_word(p, FPV_NODE_WORD, FPV_WORD_ORDER,
 			    (uint32_t)k) < 0)
 				return -1;
 			break;
+		case 'M': {
+			const struct fpv_qscheme *qs = word_ahead(p) ?
+			    fpv_qscheme_by_name(p->s + p->tok.start,
+			    p->tok.end - p->tok.start) : NULL;
+
+			if (qs == NULL || qs->block != 0)
+				return fail_word(p, kind, count, name, len, fn);
+			if (emit_word(p, FPV_NODE_WORD, FPV_WORD_METHOD,
+			    (uint32_t)(qs - fpv_qschemes)) < 0)
+				return -1;
+			break;
+		}
 		default:
 			if (p->tok.kind != T_STRING)
-				return fail_word(p, kind, count, name, len);
+				return fail_word(p, kind, count, name, len, fn);
 			if (emit_word(p, FPV_NODE_STR, 0, 0) < 0)
 				return -1;
 			break;

@@ -1475,6 +1475,57 @@ vec_figs_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
 	return n < size ? n : size - 1;
 }
 
+/* A quantization's scales of column f in text: "absmax: scale
+ * 0.023622047 (fp32), zero point 0" or "mxfp4: 2 blocks of 32, scales
+ * (e8m0) [1, 0.5]"; 0 when v is no quantization's result. */
+static size_t
+vec_quant_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
+    char *buf, size_t size)
+{
+	const struct fpv_quant *q;
+	char val[FPV_DEC_VALUE];
+	size_t n;
+
+	if (v->quant == NULL)
+		return 0;
+	q = &v->quant[f];
+	if (q->scheme == NULL || q->scale_fmt == NULL)
+		return 0;
+	if (q->nblocks <= 1 || q->scheme->block == 0) {
+		fpv_dec_value(&t->ctx, q->scale_fmt, q->scale_bits[0], val, NULL);
+		n = (size_t)snprintf(buf, size, "%s %s: scale %s (%s)",
+		    q->scheme->name, q->elem.name, val, q->scale_fmt->name);
+		if (q->scheme->rule == FPV_QR_MINMAX && n < size)
+			n += (size_t)snprintf(buf + n, size - n,
+			    ", zero point %lld", (long long)q->zero_point);
+	} else {
+		n = (size_t)snprintf(buf, size, "%s %s: %zu blocks of %zu, "
+		    "scales (%s) [", q->scheme->name, q->elem.name,
+		    q->nblocks, q->block, q->scale_fmt->name);
+		for (size_t b = 0; b < q->nblocks && n + 80 < size; b++) {
+			if (q->nblocks > 6 && b == 3) {
+				n += (size_t)snprintf(buf + n, size - n,
+				    ", \xe2\x80\xa6");
+				b = q->nblocks - 4;
+				continue;
+			}
+			fpv_dec_value(&t->ctx, q->scale_fmt, q->scale_bits[b],
+			    val, NULL);
+			n += (size_t)snprintf(buf + n, size - n, "%s%s",
+			    b ? ", " : "", val);
+		}
+		if (n < size)
+			n += (size_t)snprintf(buf + n, size - n, "]");
+	}
+	if (q->tensor_fmt != NULL && n < size) {
+		fpv_dec_value(&t->ctx, q->tensor_fmt, q->tensor_scale_bits, val,
+		    NULL);
+		n += (size_t)snprintf(buf + n, size - n, ", tensor scale %s "
+		    "(%s)", val, q->tensor_fmt->name);
+	}
+	return n < size ? n : size - 1;
+}
+
 /* The flags of column f of v's elements (OR). */
 static uint32_t
 vec_flags(const struct fpv_vec *v, int f)
@@ -1609,6 +1660,12 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 				continue;
 			}
 			fl = step ? vec_flags(v, col) : t->sticky[col];
+			if (vec_quant_text(t, v, col, plain, sizeof plain) > 0) {
+				vec_wrap(o, plain, &at, 2 + namew + 2, width);
+				ob_putc(o, '\n');
+				ob_spaces(o, 2 + namew + 2);
+				at = 2 + namew + 2;
+			}
 			vec_wrap(o, figs[col], &at, 2 + namew + 2, width);
 			if (fl != 0) {
 				size_t wf = (size_t)(put_flags(plain, fl, 0,
@@ -1667,6 +1724,11 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 			ob_puts(o, flags);
 		}
 		ob_putc(o, '\n');
+		if (vec_quant_text(t, v, col, flags, sizeof flags) > 0) {
+			ob_spaces(o, 2 + namew + 2);
+			ob_puts(o, flags);
+			ob_putc(o, '\n');
+		}
 	}
 	free(list);
 	free(figs);
@@ -2179,6 +2241,62 @@ json_vec_fig(struct obuf *o, const char *key, const struct fpv_vec_figs *g,
 		json_plain(o, v, n);
 }
 
+/* Write the values of a format's encodings b[0..n) as a list: the
+ * shortest decimals, or with hex their encodings. */
+static void
+json_codes(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_format *f, const uint64_t *b, size_t n, bool hex)
+{
+	char buf[FPV_DEC_SHORT];
+
+	ob_putc(o, '[');
+	for (size_t j = 0; j < n; j++) {
+		if (j > 0)
+			ob_write(o, ", ", 2);
+		json_plain(o, buf, hex ? fpv_bits_hex(f, b[j], buf) :
+		    fpv_dec_shortest(&t->ctx, f, b[j], buf));
+	}
+	ob_putc(o, ']');
+}
+
+/* Write a quantization's "quant" member: the scheme, the element and
+ * scale formats, the block size, the scales (values and bits), the
+ * zero point and the stored codes (the element format's encodings). */
+static void
+json_quant(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_quant *q)
+{
+	ob_puts(o, ", \"quant\": {\"scheme\": ");
+	json_cstr(o, q->scheme->name);
+	ob_puts(o, ", \"element_format\": ");
+	json_cstr(o, q->elem.name);
+	ob_puts(o, ", \"block\": ");
+	ob_long(o, (long)q->block);
+	ob_puts(o, ", \"scale_format\": ");
+	json_cstr(o, q->scale_fmt->name);
+	ob_puts(o, ", \"scales\": ");
+	json_codes(o, t, q->scale_fmt, q->scale_bits, q->nblocks, false);
+	ob_puts(o, ", \"scale_bits\": ");
+	json_codes(o, t, q->scale_fmt, q->scale_bits, q->nblocks, true);
+	if (q->tensor_fmt != NULL) {
+		ob_puts(o, ", \"tensor_scale_format\": ");
+		json_cstr(o, q->tensor_fmt->name);
+		char buf[FPV_DEC_SHORT];
+
+		ob_puts(o, ", \"tensor_scale\": ");
+		json_plain(o, buf, fpv_dec_shortest(&t->ctx, q->tensor_fmt,
+		    q->tensor_scale_bits, buf));
+		ob_puts(o, ", \"tensor_scale_bits\": ");
+		json_plain(o, buf, fpv_bits_hex(q->tensor_fmt,
+		    q->tensor_scale_bits, buf));
+	}
+	ob_puts(o, ", \"zero_point\": ");
+	ob_long(o, (long)q->zero_point);
+	ob_puts(o, ", \"codes\": ");
+	json_codes(o, t, &q->elem, q->code, q->n, true);
+	ob_putc(o, '}');
+}
+
 /* Write the "results" object of vector v: per column "bits" and
  * "values" lists, the flags, the per-tensor figures and counts. */
 static void
@@ -2226,6 +2344,8 @@ json_vec_results(struct obuf *o, const struct fpv_trace *t,
 		ob_puts(o, ", \"nonfinite\": ");
 		ob_long(o, (long)g.nonfinite);
 		fpv_vec_figures_clear(&g);
+		if (v->quant != NULL && v->quant[f].scheme != NULL)
+			json_quant(o, t, &v->quant[f]);
 		ob_putc(o, '}');
 	}
 	ob_putc(o, '}');

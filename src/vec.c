@@ -66,6 +66,10 @@ fpv_vec_unref(struct fpv_vec *v)
 		return;
 	for (size_t j = 0; j < v->n; j++)
 		fpv_exact_clear(&v->exact[j]);
+	if (v->quant != NULL)
+		for (int f = 0; f < v->ncols; f++)
+			fpv_quant_clear(&v->quant[f]);
+	free(v->quant);
 	free(v->exact);
 	free(v->bits);
 	free(v->flags);
@@ -405,16 +409,28 @@ step_linspace(struct fpv_trace *t, size_t i, const uint32_t *arg,
 	return 0;
 }
 
-/* Element j of v: the double d exactly, rounded into each column. */
+/* Element j of v: the double d exactly, rounded into each column as a
+ * literal of that value is (x: room of FPV_EXACT_PREC bits). */
 static void
 set_double(const struct fpv_trace *t, struct fpv_vec *v, size_t j, double d,
     mpfr_ptr x)
 {
 	struct fpv_real r = { .approx = x };
+	int e;
 
 	mpfr_set_d(x, d, MPFR_RNDN);
-	fpv_exact_set_mpfr(&v->exact[j], x);
 	round_real(t, v, j, &r);
+	if (!isfinite(d)) {
+		if (isnan(d))
+			fpv_exact_set_nan(&v->exact[j]);
+		else
+			fpv_exact_set_inf(&v->exact[j], d < 0);
+		return;
+	}
+	/* d = m 2^(e - 53) with the integer m < 2^53. */
+	d = frexp(d, &e);
+	fpv_exact_set_dyadic(&v->exact[j], signbit(d) != 0,
+	    (uint64_t)ldexp(fabs(d), 53), (slong)e - 53);
 }
 
 /* randn(n, seed). */
@@ -985,6 +1001,101 @@ step_reduce(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 	return 0;
 }
 
+/* quant(v, F, METHOD), mxfp8(v[, F]), mxfp6(v[, F]), mxfp4, nvfp4,
+ * q8_0, q4_0, nf4: each column's elements quantized, their dequantized
+ * values rounded into the column; the reference passes through (a
+ * quantization is a rounding, as a cast is). */
+static int
+step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
+    struct fpv_error *err)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+	int fn = n->u.op;
+	const struct fpv_vec *x = fpv_trace_vec(t, arg[0]);
+	const struct fpv_qscheme *qs;
+	const struct fpv_format *ef = NULL;
+	struct fpv_vec *out;
+	double *xd;
+	mpfr_t m;
+	char name[40];
+	const char *why;
+
+	node_name(t, n, name, sizeof name);
+	if (x == NULL)
+		return fail(t, t->ast.nodes[arg[0]].start, err,
+		    "%s takes a vector, not a number", name);
+	if (fn == FPV_FN_QUANT)
+		qs = &fpv_qschemes[t->ast.nodes[arg[2]].args[0]];
+	else
+		qs = fpv_qscheme_by_name(fpv_fns[fn].name,
+		    strlen(fpv_fns[fn].name));
+	if (qs == NULL)
+		return fail(t, n->start, err, "internal error: no scheme %s",
+		    name);
+	if (cnt > 1)
+		ef = fpv_ctx_format(&t->ctx, (int)t->ast.nodes[arg[1]].args[0]);
+	if ((out = vec_make(t, x->n)) == NULL ||
+	    (out->quant = calloc((size_t)out->ncols,
+	    sizeof *out->quant)) == NULL ||
+	    (xd = malloc((x->n ? x->n : 1) * sizeof *xd)) == NULL) {
+		fpv_vec_unref(out);
+		return fail(t, n->start, err, "out of memory");
+	}
+	mpfr_init2(m, 64);
+	for (int f = 0; f < out->ncols; f++) {
+		const struct fpv_format *fmt = fpv_trace_format(t, f);
+		struct fpv_quant *q = &out->quant[f];
+		size_t base = (size_t)f * x->n;
+
+		if (fpv_interrupt) {
+			why = "interrupted";
+			goto failed;
+		}
+		for (size_t j = 0; j < x->n; j++) {
+			fpv_num_decode(&t->ctx, fmt, x->bits[base + j], m);
+			xd[j] = mpfr_get_d(m, MPFR_RNDN);
+		}
+		if (fpv_quantize(&t->ctx, qs, ef, xd, x->n, q, &why) < 0)
+			goto failed;
+		for (size_t j = 0; j < x->n; j++) {
+			struct stacknum sn;
+			struct fpv_real r = { .approx = stacknum_init(&sn) };
+			unsigned fl = 0;
+
+			mpfr_set_d(sn.x, q->value[j], MPFR_RNDN);
+			out->bits[base + j] = fpv_num_round_real(&t->ctx, fmt, &r,
+			    &fl);
+			if (q->value[j] != xd[j] && !(isnan(q->value[j]) &&
+			    isnan(xd[j])))
+				fl |= FPV_FLAG_INEXACT;
+			if (q->mark[j] & FPV_QMARK_SATURATED)
+				fl |= FPV_FLAG_SATURATED;
+			if (q->mark[j] & FPV_QMARK_UNDERFLOWED)
+				fl |= FPV_FLAG_UNDERFLOW;
+			if (q->mark[j] & FPV_QMARK_INVALID)
+				fl |= FPV_FLAG_INVALID;
+			out->flags[base + j] = (uint16_t)fl;
+		}
+		/* The values are the column's elements now. */
+		free(q->value);
+		q->value = NULL;
+	}
+	mpfr_clear(m);
+	free(xd);
+	for (size_t j = 0; j < x->n; j++)
+		fpv_exact_set(&out->exact[j], &x->exact[j]);
+	if (vec_attach(t, fpv_trace_step(t, i), out) < 0)
+		return fail(t, n->start, err, "out of memory");
+	return 0;
+failed:
+	mpfr_clear(m);
+	free(xd);
+	fpv_vec_unref(out);
+	if (strcmp(why, "interrupted") == 0)
+		return fail(t, 0, err, "interrupted");
+	return fail(t, n->start, err, "%s: %s", name, why);
+}
+
 /* ---- The entry point ------------------------------------------------ */
 
 /* Is node i's step one this file computes? */
@@ -1055,6 +1166,15 @@ fpv_vec_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 	case FPV_FN_RANDN:	return step_randn(t, i, arg, err);
 	case FPV_FN_LOAD:	return step_load(t, i, arg, err);
 	case FPV_FN_LEN:	return step_len(t, i, arg, err);
+	case FPV_FN_QUANT:
+	case FPV_FN_MXFP8:
+	case FPV_FN_MXFP6:
+	case FPV_FN_MXFP4:
+	case FPV_FN_NVFP4:
+	case FPV_FN_Q8_0:
+	case FPV_FN_Q4_0:
+	case FPV_FN_NF4:
+		return step_quant(t, i, arg, n->args[1], err);
 	default:
 		return step_reduce(t, i, arg, n->args[1], err);
 	}

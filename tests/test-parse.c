@@ -160,7 +160,8 @@ rpn(const struct fpv_ast *a, char *out, size_t size)
 			break;
 		case FPV_NODE_WORD:
 			snprintf(hex, sizeof hex, "%s:%.*s", n->u.op ==
-			    FPV_WORD_FORMAT ? "F" : "O", (int)n->toklen, tok);
+			    FPV_WORD_FORMAT ? "F" : n->u.op == FPV_WORD_ORDER ?
+			    "O" : "M", (int)n->toklen, tok);
 			put(out, size, "%.*s", hex, (int)strlen(hex));
 			break;
 		case FPV_NODE_STR:
@@ -291,6 +292,10 @@ static const struct { const char *in, *rpn; } valid[] = {
 	{ "load(\"w.npy\")", "\"w.npy\" load/1" },
 	{ "load(\"\")", "\"\" load/1" },
 	{ "softmax_naive(randn(3, 42))", "3 42 randn/2 softmax_naive/1" },
+	{ "quant(v, int8, absmax)", "v F:int8 M:absmax quant/3" },
+	{ "quant(w, uint8, minmax)", "w F:uint8 M:minmax quant/3" },
+	{ "mxfp8(v, fp8e5m2) - v", "v F:fp8e5m2 mxfp8/2 v -" },
+	{ "nf4(q4_0(v))", "v q4_0/1 nf4/1" },
 	{ "max(1+2, -3)", "1 2 + -3 max" },
 	{ "sqrt((2))", "2 sqrt" },
 	{ "fp16(0.1)", "0.1 (fp16)" },

@@ -295,7 +295,7 @@ test_accumulators(void)
 static void
 test_values(void)
 {
-	const struct fpv_vec *v;
+	const struct fpv_vec *v = NULL;
 
 	default_columns();
 	ok(ev("[0.1, 0.2, -3]") == 1 && (v = rvec()) != NULL && v->n == 3 &&
@@ -393,7 +393,7 @@ test_softmax(void)
 static void
 test_figures(void)
 {
-	const struct fpv_vec *v;
+	const struct fpv_vec *v = NULL;
 	struct fpv_vec_figs g;
 	char buf[64];
 	double e1 = 0.1 - 0.0999755859375, e2 = 0.2 - 0.199951171875;
@@ -403,6 +403,8 @@ test_figures(void)
 	default_columns();
 	fpv_vec_figures_init(&g);
 	ok(ev("[0.1, 0.2, -3]") == 1 && (v = rvec()) != NULL, "evaluated");
+	if (v == NULL)
+		return;
 	fpv_vec_figures(&T, v, FPV_FP16, &g);
 	ok(g.defined && !g.infinite && fpv_vec_figure_text(&g.maxabs,
 	    FPV_DEC_FIG_FULL, buf, sizeof buf) > 0 &&
@@ -418,6 +420,8 @@ test_figures(void)
 	ok(g.underflowed == 2 && g.saturated == 0,
 	    "int8: 0.1 and 0.2 underflow to 0");
 	ok(ev("[1e6, 1e-9, 3] * 2") == 1 && (v = rvec()) != NULL, "evaluated");
+	if (v == NULL)
+		return;
 	fpv_vec_figures(&T, v, FPV_INT8, &g);
 	ok(g.saturated == 1 && g.underflowed == 1,
 	    "int8 saturates 2e6 and underflows 2e-9");
@@ -427,11 +431,76 @@ test_figures(void)
 	ok(g.defined && g.saturated == 0 && g.underflowed == 0,
 	    "fp64: nothing lost to the range");
 	ok(ev("[1, 2] + 1") == 1 && (v = rvec()) != NULL, "evaluated");
+	if (v == NULL)
+		return;
 	fpv_vec_figures(&T, v, FPV_FP32, &g);
 	ok(g.sqnr_inf && fpv_vec_figure_text(&g.maxabs, 0, buf,
 	    sizeof buf) > 0 && strcmp(buf, "0") == 0,
 	    "no error: max 0, SQNR inf");
 	fpv_vec_figures_clear(&g);
+}
+
+/* Element j of the result's vector in column f (NaN if none). */
+static double
+vd(int f, size_t j)
+{
+	const struct fpv_vec *v = rvec();
+
+	if (v == NULL || j >= v->n)
+		return NAN;
+	return f == FPV_FP32 ? bitsf(v->bits[(size_t)f * v->n + j]) :
+	    bitsd(v->bits[(size_t)f * v->n + j]);
+}
+
+/* Quantization in the language, hand-derived (the library's own tests
+ * check the schemes in depth). */
+static void
+test_quant(void)
+{
+	const struct fpv_vec *v = NULL;
+	float s = bitsf(0x3c808081);	/* fl(4 / 255) */
+
+	default_columns();
+	/* uint8 minmax of [-1, 0, 3]: s = fl(4/255), zero point 0 - round(-1
+	 * / s) = 64; -1/s = -63.75 -> -64 + 64 = 0, 3/s = 191.25 -> 191 +
+	 * 64 = 255. */
+	ok(ev("quant([-1, 0, 3], uint8, minmax)") == 1 &&
+	    (v = rvec()) != NULL && v->quant != NULL &&
+	    v->quant[FPV_FP64].scale_bits[0] == 0x3c808081 &&
+	    v->quant[FPV_FP64].zero_point == 64 &&
+	    v->quant[FPV_FP64].code[0] == 0 &&
+	    v->quant[FPV_FP64].code[1] == 64 &&
+	    v->quant[FPV_FP64].code[2] == 255 &&
+	    vd(FPV_FP64, 0) == -64.0 * (double)s &&
+	    vd(FPV_FP64, 2) == 191.0 * (double)s,
+	    "quant(v, uint8, minmax): scale 0x3c808081, zero point 64, "
+	    "codes 0 64 255");
+	ok(ev("quant([1, 2, 3], int8, absmax)[2]") == 1 &&
+	    res(FPV_FP64) == dbits(127.0 * (double)(3.0f / 127.0f)),
+	    "absmax: 3 is code 127 times fl(3 / 127)");
+	/* MXFP4: amax 7, floor(log2 7) = 2, emax of E2M1 = 2: X = 2^0; 7
+	 * saturates to 6, 0.25 is a tie between 0 and 0.5: to even 0. */
+	ok(ev("mxfp4([6, 7, 0.25, -1.25])") == 1 && (v = rvec()) != NULL &&
+	    v->quant != NULL && v->quant[FPV_FP32].scale_bits[0] == 127 &&
+	    vd(FPV_FP32, 0) == 6 && vd(FPV_FP32, 1) == 6 &&
+	    vd(FPV_FP32, 2) == 0 && vd(FPV_FP32, 3) == -1,
+	    "mxfp4: E8M0 scale 2^0 (0x7f); 7 -> 6, 0.25 -> 0, -1.25 -> -1");
+	ok(v != NULL && (v->flags[FPV_FP32 * 4 + 1] & FPV_FLAG_SATURATED) &&
+	    (v->flags[FPV_FP32 * 4 + 2] & FPV_FLAG_UNDERFLOW),
+	    "7 is flagged saturated, 0.25 underflow");
+	/* Q8_0: d = fl(127 / 127) = 1; roundf(2.5) = 3, half away from 0 */
+	ok(ev("q8_0([127, 2.5, -2.5, 0.5])") == 1 && vd(FPV_FP64, 1) == 3 &&
+	    vd(FPV_FP64, 2) == -3 && vd(FPV_FP64, 3) == 1,
+	    "q8_0: ties away from zero (2.5 -> 3, 0.5 -> 1)");
+	/* NF4: 0.5 with absmax 1 lies below the midpoint of the table's
+	 * 0x1.c3497p-2 and 0x1.200f56p-1: the first. */
+	ok(ev("nf4([1, 0.5])") == 1 && vd(FPV_FP64, 0) == 1 &&
+	    vd(FPV_FP64, 1) == 0x1.c3497p-2,
+	    "nf4: 0.5 -> the table's 0.4407098293");
+	ok(fpv_eval_line(&S, "quant([1], fp64, absmax)", 24, 1, &T, &E) ==
+	    -1 && E.col == 1, "quant into fp64 is refused: %s", E.msg);
+	ok(fpv_eval_line(&S, "quant([1], fp32, minmax)", 24, 1, &T, &E) ==
+	    -1, "minmax is for integer grids: %s", E.msg);
 }
 
 /* Errors: one line, located. */
@@ -471,6 +540,7 @@ main(void)
 	test_values();
 	test_softmax();
 	test_figures();
+	test_quant();
 	test_errors();
 	fpv_trace_free(&T);
 	fpv_session_free(&S);

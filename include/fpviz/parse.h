@@ -23,8 +23,9 @@
  *
  * A vector function (enum fpv_fn: fill, sum, ...) takes its arguments
  * by its signature (struct fpv_fn_info): expressions, a format name
- * (the accumulator of sum), an order name (sequential, pairwise,
- * kahan) or a string literal ("FILE" of load), optional ones last.
+ * (the accumulator of sum, the element format of quant), an order name
+ * (sequential, pairwise, kahan), a method (absmax, minmax) or a string
+ * literal ("FILE" of load), optional ones last.
  * A variadic node (a vector literal, a vector function) keeps its
  * operands in the AST's ext array: args[0] is the offset of the first,
  * args[1] their number, so that nodes stay 32 bytes.
@@ -60,7 +61,7 @@ enum fpv_node_kind {
 };
 
 /* What a word argument names. */
-enum fpv_word { FPV_WORD_FORMAT, FPV_WORD_ORDER };
+enum fpv_word { FPV_WORD_FORMAT, FPV_WORD_ORDER, FPV_WORD_METHOD };
 
 /* The vector functions (ORDER FN: keep in step with fpv_fns[]). */
 enum fpv_fn {
@@ -68,12 +69,15 @@ enum fpv_fn {
 	FPV_FN_SUM, FPV_FN_DOT, FPV_FN_MEAN, FPV_FN_MAX, FPV_FN_MIN,
 	FPV_FN_NORM2, FPV_FN_SOFTMAX, FPV_FN_SOFTMAX_NAIVE, FPV_FN_LOGSUMEXP,
 	FPV_FN_LEN,
+	FPV_FN_QUANT, FPV_FN_MXFP8, FPV_FN_MXFP6, FPV_FN_MXFP4, FPV_FN_NVFP4,
+	FPV_FN_Q8_0, FPV_FN_Q4_0, FPV_FN_NF4,
 	FPV_FN_COUNT
 };
 
 /*
  * A vector function's signature: sig has one letter an argument, 'E' an
- * expression, 'F' a format name, 'O' an order name, 'S' a string; the
+ * expression, 'F' a format name, 'O' an order name, 'M' a method
+ * (absmax, minmax: args[0] its scheme in fpv_qschemes), 'S' a string; the
  * first nmin are required.  max and min with two expressions are the
  * scalar (elementwise) functions of enum fpv_op.
  */

@@ -26,6 +26,7 @@
 #include "fpviz/num.h"
 #include "fpviz/interrupt.h"
 #include "fpviz/parse.h"
+#include "fpviz/quant.h"
 
 /* One format's result at one step. */
 struct fpv_cell {
@@ -51,6 +52,10 @@ struct fpv_vec {
 	uint64_t *bits;
 	uint16_t *flags;
 	struct fpv_exact *exact;
+	/* A quantization's result (quant, mxfp4, ...): per column what it
+	 * chose and stored (scales, zero point, codes; not the values,
+	 * which are the column's elements); else NULL. */
+	struct fpv_quant *quant;
 };
 
 /* The longest vector (elements). */
