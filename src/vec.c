@@ -33,6 +33,8 @@
 
 /* ---- Storage -------------------------------------------------------- */
 
+static void figures_drop(struct fpv_vec *v);
+
 struct fpv_vec *
 fpv_vec_new(size_t n, int ncols)
 {
@@ -70,6 +72,7 @@ fpv_vec_unref(struct fpv_vec *v)
 		for (int f = 0; f < v->ncols; f++)
 			fpv_quant_clear(&v->quant[f]);
 	free(v->quant);
+	figures_drop(v);
 	free(v->exact);
 	free(v->bits);
 	free(v->flags);
@@ -1202,87 +1205,174 @@ fpv_vec_figures_clear(struct fpv_vec_figs *g)
 /* Working precision of the figures' balls. */
 #define FIG_PREC 160
 
-void
-fpv_vec_figures(const struct fpv_trace *t, const struct fpv_vec *v, int f,
-    struct fpv_vec_figs *g)
-{
-	const struct fpv_format *fmt = fpv_trace_format(t, f);
-	arb_t ref, val, e, mx, se, sx, tmp;
-	struct fpv_exact xv;
-	bool finite = true, special = false;
-	size_t base = (size_t)f * v->n;
+/* One column's running figures. */
+struct figacc {
+	arb_t mx, se;
+	bool finite, special, first;
+};
 
-	g->saturated = g->underflowed = g->absorbed = g->nonfinite = 0;
-	g->defined = true;
+/* Compute every column's figures of v into v->figs. */
+static void
+figures_all(const struct fpv_trace *t, struct fpv_vec *v)
+{
+	int nc = v->ncols;
+	struct figacc *a = calloc((size_t)nc, sizeof *a);
+	struct fpv_vec_figs *g = calloc((size_t)nc, sizeof *g);
+	arb_t ref, val, e, sx, tmp;
+	struct fpv_exact xv;
+
+	if (a == NULL || g == NULL) {
+		free(a);
+		free(g);
+		return;
+	}
 	arb_init(ref);
 	arb_init(val);
 	arb_init(e);
-	arb_init(mx);
-	arb_init(se);
 	arb_init(sx);
 	arb_init(tmp);
 	fpv_exact_init(&xv);
+	for (int f = 0; f < nc; f++) {
+		fpv_vec_figures_init(&g[f]);
+		arb_init(a[f].mx);
+		arb_init(a[f].se);
+		a[f].finite = true;
+		a[f].first = true;
+		g[f].defined = true;
+	}
 	for (size_t j = 0; j < v->n; j++) {
-		uint64_t b = v->bits[base + j];
-		unsigned fl = v->flags[base + j];
-		bool rfin, vfin;
+		bool rfin;
 
 		if ((j % POLL) == 0 && fpv_interrupted())
 			break;
-		if (fl & (FPV_FLAG_SATURATED | FPV_FLAG_OVERFLOW))
-			g->saturated++;
-		if (fl & FPV_FLAG_ABSORBED)
-			g->absorbed++;
-		fpv_exact_decode(&xv, &t->ctx, fmt, b);
 		rfin = fpv_exact_get_arb(ref, &v->exact[j], FIG_PREC);
-		vfin = fpv_exact_get_arb(val, &xv, FIG_PREC);
-		if (!vfin)
-			g->nonfinite++;
-		if (!rfin) {
-			finite = false;
-			continue;
+		if (rfin)
+			arb_addmul(sx, ref, ref, FIG_PREC);
+		for (int f = 0; f < nc; f++) {
+			struct fpv_vec_figs *gf = &g[f];
+			struct figacc *af = &a[f];
+			size_t k = (size_t)f * v->n + j;
+			unsigned fl = v->flags[k];
+			bool vfin;
+
+			if (fl & (FPV_FLAG_SATURATED | FPV_FLAG_OVERFLOW))
+				gf->saturated++;
+			if (fl & FPV_FLAG_ABSORBED)
+				gf->absorbed++;
+			fpv_exact_decode(&xv, &t->ctx, fpv_trace_format(t, f),
+			    v->bits[k]);
+			vfin = fpv_exact_get_arb(val, &xv, FIG_PREC);
+			if (!vfin)
+				gf->nonfinite++;
+			if (!rfin) {
+				af->finite = false;
+				continue;
+			}
+			if (!vfin) {
+				af->special = true;
+				continue;
+			}
+			if (arb_is_zero(val) && !arb_contains_zero(ref))
+				gf->underflowed++;
+			arb_sub(e, val, ref, FIG_PREC);
+			arb_abs(tmp, e);
+			/* Exact errors (the common case) compare exactly. */
+			if (af->first)
+				arb_set(af->mx, tmp);
+			else if (arb_is_exact(tmp) && arb_is_exact(af->mx)) {
+				if (arf_cmp(arb_midref(tmp), arb_midref(af->mx)) > 0)
+					arb_set(af->mx, tmp);
+			} else {
+				arb_max(af->mx, af->mx, tmp, FIG_PREC);
+			}
+			af->first = false;
+			arb_addmul(af->se, e, e, FIG_PREC);
 		}
-		if (!vfin) {
-			special = true;
-			continue;
-		}
-		if (arb_is_zero(val) && !arb_contains_zero(ref))
-			g->underflowed++;
-		arb_sub(e, val, ref, FIG_PREC);
-		arb_abs(tmp, e);
-		if (j == 0)
-			arb_set(mx, tmp);
-		else
-			arb_max(mx, mx, tmp, FIG_PREC);
-		arb_addmul(se, e, e, FIG_PREC);
-		arb_addmul(sx, ref, ref, FIG_PREC);
 	}
-	if (!finite) {
-		g->defined = false;
-	} else if (special) {
-		g->infinite = true;
-	} else {
-		fpv_exact_set_arb(&g->maxabs, mx, FIG_PREC);
-		arb_div_ui(tmp, se, (ulong)v->n, FIG_PREC);
-		arb_sqrt(tmp, tmp, FIG_PREC);
-		fpv_exact_set_arb(&g->rmse, tmp, FIG_PREC);
-		g->sqnr_inf = arb_is_zero(se);
-		g->sqnr_minf = !g->sqnr_inf && arb_is_zero(sx);
-		if (!g->sqnr_inf && !g->sqnr_minf) {
-			arb_div(tmp, sx, se, FIG_PREC);
-			arb_log_base_ui(tmp, tmp, 10, FIG_PREC);
-			arb_mul_ui(tmp, tmp, 10, FIG_PREC);
-			fpv_exact_set_arb(&g->sqnr, tmp, FIG_PREC);
+	for (int f = 0; f < nc; f++) {
+		struct fpv_vec_figs *gf = &g[f];
+		struct figacc *af = &a[f];
+
+		if (!af->finite) {
+			gf->defined = false;
+		} else if (af->special) {
+			gf->infinite = true;
+		} else {
+			fpv_exact_set_arb(&gf->maxabs, af->mx, FIG_PREC);
+			arb_div_ui(tmp, af->se, (ulong)(v->n ? v->n : 1),
+			    FIG_PREC);
+			arb_sqrt(tmp, tmp, FIG_PREC);
+			fpv_exact_set_arb(&gf->rmse, tmp, FIG_PREC);
+			gf->sqnr_inf = arb_is_zero(af->se);
+			gf->sqnr_minf = !gf->sqnr_inf && arb_is_zero(sx);
+			if (!gf->sqnr_inf && !gf->sqnr_minf) {
+				arb_div(tmp, sx, af->se, FIG_PREC);
+				arb_log_base_ui(tmp, tmp, 10, FIG_PREC);
+				arb_mul_ui(tmp, tmp, 10, FIG_PREC);
+				fpv_exact_set_arb(&gf->sqnr, tmp, FIG_PREC);
+			}
 		}
+		arb_clear(af->mx);
+		arb_clear(af->se);
 	}
 	fpv_exact_clear(&xv);
 	arb_clear(ref);
 	arb_clear(val);
 	arb_clear(e);
-	arb_clear(mx);
-	arb_clear(se);
 	arb_clear(sx);
 	arb_clear(tmp);
+	free(a);
+	if (fpv_interrupted()) {
+		/* Not complete: not kept. */
+		for (int f = 0; f < nc; f++)
+			fpv_vec_figures_clear(&g[f]);
+		free(g);
+		return;
+	}
+	v->figs = g;
+	v->figs_reg = t->ctx.reg;
+}
+
+/* Drop v's cached figures. */
+static void
+figures_drop(struct fpv_vec *v)
+{
+	if (v->figs != NULL)
+		for (int f = 0; f < v->ncols; f++)
+			fpv_vec_figures_clear(&v->figs[f]);
+	free(v->figs);
+	v->figs = NULL;
+}
+
+void
+fpv_vec_figures(const struct fpv_trace *t, const struct fpv_vec *cv, int f,
+    struct fpv_vec_figs *g)
+{
+	/* The figures are a cache of the immutable vector. */
+	struct fpv_vec *v = (struct fpv_vec *)cv;
+	const struct fpv_vec_figs *c;
+
+	if (v->figs != NULL && v->figs_reg != (const void *)t->ctx.reg)
+		figures_drop(v);
+	if (v->figs == NULL)
+		figures_all(t, v);
+	g->defined = false;
+	g->infinite = g->sqnr_inf = g->sqnr_minf = false;
+	g->saturated = g->underflowed = g->absorbed = g->nonfinite = 0;
+	if (v->figs == NULL)
+		return;		/* interrupted or out of memory: none */
+	c = &v->figs[f];
+	g->defined = c->defined;
+	g->infinite = c->infinite;
+	g->sqnr_inf = c->sqnr_inf;
+	g->sqnr_minf = c->sqnr_minf;
+	g->saturated = c->saturated;
+	g->underflowed = c->underflowed;
+	g->absorbed = c->absorbed;
+	g->nonfinite = c->nonfinite;
+	fpv_exact_set(&g->maxabs, &c->maxabs);
+	fpv_exact_set(&g->rmse, &c->rmse);
+	fpv_exact_set(&g->sqnr, &c->sqnr);
 }
 
 /* One figure in fpv_dec_figure's notation, every digit certified:

@@ -56,6 +56,10 @@ struct fpv_vec {
 	 * chose and stored (scales, zero point, codes; not the values,
 	 * which are the column's elements); else NULL. */
 	struct fpv_quant *quant;
+	/* A cache of the per-tensor figures of every column (see
+	 * fpv_vec_figures), for the registry they were computed with. */
+	struct fpv_vec_figs *figs;
+	const void *figs_reg;
 };
 
 /* The longest vector (elements). */
