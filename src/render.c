@@ -88,6 +88,7 @@
 #include "fpviz/decimal.h"
 #include "fpviz/describe.h"
 #include "fpviz/figure.h"
+#include "fpviz/reduce.h"
 #include "fpviz/render.h"
 #include "fpviz/safe.h"
 
@@ -1734,6 +1735,113 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 	free(figs);
 }
 
+/* Accumulator steps shown in text: all up to this many, else the first
+ * and last half of it. */
+#define ACC_SHOW 8
+/* Accumulator steps in JSON, per column, at most. */
+#define ACC_JSON_MAX 65536
+
+/* The words of a recorded step's kind (ORDER: enum fpv_step_kind). */
+static const char *const acc_kind[] = { "load", "add", "combine", "max" };
+
+/* One recorded step as text: "#3  element 2: 3 + 1 = 4  inexact". */
+static size_t
+acc_step_text(const struct fpv_trace *t, const struct fpv_format *acc,
+    const struct fpv_reduce_step *s, size_t k, char *buf, size_t size)
+{
+	char a[FPV_DEC_VALUE], b[FPV_DEC_VALUE], r[FPV_DEC_VALUE], fl[256];
+	size_t n;
+
+	fpv_dec_value(&t->ctx, acc, s->a, a, NULL);
+	fpv_dec_value(&t->ctx, acc, s->b, b, NULL);
+	fpv_dec_value(&t->ctx, acc, s->r, r, NULL);
+	/* Words of at most 10 flags: well within fl. */
+	*put_flags(fl, s->flags & ((1u << FPV_FLAG_COUNT) - 1), 0, false) =
+	    '\0';
+	n = (size_t)snprintf(buf, size, "#%zu", k + 1);
+	if (s->index != FPV_STEP_NONE && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  element %u:",
+		    (unsigned)s->index);
+	if (n >= size)
+		return size - 1;
+	switch (s->kind) {
+	case FPV_STEP_LOAD:
+		n += (size_t)snprintf(buf + n, size - n, " %s", r);
+		break;
+	case FPV_STEP_MAX:
+		n += (size_t)snprintf(buf + n, size - n, " max(%s, %s) = %s", a,
+		    b, r);
+		break;
+	default:
+		n += (size_t)snprintf(buf + n, size - n, " %s + %s %s %s%s", a, b,
+		    (s->flags & FPV_FLAG_INEXACT) ? "\xe2\x86\x92" : "=", r,
+		    s->kind == FPV_STEP_COMBINE ? " (partial sums)" : "");
+		break;
+	}
+	if (fl[0] != '\0' && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  %.200s", fl);
+	return n < size ? n : size - 1;
+}
+
+/* With --steps, after a reduction's step: its accumulator's steps in
+ * each column (the first and last when there are many). */
+static void
+acc_rows(struct obuf *o, const struct fpv_trace *t, size_t i,
+    const struct fpv_render_opts *opts)
+{
+	size_t width = opts->width > 0 ? (size_t)opts->width : SIZE_MAX;
+
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		struct fpv_reduce_step *st;
+		const struct fpv_format *acc;
+		int order;
+		size_t ns = fpv_vec_reduce_steps(t, i, f, &st, &acc, &order);
+		size_t absorbed = 0, at, first;
+		char line[ROW_MAX];
+
+		if (ns == 0)
+			continue;
+		for (size_t k = 0; k < ns; k++)
+			if (st[k].flags & FPV_FLAG_ABSORBED)
+				absorbed++;
+		snprintf(line, sizeof line, "%s accumulator: %s, %s  %zu "
+		    "step%s  %zu absorbed", fpv_trace_format(t, f)->name,
+		    acc->name, fpv_order_names[order], ns, ns == 1 ? "" : "s",
+		    absorbed);
+		ob_puts(o, "  ");
+		at = 2;
+		vec_wrap(o, line, &at, 4, width);
+		ob_putc(o, '\n');
+		/* The first addition that absorbed a term, where the
+		 * first and last steps shown leave it out. */
+		for (first = 0; first < ns && !(st[first].flags &
+		    FPV_FLAG_ABSORBED); first++)
+			;
+		for (size_t k = 0; k < ns; k++) {
+			if (ns > ACC_SHOW && k == ACC_SHOW / 2) {
+				ob_puts(o, "    \xe2\x80\xa6\n");
+				if (first >= ACC_SHOW / 2 &&
+				    first < ns - ACC_SHOW / 2) {
+					acc_step_text(t, acc, &st[first], first,
+					    line, sizeof line);
+					ob_puts(o, "    ");
+					at = 4;
+					vec_wrap(o, line, &at, 8, width);
+					ob_puts(o, "\n    \xe2\x80\xa6\n");
+				}
+				k = ns - ACC_SHOW / 2 - 1;
+				continue;
+			}
+			acc_step_text(t, acc, &st[k], k, line, sizeof line);
+			ob_puts(o, "    ");
+			at = 4;
+			vec_wrap(o, line, &at, 8, width);
+			ob_putc(o, '\n');
+		}
+		free(st);
+	}
+}
+
 /* Is step i an argument word or string (no value: not shown)? */
 static bool
 word_step(const struct fpv_trace *t, size_t i)
@@ -1760,6 +1868,7 @@ text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 			vec_rows(o, t, v, opts, true);
 		else
 			step_rows(o, t, i, opts, e, desc);
+		acc_rows(o, t, i, opts);
 		return;
 	}
 	if (opts->color)
@@ -1778,6 +1887,7 @@ text_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 		vec_rows(o, t, v, opts, true);
 	else
 		step_rows(o, t, i, opts, e, desc);
+	acc_rows(o, t, i, opts);
 }
 
 /* Print step i as a text block. */
@@ -2351,6 +2461,79 @@ json_vec_results(struct obuf *o, const struct fpv_trace *t,
 	ob_putc(o, '}');
 }
 
+/* With --steps, a reduction step's "accumulator": per column its
+ * format, order and recorded steps (at most ACC_JSON_MAX). */
+static void
+json_acc(struct obuf *o, const struct fpv_trace *t, size_t i)
+{
+	bool any = false;
+
+	for (int f = 0; f < fpv_trace_ncols(t); f++) {
+		struct fpv_reduce_step *st;
+		const struct fpv_format *acc;
+		const struct fpv_format *fmt = fpv_trace_format(t, f);
+		int order;
+		size_t ns = fpv_vec_reduce_steps(t, i, f, &st, &acc, &order);
+		char v[FPV_DEC_SHORT];
+
+		if (ns == 0)
+			continue;
+		ob_puts(o, any ? ", " : ", \"accumulator\": {");
+		any = true;
+		json_plain(o, fmt->name, strlen(fmt->name));
+		ob_puts(o, ": {\"format\": ");
+		json_cstr(o, acc->name);
+		ob_puts(o, ", \"order\": ");
+		json_cstr(o, fpv_order_names[order]);
+		ob_puts(o, ", \"nsteps\": ");
+		ob_long(o, (long)ns);
+		ob_puts(o, ", \"steps\": [");
+		for (size_t k = 0; k < ns && k < ACC_JSON_MAX; k++) {
+			const struct fpv_reduce_step *s = &st[k];
+
+			if (k > 0)
+				ob_write(o, ", ", 2);
+			ob_puts(o, "{\"kind\": ");
+			json_cstr(o, acc_kind[s->kind]);
+			ob_puts(o, ", \"element\": ");
+			if (s->index == FPV_STEP_NONE)
+				ob_puts(o, "null");
+			else
+				ob_long(o, (long)s->index);
+			if (s->kind != FPV_STEP_LOAD) {
+				ob_puts(o, ", \"a\": ");
+				json_plain(o, v, fpv_dec_shortest(&t->ctx, acc,
+				    s->a, v));
+			}
+			ob_puts(o, ", \"b\": ");
+			json_plain(o, v, fpv_dec_shortest(&t->ctx, acc, s->b, v));
+			ob_puts(o, ", \"r\": ");
+			json_plain(o, v, fpv_dec_shortest(&t->ctx, acc, s->r, v));
+			if (order == FPV_ORDER_PAIRWISE) {
+				ob_puts(o, ", \"lane\": ");
+				ob_long(o, (long)s->lane);
+			}
+			if (order == FPV_ORDER_KAHAN) {
+				ob_puts(o, ", \"c\": ");
+				json_plain(o, v, fpv_dec_shortest(&t->ctx, acc,
+				    s->c, v));
+			}
+			ob_puts(o, ", \"flags\": ");
+			json_flags(o, s->flags);
+			ob_putc(o, '}');
+		}
+		ob_putc(o, ']');
+		if (ns > ACC_JSON_MAX) {
+			ob_puts(o, ", \"steps_omitted\": ");
+			ob_long(o, (long)(ns - ACC_JSON_MAX));
+		}
+		ob_putc(o, '}');
+		free(st);
+	}
+	if (any)
+		ob_putc(o, '}');
+}
+
 /*
  * Write a step's source text: at most STEP_TEXT_MAX bytes, cut before a
  * UTF-8 continuation byte, and then an ellipsis (U+2026).
@@ -2414,6 +2597,7 @@ json_step(struct obuf *o, const struct fpv_trace *t, size_t i,
 		ob_write(o, ", ", 2);
 		json_results(o, t, i, opts, true, e);
 	}
+	json_acc(o, t, i);
 	ob_putc(o, '}');
 }
 

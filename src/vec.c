@@ -1099,6 +1099,81 @@ failed:
 	return fail(t, n->start, err, "%s: %s", name, why);
 }
 
+/* The recorded steps of reduction step i in column f. */
+size_t
+fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_reduce_step **steps, const struct fpv_format **accp,
+    int *orderp)
+{
+	const struct fpv_node *n = &t->ast.nodes[i];
+	const uint32_t *arg;
+	const struct fpv_vec *x, *y = NULL;
+	const struct fpv_format *acc = NULL;
+	enum fpv_order order = FPV_ORDER_SEQUENTIAL;
+	enum fpv_reduce_op op;
+	struct fpv_reduce_args ra;
+	struct fpv_reduce_result rr;
+	const char *why;
+	size_t ns;
+	int fn, rc;
+
+	*steps = NULL;
+	if (i >= t->nsteps || n->kind != FPV_NODE_FN)
+		return 0;
+	fn = n->u.op;
+	if (fn < FPV_FN_SUM || fn > FPV_FN_LOGSUMEXP)
+		return 0;
+	arg = t->ast.ext + n->args[0];
+	x = fpv_trace_vec(t, arg[0]);
+	if (fn == FPV_FN_DOT)
+		y = fpv_trace_vec(t, arg[1]);
+	if (x == NULL || (fn == FPV_FN_DOT && y == NULL))
+		return 0;
+	for (size_t m = fn == FPV_FN_DOT ? 2 : 1; m < n->args[1]; m++) {
+		const struct fpv_node *w = &t->ast.nodes[arg[m]];
+
+		if (w->u.op == FPV_WORD_FORMAT)
+			acc = fpv_ctx_format(&t->ctx, (int)w->args[0]);
+		else
+			order = (enum fpv_order)w->args[0];
+	}
+	op = fn == FPV_FN_SOFTMAX || fn == FPV_FN_SOFTMAX_NAIVE ||
+	    fn == FPV_FN_LOGSUMEXP ? FPV_REDUCE_SUM : reduce_op(fn);
+	ns = fpv_reduce_nsteps(op, order, x->n);
+	if ((*steps = malloc((ns ? ns : 1) * sizeof **steps)) == NULL)
+		return 0;
+	ra = (struct fpv_reduce_args){
+		.elem = fpv_trace_format(t, f),
+		.acc = acc,
+		.order = order,
+		.x = x->bits + (size_t)f * x->n,
+		.y = y != NULL ? y->bits + (size_t)f * y->n : NULL,
+		.n = x->n,
+		.ny = y != NULL ? y->n : 0,
+		.steps = *steps,
+		.max_steps = ns,
+	};
+	if (fn == FPV_FN_SOFTMAX || fn == FPV_FN_SOFTMAX_NAIVE) {
+		uint64_t *o = malloc((x->n ? x->n : 1) * sizeof *o);
+
+		rc = o == NULL ? -1 : fpv_softmax(&t->ctx, &ra,
+		    fn == FPV_FN_SOFTMAX_NAIVE, o, NULL, &rr, &why);
+		free(o);
+	} else if (fn == FPV_FN_LOGSUMEXP) {
+		rc = fpv_logsumexp(&t->ctx, &ra, &rr, &why);
+	} else {
+		rc = fpv_reduce(&t->ctx, op, &ra, &rr, &why);
+	}
+	if (rc < 0) {
+		free(*steps);
+		*steps = NULL;
+		return 0;
+	}
+	*accp = acc != NULL ? acc : ra.elem;
+	*orderp = (int)order;
+	return rr.nsteps < ns ? rr.nsteps : ns;
+}
+
 /* ---- The entry point ------------------------------------------------ */
 
 /* Is node i's step one this file computes? */

@@ -168,6 +168,20 @@ void fpv_vec_figures_init(struct fpv_vec_figs *g);
 void fpv_vec_figures_clear(struct fpv_vec_figs *g);
 void fpv_vec_figures(const struct fpv_trace *t, const struct fpv_vec *v,
     int f, struct fpv_vec_figs *g);
+/*
+ * The recorded steps of the accumulator of reduction step i (sum, dot,
+ * mean, norm2, max, min; softmax, softmax_naive and logsumexp: their
+ * sum) in column f: the reduction run again with recording (reduce.h's
+ * struct fpv_reduce_step).  Returns the number of steps with *steps
+ * malloc'd (the caller frees it), *acc the accumulator's format and
+ * *order the order; 0 (and *steps NULL) for any other step, or when out
+ * of memory.
+ */
+struct fpv_reduce_step;
+size_t fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
+    struct fpv_reduce_step **steps, const struct fpv_format **acc,
+    int *order);
+
 /* A figure's text (how: FPV_DEC_FIG_* of decimal.h); 0 when no digit is
  * certain. */
 size_t fpv_vec_figure_text(const struct fpv_exact *x, unsigned how,
