@@ -1307,53 +1307,44 @@ static const char *const tie_note[] = {
 	"", ", tie \xe2\x86\x92 even", ", tie \xe2\x86\x92 away from zero"
 };
 
-/* Fill the detail pane for the selected format at the shown step. */
+/*
+ * What the detail pane shows of one stored value: bits of format F
+ * (flags raised when it was stored, val as its row shows it) against x,
+ * where its rounding started from: a step's local exact result.
+ */
+struct detail_in {
+	const struct fpv_format *F;
+	uint64_t bits;
+	uint32_t flags;
+	const char *val;
+	enum fpv_tie tie;
+};
+
+/* The detail's "what": which way the value went from x. */
 static void
-fill_detail(struct fpv_view *v, const struct fpv_trace *t)
+detail_what(struct view_detail *dt, const struct fpv_trace *t,
+    const struct detail_in *in, mpfr_srcptr x, mpfr_srcptr val)
 {
-	struct view_detail *dt = &v->det;
-	int f = v->sel;
-	const struct fpv_format *F = fpv_trace_format(t, f);
-	const struct fpv_cell *c = &fpv_trace_cells(t, v->step)[f];
-	struct fpv_errinfo e;
-	mpfr_t x, val, u;
-	uint64_t nb;
-	char a[FPV_DEC_FIGURE], r[FPV_DEC_FIGURE], ul[FPV_DEC_FIGURE];
-	char bl[FPV_DEC_FIGURE];
-	long local_ulp, total_ulp;
-	enum fpv_exact_state xs;
-	long kn;
-
-	free(dt->dec);
-	memset(dt, 0, sizeof *dt);
-	dt->valid = true;
-	dt->fmt = f;
-	dt->step = v->step;
-	mpfr_inits2(FPV_EXACT_PREC, x, val, u, (mpfr_ptr)0);
-	fpv_trace_local_exact(t, v->step, f, x);
-	mpfr_set_prec(val, FPV_EXACT_PREC);
-	fpv_num_decode(&t->ctx, F, c->bits, val);
-
-	/* Which way the rounding went. */
-	enum fpv_class cls = fpv_bits_class(F, c->bits);
+	const struct fpv_format *F = in->F;
+	enum fpv_class cls = fpv_bits_class(F, in->bits);
 	const char *mode = fpv_round_names[t->ctx.round];
+	uint32_t fl = in->flags;
 
 	if (cls == FPV_CLASS_QNAN || cls == FPV_CLASS_SNAN)
 		snprintf(dt->what, sizeof dt->what, "%s",
-		    c->flags & FPV_FLAG_INVALID ? "invalid operation: nan" :
-		    "nan");
+		    fl & FPV_FLAG_INVALID ? "invalid operation: nan" : "nan");
 	else if (mpfr_nan_p(x))
 		snprintf(dt->what, sizeof dt->what, "%s",
-		    c->flags & FPV_FLAG_INVALID ? "invalid operation" :
+		    fl & FPV_FLAG_INVALID ? "invalid operation" :
 		    "no exact value (nan)");
 	else if (cls == FPV_CLASS_INF && !mpfr_inf_p(x))
 		snprintf(dt->what, sizeof dt->what, "overflow: |exact| beyond "
 		    "the largest %s, rounded to %s (%s)", F->name,
-		    fpv_bits_sign(F, c->bits) ? "-inf" : "+inf", mode);
-	else if (c->flags & FPV_FLAG_SATURATED)
+		    fpv_bits_sign(F, in->bits) ? "-inf" : "+inf", mode);
+	else if (fl & FPV_FLAG_SATURATED)
 		snprintf(dt->what, sizeof dt->what, "saturated to the end of "
 		    "the range (%s)", mode);
-	else if (c->flags & FPV_FLAG_WRAPPED)
+	else if (fl & FPV_FLAG_WRAPPED)
 		snprintf(dt->what, sizeof dt->what, "wrapped modulo 256 (%s)",
 		    mode);
 	else if (mpfr_equal_p(val, x) || (mpfr_inf_p(x) && mpfr_inf_p(val)))
@@ -1362,7 +1353,132 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 		snprintf(dt->what, sizeof dt->what, "rounded %s%s (%s%s)",
 		    mpfr_greater_p(val, x) ? "up" : "down",
 		    mpfr_zero_p(val) ? " to zero" : "", mode,
-		    tie_note[fpv_describe_tie(t, v->step, f)]);
+		    tie_note[in->tie]);
+}
+
+/* The detail's "total": the error e against the exact value (state xs). */
+static void
+detail_total(struct fpv_view *v, struct view_detail *dt,
+    const struct detail_in *in, enum fpv_exact_state xs,
+    const struct fpv_errinfo *e)
+{
+	char a[FPV_DEC_FIGURE], r[FPV_DEC_FIGURE], ul[FPV_DEC_FIGURE];
+	char bl[FPV_DEC_FIGURE];
+
+	if (xs == FPV_EXACT_S_UNDEFINED || xs == FPV_EXACT_S_UNCERTIFIED) {
+		snprintf(dt->total, sizeof dt->total, "total error: %s (the "
+		    "exact value is %s)", dash(v), xs == FPV_EXACT_S_UNDEFINED ?
+		    "undefined" : "not certified");
+	} else if (!e->defined) {
+		snprintf(dt->total, sizeof dt->total, "total error: undefined "
+		    "(%s against the exact value)", in->val);
+	} else if (e->zero) {
+		snprintf(dt->total, sizeof dt->total, "total error: none");
+	} else {
+		fig_text(v, e, FPV_ERR_ABS, a, sizeof a);
+		fig_text(v, e, FPV_ERR_REL, r, sizeof r);
+		fig_text(v, e, FPV_ERR_ULPS, ul, sizeof ul);
+		fig_text(v, e, FPV_ERR_BITS, bl, sizeof bl);
+		snprintf(dt->total, sizeof dt->total, "total error: abs %s  "
+		    "rel %s  %s ulp  %s bits lost%s", a, r, ul, bl,
+		    xs == FPV_EXACT_S_NEAR_ZERO ? "  (the exact value is 0 "
+		    "or near it)" : "");
+	}
+}
+
+/* The detail's stored value, its neighbours and its ulp (the error
+ * figures count in 2^total_ulp, this step's loss in 2^local_ulp;
+ * LONG_MIN: none). */
+static void
+detail_stored(struct view_detail *dt, const struct fpv_trace *t,
+    const struct detail_in *in, long local_ulp, long total_ulp)
+{
+	const struct fpv_format *F = in->F;
+	enum fpv_class cls = fpv_bits_class(F, in->bits);
+	uint64_t nb;
+	mpfr_t u;
+
+	dt->dec = fpv_dec_exact(&t->ctx, F, in->bits);
+	dt->dec_digits = dt->dec != NULL ? decimal_digits(dt->dec) : 0;
+	if ((dt->has_down = fpv_bits_neighbour(F, in->bits, -1, &nb))) {
+		fpv_bits_hex(F, nb, dt->down_hex);
+		fpv_dec_value(&t->ctx, F, nb, dt->down_val, NULL);
+	}
+	if ((dt->has_up = fpv_bits_neighbour(F, in->bits, 1, &nb))) {
+		fpv_bits_hex(F, nb, dt->up_hex);
+		fpv_dec_value(&t->ctx, F, nb, dt->up_val, NULL);
+	}
+	if (cls == FPV_CLASS_QNAN || cls == FPV_CLASS_SNAN ||
+	    cls == FPV_CLASS_INF)
+		return;
+	size_t n;
+	long ks, k;
+
+	mpfr_init2(u, 64);
+	fpv_num_ulp(&t->ctx, F, in->bits, u);
+	/* The ulp the error figures count in: at the exact value. */
+	ks = mpfr_regular_p(u) ? (long)mpfr_get_exp(u) - 1 : 0;
+	k = total_ulp != LONG_MIN ? total_ulp : local_ulp != LONG_MIN ?
+	    local_ulp : ks;
+	if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u))
+		mpfr_set_ui_2exp(u, 1, k, MPFR_RNDN);
+	ulp_text(&t->ctx, F, u, dt->ulp, sizeof dt->ulp);
+	n = strlen(dt->ulp);
+	if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u) && k != ks &&
+	    n + 24 < sizeof dt->ulp)
+		snprintf(dt->ulp + n, sizeof dt->ulp - n,
+		    " at the exact value");
+	if (F->kind == FPV_KIND_FLOAT && local_ulp != LONG_MIN &&
+	    local_ulp != k && dt->loss[0] != '\0') {
+		size_t m = strlen(dt->loss);
+
+		snprintf(dt->loss + m, sizeof dt->loss - m,
+		    " of 2^%ld", local_ulp);
+	}
+	mpfr_clear(u);
+}
+
+/* Start the detail pane of row f. */
+static void
+detail_reset(struct fpv_view *v, int f)
+{
+	struct view_detail *dt = &v->det;
+
+	free(dt->dec);
+	memset(dt, 0, sizeof *dt);
+	dt->valid = true;
+	dt->fmt = f;
+	dt->step = v->step;
+}
+
+/* Fill the detail pane for the selected format at the shown step. */
+static void
+fill_detail(struct fpv_view *v, const struct fpv_trace *t)
+{
+	struct view_detail *dt = &v->det;
+	int f = v->sel;
+	const struct fpv_format *F = fpv_trace_format(t, f);
+	const struct fpv_cell *c = &fpv_trace_cells(t, v->step)[f];
+	struct detail_in in = {
+		.F = F, .bits = c->bits, .flags = c->flags,
+		.val = v->cells[f].val,
+		.tie = fpv_describe_tie(t, v->step, f)
+	};
+	struct fpv_errinfo e;
+	mpfr_t x, val;
+	char a[FPV_DEC_FIGURE], ul[FPV_DEC_FIGURE];
+	long local_ulp, total_ulp;
+	enum fpv_exact_state xs;
+	long kn;
+
+	detail_reset(v, f);
+	mpfr_inits2(FPV_EXACT_PREC, x, val, (mpfr_ptr)0);
+	fpv_trace_local_exact(t, v->step, f, x);
+	mpfr_set_prec(val, FPV_EXACT_PREC);
+	fpv_num_decode(&t->ctx, F, c->bits, val);
+
+	/* Which way the rounding went. */
+	detail_what(dt, t, &in, x, val);
 
 	/* This step's own loss. */
 	fpv_errinfo_init(&e);
@@ -1378,25 +1494,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	fpv_trace_accum_error(t, v->step, f, &e);
 	total_ulp = e.ulp_exp;
 	xs = fpv_exact_state(&fpv_trace_step(t, v->step)->exact, &kn);
-	if (xs == FPV_EXACT_S_UNDEFINED || xs == FPV_EXACT_S_UNCERTIFIED) {
-		snprintf(dt->total, sizeof dt->total, "total error: %s (the "
-		    "exact value is %s)", dash(v), xs == FPV_EXACT_S_UNDEFINED ?
-		    "undefined" : "not certified");
-	} else if (!e.defined) {
-		snprintf(dt->total, sizeof dt->total, "total error: undefined "
-		    "(%s against the exact value)", v->cells[f].val);
-	} else if (e.zero) {
-		snprintf(dt->total, sizeof dt->total, "total error: none");
-	} else {
-		fig_text(v, &e, FPV_ERR_ABS, a, sizeof a);
-		fig_text(v, &e, FPV_ERR_REL, r, sizeof r);
-		fig_text(v, &e, FPV_ERR_ULPS, ul, sizeof ul);
-		fig_text(v, &e, FPV_ERR_BITS, bl, sizeof bl);
-		snprintf(dt->total, sizeof dt->total, "total error: abs %s  "
-		    "rel %s  %s ulp  %s bits lost%s", a, r, ul, bl,
-		    xs == FPV_EXACT_S_NEAR_ZERO ? "  (the exact value is 0 "
-		    "or near it)" : "");
-	}
+	detail_total(v, dt, &in, xs, &e);
 	fpv_errinfo_clear(&e);
 
 	/* Kept and dropped bits. */
@@ -1408,44 +1506,8 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	}
 
 	/* The stored value, its neighbours and its ulp. */
-	dt->dec = fpv_dec_exact(&t->ctx, F, c->bits);
-	dt->dec_digits = dt->dec != NULL ? decimal_digits(dt->dec) : 0;
-	if ((dt->has_down = fpv_bits_neighbour(F, c->bits, -1, &nb))) {
-		fpv_bits_hex(F, nb, dt->down_hex);
-		fpv_dec_value(&t->ctx, F, nb, dt->down_val, NULL);
-	}
-	if ((dt->has_up = fpv_bits_neighbour(F, c->bits, 1, &nb))) {
-		fpv_bits_hex(F, nb, dt->up_hex);
-		fpv_dec_value(&t->ctx, F, nb, dt->up_val, NULL);
-	}
-	if (cls != FPV_CLASS_QNAN && cls != FPV_CLASS_SNAN &&
-	    cls != FPV_CLASS_INF) {
-		size_t n;
-		long ks, k;
-
-		mpfr_set_prec(u, 64);
-		fpv_num_ulp(&t->ctx, F, c->bits, u);
-		/* The ulp the error figures count in: at the exact value. */
-		ks = mpfr_regular_p(u) ? (long)mpfr_get_exp(u) - 1 : 0;
-		k = total_ulp != LONG_MIN ? total_ulp : local_ulp != LONG_MIN ?
-		    local_ulp : ks;
-		if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u))
-			mpfr_set_ui_2exp(u, 1, k, MPFR_RNDN);
-		ulp_text(&t->ctx, F, u, dt->ulp, sizeof dt->ulp);
-		n = strlen(dt->ulp);
-		if (F->kind == FPV_KIND_FLOAT && mpfr_regular_p(u) && k != ks &&
-		    n + 24 < sizeof dt->ulp)
-			snprintf(dt->ulp + n, sizeof dt->ulp - n,
-			    " at the exact value");
-		if (F->kind == FPV_KIND_FLOAT && local_ulp != LONG_MIN &&
-		    local_ulp != k && dt->loss[0] != '\0') {
-			size_t m = strlen(dt->loss);
-
-			snprintf(dt->loss + m, sizeof dt->loss - m,
-			    " of 2^%ld", local_ulp);
-		}
-	}
-	mpfr_clears(x, val, u, (mpfr_ptr)0);
+	detail_stored(dt, t, &in, local_ulp, total_ulp);
+	mpfr_clears(x, val, (mpfr_ptr)0);
 }
 
 /* Fill the texts of the shown step (cached per step and selection). */
