@@ -12,7 +12,7 @@
 /* ORDER: enum fpv_key. */
 const char *const fpv_key_names[FPV_KEY_COUNT] = {
 	"Enter", "PgDn", "PgUp", "Right", "Left", "Space", "Home", "End",
-	"Tab", "Shift-Tab", "Up", "Down", "F1", "?", "F2", "Esc", "Ctrl-L",
+	"Tab", "Shift-Tab", "Up", "Down", "F1", "?", "F2", "F3", "Esc", "Ctrl-L",
 	"Ctrl-D", "Ctrl-C", "Ctrl-Z", "e", "Backspace", "Ctrl-U",
 	"0-9 a-f", "other keys"
 };
@@ -24,9 +24,10 @@ const char *const fpv_key_names[FPV_KEY_COUNT] = {
 #define ANY FPV_WHEN_ANY
 #define EMPTY FPV_WHEN_EMPTY
 #define TYPED FPV_WHEN_TYPED
+#define VEC FPV_WHEN_VECTOR
 
 /* Rows of one mode together, in the order of the help; within a mode
- * the first row that applies wins. */
+ * the first row that applies wins, those for a vector shown first. */
 const struct fpv_keybinding fpv_keys[] = {
 	{ V, FPV_KEY_ENTER, ANY, FPV_ACT_EDIT,
 	  "evaluate the line or run the command; show the last step" },
@@ -63,6 +64,17 @@ const struct fpv_keybinding fpv_keys[] = {
 	  "terminal restored (SIGINT)" },
 	{ V, FPV_KEY_CTRL_Z, ANY, FPV_ACT_SIGNAL,
 	  "suspend, the terminal restored; fg brings the view back" },
+	{ V, FPV_KEY_RIGHT, VEC, FPV_ACT_ELEM_NEXT,
+	  "select the next element; after the last, the next step" },
+	{ V, FPV_KEY_LEFT, VEC, FPV_ACT_ELEM_PREV,
+	  "select the previous element; before the first, the previous "
+	  "step" },
+	{ V, FPV_KEY_HOME, VEC, FPV_ACT_ELEM_FIRST,
+	  "select the first element; on it already, the first step" },
+	{ V, FPV_KEY_END, VEC, FPV_ACT_ELEM_LAST,
+	  "select the last element; on it already, the last step" },
+	{ V, FPV_KEY_F3, ANY, FPV_ACT_CELLS_HEX,
+	  "show a vector's cells as codes in hex, or as values again" },
 	{ V, FPV_KEY_OTHER, ANY, FPV_ACT_EDIT,
 	  "edit the line as readline does (Ctrl-A, Ctrl-E, Ctrl-K, Ctrl-R, "
 	  "Alt-B, Alt-F, ...)" },
@@ -130,21 +142,44 @@ const size_t fpv_nkeys = sizeof fpv_keys / sizeof fpv_keys[0];
 
 /* Does binding b's condition hold? */
 static bool
-holds(const struct fpv_keybinding *b, bool empty)
+holds(const struct fpv_keybinding *b, bool empty, bool vec)
 {
-	return b->when == FPV_WHEN_ANY || (b->when == FPV_WHEN_EMPTY) == empty;
+	switch (b->when) {
+	case FPV_WHEN_ANY:
+		return true;
+	case FPV_WHEN_EMPTY:
+		return empty;
+	case FPV_WHEN_TYPED:
+		return !empty;
+	case FPV_WHEN_VECTOR:
+		return empty && vec;
+	}
+	return false;
+}
+
+/* The binding of key in mode, no vector shown. */
+const struct fpv_keybinding *
+fpv_key_find(enum fpv_key_mode mode, enum fpv_key key, bool empty)
+{
+	return fpv_key_find_vec(mode, key, empty, false);
 }
 
 /* The binding of key in mode. */
 const struct fpv_keybinding *
-fpv_key_find(enum fpv_key_mode mode, enum fpv_key key, bool empty)
+fpv_key_find_vec(enum fpv_key_mode mode, enum fpv_key key, bool empty,
+    bool vec)
 {
 	const struct fpv_keybinding *other = NULL;
 
+	/* A vector's rows win over the others for the same key. */
+	for (size_t i = 0; vec && empty && i < fpv_nkeys; i++)
+		if (fpv_keys[i].mode == mode && fpv_keys[i].key == key &&
+		    fpv_keys[i].when == FPV_WHEN_VECTOR)
+			return &fpv_keys[i];
 	for (size_t i = 0; i < fpv_nkeys; i++) {
 		const struct fpv_keybinding *b = &fpv_keys[i];
 
-		if (b->mode != mode || !holds(b, empty))
+		if (b->mode != mode || !holds(b, empty, vec))
 			continue;
 		if (b->key == key)
 			return b;
@@ -165,7 +200,8 @@ static const char *const headings[FPV_KEYS_MODES] = {
 
 /* The words of a condition (ORDER: enum fpv_key_when). */
 static const char *const when_words[] = {
-	"", " (input line empty)", " (input line not empty)"
+	"", " (input line empty)", " (input line not empty)",
+	" (on a vector, input line empty)"
 };
 
 /* Columns of the help's lines, and where the words of a key begin. */

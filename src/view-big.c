@@ -714,10 +714,18 @@ view_draw_big(struct fpv_view *v, WINDOW *w, int y, int rows)
 	plan_block(v, &p, rows, cols);
 	gaps = p.gaps;
 
-	/* The title: the format, what happened, this step's loss. */
+	/* The title: the format (a vector's: and the element), what
+	 * happened, this step's loss. */
 	snprintf(more, sizeof more, "%s%s%s", v->det.what,
 	    v->det.loss[0] ? ", " : "", v->det.loss);
-	view_draw_sep(v, w, y++, 0, cols, F->name, ST_SELECTED, more);
+	if (view_vec(v) != NULL) {
+		char title[48];
+
+		snprintf(title, sizeof title, "%s [%zu]", F->name, v->elem);
+		view_draw_sep(v, w, y++, 0, cols, title, ST_SELECTED, more);
+	} else {
+		view_draw_sep(v, w, y++, 0, cols, F->name, ST_SELECTED, more);
+	}
 	if (y >= end)
 		return;
 

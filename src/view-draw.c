@@ -85,6 +85,10 @@ static const struct style_def style_defs[ST_COUNT] = {
 	[ST_M_WRAPPED] = { R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
 	[ST_M_NAN] =	{ R | B | U, B, COLOR_YELLOW, COLOR_RED, 226, 124 },
 	[ST_M_INF] =	{ R | B, B, COLOR_WHITE, COLOR_RED, 231, 160 },
+	[ST_E_EXACT] =	{ A_NORMAL, A_NORMAL, COLOR_GREEN, -1, 114, -1 },
+	[ST_E_HALF] =	{ A_NORMAL, A_NORMAL, COLOR_CYAN, -1, 75, -1 },
+	[ST_E_ONE] =	{ B, B, COLOR_YELLOW, -1, 214, -1 },
+	[ST_E_MORE] =	{ B | U, B, COLOR_RED, -1, 203, -1 },
 };
 
 #undef R
@@ -680,6 +684,7 @@ view_layout(struct fpv_view *v)
 	}
 	x0 = rows_x0(v, false);
 	x1 = rows_x0(v, true);
+	L->vec = view_vec(v) != NULL;
 	L->status_rows = status_lines(v, cols);
 	bottom = L->status_rows + 1;
 	/* The step in words under the expression, but for a short compact
@@ -719,6 +724,25 @@ view_layout(struct fpv_view *v)
 			 * reached with Tab. */
 			L->rowmode = ROW_TWO;
 			L->fmt_rows = two < avail - 2 ? two : avail - 2;
+		}
+		if (L->vec) {
+			/* A vector: each row a strip and its figures, then
+			 * the exact strip, the elements shown and the
+			 * legend (draw_vec_rows); the rows scroll where
+			 * they do not fit. */
+			int want = 2 * n + 3;
+
+			if (v->d->big && cols >= VIEW_BIG_MIN_COLS &&
+			    avail >= want + 2 + VIEW_BIG_MIN_ROWS) {
+				L->rowmode = ROW_BIG;
+				L->fmt_rows = want;
+			} else if (L->compact) {
+				L->rowmode = ROW_COMPACT;
+				L->fmt_rows = avail - 1 < want ? avail - 1 : want;
+			} else {
+				L->rowmode = ROW_ONE;
+				L->fmt_rows = avail - 3 < want ? avail - 3 : want;
+			}
 		}
 		if (avail >= L->fmt_rows + 1 || capmax == 0)
 			break;
@@ -1388,6 +1412,189 @@ draw_row(struct fpv_view *v, WINDOW *w, int y, int f, const struct rowplan *p,
 	}
 }
 
+/* The style of a cell's error class (ORDER ECLS). */
+static const enum view_style ecls_style[ECLS_COUNT] = {
+	ST_E_EXACT, ST_E_HALF, ST_E_ONE, ST_E_MORE
+};
+
+/* The legend's words for the classes (ORDER ECLS), in UTF-8 and ASCII. */
+static const char *const ecls_words[2][ECLS_COUNT] = {
+	{ "exact", "<=1/2 ulp", "<=1 ulp", ">1 ulp" },
+	{ "exact", "\xe2\x89\xa4\xc2\xbd ulp", "\xe2\x89\xa4" "1 ulp",
+	  ">1 ulp" },
+};
+
+/* The marks of saturated and underflowed cells (enum view_emark). */
+static const char *
+emark_text(const struct fpv_view *v, enum view_emark m)
+{
+	switch (m) {
+	case EMARK_SATURATED:
+		return v->utf8 ? "\xe2\x87\xa1" : "^";
+	case EMARK_UNDERFLOW:
+		return v->utf8 ? "\xe2\x8c\x84" : "_";
+	case EMARK_NONE:
+		break;
+	}
+	return " ";
+}
+
+/* The columns of a vector's strip cells: the mark, tw columns of text,
+ * a space. */
+static int
+vec_text_width(const struct fpv_view *v, int room)
+{
+	int tw = 0;
+
+	if (!v->cellhex)
+		return room / 10 >= 4 ? 8 : 6;
+	for (int f = 0; f < view_ncols(v); f++) {
+		int h = 2 + (view_format(v, f)->bits + 3) / 4;
+
+		tw = h > tw ? h : tw;
+	}
+	return tw + 2 > room ? (room > 3 ? room - 2 : 1) : tw;
+}
+
+/* Draw one strip of cells (row f, or the exact values when f < 0) on
+ * line y from x0: elements [a, b) of the shown vector. */
+static void
+draw_strip(struct fpv_view *v, WINDOW *w, int y, int x0, int f, size_t a,
+    size_t b, int tw)
+{
+	int cw = tw + 2, xmax = v->lay.cols;
+
+	for (size_t j = a; j < b; j++) {
+		struct view_elem e;
+		int x = x0 + (int)(j - a) * cw;
+		enum view_style st;
+
+		if (f >= 0)
+			view_elem_cell(v, f, j, tw, &e);
+		else
+			view_elem_exact(v, j, tw, &e);
+		if (e.mark != EMARK_NONE)
+			view_put(v, w, y, x, xmax, e.mark == EMARK_SATURATED ?
+			    ST_M_OVERFLOW : ST_M_UNDERFLOW, emark_text(v, e.mark));
+		st = f < 0 ? ST_EXACT : ecls_style[e.cls];
+		if (j == v->elem)
+			st = f == v->sel ? ST_SELECTED : ST_CURSTEP;
+		view_put_cut(v, w, y, x + 1, x + 1 + tw < xmax ? x + 1 + tw :
+		    xmax, st, e.text);
+	}
+}
+
+/*
+ * Draw the rows of a vector step from line y in at most max lines:
+ * each row a strip of cells (its elements from v->eltop, as many as the
+ * width holds) and its per-tensor figures; the exact strip; the
+ * elements shown with the selected one's exact value; the legend where
+ * a line is left.  Rows that do not fit scroll as scalar rows do.
+ * Returns the line after them.
+ */
+static int
+draw_vec_rows(struct fpv_view *v, WINDOW *w, int y, int max)
+{
+	const struct view_layout *L = &v->lay;
+	const struct fpv_vec *vec = view_vec(v);
+	bool narrow = (L->rowmode == ROW_COMPACT || L->rowmode == ROW_BIG) &&
+	    L->cols < 60;
+	int n = view_ncols(v), cols = L->cols, x0 = rows_x0(v, narrow);
+	int nx = narrow ? 1 : 2, tw = vec_text_width(v, cols - x0), ncell;
+	int first = 0, last = n, shown, x;
+	size_t a, b;
+	bool legend, more;
+	char buf[224];
+
+	ncell = (cols - x0) / (tw + 2);
+	if (ncell < 1)
+		ncell = 1;
+	/* The strip follows the selected element. */
+	if (v->elem < v->eltop)
+		v->eltop = v->elem;
+	if (v->elem >= v->eltop + (size_t)ncell)
+		v->eltop = v->elem - (size_t)ncell + 1;
+	if (v->eltop + (size_t)ncell > vec->n)
+		v->eltop = vec->n > (size_t)ncell ? vec->n - (size_t)ncell : 0;
+	a = v->eltop;
+	b = a + (size_t)ncell < vec->n ? a + (size_t)ncell : vec->n;
+	/* Rows: all with the legend, all without it, or scrolled. */
+	legend = max >= 2 * n + 3;
+	more = max < 2 * n + 2;
+	shown = n;
+	if (more) {
+		shown = (max - 3) / 2 > 1 ? (max - 3) / 2 : 1;
+		if (v->rowtop > v->sel)
+			v->rowtop = v->sel;
+		if (v->rowtop + shown <= v->sel)
+			v->rowtop = v->sel - shown + 1;
+		if (v->rowtop + shown > n)
+			v->rowtop = n - shown;
+		if (v->rowtop < 0)
+			v->rowtop = 0;
+		first = v->rowtop;
+		last = first + shown;
+	} else {
+		v->rowtop = 0;
+	}
+	for (int f = first; f < last; f++) {
+		draw_name(v, w, y, view_format(v, f)->name, f == v->sel,
+		    (v->highlight >> f & 1) != 0, nx, x0);
+		draw_strip(v, w, y, x0, f, a, b, tw);
+		view_put_cut(v, w, y + 1, x0 + 1, cols, ST_HINT, v->vfigs[f]);
+		y += 2;
+	}
+	if (more) {
+		const char *up = v->utf8 ? "\xe2\x86\x91" : "^";
+		const char *down = v->utf8 ? "\xe2\x86\x93" : "v";
+
+		if (first > 0 && last < n)
+			snprintf(buf, sizeof buf, "%s %d more above, %s %d "
+			    "below (Tab)", up, first, down, n - last);
+		else
+			snprintf(buf, sizeof buf, "%s %d more row%s %s (Tab)",
+			    first > 0 ? up : down, first > 0 ? first : n - last,
+			    (first > 0 ? first : n - last) == 1 ? "" : "s",
+			    first > 0 ? "above" : "below");
+		view_put_cut(v, w, y++, x0, cols, ST_HINT, buf);
+	}
+	view_put(v, w, y, nx, cols, ST_LABEL, "exact");
+	draw_strip(v, w, y, x0, -1, a, b, tw);
+	y++;
+	/* The elements shown, the selected one and its exact value. */
+	snprintf(buf, sizeof buf, "elements %zu%s%zu of %zu", a,
+	    v->utf8 ? "\xe2\x80\x93" : "-", b > a ? b - 1 : a, vec->n);
+	x = view_put(v, w, y, x0 + 1, cols, ST_HINT, buf);
+	snprintf(buf, sizeof buf, "[%zu] exact ", v->elem);
+	if (x + 2 + (int)strlen(buf) + 4 <= cols) {
+		x = view_put(v, w, y, x + 2, cols, ST_LABEL, buf);
+		view_put_cut(v, w, y, x, cols, ST_EXACT, v->exact);
+	}
+	y++;
+	if (legend) {
+		x = x0 + 1;
+		for (int k = 0; k < ECLS_COUNT; k++) {
+			const char *word = ecls_words[v->utf8][k];
+
+			if (x + view_text_width(v, word, strlen(word)) > cols)
+				break;
+			x = view_put(v, w, y, x, cols, ecls_style[k], word) + 2;
+		}
+		for (int m = EMARK_SATURATED; m <= EMARK_UNDERFLOW; m++) {
+			const char *word = m == EMARK_SATURATED ?
+			    "saturated" : "underflowed to 0";
+
+			if (x + 2 + (int)strlen(word) > cols)
+				break;
+			x = view_put(v, w, y, x, cols, m == EMARK_SATURATED ?
+			    ST_M_OVERFLOW : ST_M_UNDERFLOW, emark_text(v, m));
+			x = view_put(v, w, y, x + 1, cols, ST_HINT, word) + 2;
+		}
+		y++;
+	}
+	return y;
+}
+
 /*
  * Draw the format rows and the exact row from line y in at most max
  * lines; returns the line after them.  When the rows do not all fit,
@@ -1402,6 +1609,8 @@ draw_rows(struct fpv_view *v, WINDOW *w, int y, int max)
 	struct rowcols rc;
 	int n = view_ncols(v), total, first = 0, last = n, used = 0, xv;
 
+	if (view_vec(v) != NULL)
+		return draw_vec_rows(v, w, y, max);
 	total = plan_rows(v, p, &rc, max);
 	if (total + 1 > max && max >= 2) {
 		/* Scrolled: the rows from v->rowtop, moved as little as
@@ -1606,11 +1815,20 @@ step_marker(struct fpv_view *v, const struct fpv_trace *t, size_t i,
 	struct view_cell c;
 	int n;
 
+	const struct fpv_vec *vec = fpv_trace_vec(t, i);
+
 	memset(&c, 0, sizeof c);
-	c.flags = fpv_trace_cells(t, i)[v->sel].flags;
-	c.cancelled = fpv_trace_cells(t, i)[v->sel].cancelled;
-	c.cls = fpv_bits_class(view_format(v, v->sel),
-	    fpv_trace_cells(t, i)[v->sel].bits);
+	if (vec != NULL) {
+		/* A vector: the flags of its elements in the row. */
+		for (size_t j = 0; j < vec->n; j++)
+			c.flags |= vec->flags[(size_t)v->sel * vec->n + j];
+		c.cls = FPV_CLASS_NORMAL;
+	} else {
+		c.flags = fpv_trace_cells(t, i)[v->sel].flags;
+		c.cancelled = fpv_trace_cells(t, i)[v->sel].cancelled;
+		c.cls = fpv_bits_class(view_format(v, v->sel),
+		    fpv_trace_cells(t, i)[v->sel].bits);
+	}
 	n = view_flag_words(&c, fw);
 	if (n == 0 || (n == 1 && fw[0].st == ST_M_INEXACT))
 		return NULL;
@@ -1829,8 +2047,12 @@ draw_lower(struct fpv_view *v, WINDOW *w, int y, const struct lower *lo)
 	if (lo->sep2) {
 		char title[48];
 
-		snprintf(title, sizeof title, "%s detail:",
-		    view_format(v, v->sel)->name);
+		if (view_vec(v) != NULL)
+			snprintf(title, sizeof title, "%s [%zu] detail:",
+			    view_format(v, v->sel)->name, v->elem);
+		else
+			snprintf(title, sizeof title, "%s detail:",
+			    view_format(v, v->sel)->name);
 		if (!lo->what)
 			title[strlen(title) - 1] = '\0';
 		view_draw_sep(v, w, y, 0, dw, title, ST_LABEL, NULL);
@@ -1894,6 +2116,8 @@ draw_body_compact(struct fpv_view *v, WINDOW *w)
 	int cur = v->be.on ? v->be.cur : -1;
 
 	need = plan_rows(v, p, &rc, body - 1) + 1;
+	if (view_vec(v) != NULL)
+		need = 2 * view_ncols(v) + 3;
 	if (need + 2 <= body)
 		view_rule(v, w, y++, 0, cols);
 	y = draw_rows(v, w, y, body - y - 1);
@@ -2064,6 +2288,19 @@ draw_status(struct fpv_view *v)
 		{ "F1", "help" },
 		{ "^D", "quit" },
 	};
+	/* On a vector: the arrows select its elements. */
+	static const char *const vhints[][2] = {
+		{ "PgDn/PgUp", "step" },
+		{ "\xe2\x86\x90/\xe2\x86\x92", "element" },
+		{ "F3", "hex" },
+		{ "Tab", "format" },
+		{ "F1", "help" },
+		{ "^D", "quit" },
+	};
+	bool vec = view_vec(v) != NULL;
+	const char *const (*h)[2] = vec ? vhints : hints;
+	size_t nh = vec ? sizeof vhints / sizeof vhints[0] :
+	    sizeof hints / sizeof hints[0];
 
 	werase(w);
 	if (v->msgkind != MSG_NONE) {
@@ -2082,19 +2319,19 @@ draw_status(struct fpv_view *v)
 	} else if (v->be.on) {
 		draw_bitedit_status(v, w);
 	} else {
-		for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-			const char *k = hints[i][0];
+		for (size_t i = 0; i < nh; i++) {
+			const char *k = h[i][0];
 
 			if (i == 1 && !v->utf8)
-				k = "Right/Left/Space";
-			if (v->lay.compact && (i == 1 || i == 2))
+				k = vec ? "Left/Right" : "Right/Left/Space";
+			if (v->lay.compact && !vec && (i == 1 || i == 2))
 				continue;
 			int need = view_text_width(v, k, strlen(k)) + 1 +
-			    (int)strlen(hints[i][1]) + 2;
+			    (int)strlen(h[i][1]) + 2;
 			if (x + need > cols)
 				break;
 			x = view_put(v, w, 0, x, cols, ST_KEY, k);
-			x = view_put(v, w, 0, x + 1, cols, ST_HINT, hints[i][1]);
+			x = view_put(v, w, 0, x + 1, cols, ST_HINT, h[i][1]);
 			x += 2;
 		}
 	}
@@ -2242,9 +2479,11 @@ draw_too_small(struct fpv_view *v)
 void
 view_draw(struct fpv_view *v)
 {
-	/* An error message's lines are part of the layout. */
+	/* An error message's lines are part of the layout, and so is
+	 * whether the shown step is a vector. */
 	if (!v->lay.too_small && v->lay.cols > 0 &&
-	    status_lines(v, v->lay.cols) != v->lay.status_rows)
+	    (status_lines(v, v->lay.cols) != v->lay.status_rows ||
+	    v->lay.vec != (view_vec(v) != NULL)))
 		v->dirty |= DIRTY_LAYOUT;
 	if (v->dirty & DIRTY_LAYOUT) {
 		v->dirty &= ~DIRTY_LAYOUT;

@@ -8,8 +8,10 @@
  * input line is empty pick the row, and its action is carried out
  * here.  Keys that editing does not need step, select a format row or
  * open the help (PgDn/PgUp always; arrows, Space, Home, End, Tab and ?
- * only when the line is empty); F2 starts the bit editor, which then
- * takes the keys it knows (and gives up the keyboard on any other);
+ * only when the line is empty; on a vector, the arrows, Home and End
+ * select its elements, F3 shows them as codes); F2 starts the bit
+ * editor, which then takes the keys it knows (and gives up the keyboard
+ * on any other);
  * every other key goes to GNU readline, run through its callback
  * interface: curses reads the keys, they are turned back into the bytes
  * readline expects and queued, rl_getc_function hands them over, and
@@ -323,7 +325,8 @@ key_of(int k)
 		{ '\t', FPV_KEY_TAB }, { KEY_BTAB, FPV_KEY_BTAB },
 		{ KEY_UP, FPV_KEY_UP }, { KEY_DOWN, FPV_KEY_DOWN },
 		{ KEY_F(1), FPV_KEY_F1 }, { '?', FPV_KEY_QUESTION },
-		{ KEY_F(2), FPV_KEY_F2 }, { 27, FPV_KEY_ESC },
+		{ KEY_F(2), FPV_KEY_F2 }, { KEY_F(3), FPV_KEY_F3 },
+		{ 27, FPV_KEY_ESC },
 		{ 'L' & 0x1f, FPV_KEY_CTRL_L }, { 'D' & 0x1f, FPV_KEY_CTRL_D },
 		{ 'C' & 0x1f, FPV_KEY_CTRL_C }, { 'Z' & 0x1f, FPV_KEY_CTRL_Z },
 		{ 'e', FPV_KEY_E }, { 'E', FPV_KEY_E },
@@ -379,6 +382,17 @@ act(struct fpv_view *v, const struct fpv_keybinding *b, int k, bool empty)
 		break;
 	case FPV_ACT_BITS:
 		view_bitedit_start(v);
+		break;
+	case FPV_ACT_ELEM_NEXT:
+	case FPV_ACT_ELEM_PREV:
+		view_elem_move(v, b->action == FPV_ACT_ELEM_NEXT ? 1 : -1);
+		break;
+	case FPV_ACT_ELEM_FIRST:
+	case FPV_ACT_ELEM_LAST:
+		view_elem_end(v, b->action == FPV_ACT_ELEM_FIRST ? -1 : 1);
+		break;
+	case FPV_ACT_CELLS_HEX:
+		view_cells_hex(v);
 		break;
 	case FPV_ACT_ESCAPE:
 		if (v->msgkind != MSG_NONE)
@@ -468,7 +482,8 @@ key_in(struct fpv_view *v, enum fpv_key_mode mode, int k, bool empty)
 	if (mode == FPV_KEYS_HEX && k >= 0 && k < 128 &&
 	    strchr("0123456789abcdefABCDEFxX", k) != NULL && k != '\0')
 		key = FPV_KEY_HEX;
-	if ((b = fpv_key_find(mode, key, empty)) == NULL) {
+	if ((b = fpv_key_find_vec(mode, key, empty,
+	    view_vec(v) != NULL)) == NULL) {
 		if (mode == FPV_KEYS_OVERLAY)
 			key_in(v, v->be.on ? FPV_KEYS_BITS : FPV_KEYS_VIEW, k,
 			    empty);

@@ -19,6 +19,8 @@
 #include "fpviz/view-impl.h"
 
 static void forget_desc(struct fpv_view *v);
+static void elem_error(const struct fpv_trace *t, const struct fpv_vec *vec,
+    int f, size_t j, struct fpv_errinfo *e);
 
 /* ---- Set-up --------------------------------------------------------- */
 
@@ -30,7 +32,6 @@ view_init(struct fpv_view *v, struct fpv_session *s, struct fpv_display *d)
 	v->s = s;
 	v->d = d;
 	fpv_line_init(&v->line, s, d);
-	v->line.no_vectors = true;
 	v->sel = 0;
 	view_fix_selection(v);
 	snprintf(v->prompt, sizeof v->prompt, "> ");
@@ -137,6 +138,7 @@ invalidate(struct fpv_view *v)
 {
 	v->cells_valid = false;
 	v->det.valid = false;
+	v->vfigs_valid = false;
 	v->dirty |= DIRTY_TOP | DIRTY_BODY;
 }
 
@@ -441,6 +443,7 @@ shown_anew(struct fpv_view *v, size_t step)
 
 	forget_desc(v);
 	v->step = step < t->nsteps ? step : t->nsteps - 1;
+	v->elem = v->eltop = 0;
 	invalidate(v);
 }
 
@@ -890,6 +893,11 @@ view_bitedit_start(struct fpv_view *v)
 {
 	view_overlay_close(v);
 	view_message(v, MSG_NONE, NULL);
+	if (view_vec(v) != NULL) {
+		view_message(v, MSG_WARN, "the bit editor edits a number: "
+		    "step to one, or type an element as v[i]");
+		return false;
+	}
 	if (view_trace(v) == NULL && view_bitedit_set(v, 0) < 0)
 		return false;
 	v->be.on = true;
@@ -1088,30 +1096,93 @@ decimal_digits(const char *s)
 	return n;
 }
 
-/* Fill the texts of format f's cell at the shown step. */
+/* Fill the texts of format f's cell at the shown step (a vector's: its
+ * selected element's). */
 static void
 fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 {
 	const struct fpv_format *F = fpv_trace_format(t, f);
+	const struct fpv_vec *vec = view_vec(v);
 	const struct fpv_cell *c = &fpv_trace_cells(t, v->step)[f];
 	struct view_cell *vc = &v->cells[f];
 	struct fpv_errinfo e;
+	uint64_t bits = c->bits;
 
-	binary_digits(F, c->bits, vc->bin);
-	fpv_bits_hex(F, c->bits, vc->hex);
-	fpv_dec_value(&t->ctx, F, c->bits, vc->val, NULL);
-	vc->flags = c->flags;
-	vc->cancelled = c->cancelled;
-	vc->cls = fpv_bits_class(F, c->bits);
+	if (vec != NULL) {
+		bits = vec->bits[(size_t)f * vec->n + v->elem];
+		vc->flags = vec->flags[(size_t)f * vec->n + v->elem];
+		vc->cancelled = 0;
+	} else {
+		vc->flags = c->flags;
+		vc->cancelled = c->cancelled;
+	}
+	binary_digits(F, bits, vc->bin);
+	fpv_bits_hex(F, bits, vc->hex);
+	fpv_dec_value(&t->ctx, F, bits, vc->val, NULL);
+	vc->cls = fpv_bits_class(F, bits);
 	fpv_errinfo_init(&e);
 	e.want = 3;
-	fpv_trace_accum_error(t, v->step, f, &e);
+	if (vec != NULL)
+		elem_error(t, vec, f, v->elem, &e);
+	else
+		fpv_trace_accum_error(t, v->step, f, &e);
 	vc->err_defined = e.defined;
 	vc->err_zero = e.zero;
 	fig_text(v, &e, FPV_ERR_ABS, vc->abs, sizeof vc->abs);
 	fig_text(v, &e, FPV_ERR_REL, vc->rel, sizeof vc->rel);
 	fig_text(v, &e, FPV_ERR_ULPS, vc->ulps, sizeof vc->ulps);
 	fpv_errinfo_clear(&e);
+}
+
+/* A per-tensor figure as the view shows it: its certified digits, or
+ * a dash. */
+static void
+vfig_text(const struct fpv_view *v, const struct fpv_exact *x, char *buf,
+    size_t size)
+{
+	if (fpv_vec_figure_text(x, 0, buf, size) == 0)
+		snprintf(buf, size, "%s", dash(v));
+}
+
+/* The per-tensor figures of row f of vector vec: "max err 2.4e-05
+ * rmse 1.5e-05  sqnr 87 dB", then the counts that are not zero. */
+static void
+fill_vfigs(struct fpv_view *v, const struct fpv_trace *t,
+    const struct fpv_vec *vec, int f)
+{
+	struct fpv_vec_figs g;
+	char a[FPV_DEC_FIGURE], b[FPV_DEC_FIGURE], c[FPV_DEC_FIGURE];
+	char *buf = v->vfigs[f];
+	size_t size = sizeof v->vfigs[f], n;
+
+	fpv_vec_figures_init(&g);
+	fpv_vec_figures(t, vec, f, &g);
+	if (!g.defined) {
+		n = (size_t)snprintf(buf, size, "max err %s", dash(v));
+	} else if (g.infinite) {
+		n = (size_t)snprintf(buf, size, "max err inf  rmse inf  "
+		    "sqnr -inf dB");
+	} else {
+		vfig_text(v, &g.maxabs, a, sizeof a);
+		vfig_text(v, &g.rmse, b, sizeof b);
+		if (g.sqnr_inf)
+			snprintf(c, sizeof c, "inf");
+		else if (g.sqnr_minf)
+			snprintf(c, sizeof c, "-inf");
+		else
+			vfig_text(v, &g.sqnr, c, sizeof c);
+		n = (size_t)snprintf(buf, size, "max err %s  rmse %s  sqnr "
+		    "%s dB", a, b, c);
+	}
+	if (g.saturated && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  saturated %zu",
+		    g.saturated);
+	if (g.underflowed && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  underflowed %zu",
+		    g.underflowed);
+	if (g.absorbed && n < size)
+		snprintf(buf + n, size - n, "  absorbed %zu", g.absorbed);
+	fpv_vec_figures_clear(&g);
 }
 
 /* Binary digits of |x| (n of them, truncated) into buf; returns the
@@ -1310,13 +1381,16 @@ static const char *const tie_note[] = {
 /*
  * What the detail pane shows of one stored value: bits of format F
  * (flags raised when it was stored, val as its row shows it) against x,
- * where its rounding started from: a step's local exact result.
+ * where its rounding started from: a step's local exact result, or a
+ * vector element's exact value (elem: then how the stored value lies
+ * against it, not which way one rounding went).
  */
 struct detail_in {
 	const struct fpv_format *F;
 	uint64_t bits;
 	uint32_t flags;
 	const char *val;
+	bool elem;
 	enum fpv_tie tie;
 };
 
@@ -1349,6 +1423,10 @@ detail_what(struct view_detail *dt, const struct fpv_trace *t,
 		    mode);
 	else if (mpfr_equal_p(val, x) || (mpfr_inf_p(x) && mpfr_inf_p(val)))
 		snprintf(dt->what, sizeof dt->what, "exact: nothing rounded");
+	else if (in->elem)
+		snprintf(dt->what, sizeof dt->what, "%s the exact value (%s)",
+		    mpfr_zero_p(val) ? "underflowed to zero from" :
+		    mpfr_greater_p(val, x) ? "above" : "below", mode);
 	else
 		snprintf(dt->what, sizeof dt->what, "rounded %s%s (%s%s)",
 		    mpfr_greater_p(val, x) ? "up" : "down",
@@ -1461,7 +1539,7 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	const struct fpv_cell *c = &fpv_trace_cells(t, v->step)[f];
 	struct detail_in in = {
 		.F = F, .bits = c->bits, .flags = c->flags,
-		.val = v->cells[f].val,
+		.val = v->cells[f].val, .elem = false,
 		.tie = fpv_describe_tie(t, v->step, f)
 	};
 	struct fpv_errinfo e;
@@ -1510,29 +1588,290 @@ fill_detail(struct fpv_view *v, const struct fpv_trace *t)
 	mpfr_clears(x, val, (mpfr_ptr)0);
 }
 
-/* Fill the texts of the shown step (cached per step and selection). */
+/* The error of element j of row f of vector vec against its exact
+ * value, certified to e->want digits. */
+static void
+elem_error(const struct fpv_trace *t, const struct fpv_vec *vec, int f,
+    size_t j, struct fpv_errinfo *e)
+{
+	const struct fpv_format *F = fpv_trace_format(t, f);
+	struct fpv_exact xv;
+
+	fpv_exact_init(&xv);
+	fpv_exact_decode(&xv, &t->ctx, F, vec->bits[(size_t)f * vec->n + j]);
+	fpv_exact_error(e, &xv, &vec->exact[j], NULL, &t->ctx, F);
+	fpv_exact_clear(&xv);
+}
+
+/* Fill the detail pane for the selected element of the selected format
+ * of the shown vector: as a scalar's, against the element's exact
+ * value (a vector step has no local exact result of its own). */
+static void
+fill_detail_elem(struct fpv_view *v, const struct fpv_trace *t,
+    const struct fpv_vec *vec)
+{
+	struct view_detail *dt = &v->det;
+	int f = v->sel;
+	size_t j = v->elem, k = (size_t)f * vec->n + v->elem;
+	const struct fpv_format *F = fpv_trace_format(t, f);
+	struct detail_in in = {
+		.F = F, .bits = vec->bits[k], .flags = vec->flags[k],
+		.val = v->cells[f].val, .elem = true, .tie = FPV_TIE_NONE
+	};
+	struct fpv_errinfo e;
+	mpfr_t x, val;
+	enum fpv_exact_state xs;
+	long kn;
+
+	detail_reset(v, f);
+	mpfr_inits2(FPV_EXACT_PREC, x, val, (mpfr_ptr)0);
+	fpv_exact_get_mpfr(x, &vec->exact[j]);
+	fpv_num_decode(&t->ctx, F, in.bits, val);
+	detail_what(dt, t, &in, x, val);
+	fpv_errinfo_init(&e);
+	e.want = 3;
+	elem_error(t, vec, f, j, &e);
+	xs = fpv_exact_state(&vec->exact[j], &kn);
+	detail_total(v, dt, &in, xs, &e);
+	if (F->kind == FPV_KIND_FLOAT) {
+		detail_ieee_bits(dt, F, x, in.bits);
+	} else {
+		struct fpv_exact_text d;
+
+		fpv_exact_describe_value(&vec->exact[j], 24, &d);
+		snprintf(dt->plain, sizeof dt->plain, "exact value %s",
+		    d.len > 0 ? d.num : mpfr_nan_p(x) ? "nan (undefined)" :
+		    mpfr_inf_p(x) ? (mpfr_signbit(x) ? "-inf" : "+inf") :
+		    "not certified");
+		detail_int_stored(dt, F, in.bits);
+	}
+	detail_stored(dt, t, &in, LONG_MIN, e.ulp_exp);
+	fpv_errinfo_clear(&e);
+	mpfr_clears(x, val, (mpfr_ptr)0);
+}
+
+/* Fill the texts of the shown step (cached per step and selection; a
+ * vector's per-tensor figures per step). */
 void
 view_prepare(struct fpv_view *v)
 {
 	const struct fpv_trace *t = view_trace(v);
+	const struct fpv_vec *vec;
 
 	if (t == NULL || t->nsteps == 0)
 		return;
 	if (v->step >= t->nsteps)
 		v->step = t->nsteps - 1;
+	vec = view_vec(v);
+	if (vec != NULL && v->elem >= vec->n)
+		v->elem = vec->n > 0 ? vec->n - 1 : 0;
+	if (vec != NULL && vec->n == 0)
+		vec = NULL;
 	if (!v->cells_valid || v->cells_step != v->step) {
 		for (int f = 0; f < fpv_trace_ncols(t); f++)
 			fill_cell(v, t, f);
 		struct fpv_exact_text d;
 
 		/* The mark is drawn as '~' where the locale is not UTF-8. */
-		fpv_exact_describe(t, v->step, 24, &d);
+		if (vec != NULL)
+			fpv_exact_describe_value(&vec->exact[v->elem], 24, &d);
+		else
+			fpv_exact_describe(t, v->step, 24, &d);
 		fpv_exact_line(&d, v->exact, sizeof v->exact);
 		v->cells_valid = true;
 		v->cells_step = v->step;
 	}
-	if (!v->det.valid || v->det.fmt != v->sel || v->det.step != v->step)
-		fill_detail(v, t);
+	if (vec != NULL && !v->vfigs_valid) {
+		for (int f = 0; f < fpv_trace_ncols(t); f++)
+			fill_vfigs(v, t, vec, f);
+		v->vfigs_valid = true;
+	}
+	if (!v->det.valid || v->det.fmt != v->sel || v->det.step != v->step) {
+		if (vec != NULL)
+			fill_detail_elem(v, t, vec);
+		else
+			fill_detail(v, t);
+	}
+}
+
+/* ---- Vectors -------------------------------------------------------- */
+
+/* The vector of the shown step. */
+const struct fpv_vec *
+view_vec(const struct fpv_view *v)
+{
+	const struct fpv_trace *t = view_trace(v);
+
+	if (t == NULL || t->nsteps == 0 || v->step >= t->nsteps)
+		return NULL;
+	return fpv_trace_vec(t, v->step);
+}
+
+/* Show element j of the shown vector. */
+static void
+elem_show(struct fpv_view *v, size_t j)
+{
+	if (j == v->elem)
+		return;
+	v->elem = j;
+	v->cells_valid = false;
+	v->det.valid = false;
+	v->dirty |= DIRTY_TOP | DIRTY_BODY;
+}
+
+/* Select the element delta away; past the ends, step. */
+void
+view_elem_move(struct fpv_view *v, long delta)
+{
+	const struct fpv_vec *vec = view_vec(v);
+	size_t n = vec != NULL ? vec->n : 0;
+
+	if (delta > 0 && v->elem + (size_t)delta < n)
+		elem_show(v, v->elem + (size_t)delta);
+	else if (delta < 0 && v->elem >= (size_t)-delta && n > 0)
+		elem_show(v, v->elem - (size_t)-delta);
+	else if (view_step(v, delta > 0 ? 1 : -1) && delta < 0 &&
+	    (vec = view_vec(v)) != NULL && vec->n > 0)
+		/* Back into a vector from after it: at its last element. */
+		v->elem = vec->n - 1;
+}
+
+/* Select the first or last element; on it already, the first or last
+ * step. */
+void
+view_elem_end(struct fpv_view *v, int where)
+{
+	const struct fpv_vec *vec = view_vec(v);
+	size_t j;
+
+	if (vec == NULL || vec->n == 0) {
+		view_step_end(v, where);
+		return;
+	}
+	j = where < 0 ? 0 : vec->n - 1;
+	if (j != v->elem)
+		elem_show(v, j);
+	else
+		view_step_end(v, where);
+}
+
+/* Show the cells as codes in hex, or as values again. */
+void
+view_cells_hex(struct fpv_view *v)
+{
+	v->cellhex = !v->cellhex;
+	v->dirty |= DIRTY_BODY;
+	view_message(v, MSG_INFO, "vector cells: %s", v->cellhex ?
+	    "codes in hex (F3: values)" : "values (F3: codes in hex)");
+}
+
+/*
+ * Fit the decimal s into tw columns: whole where it fits, else its
+ * leading digits and an ellipsis ("..") before the exponent.  The
+ * shortest decimal has no trailing zeros, so its leading digits are
+ * those of the exact value too.
+ */
+static void
+fit_decimal(const struct fpv_view *v, const char *s, int tw, char *out,
+    size_t size)
+{
+	const char *e = strchr(s, 'e');
+	const char *ell = v->utf8 ? "\xe2\x80\xa6" : "..";
+	int n = (int)strlen(s), el = e != NULL ? (int)strlen(e) : 0, keep;
+
+	if (n <= tw) {
+		snprintf(out, size, "%s", s);
+		return;
+	}
+	keep = tw - el - (v->utf8 ? 1 : 2);
+	if (keep < 1)
+		keep = 1;
+	snprintf(out, size, "%.*s%s%s", keep, s, ell, e != NULL ? e : "");
+}
+
+/* The error class of e. */
+static enum view_ecls
+ecls_of(const struct fpv_errinfo *e)
+{
+	if (e->zero)
+		return ECLS_EXACT;
+	if (!e->defined || isnan(e->ulps))
+		return ECLS_MORE;
+	return e->ulps <= 0.5 ? ECLS_HALF : e->ulps <= 1 ? ECLS_ONE :
+	    ECLS_MORE;
+}
+
+/* Element j of row f as a strip cell. */
+void
+view_elem_cell(struct fpv_view *v, int f, size_t j, int tw,
+    struct view_elem *out)
+{
+	const struct fpv_trace *t = view_trace(v);
+	const struct fpv_vec *vec = view_vec(v);
+	const struct fpv_format *F;
+	struct fpv_errinfo e;
+	char s[FPV_DEC_SHORT + 8];
+	uint64_t b;
+	uint32_t fl;
+	int sg;
+
+	memset(out, 0, sizeof *out);
+	if (t == NULL || vec == NULL || j >= vec->n || f >= vec->ncols)
+		return;
+	F = fpv_trace_format(t, f);
+	b = vec->bits[(size_t)f * vec->n + j];
+	fl = vec->flags[(size_t)f * vec->n + j];
+	if (v->cellhex) {
+		fpv_bits_hex(F, b, s);
+		snprintf(out->text, sizeof out->text, "%s", s);
+	} else {
+		bool rounded;
+		size_t len = fpv_dec_value(&t->ctx, F, b, s, &rounded);
+
+		/* The exact value where it fits, else the shortest decimal
+		 * that reads back, cut to fit. */
+		if (rounded || (int)len > tw)
+			fpv_dec_shortest(&t->ctx, F, b, s);
+		fit_decimal(v, s, tw, out->text, sizeof out->text);
+	}
+	if (fl & (FPV_FLAG_SATURATED | FPV_FLAG_OVERFLOW))
+		out->mark = EMARK_SATURATED;
+	else if (fpv_bits_class(F, b) == FPV_CLASS_ZERO &&
+	    ((sg = fpv_exact_sign(&vec->exact[j])) == 1 || sg == -1))
+		out->mark = EMARK_UNDERFLOW;
+	fpv_errinfo_init(&e);
+	e.want = 1;
+	elem_error(t, vec, f, j, &e);
+	out->cls = ecls_of(&e);
+	fpv_errinfo_clear(&e);
+}
+
+/* The exact element j as a strip cell: its certified digits within tw
+ * columns (a rounding marked), or its state. */
+void
+view_elem_exact(struct fpv_view *v, size_t j, int tw, struct view_elem *out)
+{
+	const struct fpv_vec *vec = view_vec(v);
+	const char *mark = v->utf8 ? FPV_EXACT_MARK : "~";
+	struct fpv_exact_text d;
+
+	memset(out, 0, sizeof *out);
+	if (vec == NULL || j >= vec->n)
+		return;
+	/* The most digits that fit: fewer until the text does. */
+	for (int k = tw > 17 ? 17 : tw; k >= 1; k--) {
+		fpv_exact_describe_value(&vec->exact[j], k, &d);
+		if (d.len == 0 || (int)d.len + (d.rounded ? 1 : 0) <= tw)
+			break;
+	}
+	if (d.len > 0)
+		snprintf(out->text, sizeof out->text, "%s%s", d.rounded ?
+		    mark : "", d.num);
+	else if (d.state == FPV_EXACT_S_NEAR_ZERO)
+		snprintf(out->text, sizeof out->text, "%s0", mark);
+	else
+		snprintf(out->text, sizeof out->text, "%s",
+		    d.state == FPV_EXACT_S_UNCERTIFIED ? "?" : "nan");
 }
 
 /* Keep a copy of the input line for drawing. */

@@ -153,6 +153,21 @@ lookups(void)
 	    "the keyboard");
 	b = fpv_key_find(FPV_KEYS_OVERLAY, FPV_KEY_UP, true);
 	ok(b == NULL, "an overlay leaves Up to what is under it");
+	b = fpv_key_find_vec(FPV_KEYS_VIEW, FPV_KEY_RIGHT, true, true);
+	ok(b != NULL && b->action == FPV_ACT_ELEM_NEXT, "Right on an empty "
+	    "line over a vector selects the next element");
+	b = fpv_key_find_vec(FPV_KEYS_VIEW, FPV_KEY_HOME, true, true);
+	ok(b != NULL && b->action == FPV_ACT_ELEM_FIRST, "Home over a vector "
+	    "selects the first element");
+	b = fpv_key_find_vec(FPV_KEYS_VIEW, FPV_KEY_RIGHT, false, true);
+	ok(b != NULL && b->action == FPV_ACT_EDIT, "Right in a typed line "
+	    "over a vector moves the cursor");
+	b = fpv_key_find_vec(FPV_KEYS_VIEW, FPV_KEY_SPACE, true, true);
+	ok(b != NULL && b->action == FPV_ACT_NEXT, "Space over a vector "
+	    "steps");
+	b = fpv_key_find(FPV_KEYS_VIEW, FPV_KEY_F3, false);
+	ok(b != NULL && b->action == FPV_ACT_CELLS_HEX, "F3 toggles the "
+	    "cells' codes");
 	b = fpv_key_find(FPV_KEYS_VIEW, FPV_KEY_CTRL_D, false);
 	ok(b != NULL && b->action == FPV_ACT_EDIT, "Ctrl-D in a typed line "
 	    "deletes (readline), on an empty one quits");

@@ -19,7 +19,7 @@ enum fpv_key {
 	FPV_KEY_ENTER, FPV_KEY_PGDN, FPV_KEY_PGUP, FPV_KEY_RIGHT,
 	FPV_KEY_LEFT, FPV_KEY_SPACE, FPV_KEY_HOME, FPV_KEY_END, FPV_KEY_TAB,
 	FPV_KEY_BTAB, FPV_KEY_UP, FPV_KEY_DOWN, FPV_KEY_F1, FPV_KEY_QUESTION,
-	FPV_KEY_F2, FPV_KEY_ESC, FPV_KEY_CTRL_L, FPV_KEY_CTRL_D,
+	FPV_KEY_F2, FPV_KEY_F3, FPV_KEY_ESC, FPV_KEY_CTRL_L, FPV_KEY_CTRL_D,
 	FPV_KEY_CTRL_C, FPV_KEY_CTRL_Z, FPV_KEY_E, FPV_KEY_BACKSPACE,
 	FPV_KEY_CTRL_U, FPV_KEY_HEX,	/* a hex digit, or the x of 0x */
 	FPV_KEY_OTHER,			/* any other key */
@@ -42,7 +42,9 @@ enum fpv_key_mode {
 enum fpv_key_when {
 	FPV_WHEN_ANY,
 	FPV_WHEN_EMPTY,		/* the input line is empty */
-	FPV_WHEN_TYPED		/* the input line is not empty */
+	FPV_WHEN_TYPED,		/* the input line is not empty */
+	FPV_WHEN_VECTOR		/* the input line is empty and the shown
+				   step is a vector */
 };
 
 /* What a key does (view-input.c carries each out). */
@@ -54,6 +56,9 @@ enum fpv_key_action {
 	FPV_ACT_ROW_NEXT, FPV_ACT_ROW_PREV,	/* select a format row */
 	FPV_ACT_HELP,		/* open the help overlay */
 	FPV_ACT_BITS,		/* start the bit editor */
+	FPV_ACT_ELEM_NEXT, FPV_ACT_ELEM_PREV,	/* select a vector's element */
+	FPV_ACT_ELEM_FIRST, FPV_ACT_ELEM_LAST,
+	FPV_ACT_CELLS_HEX,	/* a vector's cells: values or codes */
 	FPV_ACT_ESCAPE,		/* clear the message, abort a search */
 	FPV_ACT_REDRAW,
 	FPV_ACT_QUIT,
@@ -90,11 +95,15 @@ extern const size_t fpv_nkeys;
 
 /*
  * The binding of key in mode: the first row of the table for that mode
- * and key whose condition holds (empty: the input line is empty), then
- * the mode's row for FPV_KEY_OTHER; NULL when the mode has neither.
+ * and key whose condition holds (empty: the input line is empty; vec:
+ * the shown step is a vector, whose rows come first), then the mode's
+ * row for FPV_KEY_OTHER; NULL when the mode has neither.  fpv_key_find:
+ * no vector shown.
  */
 const struct fpv_keybinding *fpv_key_find(enum fpv_key_mode mode,
     enum fpv_key key, bool empty);
+const struct fpv_keybinding *fpv_key_find_vec(enum fpv_key_mode mode,
+    enum fpv_key key, bool empty, bool vec);
 
 /* Write the keys' help (":help keys"), every row of the table, one
  * line per run of keys doing the same thing. */

@@ -52,6 +52,8 @@ enum view_style {
 	ST_M_INEXACT, ST_M_OVERFLOW, ST_M_UNDERFLOW, ST_M_SUBNORMAL,
 	ST_M_ABSORBED, ST_M_CANCEL, ST_M_INVALID, ST_M_DIVZERO,
 	ST_M_SATURATED, ST_M_WRAPPED, ST_M_NAN, ST_M_INF,
+	/* a vector's cells by error class (ORDER ECLS) */
+	ST_E_EXACT, ST_E_HALF, ST_E_ONE, ST_E_MORE,
 	ST_COUNT
 };
 
@@ -100,6 +102,8 @@ struct view_layout {
 	int steps_rows;		/* lines of the step list below the detail */
 	int side_w;		/* width of the step list beside the detail, or 0 */
 	int big_rows;		/* ROW_BIG: lines of the large block */
+	bool vec;		/* laid out for a vector step: each row a
+				 * strip of cells and a line of figures */
 	int body_rows;		/* lines between the top and the status line */
 	int status_rows;	/* the status line (an error: up to 3 lines) */
 };
@@ -210,10 +214,20 @@ struct fpv_view {
 	size_t ndesc;
 	int desc_fmt;		/* the format they are in */
 
-	/* texts of the shown step */
+	/* texts of the shown step; on a vector step (view_vec) a row's
+	 * cell is its selected element's, and vfigs its per-tensor
+	 * figures */
 	bool cells_valid;
 	size_t cells_step;
 	struct view_cell cells[FPV_COLUMNS_MAX];
+	char vfigs[FPV_COLUMNS_MAX][192];
+	bool vfigs_valid;
+
+	/* A vector step: the selected element, the first element the
+	 * strips show (view-draw.c keeps the selected one in sight), and
+	 * the cells as codes in hex (F3) instead of values. */
+	size_t elem, eltop;
+	bool cellhex;
 	char exact[192];	/* the exact row's value and state */
 	struct view_detail det;
 
@@ -321,6 +335,44 @@ const char *view_step_desc(struct fpv_view *v, size_t i);
 
 /* Fill the cell and detail texts of the shown step (cached). */
 void view_prepare(struct fpv_view *v);
+
+/* The vector of the shown step, or NULL (a scalar step, or none). */
+const struct fpv_vec *view_vec(const struct fpv_view *v);
+
+/* Select the element delta away (past the ends: the step before or
+ * after), or the first (where < 0) or last (where > 0) element (on it
+ * already: the first or last step); F3: cells as codes or values. */
+void view_elem_move(struct fpv_view *v, long delta);
+void view_elem_end(struct fpv_view *v, int where);
+void view_cells_hex(struct fpv_view *v);
+
+/* How far an element is from its exact value (ORDER ECLS: the styles
+ * ST_E_* and the legend in view-draw.c). */
+enum view_ecls {
+	ECLS_EXACT,		/* no error */
+	ECLS_HALF,		/* at most half an ulp */
+	ECLS_ONE,		/* at most one ulp */
+	ECLS_MORE,		/* more, or no number against the exact */
+	ECLS_COUNT
+};
+
+/* What a vector's element is marked with, besides its colour. */
+enum view_emark { EMARK_NONE, EMARK_SATURATED, EMARK_UNDERFLOW };
+
+/* Element j of format row f of the shown vector as a strip cell: its
+ * text within tw columns (the exact decimal where it fits, else the
+ * shortest that reads back, its digits cut with an ellipsis where it
+ * is longer; or the code in hex), its error class and its mark. */
+struct view_elem {
+	char text[112];
+	enum view_ecls cls;
+	enum view_emark mark;
+};
+void view_elem_cell(struct fpv_view *v, int f, size_t j, int tw,
+    struct view_elem *out);
+/* The same for the exact element j (no class, no mark). */
+void view_elem_exact(struct fpv_view *v, size_t j, int tw,
+    struct view_elem *out);
 
 /* Bit editing: start it on the selected row (false, with a message, if
  * nothing is shown), stop it, move its cursor by delta bits (or to the
