@@ -1719,7 +1719,8 @@ elem_show(struct fpv_view *v, size_t j)
 	v->dirty |= DIRTY_TOP | DIRTY_BODY;
 }
 
-/* Select the element delta away; past the ends, step. */
+/* Select the element delta away; past the ends, step (the index stays
+ * for the next vector shown, to compare an element across steps). */
 void
 view_elem_move(struct fpv_view *v, long delta)
 {
@@ -1730,10 +1731,8 @@ view_elem_move(struct fpv_view *v, long delta)
 		elem_show(v, v->elem + (size_t)delta);
 	else if (delta < 0 && v->elem >= (size_t)-delta && n > 0)
 		elem_show(v, v->elem - (size_t)-delta);
-	else if (view_step(v, delta > 0 ? 1 : -1) && delta < 0 &&
-	    (vec = view_vec(v)) != NULL && vec->n > 0)
-		/* Back into a vector from after it: at its last element. */
-		v->elem = vec->n - 1;
+	else
+		view_step(v, delta > 0 ? 1 : -1);
 }
 
 /* Select the first or last element; on it already, the first or last
