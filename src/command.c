@@ -16,6 +16,7 @@
  * but format.c names a format.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,20 +451,21 @@ val_is(const char *val, size_t vlen, const char *w)
 	return strlen(w) == vlen && memcmp(val, w, vlen) == 0;
 }
 
-/* "round": nearest, zero, up, down. */
+/* "round": nearest, zero, up, down, stochastic. */
 static int
 set_round(struct fpv_session *s, struct fpv_display *d, struct fpv_format *f,
     const char *val, size_t vlen, struct fpv_cmd_why *why)
 {
 	(void)d;
 	(void)f;
-	for (int m = 0; m < 4; m++)
+	for (int m = 0; m < FPV_RND_COUNT; m++)
 		if (val_is(val, vlen, fpv_round_names[m])) {
 			s->ctx.round = (enum fpv_round)m;
 			return 0;
 		}
-	return why_set(why, 0, "unknown rounding mode '%.*s' (expected "
-	    "nearest, zero, up or down)", (int)(vlen > 32 ? 32 : vlen), val);
+	return why_set(why, 0, "unknown rounding mode '%.*s' ("
+	    "nearest, zero, up, down or stochastic)",
+	    (int)(vlen > 32 ? 32 : vlen), val);
 }
 
 static void
@@ -479,8 +481,54 @@ static void
 choices_round(const struct fpv_format *f, fpv_complete_fn add, void *arg)
 {
 	(void)f;
-	for (int m = 0; m < 4; m++)
+	for (int m = 0; m < FPV_RND_COUNT; m++)
 		add(arg, fpv_round_names[m], strlen(fpv_round_names[m]));
+}
+
+/* The decimal integer val[0..vlen) (digits only) into *v; -1 if it is
+ * not one or exceeds 2^64 - 1. */
+static int
+parse_u64(const char *val, size_t vlen, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (vlen == 0 || vlen > 20)
+		return -1;
+	for (size_t i = 0; i < vlen; i++) {
+		unsigned dgt = (unsigned)(val[i] - '0');
+
+		if (dgt > 9 || x > (UINT64_MAX - dgt) / 10)
+			return -1;
+		x = x * 10 + dgt;
+	}
+	*v = x;
+	return 0;
+}
+
+/* "seed": stochastic rounding's seed, a decimal integer 0 .. 2^64 - 1. */
+static int
+set_seed(struct fpv_session *s, struct fpv_display *d, struct fpv_format *f,
+    const char *val, size_t vlen, struct fpv_cmd_why *why)
+{
+	uint64_t v;
+
+	(void)d;
+	(void)f;
+	if (parse_u64(val, vlen, &v) < 0)
+		return why_set(why, 0, "bad seed '%.*s': expected an integer "
+		    "from 0 to 18446744073709551615",
+		    (int)(vlen > 32 ? 32 : vlen), val);
+	s->ctx.seed = v;
+	return 0;
+}
+
+static void
+show_seed(FILE *out, const struct fpv_session *s, const struct fpv_display *d,
+    const struct fpv_format *f)
+{
+	(void)d;
+	(void)f;
+	fprintf(out, "%" PRIu64, s->ctx.seed);
 }
 
 /* "big": on, off. */
@@ -641,8 +689,11 @@ choices_overflow(const struct fpv_format *f, fpv_complete_fn add, void *arg)
 /* The settings (ORDER: the help text lists them in this order). */
 static const struct setting settings[] = {
 	{ "round", GLOBAL, false, false, true, "MODE",
-	  "rounding mode: nearest, zero, up, down",
+	  "rounding mode: nearest, zero, up, down, stochastic",
 	  set_round, show_round, choices_round },
+	{ "seed", GLOBAL, false, false, true, "N",
+	  "stochastic rounding's seed (an integer, default 0)",
+	  set_seed, show_seed, NULL },
 	{ "big", GLOBAL, false, false, false, "on|off",
 	  "large presentation layout (the full-screen view)",
 	  set_big, show_big, choices_onoff },
@@ -682,7 +733,7 @@ find_setting(const struct fpv_session *s, const char *key, size_t klen,
 		for (const struct setting *st = settings; st->key; st++)
 			if (st->scope == GLOBAL && val_is(key, klen, st->key))
 				return st;
-		why_set(why, 0, "unknown setting '%.*s' (settings: round, big, "
+		why_set(why, 0, "unknown setting '%.*s' (settings: round, seed, big, "
 		    "and FORMAT.scale, FORMAT.zero_point, FORMAT.overflow; "
 		    ":help settings)", (int)(klen > 40 ? 40 : klen), key);
 		return NULL;

@@ -763,7 +763,7 @@ fpv_describe_result(const struct fpv_trace *t, size_t i, int f, char *buf,
 /* The words of a rounding mode after a direction (ORDER: enum fpv_round). */
 static const char *const mode_words[] = {
 	"rounding to nearest", "rounding toward zero", "rounding up",
-	"rounding down"
+	"rounding down", "rounding stochastically"
 };
 
 /* Significant digits at which a value is taken as exact when its
@@ -821,6 +821,7 @@ fpv_describe_requant(const struct fpv_trace *t, size_t i, int f, char *buf,
 	const struct fpv_cell *c;
 	static const mpfr_rnd_t rnd[] = { MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU,
 	    MPFR_RNDD };
+	bool sr = t->ctx.round == FPV_RND_STOCHASTIC;
 	mpfr_t x, s, Q, R;
 	mpq_t sq;
 	char sc[96];
@@ -852,8 +853,17 @@ fpv_describe_requant(const struct fpv_trace *t, size_t i, int f, char *buf,
 	/* Q = x / scale + zero point; R, Q rounded in the step's mode. */
 	mpfr_div(Q, x, s, MPFR_RNDN);
 	mpfr_add_si(Q, Q, (long)F->zero_point, MPFR_RNDN);
-	mpfr_rint(R, Q, rnd[t->ctx.round < 4 ? t->ctx.round : 0]);
 	q = (long)fpv_bits_q(F, c->bits);
+	if (sr) {
+		/* The neighbour the step chose is the stored q, unless the
+		 * range cut it off: then it is not shown. */
+		if (c->flags & (FPV_FLAG_SATURATED | FPV_FLAG_WRAPPED))
+			mpfr_set_nan(R);
+		else
+			mpfr_set_si(R, q, MPFR_RNDN);
+	} else {
+		mpfr_rint(R, Q, rnd[t->ctx.round]);
+	}
 
 	put_value(&o, x);
 	fpv_dec_round(s, REQUANT_PROBE_DIGITS, sc, sizeof sc);
@@ -872,18 +882,20 @@ fpv_describe_requant(const struct fpv_trace *t, size_t i, int f, char *buf,
 		enum fpv_tie tie = fpv_describe_tie(t, i, f);
 
 		put_value(&o, Q);
-		puts_(&o, " \xe2\x86\x92 ");
-		put_integer(&o, R);
+		if (!mpfr_nan_p(R)) {
+			puts_(&o, " \xe2\x86\x92 ");
+			put_integer(&o, R);
+		}
 		if (tie != FPV_TIE_NONE) {
 			puts_(&o, fpv_describe_tie_words(tie));
-		} else {
+		} else if (!mpfr_nan_p(R)) {
 			puts_(&o, mpfr_greater_p(R, Q) ? " (up, " : " (down, ");
-			puts_(&o, mode_words[t->ctx.round < 4 ? t->ctx.round : 0]);
+			puts_(&o, mode_words[t->ctx.round]);
 			puts_(&o, ")");
 		}
 	}
 	/* Past the range: the stored q says what became of it. */
-	if (mpfr_cmp_si(R, q) != 0) {
+	if (mpfr_nan_p(R) || mpfr_cmp_si(R, q) != 0) {
 		char w[64];
 
 		puts_(&o, " \xe2\x86\x92 ");

@@ -571,6 +571,9 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		memset(cell, 0, (size_t)fpv_trace_ncols(t) *
 		    sizeof (struct fpv_cell));
 	st->lo = (uint32_t)i;
+	/* Stochastic rounding's words: this line's step i. */
+	if (t->ctx.round == FPV_RND_STOCHASTIC)
+		t->ctx.sr_pos = fpv_sr_position(t->line, i);
 	st->vec = 0;
 	if (n->kind > FPV_NODE_BITS)
 		return fpv_vec_step(s, t, i, err);

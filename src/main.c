@@ -81,13 +81,14 @@ struct options {
 /* Long options without a short form; the aliases of the format table
  * (--int8-scale ...) come after OPT_ALIAS. */
 enum {
-	OPT_ROUND = 256, OPT_SET, OPT_FORMAT, OPT_FORMATS, OPT_STEPS,
+	OPT_ROUND = 256, OPT_SEED, OPT_SET, OPT_FORMAT, OPT_FORMATS, OPT_STEPS,
 	OPT_JSON, OPT_COLOR, OPT_PLAIN, OPT_INFO, OPT_LESSON, OPT_BIG,
 	OPT_MAX_LINE, OPT_WIDTH, OPT_VERSION, OPT_ALIAS
 };
 
 static const struct option base_options[] = {
 	{ "round", required_argument, NULL, OPT_ROUND },
+	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "formats", required_argument, NULL, OPT_FORMATS },
@@ -120,8 +121,10 @@ print_help(void)
 	    "in order)\n"
 	    "  -f FILE                  evaluate every line of FILE ('-': "
 	    "standard input)\n"
-	    "  --round MODE             rounding: nearest (default), zero, up "
-	    "or down\n"
+	    "  --round MODE             rounding: nearest (default), zero, up, "
+	    "down or\n"
+	    "                           stochastic\n"
+	    "  --seed N                 stochastic rounding's seed (default 0)\n"
 	    "  --formats LIST           the rows: formats in any order, a "
 	    "preset (ml) or all\n"
 	    "  --format NAME=SPEC       define a format: eEmM[,bias=B][,fn|"
@@ -343,6 +346,9 @@ parse_options(int argc, char **argv, struct options *o,
 			break;
 		case OPT_ROUND:
 			add_set(o, "round", "round", optarg);
+			break;
+		case OPT_SEED:
+			add_set(o, "seed", "seed", optarg);
 			break;
 		case OPT_SET:
 			add_set(o, "set", "", optarg);

@@ -355,7 +355,8 @@ fpv_num_op(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (f->kind == FPV_KIND_INT)
 		return op >= FPV_OP_NEXTUP ? fpv_num_next(c, f, op, args[0],
 		    flags) : fpv_grid_op(c, f, op, args, flags);
-	if (f->fast != FPV_FAST_NONE && op <= FPV_OP_DIV && !c->emulate_only) {
+	if (f->fast != FPV_FAST_NONE && op <= FPV_OP_DIV && !c->emulate_only &&
+	    c->round != FPV_RND_STOCHASTIC) {
 		if (f->fast == FPV_FAST_BINARY16)
 			return f16_op(op, args, c->round, flags);
 		if (native_op(f, op, args, c->round, &out, flags))

@@ -166,7 +166,7 @@ static uint64_t
 overflow_value(const struct fpv_format *f, bool neg, mpfr_rnd_t rnd)
 {
 	/* Where IEEE 754 gives infinity rather than the largest number. */
-	bool to_inf = rnd == MPFR_RNDN ||
+	bool to_inf = rnd == MPFR_RNDN || rnd == MPFR_RNDA ||
 	    (rnd == MPFR_RNDU && !neg) || (rnd == MPFR_RNDD && neg);
 	uint64_t max = signed_zero(f, neg) | f->max_code;
 
@@ -182,7 +182,7 @@ overflow_value(const struct fpv_format *f, bool neg, mpfr_rnd_t rnd)
 
 /* Is the regular r (already rounded to f's precision) above the largest
  * finite number of f? */
-static bool
+static inline __attribute__((always_inline)) bool
 above_max(const struct fpv_format *f, mpfr_srcptr r)
 {
 	long E = mpfr_get_exp(r) - 1;
@@ -292,7 +292,8 @@ fpv_float_round_op(const struct fpv_format *f, int op,
 				c = (t < 0) != neg ? 1 : -1;
 			up = c > 0;
 		} else {
-			up = (rnd == MPFR_RNDU && !neg) ||
+			up = rnd == MPFR_RNDA ||
+			    (rnd == MPFR_RNDU && !neg) ||
 			    (rnd == MPFR_RNDD && neg);
 		}
 		*flags |= FPV_FLAG_UNDERFLOW | FPV_FLAG_INEXACT;
@@ -318,7 +319,8 @@ fpv_float_round_op(const struct fpv_format *f, int op,
 				    neg ? -1 : 1, emin - f->frac_bits - 1) != 0 ||
 				    (neg ? t > 0 : t < 0));
 			else
-				up = (rnd == MPFR_RNDU && !neg) ||
+				up = rnd == MPFR_RNDA ||
+				    (rnd == MPFR_RNDU && !neg) ||
 				    (rnd == MPFR_RNDD && neg);
 			if (up)
 				mpfr_set_si_2exp(r, neg ? -1 : 1,
@@ -336,6 +338,75 @@ fpv_float_round_op(const struct fpv_format *f, int op,
 	if (fpv_bits_class(f, bits) == FPV_CLASS_SUBNORMAL)
 		*flags |= FPV_FLAG_SUBNORMAL;
 	return bits;
+}
+
+/* Stochastic rounding's direction for op(o) into f (num-impl.h). */
+mpfr_rnd_t
+fpv_float_rnd_sr(const struct fpv_ctx *c, const struct fpv_format *f,
+    int op, const struct fpv_operands *o)
+{
+	int p = f->prec, q;
+	struct fpv_scratch rs, ts;
+	mpfr_ptr r = fpv_scratch_init(&rs, p + 64);
+	const mp_limb_t *mp;
+	uint64_t hi, lo, D;
+	bool more;
+	long E;
+	int t;
+
+	/* The exact value truncated at 64 bits below the format's last
+	 * place: truncation keeps its exponent, hence the grid there. */
+	t = fpv_num_compute(op, r, o, MPFR_RNDZ);
+	if (!mpfr_regular_p(r)) {
+		/* A nonzero value below MPFR's range truncates to 0. */
+		if (mpfr_zero_p(r) && t != 0)
+			return fpv_sr_away(c, f, 0, true) ? MPFR_RNDA :
+			    MPFR_RNDZ;
+		return MPFR_RNDZ;	/* exact: zero, infinity, NaN */
+	}
+	E = mpfr_get_exp(r) - 1;
+	if (E >= f->emin) {
+		/* At least one unit beyond the largest number: overflow. */
+		if (above_max(f, r))
+			return MPFR_RNDA;
+		q = p;
+	} else if (!f->zero) {
+		return MPFR_RNDZ;	/* the least number either way */
+	} else if (f->subnormals) {
+		q = (int)(E - (f->emin - f->frac_bits) + 1);
+	} else {
+		q = (int)(E - f->emin + 1);	/* between 0 and 2^emin */
+	}
+	if (q + 64 < 1) {
+		D = 0;			/* below 2^-64 units */
+		more = true;
+	} else {
+		if (q != p) {
+			mpfr_ptr s = fpv_scratch_init(&ts, q + 64);
+			int t2 = mpfr_set(s, r, MPFR_RNDZ);
+
+			t |= t2;
+			r = s;
+		}
+		/* The significand, most significant bit first, from the
+		 * top limb: D is its bits q .. q + 63 (bits before the
+		 * leading one are 0). */
+		mp = mpfr_custom_get_significand(r);
+		{
+			size_t n = (size_t)(mpfr_get_prec(r) + 63) / 64;
+
+			hi = mp[n - 1];
+			lo = n >= 2 ? mp[n - 2] : 0;
+		}
+		if (q <= 0)
+			D = hi >> -q;
+		else
+			D = (hi << q) | (lo >> (64 - q));
+		more = t != 0;
+	}
+	if (D == 0 && !more)
+		return MPFR_RNDZ;	/* on the grid: exact */
+	return fpv_sr_away(c, f, D, more) ? MPFR_RNDA : MPFR_RNDZ;
 }
 
 /*
@@ -381,6 +452,8 @@ round_normal(const struct fpv_format *f, mpfr_srcptr x, enum fpv_round rnd,
 	case FPV_RND_DOWN:
 		inc = neg && (rest || sticky);
 		break;
+	case FPV_RND_STOCHASTIC:
+		return false;	/* the general path */
 	default:
 		inc = false;
 		break;
@@ -411,7 +484,7 @@ fpv_float_round_real(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (round_normal(f, x, c->round, &b, flags))
 		return b;
 	return fpv_float_round_op(f, FPV_OP_SET, &o, mpfr_nan_p(x),
-	    mpfr_inf_p(x), fpv_round_mpfr(c->round), flags);
+	    mpfr_inf_p(x), fpv_float_rnd(c, f, FPV_OP_SET, &o), flags);
 }
 
 /* Did a +- b = r lose a nonzero operand entirely (r is the other one)? */
@@ -458,7 +531,7 @@ fpv_float_op(const struct fpv_ctx *c, const struct fpv_format *f,
 	    op != FPV_OP_POW && op != FPV_OP_HYPOT)
 		return fpv_float_nan(f);
 	bits = fpv_float_round_op(f, op, &o, nan_in, inf_in,
-	    fpv_round_mpfr(c->round), flags);
+	    fpv_float_rnd(c, f, op, &o), flags);
 	if ((op == FPV_OP_ADD || op == FPV_OP_SUB) && !nan_in && !inf_in &&
 	    fpv_bits_class(f, bits) != FPV_CLASS_QNAN) {
 		struct fpv_scratch rs;

@@ -92,6 +92,24 @@ uint64_t fpv_float_round_op(const struct fpv_format *f, int op,
     const struct fpv_operands *o, bool nan_in, bool inf_in, mpfr_rnd_t rnd,
     unsigned *flags);
 
+/* num-float.c: stochastic rounding's direction for op(o) into f:
+ * MPFR_RNDA (away from zero) or MPFR_RNDZ as fpv_sr_away decides on
+ * the exact fraction dropped (num.h); MPFR_RNDA for a result beyond the
+ * largest finite number by at least one unit (it overflows, as to
+ * nearest); MPFR_RNDZ when nothing is dropped. */
+mpfr_rnd_t fpv_float_rnd_sr(const struct fpv_ctx *c,
+    const struct fpv_format *f, int op, const struct fpv_operands *o);
+
+/* The MPFR rounding of one rounding of op(o) into f in c's mode. */
+static inline mpfr_rnd_t
+fpv_float_rnd(const struct fpv_ctx *c, const struct fpv_format *f, int op,
+    const struct fpv_operands *o)
+{
+	if (c->round != FPV_RND_STOCHASTIC)
+		return fpv_round_mpfr(c->round);
+	return fpv_float_rnd_sr(c, f, op, o);
+}
+
 /* num-float.c: an operation on encodings of f by the emulation. */
 uint64_t fpv_float_op(const struct fpv_ctx *c, const struct fpv_format *f,
     enum fpv_op op, const uint64_t *args, unsigned *flags);

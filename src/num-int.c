@@ -205,10 +205,46 @@ int_store(const struct fpv_format *f, mpz_srcptr n, unsigned *flags)
 	return int_store_small(f, v, flags);
 }
 
-/* num / den (den > 0) rounded to an integer in mode rnd. */
-static i128
-round_div(i128 num, i128 den, enum fpv_round rnd, bool *inexact)
+/* The top 64 bits of rem / den (0 < rem < den < 2^126) as D, and
+ * whether more is dropped: stochastic rounding's fraction. */
+static uint64_t
+frac64(i128 rem, i128 den, bool *more)
 {
+	uint64_t D = 0;
+
+	for (int i = 0; i < 64; i++) {
+		rem <<= 1;
+		D <<= 1;
+		if (rem >= den) {
+			rem -= den;
+			D |= 1;
+		}
+	}
+	*more = rem != 0;
+	return D;
+}
+
+/* Stochastic rounding of num / den (den > 0), inexact, whose quotient
+ * truncated toward zero is q and remainder r (r != 0, sign of num). */
+static i128
+sr_div(const struct fpv_ctx *c, const struct fpv_format *f, i128 q, i128 r,
+    i128 den)
+{
+	bool more;
+	uint64_t D = frac64(r < 0 ? -r : r, den, &more);
+
+	if (!fpv_sr_away(c, f, D, more))
+		return q;
+	return r < 0 ? q - 1 : q + 1;
+}
+
+/* num / den (den > 0) rounded to an integer in c's mode. */
+static i128
+round_div(const struct fpv_ctx *c, const struct fpv_format *f, i128 num,
+    i128 den, bool *inexact)
+{
+	enum fpv_round rnd = c->round;
+
 	i128 q, r, fl, rem;
 
 	/* Most operands fit in 64 bits, whose division is far cheaper. */
@@ -222,6 +258,8 @@ round_div(i128 num, i128 den, enum fpv_round rnd, bool *inexact)
 	*inexact = r != 0;
 	if (r == 0 || rnd == FPV_RND_ZERO)
 		return q;
+	if (rnd == FPV_RND_STOCHASTIC)
+		return sr_div(c, f, q, r, den);
 	fl = r < 0 ? q - 1 : q;		/* floor */
 	rem = r < 0 ? r + den : r;	/* num - fl * den, in (0, den) */
 	return fl + fpv_round_up_p(rnd, false, fl & 1,
@@ -242,7 +280,7 @@ quantize_small(const struct fpv_ctx *c, const struct fpv_format *f,
 		num = -num;
 		den = -den;
 	}
-	n = round_div(num, den, c->round, &inexact);
+	n = round_div(c, f, num, den, &inexact);
 	if (inexact)
 		*flags |= FPV_FLAG_INEXACT;
 	if (n == 0 && num != 0)
@@ -295,13 +333,62 @@ add_zero_point(mpz_ptr n, const struct fpv_format *f)
 		mpz_sub_ui(n, n, (unsigned long)-f->zero_point);
 }
 
-/* Round the rational x to an integer in mode rnd (ties to even). */
+/* The top 64 bits of the fraction a / b (0 <= a < b, b > 0) as D, and
+ * whether more is dropped (mpz arithmetic). */
+static uint64_t
+frac64_z(mpz_srcptr a, mpz_srcptr b, bool *more)
+{
+	mpz_t t, d;
+	uint64_t D;
+
+	mpz_init(t);
+	mpz_init(d);
+	mpz_mul_2exp(t, a, 64);
+	mpz_fdiv_qr(d, t, t, b);
+	*more = mpz_sgn(t) != 0;
+	D = (uint64_t)mpz_get_ui(d);
+	mpz_clear(t);
+	mpz_clear(d);
+	return D;
+}
+
+/* Stochastic rounding of the rational x into f's integers: n. */
 static void
-round_q_to_z(mpz_ptr n, mpq_srcptr x, enum fpv_round rnd)
+sr_q_to_z(const struct fpv_ctx *c, const struct fpv_format *f, mpz_ptr n,
+    mpq_srcptr x)
+{
+	mpz_t r;
+	bool more;
+	uint64_t D;
+
+	mpz_init(r);
+	mpz_tdiv_qr(n, r, mpq_numref(x), mpq_denref(x));
+	if (mpz_sgn(r) != 0) {
+		bool neg = mpz_sgn(r) < 0;
+
+		mpz_abs(r, r);
+		D = frac64_z(r, mpq_denref(x), &more);
+		if (fpv_sr_away(c, f, D, more)) {
+			if (neg)
+				mpz_sub_ui(n, n, 1);
+			else
+				mpz_add_ui(n, n, 1);
+		}
+	}
+	mpz_clear(r);
+}
+
+/* Round the rational x to an integer in c's mode (ties to even). */
+static void
+round_q_to_z(const struct fpv_ctx *c, const struct fpv_format *f, mpz_ptr n,
+    mpq_srcptr x)
 {
 	mpz_t r;
 
-	switch (rnd) {
+	switch (c->round) {
+	case FPV_RND_STOCHASTIC:
+		sr_q_to_z(c, f, n, x);
+		return;
 	case FPV_RND_ZERO:
 		mpz_tdiv_q(n, mpq_numref(x), mpq_denref(x));
 		return;
@@ -340,7 +427,7 @@ fpv_grid_quantize_q(const struct fpv_ctx *c, const struct fpv_format *f,
 		fpv_grid_scale(f, x);
 		mpq_div(x, v, x);
 	}
-	round_q_to_z(n, x, c->round);
+	round_q_to_z(c, f, n, x);
 	if (mpz_cmp(n, mpq_numref(x)) != 0 || mpz_cmp_ui(mpq_denref(x), 1) != 0)
 		*flags |= FPV_FLAG_INEXACT;
 	if (mpz_sgn(n) == 0 && mpq_sgn(v) != 0)
@@ -415,6 +502,27 @@ fpv_grid_quantize_fr(const struct fpv_ctx *c, const struct fpv_format *f,
 			/* Far out of range: only the sign matters. */
 			mpz_set_si(z, mpfr_sgn(x) > 0 ? 1 : -1);
 			mpz_mul_2exp(z, z, FAR);
+		} else if (c->round == FPV_RND_STOCHASTIC) {
+			/* x is rounded to odd far below the units: its
+			 * fraction's first 64 bits and sticky are exact. */
+			mpfr_trunc(n, x);
+			mpfr_get_z(z, n, MPFR_RNDN);
+			mpfr_sub(n, x, n, MPFR_RNDN);	/* exact */
+			if (!mpfr_zero_p(n)) {
+				bool neg = mpfr_signbit(n) != 0, more;
+				uint64_t D;
+
+				mpfr_abs(n, n, MPFR_RNDN);
+				mpfr_mul_2exp(n, n, 64, MPFR_RNDN);
+				more = !mpfr_integer_p(n);
+				D = (uint64_t)mpfr_get_ui(n, MPFR_RNDZ);
+				if (fpv_sr_away(c, f, D, more)) {
+					if (neg)
+						mpz_sub_ui(z, z, 1);
+					else
+						mpz_add_ui(z, z, 1);
+				}
+			}
 		} else {
 			mpfr_rint(n, x, fpv_round_mpfr(c->round));
 			mpfr_get_z(z, n, MPFR_RNDN);

@@ -53,14 +53,14 @@ past_end(const struct fpv_ctx *c, const struct fpv_format *f, uint64_t b,
 		mpfr_set_inf(x, dir);
 		*flags |= FPV_FLAG_OVERFLOW | FPV_FLAG_INEXACT;
 		return fpv_float_round_op(f, FPV_OP_SET, &o, false, true,
-		    fpv_round_mpfr(c->round), flags);
+		    fpv_float_rnd(c, f, FPV_OP_SET, &o), flags);
 	}
 	if (f->zero)		/* below zero in an unsigned format */
 		mpfr_set_si_2exp(x, -1, f->emin - f->frac_bits, MPFR_RNDN);
 	else			/* below the least value: zero */
 		mpfr_set_zero(x, 1);
 	return fpv_float_round_op(f, FPV_OP_SET, &o, false, false,
-	    fpv_round_mpfr(c->round), flags);
+	    fpv_float_rnd(c, f, FPV_OP_SET, &o), flags);
 }
 
 /* nextup (dir 1) or nextdown (dir -1) of a float encoding. */

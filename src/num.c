@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpviz/rng.h"
 #include "num-impl.h"
 
 /* ORDER FLAG */
@@ -15,7 +16,10 @@ const char *const fpv_flag_names[FPV_FLAG_COUNT] = {
 	"subnormal", "absorbed", "cancellation", "saturated", "wrapped"
 };
 
-const char *const fpv_round_names[4] = { "nearest", "zero", "up", "down" };
+/* ORDER ROUND */
+const char *const fpv_round_names[FPV_RND_COUNT] = {
+	"nearest", "zero", "up", "down", "stochastic"
+};
 
 /* ORDER OP */
 const struct fpv_op_info fpv_ops[FPV_OP_COUNT] = {
@@ -65,7 +69,7 @@ const struct fpv_op_info fpv_ops[FPV_OP_COUNT] = {
 int
 fpv_round_parse(const char *s)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < FPV_RND_COUNT; i++)
 		if (strcmp(s, fpv_round_names[i]) == 0)
 			return i;
 	return -1;
@@ -75,8 +79,8 @@ fpv_round_parse(const char *s)
 mpfr_rnd_t
 fpv_round_mpfr(enum fpv_round r)
 {
-	static const mpfr_rnd_t map[4] = {
-		MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD
+	static const mpfr_rnd_t map[FPV_RND_COUNT] = {
+		MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD, MPFR_RNDZ
 	};
 	return map[r];
 }
@@ -182,6 +186,9 @@ fpv_ctx_init(struct fpv_ctx *c)
 
 	c->round = FPV_RND_NEAREST;
 	c->emulate_only = false;
+	c->seed = 0;
+	c->sr_pos = 0;
+	c->sr_elem = 0;
 	c->reg = r;
 	c->ncols = 0;
 	for (int i = 0; fpv_default_columns[i] != NULL; i++)
@@ -205,6 +212,9 @@ fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src)
 
 	dst->round = src->round;
 	dst->emulate_only = src->emulate_only;
+	dst->seed = src->seed;
+	dst->sr_pos = src->sr_pos;
+	dst->sr_elem = src->sr_elem;
 	dst->reg = fpv_registry_ref(src->reg);
 	dst->ncols = src->ncols;
 	memcpy(dst->cols, src->cols, sizeof dst->cols);
@@ -235,6 +245,37 @@ fpv_ctx_edit_format(struct fpv_ctx *c, int i)
 	struct fpv_registry *r = fpv_registry_edit(&c->reg);
 
 	return r != NULL ? &r->f[i] : NULL;
+}
+
+/* ---- Stochastic rounding's words -------------------------------------- */
+
+/* The 32-bit FNV-1a hash of a name. */
+uint32_t
+fpv_sr_format_id(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+/* The uniform word of c's current rounding in f. */
+uint64_t
+fpv_sr_word(const struct fpv_ctx *c, const struct fpv_format *f)
+{
+	return fpv_rng_key(c->seed, c->sr_pos, fpv_sr_format_id(f->name),
+	    c->sr_elem);
+}
+
+/* Away from zero, for the dropped fraction D / 2^64 + r? */
+bool
+fpv_sr_away(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t D, bool more)
+{
+	uint64_t u = fpv_sr_word(c, f);
+
+	return u < D || (u == D && more);
 }
 
 /* ---- Public operations ---------------------------------------------- */
@@ -303,7 +344,8 @@ fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
 			if (mpfr_nan_p(x))
 				return to->qnan;
 			return fpv_float_round_op(to, FPV_OP_SET, &o, false,
-			    mpfr_inf_p(x), fpv_round_mpfr(c->round), flags);
+			    mpfr_inf_p(x), fpv_float_rnd(c, to, FPV_OP_SET, &o),
+			    flags);
 		}
 		if (fpv_float_is_snan(from, bits)) {
 			*flags |= FPV_FLAG_INVALID;
@@ -321,7 +363,7 @@ fpv_num_convert(const struct fpv_ctx *c, const struct fpv_format *to,
 			struct fpv_operands o = { { NULL, NULL, NULL }, v };
 
 			b = fpv_float_round_op(to, FPV_OP_SETQ, &o, false,
-			    false, fpv_round_mpfr(c->round), flags);
+			    false, fpv_float_rnd(c, to, FPV_OP_SETQ, &o), flags);
 		} else {
 			b = fpv_grid_quantize_q(c, to, v, flags);
 		}
@@ -340,7 +382,7 @@ fpv_num_round_q(const struct fpv_ctx *c, const struct fpv_format *f,
 	if (f->kind == FPV_KIND_INT)
 		return fpv_grid_quantize_q(c, f, q, flags);
 	return fpv_float_round_op(f, FPV_OP_SETQ, &o, false, false,
-	    fpv_round_mpfr(c->round), flags);
+	    fpv_float_rnd(c, f, FPV_OP_SETQ, &o), flags);
 }
 
 /* The exponent of a regular x's lowest set bit: x is an odd multiple of

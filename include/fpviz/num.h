@@ -53,15 +53,23 @@ enum {
 /* The word for flag bit i (0 <= i < FPV_FLAG_COUNT): "inexact", ... */
 extern const char *const fpv_flag_names[FPV_FLAG_COUNT];
 
-enum fpv_round { FPV_RND_NEAREST, FPV_RND_ZERO, FPV_RND_UP, FPV_RND_DOWN };
+/* Rounding modes (ORDER ROUND: fpv_round_names).  The first four are
+ * IEEE 754's; stochastic rounds each inexact result to one of its two
+ * neighbours at random, as described at fpv_sr_word below. */
+enum fpv_round {
+	FPV_RND_NEAREST, FPV_RND_ZERO, FPV_RND_UP, FPV_RND_DOWN,
+	FPV_RND_STOCHASTIC
+};
+#define FPV_RND_COUNT 5
 
-/* "nearest", "zero", "up", "down". */
-extern const char *const fpv_round_names[4];
+/* "nearest", "zero", "up", "down", "stochastic". */
+extern const char *const fpv_round_names[FPV_RND_COUNT];
 
 /* Parse a rounding mode name; returns -1 if unknown. */
 int fpv_round_parse(const char *s);
 
-/* The MPFR rounding mode for r. */
+/* The MPFR rounding mode for r (one of the four IEEE modes; stochastic
+ * rounding chooses MPFR_RNDZ or MPFR_RNDA per rounding). */
 mpfr_rnd_t fpv_round_mpfr(enum fpv_round r);
 
 /*
@@ -109,6 +117,13 @@ struct fpv_ctx {
 	enum fpv_round round;
 	bool emulate_only;		/* never use the machine's own fp32/fp64
 					   arithmetic (tests compare the two) */
+	/* Stochastic rounding: the seed (a setting, default 0) and where
+	 * the next rounding is (set by whoever evaluates: see fpv_sr_word;
+	 * the other modes ignore all three). */
+	uint64_t seed;
+	uint64_t sr_pos;		/* line * 2^32 + step index */
+	uint64_t sr_elem;		/* element index (0 for a scalar) or
+					   any other stream number */
 	struct fpv_registry *reg;
 	int ncols;			/* 1..FPV_COLUMNS_MAX */
 	uint8_t cols[FPV_COLUMNS_MAX];	/* indices into reg->f */
@@ -123,6 +138,43 @@ void fpv_ctx_init(struct fpv_ctx *c);
 void fpv_ctx_clear(struct fpv_ctx *c);
 /* Copy settings between initialized contexts (the registry is shared). */
 void fpv_ctx_copy(struct fpv_ctx *dst, const struct fpv_ctx *src);
+
+/*
+ * Stochastic rounding.  Each inexact rounding of a value x into a format
+ * picks one of the two representable neighbours around x: the one
+ * farther from zero ("away") with the probability of the fraction of a
+ * unit in the last place dropped, the one nearer zero otherwise, so that
+ * the expected result is x and P(upper neighbour) = (x - down) / (up -
+ * down).  The unit is the format's spacing at x (the subnormal spacing
+ * below the normal range; without subnormals the gap from 0 to the
+ * least normal number; on an integer grid its scale).  The decision is
+ * exact: with the fraction f = D / 2^64 + r (D the 64 bits below the
+ * last kept one, r >= 0 the rest, nonzero iff more is dropped) and a
+ * uniform 64-bit word u, away iff u < D, or u == D and r > 0: that is
+ * u < f * 2^64.  -x rounds to minus x's rounding for the same u.
+ *
+ * The word is fpv_sr_word: fpv_rng_key(seed, sr_pos, id, sr_elem) of
+ * rng.h, where id is the 32-bit FNV-1a hash of the format's name.  So a
+ * rounding's word depends only on the seed, the line and step (or what
+ * a caller puts into sr_pos and sr_elem) and the format rounded into:
+ * not on the other columns nor on the order of evaluation.
+ */
+uint64_t fpv_sr_word(const struct fpv_ctx *c, const struct fpv_format *f);
+
+/* The 32-bit FNV-1a hash of the NUL-terminated name. */
+uint32_t fpv_sr_format_id(const char *name);
+
+/* The stochastic decision for a dropped fraction D / 2^64 + r (more:
+ * r > 0) with the word of c's position in f: away from zero? */
+bool fpv_sr_away(const struct fpv_ctx *c, const struct fpv_format *f,
+    uint64_t D, bool more);
+
+/* The position of a step: line * 2^32 + step. */
+static inline uint64_t
+fpv_sr_position(int line, uint64_t step)
+{
+	return ((uint64_t)(uint32_t)line << 32) | (step & 0xffffffffu);
+}
 
 /* The format of index i in c's registry. */
 static inline const struct fpv_format *
