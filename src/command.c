@@ -29,6 +29,7 @@
 #include "fpviz/lesson.h"
 #include "fpviz/render.h"
 #include "fpviz/safe.h"
+#include "fpviz/sample.h"
 
 /* Significant digits of :vars exact values (JSON: as the results'). */
 #define VARS_EXACT_DIGITS 17
@@ -1721,6 +1722,37 @@ cmd_action(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
 	return 0;
 }
 
+/* :sample N EXPR */
+static int
+cmd_sample(struct fpv_session *s, struct fpv_display *d, struct cmdline *c,
+    struct fpv_cmd_reply *r, struct fpv_error *err)
+{
+	uint64_t n;
+	char *text, *json;
+
+	(void)d;
+	if (c->n < 2)
+		return fail(c, end_off(c), err, "expected :sample N EXPR "
+		    "(N runs, 1 to %d)", FPV_SAMPLE_MAX);
+	if (parse_u64(c->line + c->w[1].off, c->w[1].len, &n) < 0 || n < 1 ||
+	    n > FPV_SAMPLE_MAX) {
+		char buf[40];
+
+		return fail(c, c->w[1].off, err, "bad number of runs '%s' "
+		    "(expected 1 to %d)", word_text(c, 1, buf, sizeof buf),
+		    FPV_SAMPLE_MAX);
+	}
+	if (c->n < 3)
+		return fail(c, end_off(c), err, "expected an expression after "
+		    ":sample N");
+	if (fpv_sample(s, c->line, c->len, c->w[2].off, n, c->lineno, &text,
+	    &json, err) < 0)
+		return -1;
+	reply_text(r, text);
+	reply_json(r, json);
+	return 0;
+}
+
 /* The commands (ORDER: fpv_command_names, and :help lists them so). */
 static const struct command commands[] = {
 	{ "help", "h", "[TOPIC]", "this text; topics: commands, syntax, "
@@ -1746,6 +1778,8 @@ static const struct command commands[] = {
 	  cmd_action, A_NONE, 0 },
 	{ "lesson", NULL, "NAME|FILE", "run a lesson (:lesson list shows "
 	  "them)", cmd_lesson, A_LESSON, 1 },
+	{ "sample", NULL, "N EXPR", "EXPR's results with N seeds, in "
+	  "stochastic rounding", cmd_sample, A_NONE, -1 },
 	{ "quit", "q", "", "leave", cmd_action, A_NONE, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, A_NONE, 0 }
 };
@@ -1753,8 +1787,8 @@ static const struct command commands[] = {
 /* Names for completion: the table's, aliases included (ORDER: commands). */
 const char *const fpv_command_names[] = {
 	":help", ":h", ":set", ":formats", ":format", ":info", ":vars",
-	":clear", ":next", ":n", ":prev", ":p", ":steps", ":lesson", ":quit",
-	":q", NULL
+	":clear", ":next", ":n", ":prev", ":p", ":steps", ":lesson",
+	":sample", ":quit", ":q", NULL
 };
 
 /* The overview: the commands of the table. */
