@@ -81,6 +81,7 @@
  * the shortest round-trip decimal, "exact_value" the stored value's
  * exact decimal; see decimal.c for the notation.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1239,7 +1240,11 @@ print_header_width(struct obuf *o, const struct fpv_trace *t,
 	struct lay L = { o, (size_t)opts->width, 0, 0, HEAD_INDENT,
 	    opts->color, 0 };
 
-	if (c->round != FPV_RND_NEAREST) {
+	if (c->round == FPV_RND_STOCHASTIC) {
+		len[nn] = (size_t)snprintf(note[nn], sizeof note[nn],
+		    "[round: stochastic, seed %" PRIu64 "]", c->seed);
+		nn++;
+	} else if (c->round != FPV_RND_NEAREST) {
 		len[nn] = (size_t)snprintf(note[nn], sizeof note[nn],
 		    "[round: %s]", fpv_round_names[c->round]);
 		nn++;
@@ -1286,6 +1291,12 @@ print_header(struct obuf *o, const struct fpv_trace *t,
 	if (c->round != FPV_RND_NEAREST) {
 		ob_puts(o, "   [round: ");
 		ob_puts(o, fpv_round_names[c->round]);
+		if (c->round == FPV_RND_STOCHASTIC) {
+			char sd[32];
+
+			snprintf(sd, sizeof sd, ", seed %" PRIu64, c->seed);
+			ob_puts(o, sd);
+		}
 		ob_putc(o, ']');
 	}
 	for (int k = 0; k < fpv_trace_ncols(t); k++) {
@@ -2676,6 +2687,12 @@ fpv_render_json_object(FILE *out, const struct fpv_trace *t,
 	}
 	ob_puts(&o, ", \"round\": ");
 	json_cstr(&o, fpv_round_names[c->round]);
+	if (c->round == FPV_RND_STOCHASTIC) {
+		char sd[32];
+
+		snprintf(sd, sizeof sd, ", \"seed\": %" PRIu64, c->seed);
+		ob_puts(&o, sd);
+	}
 	json_settings(&o, t);
 	ob_write(&o, ", ", 2);
 	if (fpv_trace_vec(t, t->nsteps - 1) != NULL) {
