@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpviz/command.h"
 #include "fpviz/num.h"
 #include "fpviz/parse.h"
 #include "fpviz/trace.h"
@@ -721,6 +722,43 @@ test_modes(void)
 	}
 }
 
+/* The completion of line (the word from start on): the one candidate,
+ * or NULL. */
+static char *
+complete_one(const struct fpv_session *s, const char *line, size_t start)
+{
+	char append, **l = fpv_complete_list(s, line, start, line + start,
+	    strlen(line) - start, &append);
+	char *one = NULL;
+
+	if (l != NULL && l[0] != NULL && l[1] == NULL)
+		one = strdup(l[0]);
+	fpv_complete_free(l);
+	return one;
+}
+
+static void
+test_completion(void)
+{
+	struct fpv_session s;
+	char *w;
+
+	fpv_session_init(&s);
+	w = complete_one(&s, ":set round st", 11);
+	ok(w != NULL && strcmp(w, "stochastic") == 0, ":set round st "
+	    "completes to stochastic (%s)", w ? w : "none");
+	free(w);
+	w = complete_one(&s, ":set se", 5);
+	ok(w != NULL && strcmp(w, "seed") == 0, ":set se completes to seed "
+	    "(%s)", w ? w : "none");
+	free(w);
+	w = complete_one(&s, ":sam", 0);
+	ok(w != NULL && strcmp(w, ":sample") == 0, ":sam completes to :sample "
+	    "(%s)", w ? w : "none");
+	free(w);
+	fpv_session_free(&s);
+}
+
 int
 main(void)
 {
@@ -740,5 +778,6 @@ main(void)
 	test_scheme();
 	test_mean();
 	test_reproducible();
+	test_completion();
 	return tap_done();
 }
