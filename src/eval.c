@@ -554,6 +554,20 @@ stackreal_init(struct stackreal *sr)
 	return sr->x;
 }
 
+/* A step of vectors (vec.c), except in stochastic rounding: vectors do
+ * not give their elements their words yet (fpv_ctx.sr_elem). */
+static int
+vec_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
+    struct fpv_error *err)
+{
+	if (t->ctx.round == FPV_RND_STOCHASTIC) {
+		node_error(t, &t->ast.nodes[i], err,
+		    "no stochastic rounding of vectors yet, at");
+		return -1;
+	}
+	return fpv_vec_step(s, t, i, err);
+}
+
 /* Compute step i (node i) in every column and exactly; -1 on error. */
 static int
 eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
@@ -572,11 +586,13 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		    sizeof (struct fpv_cell));
 	st->lo = (uint32_t)i;
 	/* Stochastic rounding's words: this line's step i. */
-	if (t->ctx.round == FPV_RND_STOCHASTIC)
+	if (t->ctx.round == FPV_RND_STOCHASTIC) {
 		t->ctx.sr_pos = fpv_sr_position(t->line, i);
+		t->ctx.sr_elem = 0;
+	}
 	st->vec = 0;
 	if (n->kind > FPV_NODE_BITS)
-		return fpv_vec_step(s, t, i, err);
+		return vec_step(s, t, i, err);
 	switch (n->kind) {
 	case FPV_NODE_NUM:
 		r.approx = stackreal_init(&sr);
@@ -623,7 +639,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 			return -1;
 		}
 		if (v->vec != NULL)
-			return fpv_vec_step(s, t, i, err);
+			return vec_step(s, t, i, err);
 		stackreal_init(&sr);
 		for (int f = 0, in = -1; f < fpv_trace_ncols(t); f++) {
 			int j = 0;
@@ -670,7 +686,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		const struct fpv_cell *ac[3];
 
 		if ((as[0]->vec | as[1]->vec | as[2]->vec) != 0)
-			return fpv_vec_step(s, t, i, err);
+			return vec_step(s, t, i, err);
 		ac[0] = fpv_trace_cells(t, n->args[0]);
 		ac[1] = fpv_trace_cells(t, n->args[k > 1 ? 1 : 0]);
 		ac[2] = fpv_trace_cells(t, n->args[k > 2 ? 2 : 0]);
@@ -698,7 +714,7 @@ eval_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 		const struct fpv_step *a = fpv_trace_step(t, n->args[0]);
 
 		if (a->vec != 0)
-			return fpv_vec_step(s, t, i, err);
+			return vec_step(s, t, i, err);
 		for (int f = 0; f < fpv_trace_ncols(t); f++) {
 			const struct fpv_format *col = fpv_trace_format(t, f);
 			unsigned fl = 0;
