@@ -13,7 +13,8 @@
  * an error has a located, non-empty, printable one-line message; and
  * what the text layouts promise: laid out for a width (picked by the
  * input's length), the table has the same characters but blanks as its
- * one-line rows, in the same order.
+ * one-line rows, in the same order (on lines without vectors: a
+ * narrower layout shows fewer of a vector's elements).
  *
  * Build: configure --enable-fuzzing CC=clang; see tests/fuzz/README.
  */
@@ -124,7 +125,10 @@ run_line(const char *line, size_t len, int lineno, bool color, int width)
 		check_ast(&trace.ast, line, len);
 		fpv_render_text(devnull, &trace, &text);
 		fpv_render_json(devnull, &trace, &json);
-		{
+		/* A width lays the same words out on more lines, except a
+		 * vector's elements: a narrower line shows fewer of them
+		 * (first and last, the rest elided). */
+		if (!fpv_trace_has_vec(&trace)) {
 			char *wide = render_ink(&trace, text.steps, 0);
 			char *narrow = render_ink(&trace, text.steps, width);
 
