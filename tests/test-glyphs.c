@@ -535,7 +535,7 @@ static void
 test_columns(void)
 {
 	static const char *const texts[] = {
-		"65504", "-1.5e-08", "\xe2\x89\x88" "0.1\xe2\x80\xa6",
+		"65504", "-1.5e-08", "\342\211\2100.1\342\200\246",	/* ≈0.1… */
 		"0 01111 0000000000", "fp8e4m3",
 	};
 	enum fpv_glyph_font font;
