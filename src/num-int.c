@@ -473,6 +473,38 @@ fpv_grid_quantize_fr(const struct fpv_ctx *c, const struct fpv_format *f,
 		    FPV_FLAG_DIVBYZERO;
 		return range_end(f, mpfr_signbit(v));
 	}
+	/* A short dyadic value m 2^e (a double's, say) over a small scale
+	 * sn/sd: m 2^e sd / sn in 128-bit integers, when they hold it. */
+	if (exact && mpfr_regular_p(v) && f->scale_num != 0 &&
+	    mp_bits_per_limb == 64) {
+		size_t nl = (size_t)((mpfr_get_prec(v) + 63) / 64), k = 0;
+		const mp_limb_t *d = mpfr_custom_get_significand(v);
+
+		while (k + 1 < nl && d[k] == 0)
+			k++;
+		if (k + 1 == nl) {
+			uint64_t m = d[nl - 1];
+			int tz = __builtin_ctzll(m);
+			long e = (long)mpfr_get_exp(v) - 64 + tz;
+			int mb = 64 - tz;	/* bits of m >> tz */
+			i128 num, den;
+
+			m >>= tz;
+			if (e >= 0 && e + mb <= 90) {
+				num = ((i128)m << e) * f->scale_den;
+				den = f->scale_num;
+			} else if (e < 0 && -e <= 90) {
+				num = (i128)m * f->scale_den;
+				den = (i128)f->scale_num << -e;
+			} else {
+				goto general;
+			}
+			if (mpfr_signbit(v))
+				num = -num;
+			return quantize_small(c, f, num, den, flags);
+		}
+	}
+general:
 	/* An exact value as a rational, unless its exponent alone puts it
 	 * far beyond the range or far below every scale (no big number
 	 * sized by an exponent: the MPFR path below rounds such a value
