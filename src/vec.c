@@ -412,6 +412,38 @@ step_linspace(struct fpv_trace *t, size_t i, const uint32_t *arg,
 	return 0;
 }
 
+/* The value of the encoding b of an IEEE format f held exactly by a
+ * double (what decoding it and mpfr_get_d give), without MPFR; false
+ * for a NaN, an integer grid, or a value no double holds exactly. */
+static bool
+elem_double(const struct fpv_format *f, uint64_t b, double *d)
+{
+	bool neg;
+	uint64_t c;
+	int q;
+
+	if (f->kind != FPV_KIND_FLOAT || fpv_format_prec(f) > 53)
+		return false;
+	neg = fpv_bits_sign(f, b) != 0;
+	switch (fpv_bits_class(f, b)) {
+	case FPV_CLASS_ZERO:
+		*d = neg ? -0.0 : 0.0;
+		return true;
+	case FPV_CLASS_INF:
+		*d = neg ? -INFINITY : INFINITY;
+		return true;
+	case FPV_CLASS_NORMAL: case FPV_CLASS_SUBNORMAL:
+		if (!fpv_bits_parts(f, b, &c, &q) || q < -1074 || q > 971)
+			return false;
+		*d = ldexp((double)c, q);
+		if (neg)
+			*d = -*d;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Element j of v: the double d exactly, rounded into each column as a
  * literal of that value is (x: room of FPV_EXACT_PREC bits). */
 static void
@@ -1055,6 +1087,8 @@ step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 			goto failed;
 		}
 		for (size_t j = 0; j < x->n; j++) {
+			if (elem_double(fmt, x->bits[base + j], &xd[j]))
+				continue;
 			fpv_num_decode(&t->ctx, fmt, x->bits[base + j], m);
 			xd[j] = mpfr_get_d(m, MPFR_RNDN);
 		}
