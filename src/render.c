@@ -1443,11 +1443,10 @@ vec_list(const struct fpv_trace *t, const struct fpv_vec *v, int f, size_t k,
 	return n;
 }
 
-/* The per-tensor figures of column f as text: "max err 2.4e-04  rmse
- * 1.5e-04  sqnr 67 dB" and the counts that are not zero. */
-static size_t
-vec_figs_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
-    char *buf, size_t size)
+/* The per-tensor figures of column f as text (render.h). */
+size_t
+fpv_vec_figs_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
+    const char *dash, char *buf, size_t size)
 {
 	struct fpv_vec_figs g;
 	char a[FIGURE_MAX], b[FIGURE_MAX], c[FIGURE_MAX];
@@ -1456,21 +1455,21 @@ vec_figs_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
 	fpv_vec_figures_init(&g);
 	fpv_vec_figures(t, v, f, &g);
 	if (!g.defined) {
-		n = (size_t)snprintf(buf, size, "max err \xe2\x80\x94");
+		n = (size_t)snprintf(buf, size, "max err %s", dash);
 	} else if (g.infinite) {
 		n = (size_t)snprintf(buf, size, "max err inf  rmse inf  "
 		    "sqnr -inf dB");
 	} else {
 		if (fpv_vec_figure_text(&g.maxabs, 0, a, sizeof a) == 0)
-			snprintf(a, sizeof a, "\xe2\x80\x94");
+			snprintf(a, sizeof a, "%s", dash);
 		if (fpv_vec_figure_text(&g.rmse, 0, b, sizeof b) == 0)
-			snprintf(b, sizeof b, "\xe2\x80\x94");
+			snprintf(b, sizeof b, "%s", dash);
 		if (g.sqnr_inf)
 			snprintf(c, sizeof c, "inf");
 		else if (g.sqnr_minf)
 			snprintf(c, sizeof c, "-inf");
 		else if (fpv_vec_figure_text(&g.sqnr, 0, c, sizeof c) == 0)
-			snprintf(c, sizeof c, "\xe2\x80\x94");
+			snprintf(c, sizeof c, "%s", dash);
 		n = (size_t)snprintf(buf, size, "max err %s  rmse %s  sqnr "
 		    "%s dB", a, b, c);
 	}
@@ -1627,7 +1626,8 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 
 		if (w > namew)
 			namew = w;
-		vec_figs_text(t, v, f, figs[f], sizeof figs[f]);
+		fpv_vec_figs_text(t, v, f, "\xe2\x80\x94", figs[f],
+		    sizeof figs[f]);
 		if (columns(figs[f], strlen(figs[f])) > figw)
 			figw = columns(figs[f], strlen(figs[f]));
 	}

@@ -16,6 +16,7 @@
 
 #include "fpviz/figure.h"
 #include "fpviz/keys.h"
+#include "fpviz/render.h"
 #include "fpviz/view-impl.h"
 
 static void forget_desc(struct fpv_view *v);
@@ -1134,55 +1135,13 @@ fill_cell(struct fpv_view *v, const struct fpv_trace *t, int f)
 	fpv_errinfo_clear(&e);
 }
 
-/* A per-tensor figure as the view shows it: its certified digits, or
- * a dash. */
-static void
-vfig_text(const struct fpv_view *v, const struct fpv_exact *x, char *buf,
-    size_t size)
-{
-	if (fpv_vec_figure_text(x, 0, buf, size) == 0)
-		snprintf(buf, size, "%s", dash(v));
-}
-
-/* The per-tensor figures of row f of vector vec: "max err 2.4e-05
- * rmse 1.5e-05  sqnr 87 dB", then the counts that are not zero. */
+/* The per-tensor figures of row f of vector vec, as text writes them. */
 static void
 fill_vfigs(struct fpv_view *v, const struct fpv_trace *t,
     const struct fpv_vec *vec, int f)
 {
-	struct fpv_vec_figs g;
-	char a[FPV_DEC_FIGURE], b[FPV_DEC_FIGURE], c[FPV_DEC_FIGURE];
-	char *buf = v->vfigs[f];
-	size_t size = sizeof v->vfigs[f], n;
-
-	fpv_vec_figures_init(&g);
-	fpv_vec_figures(t, vec, f, &g);
-	if (!g.defined) {
-		n = (size_t)snprintf(buf, size, "max err %s", dash(v));
-	} else if (g.infinite) {
-		n = (size_t)snprintf(buf, size, "max err inf  rmse inf  "
-		    "sqnr -inf dB");
-	} else {
-		vfig_text(v, &g.maxabs, a, sizeof a);
-		vfig_text(v, &g.rmse, b, sizeof b);
-		if (g.sqnr_inf)
-			snprintf(c, sizeof c, "inf");
-		else if (g.sqnr_minf)
-			snprintf(c, sizeof c, "-inf");
-		else
-			vfig_text(v, &g.sqnr, c, sizeof c);
-		n = (size_t)snprintf(buf, size, "max err %s  rmse %s  sqnr "
-		    "%s dB", a, b, c);
-	}
-	if (g.saturated && n < size)
-		n += (size_t)snprintf(buf + n, size - n, "  saturated %zu",
-		    g.saturated);
-	if (g.underflowed && n < size)
-		n += (size_t)snprintf(buf + n, size - n, "  underflowed %zu",
-		    g.underflowed);
-	if (g.absorbed && n < size)
-		snprintf(buf + n, size - n, "  absorbed %zu", g.absorbed);
-	fpv_vec_figures_clear(&g);
+	fpv_vec_figs_text(t, vec, f, dash(v), v->vfigs[f],
+	    sizeof v->vfigs[f]);
 }
 
 /* Binary digits of |x| (n of them, truncated) into buf; returns the

@@ -37,6 +37,15 @@ struct fpv_render_opts {
 #define FPV_FLAG_WORD 48
 char *fpv_flag_word(char *p, int bit, int32_t cancelled);
 
+/*
+ * The per-tensor figures of column f of vector v (a step of t's), as
+ * text and the view write them: "max err 2.4e-04  rmse 1.5e-04  sqnr
+ * 67 dB" and the counts that are not zero; dash stands for a figure
+ * that is not a number.  Returns the length written into buf.
+ */
+size_t fpv_vec_figs_text(const struct fpv_trace *t, const struct fpv_vec *v,
+    int f, const char *dash, char *buf, size_t size);
+
 size_t fpv_render_settings(const struct fpv_format *f, bool compact,
     char *buf, size_t size);
 
