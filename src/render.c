@@ -609,14 +609,11 @@ tail_columns(const struct row *r, bool desc, const struct table_w *tw)
 	return r->nerr;
 }
 
-/* Do rows[0..n) fit width as print_rows puts them, one line each? */
+/* Do rows[0..n) fit width with their values starting at column xv? */
 static bool
-fits_wide(const struct row *rows, size_t n, bool desc,
-    const struct table_w *tw, size_t width)
+rows_fit(const struct row *rows, size_t n, bool desc,
+    const struct table_w *tw, size_t xv, size_t width)
 {
-	/* The value's column; the error's is after the widest value. */
-	size_t xv = 2 + tw->wn + 2 + tw->wb + 2 + tw->wh + 2;
-
 	for (size_t k = 0; k < n; k++) {
 		const struct row *r = &rows[k];
 		size_t w = r->f < 0 ? xv + columns(r->line, r->nline) :
@@ -626,6 +623,16 @@ fits_wide(const struct row *rows, size_t n, bool desc,
 			return false;
 	}
 	return true;
+}
+
+/* Do rows[0..n) fit width as print_rows puts them, one line each? */
+static bool
+fits_wide(const struct row *rows, size_t n, bool desc,
+    const struct table_w *tw, size_t width)
+{
+	/* The value's column; the error's is after the widest value. */
+	return rows_fit(rows, n, desc, tw, 2 + tw->wn + 2 + tw->wb + 2 +
+	    tw->wh + 2, width);
 }
 
 /*
@@ -642,15 +649,7 @@ fits_two(const struct row *rows, size_t n, bool desc,
 	if (x1 + tw->wb > width)
 		return false;
 	xv = x1 + (*hex1 ? 0 : tw->wh + 2);
-	for (size_t k = 0; k < n; k++) {
-		const struct row *r = &rows[k];
-		size_t w = r->f < 0 ? xv + columns(r->line, r->nline) :
-		    xv + tw->wv + 2 + tail_columns(r, desc, tw);
-
-		if (w > width)
-			return false;
-	}
-	return true;
+	return rows_fit(rows, n, desc, tw, xv, width);
 }
 
 /* The mark before row f's name: '*' highlighted, '>' selected, or ' '. */
