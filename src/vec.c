@@ -1246,8 +1246,9 @@ fpv_vec_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
 	struct fpv_step *st = fpv_trace_step(t, i);
-	const uint32_t *arg = t->ast.ext + (n->kind == FPV_NODE_FN ?
-	    n->args[0] : 0);
+	/* A function's arguments (ext is NULL in a line without one). */
+	const uint32_t *arg = n->kind == FPV_NODE_FN ?
+	    t->ast.ext + n->args[0] : NULL;
 
 	st->lo = (uint32_t)i;
 	switch (n->kind) {
