@@ -247,8 +247,22 @@ round_div(const struct fpv_ctx *c, const struct fpv_format *f, i128 num,
 
 	i128 q, r, fl, rem;
 
-	/* Most operands fit in 64 bits, whose division is far cheaper. */
-	if (num >= -(i128)INT64_MAX && num <= INT64_MAX && den <= INT64_MAX) {
+	/* A power of two (a double's denominator over the scale 1) is a
+	 * shift; most other operands fit in 64 bits, whose division is far
+	 * cheaper than 128 bits'. */
+	if ((den & (den - 1)) == 0) {
+		int sh = (uint64_t)den != 0 ? __builtin_ctzll((uint64_t)den) :
+		    64 + __builtin_ctzll((uint64_t)(den >> 64));
+		i128 a = num < 0 ? -num : num, m = den - 1;
+
+		q = a >> sh;		/* den <= 2^126: sh < 127 */
+		r = a & m;
+		if (num < 0) {
+			q = -q;
+			r = -r;
+		}
+	} else if (num >= -(i128)INT64_MAX && num <= INT64_MAX &&
+	    den <= INT64_MAX) {
 		q = (int64_t)num / (int64_t)den;
 		r = (int64_t)num % (int64_t)den;
 	} else {
@@ -473,6 +487,10 @@ fpv_grid_quantize_fr(const struct fpv_ctx *c, const struct fpv_format *f,
 		    FPV_FLAG_DIVBYZERO;
 		return range_end(f, mpfr_signbit(v));
 	}
+	/* An exact zero is the zero point, exactly (a quantized tensor is
+	 * mostly zeros: no rational for them). */
+	if (exact && mpfr_zero_p(v))
+		return fpv_grid_zero(f);
 	/* A short dyadic value m 2^e (a double's, say) over a small scale
 	 * sn/sd: m 2^e sd / sn in 128-bit integers, when they hold it. */
 	if (exact && mpfr_regular_p(v) && f->scale_num != 0 &&
