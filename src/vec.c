@@ -412,9 +412,62 @@ step_linspace(struct fpv_trace *t, size_t i, const uint32_t *arg,
 	return 0;
 }
 
-/* The value of the encoding b of an IEEE format f held exactly by a
- * double (what decoding it and mpfr_get_d give), without MPFR; false
- * for a NaN, an integer grid, or a value no double holds exactly. */
+/*
+ * fpv_bits_class and fpv_bits_parts in one, inline, for the formats laid
+ * out as IEEE's (an exponent field of ones for infinities and NaNs, of
+ * zeros for zero and subnormals): the class of the encoding b, and for
+ * a finite nonzero one its magnitude c 2^q.  Other formats are passed to
+ * format.c.
+ */
+static inline enum fpv_class
+float_parts(const struct fpv_format *f, uint64_t b, uint64_t *c, int *q)
+{
+	enum fpv_class k;
+
+	if (f->top == FPV_TOP_IEEE && f->zero && f->subnormals) {
+		int fb = f->frac_bits;
+		uint64_t emask = ((uint64_t)1 << f->exp_bits) - 1;
+		uint64_t e = (b >> fb) & emask;
+		uint64_t m = b & (((uint64_t)1 << fb) - 1);
+
+		if (e == 0) {
+			if (m == 0)
+				return FPV_CLASS_ZERO;
+			*c = m;
+			*q = f->emin - fb;
+			return FPV_CLASS_SUBNORMAL;
+		}
+		if (e == emask)
+			return m == 0 ? FPV_CLASS_INF : FPV_CLASS_QNAN;
+		*c = m | (uint64_t)1 << fb;
+		*q = (int)e - f->bias - fb;
+		return FPV_CLASS_NORMAL;
+	}
+	k = fpv_bits_class(f, b);
+	if ((k == FPV_CLASS_NORMAL || k == FPV_CLASS_SUBNORMAL) &&
+	    !fpv_bits_parts(f, b, c, q))
+		return FPV_CLASS_QNAN;	/* not reached */
+	return k;
+}
+
+/* 2^e as a double, e in [-1074, 1023]; exact. */
+static inline double
+pow2d(int e)
+{
+	uint64_t u;
+	double d;
+
+	if (e < -1022)
+		return ldexp(1.0, e);
+	u = (uint64_t)(e + 1023) << 52;
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
+/* The value of the encoding b of format f held exactly by a double
+ * (what decoding it and mpfr_get_d give), without MPFR: an IEEE
+ * format's, or an integer grid's over a power-of-two scale; false for a
+ * NaN, another grid, or a value no double holds exactly. */
 static bool
 elem_double(const struct fpv_format *f, uint64_t b, double *d)
 {
@@ -422,10 +475,26 @@ elem_double(const struct fpv_format *f, uint64_t b, double *d)
 	uint64_t c;
 	int q;
 
+	if (f->kind == FPV_KIND_INT) {
+		int64_t k = fpv_bits_q(f, b);
+		__int128 v, lim = (__int128)1 << 53;
+
+		if (f->scale_big != NULL || f->scale_den <= 0 ||
+		    (f->scale_den & (f->scale_den - 1)) != 0 ||
+		    (!f->sign && k < 0))
+			return false;
+		v = ((__int128)k - f->zero_point) * f->scale_num;
+		if (v >= lim || v <= -lim)
+			return false;
+		/* (q - zero point) scale_num / 2^s, exact; +0 for 0 */
+		*d = ldexp((double)(int64_t)v,
+		    -__builtin_ctzll((uint64_t)f->scale_den));
+		return true;
+	}
 	if (f->kind != FPV_KIND_FLOAT || fpv_format_prec(f) > 53)
 		return false;
 	neg = fpv_bits_sign(f, b) != 0;
-	switch (fpv_bits_class(f, b)) {
+	switch (float_parts(f, b, &c, &q)) {
 	case FPV_CLASS_ZERO:
 		*d = neg ? -0.0 : 0.0;
 		return true;
@@ -433,9 +502,11 @@ elem_double(const struct fpv_format *f, uint64_t b, double *d)
 		*d = neg ? -INFINITY : INFINITY;
 		return true;
 	case FPV_CLASS_NORMAL: case FPV_CLASS_SUBNORMAL:
-		if (!fpv_bits_parts(f, b, &c, &q) || q < -1074 || q > 971)
+		if (q < -1074 || q > 971)
 			return false;
-		*d = ldexp((double)c, q);
+		/* c < 2^53 times a power of two: exact, the product is a
+		 * double */
+		*d = (double)c * pow2d(q);
 		if (neg)
 			*d = -*d;
 		return true;
@@ -444,16 +515,56 @@ elem_double(const struct fpv_format *f, uint64_t b, double *d)
 	}
 }
 
-/* Element j of v: the double d exactly, rounded into each column as a
- * literal of that value is (x: room of FPV_EXACT_PREC bits). */
-static void
-set_double(const struct fpv_trace *t, struct fpv_vec *v, size_t j, double d,
-    mpfr_ptr x)
-{
-	struct fpv_real r = { .approx = x };
-	int e;
+/* A double as an MPFR number of 53 bits, on the stack. */
+struct dnum {
+	mp_limb_t l[1];
+	mpfr_t x;
+};
 
-	mpfr_set_d(x, d, MPFR_RNDN);
+/* s = d exactly, built from d's bits (mpfr_set_d costs more than the
+ * roundings that read it). */
+static mpfr_ptr
+dnum_set(struct dnum *s, double d)
+{
+	uint64_t u, m;
+	int ex, sg;
+
+	memcpy(&u, &d, sizeof u);
+	sg = (u >> 63) != 0 ? -1 : 1;
+	ex = (int)((u >> 52) & 0x7ff);
+	m = u & ((UINT64_C(1) << 52) - 1);
+	mpfr_custom_init(s->l, 53);
+	if (ex == 0x7ff || mp_bits_per_limb != 64) {
+		mpfr_custom_init_set(s->x, MPFR_ZERO_KIND, 0, 53, s->l);
+		mpfr_set_d(s->x, d, MPFR_RNDN);
+	} else if (ex == 0 && m == 0) {
+		mpfr_custom_init_set(s->x, sg * MPFR_ZERO_KIND, 0, 53, s->l);
+	} else if (ex == 0) {
+		/* subnormal: m 2^-1074, its leading one moved to the top */
+		int lz = __builtin_clzll(m);
+
+		s->l[0] = m << lz;
+		mpfr_custom_init_set(s->x, sg * MPFR_REGULAR_KIND,
+		    64 - lz - 1074, 53, s->l);
+	} else {
+		/* 1.f 2^(ex - 1023) = 0.1f 2^(ex - 1022) */
+		s->l[0] = (m | UINT64_C(1) << 52) << 11;
+		mpfr_custom_init_set(s->x, sg * MPFR_REGULAR_KIND, ex - 1022,
+		    53, s->l);
+	}
+	return s->x;
+}
+
+/* Element j of v: the double d exactly, rounded into each column as a
+ * literal of that value is. */
+static void
+set_double(const struct fpv_trace *t, struct fpv_vec *v, size_t j, double d)
+{
+	struct dnum dn;
+	struct fpv_real r = { .approx = dnum_set(&dn, d) };
+	uint64_t u, m;
+	int ex;
+
 	round_real(t, v, j, &r);
 	if (!isfinite(d)) {
 		if (isnan(d))
@@ -462,10 +573,16 @@ set_double(const struct fpv_trace *t, struct fpv_vec *v, size_t j, double d,
 			fpv_exact_set_inf(&v->exact[j], d < 0);
 		return;
 	}
-	/* d = m 2^(e - 53) with the integer m < 2^53. */
-	d = frexp(d, &e);
-	fpv_exact_set_dyadic(&v->exact[j], signbit(d) != 0,
-	    (uint64_t)ldexp(fabs(d), 53), (slong)e - 53);
+	/* d = m 2^(ex - 1075) with the integer m < 2^53 */
+	memcpy(&u, &d, sizeof u);
+	ex = (int)((u >> 52) & 0x7ff);
+	m = u & ((UINT64_C(1) << 52) - 1);
+	if (ex != 0)
+		m |= UINT64_C(1) << 52;
+	else
+		ex = 1;
+	fpv_exact_set_dyadic(&v->exact[j], (u >> 63) != 0, m,
+	    (slong)ex - 1075);
 }
 
 /* randn(n, seed). */
@@ -474,7 +591,6 @@ step_randn(struct fpv_trace *t, size_t i, const uint32_t *arg,
     struct fpv_error *err)
 {
 	const struct fpv_node *n = &t->ast.nodes[i];
-	struct stacknum sn;
 	struct fpv_vec *v;
 	double dn, seed, *x;
 	size_t len;
@@ -490,14 +606,13 @@ step_randn(struct fpv_trace *t, size_t i, const uint32_t *arg,
 		return fail(t, n->start, err, "out of memory");
 	}
 	fpv_randn(x, len, (uint64_t)seed);
-	stacknum_init(&sn);
 	for (size_t j = 0; j < len; j++) {
 		if ((j % POLL) == 0 && fpv_interrupt) {
 			free(x);
 			fpv_vec_unref(v);
 			return fail(t, 0, err, "interrupted");
 		}
-		set_double(t, v, j, x[j], sn.x);
+		set_double(t, v, j, x[j]);
 	}
 	free(x);
 	if (vec_attach(t, fpv_trace_step(t, i), v) < 0)
@@ -539,7 +654,7 @@ step_load(struct fpv_trace *t, size_t i, const uint32_t *arg,
 			return fail(t, 0, err, "interrupted");
 		}
 		if (fpv_npy_exact(&a, j)) {
-			set_double(t, v, j, a.v[j], sn.x);
+			set_double(t, v, j, a.v[j]);
 			continue;
 		}
 		fpv_npy_real(&a, j, sn.x, &r);
@@ -785,6 +900,258 @@ step_len(struct fpv_trace *t, size_t i, const uint32_t *arg,
 	return 0;
 }
 
+/* ---- Exact sums of short dyadic numbers ----------------------------- */
+
+/*
+ * The elements of most vectors are short dyadic numbers (a binary64
+ * number's value, a grid value over a power-of-two scale): their sums,
+ * and sums of their products, are computed exactly here in integers,
+ * without rationals or balls.
+ */
+
+/* A short dyadic number: (-1)^neg m 2^k, m < 2^62, |k| <= DY_EMAX. */
+struct dyadic {
+	bool neg;
+	uint64_t m;
+	int k;
+};
+#define DY_EMAX 1100
+
+typedef unsigned __int128 u128;
+
+/*
+ * Long accumulators: nonnegative fixed-point numbers whose lowest bit is
+ * 2^ACC_LO.  A square of M 2^k (M < 2^126, -DY_EMAX <= k <= DY_EMAX),
+ * like a product of two short dyadic numbers, lies in bits 2k - ACC_LO
+ * >= 64 up to 2 (126 + DY_EMAX) - ACC_LO; 2^24 (more than FPV_VEC_MAX)
+ * of them fit in ACC_LIMBS limbs (one spare).
+ */
+#define ACC_LO (-2 * DY_EMAX - 64)
+#define ACC_LIMBS ((2 * (126 + DY_EMAX) + 24 - ACC_LO) / 64 + 2)
+_Static_assert(FPV_VEC_MAX < (1u << 24), "the accumulators hold 2^24 terms");
+_Static_assert(sizeof(ulong) == sizeof(uint64_t), "FLINT limbs of 64 bits");
+
+/* acc += v 2^(p + ACC_LO), p >= 0. */
+static inline void
+acc_add(uint64_t *acc, u128 v, int p)
+{
+	size_t i = (size_t)p / 64;
+	unsigned r = (unsigned)p % 64;
+	uint64_t w[3];
+	bool c = false;
+
+	if (v == 0)
+		return;
+	w[0] = (uint64_t)v << r;
+	w[1] = r == 0 ? (uint64_t)(v >> 64) : (uint64_t)(v >> (64 - r));
+	w[2] = r == 0 ? 0 : (uint64_t)(v >> (128 - r));
+	for (int k = 0; k < 3; k++) {
+		uint64_t s;
+		bool c1 = __builtin_add_overflow(acc[i + k], w[k], &s);
+		bool c2 = __builtin_add_overflow(s, (uint64_t)c, &acc[i + k]);
+
+		c = c1 || c2;
+	}
+	for (i += 3; c; i++)
+		c = ++acc[i] == 0;
+}
+
+/* acc += (M 2^k)^2, M < 2^126. */
+static inline void
+acc_add_square(uint64_t *acc, u128 M, int k)
+{
+	uint64_t lo = (uint64_t)M, hi = (uint64_t)(M >> 64);
+	int p = 2 * k - ACC_LO;
+
+	acc_add(acc, (u128)lo * lo, p);
+	if (hi != 0) {
+		/* (hi 2^64 + lo)^2 = lo^2 + 2 hi lo 2^64 + hi^2 2^128 */
+		acc_add(acc, ((u128)hi * lo) << 1, p + 64);
+		acc_add(acc, (u128)hi * hi, p + 128);
+	}
+}
+
+/* out = acc exactly. */
+static void
+acc_get_arb(arb_t out, const uint64_t *acc)
+{
+	slong n = ACC_LIMBS;
+	fmpz_t z;
+
+	while (n > 0 && acc[n - 1] == 0)
+		n--;
+	if (n == 0) {
+		arb_zero(out);
+		return;
+	}
+	fmpz_init(z);
+	fmpz_set_ui_array(z, (const ulong *)acc, n);
+	arb_set_fmpz(out, z);
+	arb_mul_2exp_si(out, out, ACC_LO);
+	fmpz_clear(z);
+}
+
+/* Bits of v (0 for 0). */
+static inline int
+u128_bits(u128 v)
+{
+	uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
+
+	return hi != 0 ? 128 - __builtin_clzll(hi) :
+	    lo != 0 ? 64 - __builtin_clzll(lo) : 0;
+}
+
+/* The sign of a 2^ka - b 2^kb (a, b < 2^126). */
+static int
+dy_cmp(u128 a, int ka, u128 b, int kb)
+{
+	int la, lb;
+
+	if (a == 0 || b == 0)
+		return (a != 0) - (b != 0);
+	la = u128_bits(a) + ka;
+	lb = u128_bits(b) + kb;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	/* The same leading bit: the shifted one has b's (a's) bits. */
+	if (ka > kb)
+		a <<= ka - kb;
+	else
+		b <<= kb - ka;
+	return a < b ? -1 : a > b;
+}
+
+/* out = M 2^k exactly. */
+static void
+dy_get_arb(arb_t out, u128 M, int k)
+{
+	ulong l[2] = { (ulong)(uint64_t)M, (ulong)(uint64_t)(M >> 64) };
+	fmpz_t z;
+
+	fmpz_init(z);
+	fmpz_set_ui_array(z, l, 2);
+	arb_set_fmpz(out, z);
+	arb_mul_2exp_si(out, out, k);
+	fmpz_clear(z);
+}
+
+/* The exact x as a struct dyadic; false if it is no such number. */
+static inline bool
+exact_dyadic(const struct fpv_exact *x, struct dyadic *d)
+{
+	if (x->kind != FPV_EXACT_Q || COEFF_IS_MPZ(*x->num) ||
+	    !fmpz_is_one(x->den) || x->e < -DY_EMAX || x->e > DY_EMAX)
+		return false;
+	d->neg = x->neg;
+	d->m = (uint64_t)*x->num;	/* >= 0, below 2^62 */
+	d->k = (int)x->e;
+	return true;
+}
+
+/* out = the fmpz z times 2^k exactly, z != 0, as the canonical rational
+ * (an odd numerator; the power of two in e). */
+static void
+set_fmpz_2exp(struct fpv_exact *out, fmpz_t z, slong k)
+{
+	flint_bitcnt_t v = fmpz_val2(z);
+
+	out->kind = FPV_EXACT_Q;
+	out->fixed = false;
+	out->neg = fmpz_sgn(z) < 0;
+	fmpz_abs(out->num, z);
+	fmpz_fdiv_q_2exp(out->num, out->num, v);
+	fmpz_one(out->den);
+	out->e = k + (slong)v;
+}
+
+/*
+ * The exact sum of x[j] (op FPV_REDUCE_SUM, MEAN: before the division),
+ * of x[j] y[j] (DOT) or of x[j]^2 (NORM2: before the square root) into
+ * out, when every element is a short dyadic number: what the rationals
+ * of exact_reduce give (their sums of such numbers always fit), and the
+ * sign of a zero as theirs (-0 only when every term is -0).  false
+ * (out untouched) otherwise, or if interrupted.
+ */
+static bool
+exact_sum_dyadic(int op, const struct fpv_exact *x, const struct fpv_exact *y,
+    size_t n, struct fpv_exact *out)
+{
+	uint64_t *acc = calloc(2 * ACC_LIMBS, sizeof *acc);
+	uint64_t *neg = acc + ACC_LIMBS;
+	bool negzero = true, ok = true;
+	fmpz_t p, q;
+
+	if (acc == NULL || n == 0) {
+		free(acc);
+		return false;
+	}
+	for (size_t j = 0; j < n && ok; j++) {
+		struct dyadic a, b;
+		u128 m;
+		int k;
+		bool sg;
+
+		if ((j % POLL) == 0 && fpv_interrupted()) {
+			ok = false;
+			break;
+		}
+		if (!exact_dyadic(&x[j], &a)) {
+			ok = false;
+			break;
+		}
+		if (op == FPV_REDUCE_SUM || op == FPV_REDUCE_MEAN) {
+			m = a.m;
+			k = a.k;
+			sg = a.neg;
+		} else {
+			if (op == FPV_REDUCE_DOT) {
+				if (!exact_dyadic(&y[j], &b)) {
+					ok = false;
+					break;
+				}
+			} else {
+				b = a;
+			}
+			m = (u128)a.m * b.m;
+			k = a.k + b.k;
+			sg = a.neg != b.neg;
+		}
+		if (m == 0) {
+			negzero = negzero && sg;
+			continue;
+		}
+		negzero = false;
+		acc_add(sg ? neg : acc, m, k - ACC_LO);
+	}
+	if (!ok) {
+		free(acc);
+		return false;
+	}
+	fmpz_init(p);
+	fmpz_init(q);
+	{
+		slong np = ACC_LIMBS, nn = ACC_LIMBS;
+
+		while (np > 0 && acc[np - 1] == 0)
+			np--;
+		while (nn > 0 && neg[nn - 1] == 0)
+			nn--;
+		if (np > 0)
+			fmpz_set_ui_array(p, (const ulong *)acc, np);
+		if (nn > 0)
+			fmpz_set_ui_array(q, (const ulong *)neg, nn);
+	}
+	fmpz_sub(p, p, q);
+	if (fmpz_is_zero(p))
+		fpv_exact_set_zero(out, negzero);
+	else
+		set_fmpz_2exp(out, p, ACC_LO);
+	fmpz_clear(p);
+	fmpz_clear(q);
+	free(acc);
+	return true;
+}
+
 /*
  * The exact reference of a reduction over the exact elements x (and y)
  * at working precision prec: sum, dot, mean, max, min, norm2,
@@ -797,7 +1164,7 @@ exact_reduce(int op, const struct fpv_exact *x, const struct fpv_exact *y,
 {
 	struct fpv_exact acc, tmp, term, m;
 	const struct fpv_exact *args[3] = { NULL, NULL, NULL };
-	bool lse = op >= FPV_REDUCE_COUNT;
+	bool lse = op >= FPV_REDUCE_COUNT, summed;
 
 	fpv_exact_init(&acc);
 	fpv_exact_init(&tmp);
@@ -817,7 +1184,10 @@ exact_reduce(int op, const struct fpv_exact *x, const struct fpv_exact *y,
 			goto done;
 		fpv_exact_set(&m, &acc);
 	}
-	for (size_t j = 0; j < n; j++) {
+	summed = (op == FPV_REDUCE_SUM || op == FPV_REDUCE_MEAN ||
+	    op == FPV_REDUCE_DOT || op == FPV_REDUCE_NORM2) &&
+	    exact_sum_dyadic(op, x, y, n, &acc);
+	for (size_t j = 0; j < n && !summed; j++) {
 		const struct fpv_exact *t1 = &x[j];
 
 		if ((j % POLL) == 0 && fpv_interrupted())
@@ -1095,11 +1465,11 @@ step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 		if (fpv_quantize(&t->ctx, qs, ef, xd, x->n, q, &why) < 0)
 			goto failed;
 		for (size_t j = 0; j < x->n; j++) {
-			struct stacknum sn;
-			struct fpv_real r = { .approx = stacknum_init(&sn) };
+			struct dnum dn;
+			struct fpv_real r = { .approx = dnum_set(&dn,
+			    q->value[j]) };
 			unsigned fl = 0;
 
-			mpfr_set_d(sn.x, q->value[j], MPFR_RNDN);
 			out->bits[base + j] = fpv_num_round_real(&t->ctx, fmt, &r,
 			    &fl);
 			if (q->value[j] != xd[j] && !(isnan(q->value[j]) &&
@@ -1315,11 +1685,143 @@ fpv_vec_figures_clear(struct fpv_vec_figs *g)
 /* Working precision of the figures' balls. */
 #define FIG_PREC 160
 
+/*
+ * The figures without balls, for the common case: an element whose
+ * reference and value are both short dyadic numbers (a binary64
+ * number's, a grid value over a power-of-two scale) has an exact error
+ * M 2^k with M below 2^126, and that error's square and the
+ * reference's are added exactly, in integers, into long fixed-point
+ * accumulators of nonnegative numbers; the largest error is compared
+ * exactly.  The sums are then exact where the balls' are within 2^-150
+ * or so of them, and the figures are computed from them as from the
+ * balls.  Any other element (a reference no dyadic number holds, a
+ * value of more than 62 bits, an error whose parts lie far apart)
+ * takes the balls, and the two are added at the end.
+ */
+
+/* How one column's values are read on the fast path. */
+struct figcol {
+	const struct fpv_format *fmt;
+	bool fast;		/* some values can be */
+	bool grid;		/* an integer grid: scale gnum 2^-gshift */
+	int64_t gnum;
+	int gshift;
+};
+
+static void
+figcol_init(struct figcol *c, const struct fpv_format *f)
+{
+	c->fmt = f;
+	c->grid = f->kind == FPV_KIND_INT;
+	c->fast = false;
+	if (c->grid) {
+		/* scale = scale_num / scale_den, the den a power of two */
+		if (f->scale_big == NULL && f->scale_den > 0 &&
+		    (f->scale_den & (f->scale_den - 1)) == 0 &&
+		    f->scale_num != 0) {
+			c->gnum = f->scale_num;
+			c->gshift = __builtin_ctzll((uint64_t)f->scale_den);
+			c->fast = true;
+		}
+	} else if (f->kind == FPV_KIND_FLOAT) {
+		/* c < 2^(frac_bits + 1) times 2^q, q in range */
+		c->fast = f->frac_bits <= 52 && f->emin - f->frac_bits >=
+		    -DY_EMAX && f->emax <= DY_EMAX;
+	}
+}
+
+/* Column c's value of the encoding b (c->fast) as *d: 0, or 1 if it is
+ * no finite number, or -1 if it does not fit. */
+static inline int
+value_dyadic(const struct figcol *c, uint64_t b, struct dyadic *d)
+{
+	const struct fpv_format *f = c->fmt;
+
+	if (c->grid) {
+		int64_t q = fpv_bits_q(f, b);
+		__int128 v, lim = (__int128)1 << 62;
+
+		if (!f->sign && q < 0)
+			return -1;	/* a 64-bit unsigned q */
+		v = ((__int128)q - f->zero_point) * c->gnum;
+		if (v >= lim || v <= -lim)
+			return -1;
+		d->neg = v < 0;
+		d->m = (uint64_t)(v < 0 ? -v : v);
+		d->k = -c->gshift;
+		return 0;
+	}
+	d->neg = fpv_bits_sign(f, b) != 0;
+	switch (float_parts(f, b, &d->m, &d->k)) {
+	case FPV_CLASS_ZERO:
+		d->m = 0;
+		d->k = 0;
+		return 0;
+	case FPV_CLASS_NORMAL: case FPV_CLASS_SUBNORMAL:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* |v - r| exactly as M 2^k (M < 2^126); false if the two lie too far
+ * apart for that. */
+static inline bool
+dy_err(const struct dyadic *v, const struct dyadic *r, u128 *M, int *k)
+{
+	int kmin, dv, dr;
+	__int128 a, b, e;
+
+	if (v->m == 0 || r->m == 0) {
+		const struct dyadic *x = v->m == 0 ? r : v;
+
+		*M = x->m;
+		*k = x->k;
+		return true;
+	}
+	kmin = v->k < r->k ? v->k : r->k;
+	dv = v->k - kmin;
+	dr = r->k - kmin;
+	if (dv > 63 || dr > 63)
+		return false;
+	a = (__int128)((u128)v->m << dv);	/* below 2^125 */
+	b = (__int128)((u128)r->m << dr);
+	e = (v->neg ? -a : a) - (r->neg ? -b : b);
+	*M = (u128)(e < 0 ? -e : e);
+	*k = kmin;
+	return true;
+}
+
 /* One column's running figures. */
 struct figacc {
-	arb_t mx, se;
+	arb_t mx, se;		/* the balls' */
 	bool finite, special, first;
+	/* the fast path's: the sum of squares, the largest error */
+	uint64_t se_acc[ACC_LIMBS];
+	u128 mxM;
+	int mxk;
+	bool fmx;		/* mxM 2^mxk is one */
 };
+
+/* The balls' path of a finite reference ref and a finite value val. */
+static void
+fig_ball(struct figacc *af, const arb_t ref, const arb_t val, arb_t e,
+    arb_t tmp)
+{
+	arb_sub(e, val, ref, FIG_PREC);
+	arb_abs(tmp, e);
+	/* Exact errors (the common case) compare exactly. */
+	if (af->first)
+		arb_set(af->mx, tmp);
+	else if (arb_is_exact(tmp) && arb_is_exact(af->mx)) {
+		if (arf_cmp(arb_midref(tmp), arb_midref(af->mx)) > 0)
+			arb_set(af->mx, tmp);
+	} else {
+		arb_max(af->mx, af->mx, tmp, FIG_PREC);
+	}
+	af->first = false;
+	arb_addmul(af->se, e, e, FIG_PREC);
+}
 
 /* Compute every column's figures of v into v->figs. */
 static void
@@ -1328,12 +1830,15 @@ figures_all(const struct fpv_trace *t, struct fpv_vec *v)
 	int nc = v->ncols;
 	struct figacc *a = calloc((size_t)nc, sizeof *a);
 	struct fpv_vec_figs *g = calloc((size_t)nc, sizeof *g);
+	struct figcol col[FPV_COLUMNS_MAX];
+	uint64_t *sx_acc = calloc(ACC_LIMBS, sizeof *sx_acc);
 	arb_t ref, val, e, sx, tmp;
 	struct fpv_exact xv;
 
-	if (a == NULL || g == NULL) {
+	if (a == NULL || g == NULL || sx_acc == NULL) {
 		free(a);
 		free(g);
+		free(sx_acc);
 		return;
 	}
 	arb_init(ref);
@@ -1349,15 +1854,24 @@ figures_all(const struct fpv_trace *t, struct fpv_vec *v)
 		a[f].finite = true;
 		a[f].first = true;
 		g[f].defined = true;
+		figcol_init(&col[f], fpv_trace_format(t, f));
 	}
 	for (size_t j = 0; j < v->n; j++) {
-		bool rfin;
+		struct dyadic dr = { false, 0, 0 };
+		bool rfin, rfast, have_ref = false;
 
 		if ((j % POLL) == 0 && fpv_interrupted())
 			break;
-		rfin = fpv_exact_get_arb(ref, &v->exact[j], FIG_PREC);
-		if (rfin)
-			arb_addmul(sx, ref, ref, FIG_PREC);
+		rfast = exact_dyadic(&v->exact[j], &dr);
+		if (rfast) {
+			rfin = true;
+			acc_add(sx_acc, (u128)dr.m * dr.m, 2 * dr.k - ACC_LO);
+		} else {
+			rfin = fpv_exact_get_arb(ref, &v->exact[j], FIG_PREC);
+			have_ref = true;
+			if (rfin)
+				arb_addmul(sx, ref, ref, FIG_PREC);
+		}
 		for (int f = 0; f < nc; f++) {
 			struct fpv_vec_figs *gf = &g[f];
 			struct figacc *af = &a[f];
@@ -1369,8 +1883,35 @@ figures_all(const struct fpv_trace *t, struct fpv_vec *v)
 				gf->saturated++;
 			if (fl & FPV_FLAG_ABSORBED)
 				gf->absorbed++;
-			fpv_exact_decode(&xv, &t->ctx, fpv_trace_format(t, f),
-			    v->bits[k]);
+			if (rfast && col[f].fast) {
+				struct dyadic dv;
+				int c = value_dyadic(&col[f], v->bits[k], &dv);
+				u128 M;
+				int ke;
+
+				if (c == 1) {
+					gf->nonfinite++;
+					af->special = true;
+					continue;
+				}
+				if (c == 0 && dy_err(&dv, &dr, &M, &ke)) {
+					if (dv.m == 0 && dr.m != 0)
+						gf->underflowed++;
+					acc_add_square(af->se_acc, M, ke);
+					if (!af->fmx || dy_cmp(M, ke, af->mxM,
+					    af->mxk) > 0) {
+						af->mxM = M;
+						af->mxk = ke;
+						af->fmx = true;
+					}
+					continue;
+				}
+			}
+			if (!have_ref) {
+				fpv_exact_get_arb(ref, &v->exact[j], FIG_PREC);
+				have_ref = true;
+			}
+			fpv_exact_decode(&xv, &t->ctx, col[f].fmt, v->bits[k]);
 			vfin = fpv_exact_get_arb(val, &xv, FIG_PREC);
 			if (!vfin)
 				gf->nonfinite++;
@@ -1384,25 +1925,30 @@ figures_all(const struct fpv_trace *t, struct fpv_vec *v)
 			}
 			if (arb_is_zero(val) && !arb_contains_zero(ref))
 				gf->underflowed++;
-			arb_sub(e, val, ref, FIG_PREC);
-			arb_abs(tmp, e);
-			/* Exact errors (the common case) compare exactly. */
-			if (af->first)
-				arb_set(af->mx, tmp);
-			else if (arb_is_exact(tmp) && arb_is_exact(af->mx)) {
-				if (arf_cmp(arb_midref(tmp), arb_midref(af->mx)) > 0)
-					arb_set(af->mx, tmp);
-			} else {
-				arb_max(af->mx, af->mx, tmp, FIG_PREC);
-			}
-			af->first = false;
-			arb_addmul(af->se, e, e, FIG_PREC);
+			fig_ball(af, ref, val, e, tmp);
 		}
 	}
+	acc_get_arb(tmp, sx_acc);
+	arb_add(sx, sx, tmp, FIG_PREC);
 	for (int f = 0; f < nc; f++) {
 		struct fpv_vec_figs *gf = &g[f];
 		struct figacc *af = &a[f];
 
+		/* The fast path's sums joined to the balls'. */
+		acc_get_arb(tmp, af->se_acc);
+		arb_add(af->se, af->se, tmp, FIG_PREC);
+		if (af->fmx) {
+			dy_get_arb(tmp, af->mxM, af->mxk);
+			if (af->first)
+				arb_set(af->mx, tmp);
+			else if (arb_is_exact(af->mx)) {
+				if (arf_cmp(arb_midref(tmp),
+				    arb_midref(af->mx)) > 0)
+					arb_set(af->mx, tmp);
+			} else {
+				arb_max(af->mx, af->mx, tmp, FIG_PREC);
+			}
+		}
 		if (!af->finite) {
 			gf->defined = false;
 		} else if (af->special) {
@@ -1431,6 +1977,7 @@ figures_all(const struct fpv_trace *t, struct fpv_vec *v)
 	arb_clear(e);
 	arb_clear(sx);
 	arb_clear(tmp);
+	free(sx_acc);
 	free(a);
 	if (fpv_interrupted()) {
 		/* Not complete: not kept. */
