@@ -35,8 +35,10 @@
 
 static void figures_drop(struct fpv_vec *v);
 
-struct fpv_vec *
-fpv_vec_new(size_t n, int ncols)
+/* A vector of n elements in ncols columns, its exacts those of src if
+ * not NULL, else its own. */
+static struct fpv_vec *
+vec_alloc(size_t n, int ncols, const struct fpv_vec *src)
 {
 	struct fpv_vec *v = calloc(1, sizeof *v);
 	size_t cells = n * (size_t)ncols;
@@ -48,17 +50,44 @@ fpv_vec_new(size_t n, int ncols)
 	v->refs = 1;
 	v->bits = calloc(cells ? cells : 1, sizeof *v->bits);
 	v->flags = calloc(cells ? cells : 1, sizeof *v->flags);
-	v->exact = malloc((n ? n : 1) * sizeof *v->exact);
-	if (v->bits == NULL || v->flags == NULL || v->exact == NULL) {
+	if (src != NULL) {
+		v->exact = src->exact;
+		v->exact_refs = src->exact_refs;
+	} else {
+		v->exact = malloc((n ? n : 1) * sizeof *v->exact);
+		v->exact_refs = malloc(sizeof *v->exact_refs);
+	}
+	if (v->bits == NULL || v->flags == NULL || v->exact == NULL ||
+	    v->exact_refs == NULL) {
 		free(v->bits);
 		free(v->flags);
-		free(v->exact);
+		if (src == NULL) {
+			free(v->exact);
+			free(v->exact_refs);
+		}
 		free(v);
 		return NULL;
 	}
-	for (size_t j = 0; j < n; j++)
-		fpv_exact_init(&v->exact[j]);
+	if (src != NULL) {
+		(*v->exact_refs)++;
+	} else {
+		*v->exact_refs = 1;
+		for (size_t j = 0; j < n; j++)
+			fpv_exact_init(&v->exact[j]);
+	}
 	return v;
+}
+
+struct fpv_vec *
+fpv_vec_new(size_t n, int ncols)
+{
+	return vec_alloc(n, ncols, NULL);
+}
+
+struct fpv_vec *
+fpv_vec_new_sharing(size_t n, int ncols, const struct fpv_vec *src)
+{
+	return vec_alloc(n, ncols, src);
 }
 
 void
@@ -66,14 +95,17 @@ fpv_vec_unref(struct fpv_vec *v)
 {
 	if (v == NULL || --v->refs > 0)
 		return;
-	for (size_t j = 0; j < v->n; j++)
-		fpv_exact_clear(&v->exact[j]);
+	if (--*v->exact_refs == 0) {
+		for (size_t j = 0; j < v->n; j++)
+			fpv_exact_clear(&v->exact[j]);
+		free(v->exact);
+		free(v->exact_refs);
+	}
 	if (v->quant != NULL)
 		for (int f = 0; f < v->ncols; f++)
 			fpv_quant_clear(&v->quant[f]);
 	free(v->quant);
 	figures_drop(v);
-	free(v->exact);
 	free(v->bits);
 	free(v->flags);
 	free(v);
@@ -111,6 +143,18 @@ static struct fpv_vec *
 vec_make(const struct fpv_trace *t, size_t n)
 {
 	struct fpv_vec *v = fpv_vec_new(n, fpv_trace_ncols(t));
+
+	if (v != NULL)
+		memcpy(v->fmt, t->ctx.cols, sizeof v->fmt);
+	return v;
+}
+
+/* The same, its exact references src's (src->n elements). */
+static struct fpv_vec *
+vec_make_sharing(const struct fpv_trace *t, const struct fpv_vec *src)
+{
+	struct fpv_vec *v = fpv_vec_new_sharing(src->n, fpv_trace_ncols(t),
+	    src);
 
 	if (v != NULL)
 		memcpy(v->fmt, t->ctx.cols, sizeof v->fmt);
@@ -748,7 +792,7 @@ step_cast(struct fpv_trace *t, size_t i, struct fpv_error *err)
 	size_t len = a->n;
 	struct fpv_vec *v;
 
-	if ((v = vec_make(t, len)) == NULL)
+	if ((v = vec_make_sharing(t, a)) == NULL)
 		return fail(t, n->start, err, "out of memory");
 	for (int f = 0; f < v->ncols; f++) {
 		const struct fpv_format *col = fpv_trace_format(t, f);
@@ -766,8 +810,6 @@ step_cast(struct fpv_trace *t, size_t i, struct fpv_error *err)
 			v->flags[base + j] = (uint16_t)fl;
 		}
 	}
-	for (size_t j = 0; j < len; j++)
-		fpv_exact_set(&v->exact[j], &a->exact[j]);
 	if (vec_attach(t, fpv_trace_step(t, i), v) < 0)
 		return fail(t, n->start, err, "out of memory");
 	return 0;
@@ -790,10 +832,8 @@ step_var(struct fpv_trace *t, size_t i, const struct fpv_var *var,
 			return fail(t, n->start, err, "out of memory");
 		return 0;
 	}
-	if ((v = vec_make(t, src->n)) == NULL)
+	if ((v = vec_make_sharing(t, src)) == NULL)
 		return fail(t, n->start, err, "out of memory");
-	for (size_t j = 0; j < src->n; j++)
-		fpv_exact_set(&v->exact[j], &src->exact[j]);
 	for (int f = 0; f < v->ncols; f++) {
 		int g = 0;
 
@@ -1439,7 +1479,7 @@ step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 		    name);
 	if (cnt > 1)
 		ef = fpv_ctx_format(&t->ctx, (int)t->ast.nodes[arg[1]].args[0]);
-	if ((out = vec_make(t, x->n)) == NULL ||
+	if ((out = vec_make_sharing(t, x)) == NULL ||
 	    (out->quant = calloc((size_t)out->ncols,
 	    sizeof *out->quant)) == NULL ||
 	    (xd = malloc((x->n ? x->n : 1) * sizeof *xd)) == NULL) {
@@ -1489,8 +1529,6 @@ step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 	}
 	mpfr_clear(m);
 	free(xd);
-	for (size_t j = 0; j < x->n; j++)
-		fpv_exact_set(&out->exact[j], &x->exact[j]);
 	if (vec_attach(t, fpv_trace_step(t, i), out) < 0)
 		return fail(t, n->start, err, "out of memory");
 	return 0;

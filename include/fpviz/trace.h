@@ -51,7 +51,11 @@ struct fpv_vec {
 	uint8_t fmt[FPV_COLUMNS_MAX];	/* the columns' formats (registry) */
 	uint64_t *bits;
 	uint16_t *flags;
+	/* The elements' exact references, shared by the vectors that copy
+	 * them unchanged (a quantization, a cast): exact_refs counts the
+	 * vectors holding them. */
 	struct fpv_exact *exact;
+	unsigned *exact_refs;
 	/* A quantization's result (quant, mxfp4, ...): per column what it
 	 * chose and stored (scales, zero point, codes; not the values,
 	 * which are the column's elements); else NULL. */
@@ -68,6 +72,10 @@ struct fpv_vec {
 /* A new vector of n elements in ncols columns (exacts +0, bits and
  * flags 0), one reference; NULL if out of memory. */
 struct fpv_vec *fpv_vec_new(size_t n, int ncols);
+/* The same, its exact references those of src (shared, not copied: src
+ * has n elements); NULL if out of memory. */
+struct fpv_vec *fpv_vec_new_sharing(size_t n, int ncols,
+    const struct fpv_vec *src);
 /* Drop a reference (NULL is fine); the last frees v. */
 void fpv_vec_unref(struct fpv_vec *v);
 /* Take a reference. */
