@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: throughput and memory benchmarks of fpviz (make bench).
 #
-#   sh bench/run.sh [PATH/TO/fpviz]
+#   sh bench/run.sh [PATH/TO/fpviz [PATH/TO/npy-gen]]
 #
 # 1. Throughput: a generated corpus (bench/gen.awk, seeded, the same on
 #    every machine) of BENCH_N (100000) expressions of 8 binary operations,
@@ -16,6 +16,14 @@
 # 3. Variables: 10^5 assignments and 10^5 lookups (linear, not quadratic).
 # 4. Lines: peak RSS for 10% of the corpus against all of it (flat means
 #    streaming).
+# 5. Tensors: a seeded float32 .npy of BENCH_TENSOR_N (10^6) elements
+#    (written by bench/npy-gen, the second argument) through
+#    quant(..., int8, absmax), mxfp4(...) and sum(...), and sum of
+#    randn(BENCH_TENSOR_N, 1), in the default rows: wall time (best of
+#    BENCH_RUNS), peak RSS, and the peak in bytes per element per row
+#    (4 rows; in parentheses with the exact row counted as a 5th).
+#    Targets: under 1 s for quant and mxfp4, under 0.5 s for the sums,
+#    under 64 bytes per element per row.
 #
 # Peak RSS comes from GNU time (/usr/bin/time, Debian package "time") when
 # it is installed, else from VmHWM in /proc sampled while the process runs.
@@ -23,7 +31,9 @@
 set -eu
 
 fpviz=${1:-./fpviz}
+npygen=${2:-$(dirname "$fpviz")/bench/npy-gen}
 here=$(cd "$(dirname "$0")" && pwd)
+tensor_n=${BENCH_TENSOR_N:-1000000}
 n=${BENCH_N:-100000}
 runs=${BENCH_RUNS:-3}
 seed=${BENCH_SEED:-42}
@@ -191,3 +201,29 @@ r=$(measure "$fpviz" --steps -f "$tmp/corpus")
 set -- $r
 printf '  %-10s %10s %16s\n' "$n" "$1" "$2"
 echo "  peak RSS ratio $n/$small lines: $(ratio "$2" "$k_small") (1.0 is flat: streaming)"
+echo
+
+# 5. Tensors.
+echo "Tensors: $tensor_n float32 elements (bench/npy-gen, seed 1), default rows, text output"
+if [ ! -x "$npygen" ]; then
+	echo "  skipped: $npygen is not an executable (make bench builds it)"
+	exit 0
+fi
+"$npygen" "$tmp/w.npy" "$tensor_n" 1
+# load() reads w.npy from the current directory, the temporary one.
+case $fpviz in
+/*) fpviz_abs=$fpviz ;;
+*) fpviz_abs=$(pwd)/$fpviz ;;
+esac
+printf '  %-34s %8s %16s %14s\n' "expression" "seconds" "peak RSS (KiB)" \
+    "bytes/elem/row"
+for e in 'quant(load("w.npy"), int8, absmax)' 'mxfp4(load("w.npy"))' \
+    'sum(load("w.npy"))' "sum(randn($tensor_n, 1))"; do
+	r=$(cd "$tmp" && measure "$fpviz_abs" -e "$e")
+	set -- $r
+	s=$(cd "$tmp" && best "$fpviz_abs" -e "$e")
+	per=$(awk -v k="$2" -v n="$tensor_n" \
+	    'BEGIN { printf "%.0f (%.0f)\n", k * 1024 / n / 4, k * 1024 / n / 5 }')
+	printf '  %-34s %8s %16s %14s\n' "$e" "$s" "$2" "$per"
+done
+echo "  (targets: quant and mxfp4 under 1 s, sums under 0.5 s, under 64 bytes per element per row)"
