@@ -554,18 +554,16 @@ stackreal_init(struct stackreal *sr)
 	return sr->x;
 }
 
-/* A step of vectors (vec.c), except in stochastic rounding: vectors do
- * not give their elements their words yet (fpv_ctx.sr_elem). */
+/* A step of vectors (vec.c); in stochastic rounding each of its
+ * roundings takes its own stream number (fpv_ctx.sr_elem, num.h). */
 static int
 vec_step(struct fpv_session *s, struct fpv_trace *t, size_t i,
     struct fpv_error *err)
 {
-	if (t->ctx.round == FPV_RND_STOCHASTIC) {
-		node_error(t, &t->ast.nodes[i], err,
-		    "no stochastic rounding of vectors yet, at");
-		return -1;
-	}
-	return fpv_vec_step(s, t, i, err);
+	int rc = fpv_vec_step(s, t, i, err);
+
+	t->ctx.sr_elem = 0;
+	return rc;
 }
 
 /* Compute step i (node i) in every column and exactly; -1 on error. */

@@ -82,6 +82,9 @@ _Static_assert(FLT_RADIX == 2 && FLT_MANT_DIG == 24 && FLT_MAX_EXP == 128,
 struct qrun {
 	const struct fpv_ctx *c;	/* the session: rounds the elements */
 	struct fpv_ctx near;		/* to nearest: the references' roundings */
+	struct fpv_ctx sc;		/* stochastic rounding: c with element
+					   i's stream (elem_ctx) */
+	bool sr;
 	const struct fpv_format *arith;	/* binary32, the references' arithmetic */
 	const double *x;
 	struct fpv_quant *q;
@@ -97,6 +100,19 @@ static inline double
 elem_value(const struct qrun *r, uint64_t b)
 {
 	return r->vtab != NULL ? r->vtab[b] : float_value(&r->q->elem, b);
+}
+
+/* The session's context for element i's code: in stochastic rounding
+ * with the stream 2^60 + i (fpv_sr_stream_pre(i, 1), num.h), so that the
+ * rounding of its dequantized value into the column (stream i) has a
+ * word of its own. */
+static inline const struct fpv_ctx *
+elem_ctx(struct qrun *r, size_t i)
+{
+	if (!r->sr)
+		return r->c;
+	r->sc.sr_elem = fpv_sr_stream_pre(i, 1);
+	return &r->sc;
 }
 
 /* ---- Binary32 arithmetic -------------------------------------------------- */
@@ -269,13 +285,29 @@ round_pow2(const struct fpv_ctx *c, const struct fpv_format *f, double x,
  * midpoints, D < 2^28 against E2M1's; and for quant's float scale,
  * binary32's 25-bit midpoints against a largest finite number D below
  * 2^29).  So q lies strictly on the same side of every m as x / d, and
- * rounds as x / d does in every mode.  The quotient itself is a normal
- * double (binary32 over such scales).
+ * rounds as x / d does in every directed mode.  The quotient itself is a
+ * normal double (binary32 over such scales).  Stochastic rounding needs
+ * the fraction x / d leaves beyond a value, not only its side: there
+ * the exact rational x / d is rounded.
  */
 static uint64_t
 round_quotient(const struct fpv_ctx *c, const struct fpv_format *f,
     double x, double d, unsigned *flags)
 {
+	if (c->round == FPV_RND_STOCHASTIC && x != 0 && isfinite(x)) {
+		mpq_t q, dq;
+		uint64_t b;
+
+		mpq_init(q);
+		mpq_init(dq);
+		mpq_set_d(q, x);
+		mpq_set_d(dq, d);
+		mpq_div(q, q, dq);
+		b = fpv_num_round_q(c, f, q, flags);
+		mpq_clear(q);
+		mpq_clear(dq);
+		return b;
+	}
 	return round_exact(c, f, x / d, flags);
 }
 
@@ -515,11 +547,11 @@ run_tensor(struct qrun *r)
 		uint64_t b;
 
 		if (grid) {
-			b = grid_quotient(r->c, g, v, s, &fl);
+			b = grid_quotient(elem_ctx(r, i), g, v, s, &fl);
 			put(q, i, v, b, (double)(fpv_bits_q(g, b) - zp) * s,
 			    (fl & FPV_FLAG_SATURATED) != 0);
 		} else {
-			b = round_quotient(r->c, g, v, s, &fl);
+			b = round_quotient(elem_ctx(r, i), g, v, s, &fl);
 			put(q, i, v, b, elem_value(r, b) * s,
 			    (fl & FPV_FLAG_OVERFLOW) != 0);
 		}
@@ -562,7 +594,7 @@ run_mx(struct qrun *r)
 		for (size_t i = i0; i < i1; i++) {
 			float v = (float)r->x[i];
 			unsigned fl = 0;
-			uint64_t c = round_pow2(r->c, f, v, -e, &fl);
+			uint64_t c = round_pow2(elem_ctx(r, i), f, v, -e, &fl);
 
 			put(q, i, v, c, elem_value(r, c) * q->scale[b],
 			    (fl & FPV_FLAG_OVERFLOW) != 0);
@@ -636,7 +668,7 @@ run_nvfp4(struct qrun *r)
 				continue;
 			}
 			fl = 0;
-			c = round_quotient(r->c, f, v, d, &fl);
+			c = round_quotient(elem_ctx(r, i), f, v, d, &fl);
 			put(q, i, v, c, elem_value(r, c) * d,
 			    (fl & FPV_FLAG_OVERFLOW) != 0);
 		}
@@ -694,6 +726,21 @@ run_ggml(struct qrun *r)
 			int64_t k;
 			bool sat = false;
 
+			if (r->sr && dv != 0 && isfinite(dv) && !isinf(id)) {
+				/* Stochastic rounding: the exact x / d (d the
+				 * stored fp16) rounded to an integer, plus
+				 * the zero point, saturating; its expected
+				 * value times d is x. */
+				uint64_t c;
+
+				fl = 0;
+				c = grid_quotient(elem_ctx(r, i), g,
+				    dv > 0 ? v : -v, fabs(dv), &fl);
+				put(q, i, v, c, (double)(fpv_bits_q(g, c) -
+				    g->zero_point) * dv,
+				    (fl & FPV_FLAG_SATURATED) != 0);
+				continue;
+			}
 			if (isinf(id)) {
 				/* 1/d overflowed: the reference's conversion
 				 * to an integer is undefined; d's fp16 is 0. */
@@ -714,6 +761,69 @@ run_ggml(struct qrun *r)
 }
 
 /* ---- bitsandbytes: NF4 ---------------------------------------------------- */
+
+/* The top 64 bits of the fraction num / den in (0, 1) (num, den > 0):
+ * floor(num 2^64 / den); *more: anything left below them. */
+static uint64_t
+frac_bits64(mpz_srcptr num, mpz_srcptr den, bool *more)
+{
+	mpz_t t, rem;
+	uint64_t D;
+
+	mpz_init(t);
+	mpz_init(rem);
+	mpz_mul_2exp(t, num, 64);
+	mpz_fdiv_qr(t, rem, t, den);
+	*more = mpz_sgn(rem) != 0;
+	mpz_fdiv_r_2exp(rem, t, 32);
+	mpz_fdiv_q_2exp(t, t, 32);
+	D = ((uint64_t)mpz_get_ui(t) << 32) | (uint64_t)mpz_get_ui(rem);
+	mpz_clear(t);
+	mpz_clear(rem);
+	return D;
+}
+
+/*
+ * Stochastic rounding's NF4 code of v in a block of scale s (> 0, or 0
+ * for a block of zeros): t = v / s (exact, within [-1, 1]) lies between
+ * two neighbouring table entries c[k] <= t < c[k + 1]; the code is k + 1
+ * with the probability (t - c[k]) / (c[k + 1] - c[k]), decided exactly
+ * by element i's word as every stochastic rounding is, else k; an entry
+ * itself stays.  So the dequantized value's expectation is v.
+ */
+static int
+nf4_sr(struct qrun *r, size_t i, float v, double s)
+{
+	const double *cb = r->q->scheme->codebook;
+	mpq_t num, den, tmp;
+	bool more;
+	uint64_t D;
+	int k = 0;
+
+	if (!(s > 0))
+		return (int)r->zero_code;
+	/* c[k] s is exact in binary64: 24-bit entries times a binary32 */
+	while (k < 15 && cb[k + 1] * s <= (double)v)
+		k++;
+	if (k == 15 || cb[k] * s >= (double)v)
+		return k;		/* an entry (or below -1: not reached) */
+	mpq_init(num);
+	mpq_init(den);
+	mpq_init(tmp);
+	mpq_set_d(num, (double)v);
+	mpq_set_d(tmp, cb[k] * s);
+	mpq_sub(num, num, tmp);		/* v - c[k] s > 0 */
+	mpq_set_d(den, cb[k + 1] * s);
+	mpq_sub(den, den, tmp);		/* (c[k + 1] - c[k]) s > 0 */
+	mpq_div(num, num, den);		/* the fraction, in (0, 1) */
+	D = frac_bits64(mpq_numref(num), mpq_denref(num), &more);
+	if (fpv_sr_away(elem_ctx(r, i), &r->q->elem, D, more))
+		k++;
+	mpq_clear(num);
+	mpq_clear(den);
+	mpq_clear(tmp);
+	return k;
+}
 
 static void
 run_nf4(struct qrun *r)
@@ -751,6 +861,12 @@ run_nf4(struct qrun *r)
 			float xs = partial ? F32_DIV(r, v, a) : F32_MUL(r, v, rcp);
 			int k = 0;
 
+			if (r->sr) {
+				k = nf4_sr(r, i, v, q->scale[b]);
+				put(q, i, v, (uint64_t)k, cb[k] * q->scale[b],
+				    false);
+				continue;
+			}
 			xs = xs < -1.0f ? -1.0f : xs > 1.0f ? 1.0f : xs;
 			while (k < 15 && mid[k] < xs)	/* torch.bucketize */
 				k++;
@@ -826,6 +942,8 @@ begin(struct qrun *r, const struct fpv_ctx *c, const char *arith,
 	memset(q, 0, sizeof *q);
 	memset(r, 0, sizeof *r);
 	r->c = c;
+	r->sc = *c;
+	r->sr = c->round == FPV_RND_STOCHASTIC;
 	r->near = *c;
 	r->near.round = FPV_RND_NEAREST;
 	r->near.emulate_only = !F32_NATIVE;
@@ -986,14 +1104,16 @@ fpv_quantize_linear(const struct fpv_ctx *c, const struct fpv_format *f,
 				    q->elem.qmax);
 				fl = FPV_FLAG_SATURATED;
 			} else {
-				b = grid_quotient(c, &q->elem, v, scale, &fl);
+				b = grid_quotient(elem_ctx(&r, i), &q->elem, v,
+				    scale, &fl);
 			}
 			val = (double)(fpv_bits_q(&q->elem, b) - zero_point) *
 			    scale;
 			put(q, i, isnan(v) ? 0.0f : v, b, val,
 			    (fl & FPV_FLAG_SATURATED) != 0);
 		} else {
-			b = round_quotient(c, &q->elem, v, scale, &fl);
+			b = round_quotient(elem_ctx(&r, i), &q->elem, v, scale,
+			    &fl);
 			val = float_value(&q->elem, b) * scale;
 			put(q, i, isnan(v) ? 0.0f : v, b, val,
 			    (fl & FPV_FLAG_OVERFLOW) != 0);

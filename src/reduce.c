@@ -172,6 +172,9 @@ zero_code(const struct fpv_ctx *c, const struct fpv_format *f)
 
 struct red {
 	const struct fpv_ctx *c;
+	struct fpv_ctx sc;		/* stochastic rounding: c with the
+					   stream of each rounding */
+	bool sr;
 	const struct fpv_format *F, *A;
 	int conv;			/* 0 same format, 1 widening, 2 general */
 	enum fpv_reduce_op op;
@@ -182,38 +185,51 @@ struct red {
 	size_t nabsorbed, ninexact;
 };
 
+/* The context of a rounding of the role (enum fpv_sr_reduce_role) in
+ * the current step: in stochastic rounding, with its stream number
+ * 2^63 + 16 k + role (num.h), k the step's index. */
+static inline const struct fpv_ctx *
+at(struct red *R, unsigned role)
+{
+	if (!R->sr)
+		return R->c;
+	R->sc.sr_elem = fpv_sr_stream_reduce(R->nsteps, role);
+	return &R->sc;
+}
+
 /* x (a code of F) in A. */
 static inline uint64_t
-to_acc(const struct red *R, uint64_t x, unsigned *fl)
+to_acc(struct red *R, uint64_t x, unsigned role, unsigned *fl)
 {
 	if (R->conv == 0)
 		return x;
 	if (R->conv == 1)
 		return widen_code(R->F, R->A, x, fl);
-	return fpv_num_convert(R->c, R->A, R->F, x, fl);
+	return fpv_num_convert(at(R, role), R->A, R->F, x, fl);
 }
 
 /* A binary operation in A. */
 static inline uint64_t
-op2(const struct red *R, enum fpv_op op, uint64_t a, uint64_t b,
+op2(struct red *R, enum fpv_op op, uint64_t a, uint64_t b, unsigned role,
     unsigned *fl)
 {
 	uint64_t args[2] = { a, b };
 
-	return fpv_num_op(R->c, R->A, op, args, fl);
+	return fpv_num_op(at(R, role), R->A, op, args, fl);
 }
 
 /* The i-th term in A. */
 static inline uint64_t
-term(const struct red *R, size_t i, unsigned *fl)
+term(struct red *R, size_t i, unsigned *fl)
 {
-	uint64_t t = to_acc(R, R->x[i], fl);
+	uint64_t t = to_acc(R, R->x[i], FPV_SR_TERM_X, fl);
 
 	switch (R->op) {
 	case FPV_REDUCE_DOT:
-		return op2(R, FPV_OP_MUL, t, to_acc(R, R->y[i], fl), fl);
+		return op2(R, FPV_OP_MUL, t, to_acc(R, R->y[i], FPV_SR_TERM_Y,
+		    fl), FPV_SR_PRODUCT, fl);
 	case FPV_REDUCE_NORM2:
-		return op2(R, FPV_OP_MUL, t, t, fl);
+		return op2(R, FPV_OP_MUL, t, t, FPV_SR_PRODUCT, fl);
 	default:
 		return t;
 	}
@@ -259,7 +275,8 @@ static inline uint64_t
 add_term(struct red *R, uint64_t acc, size_t i, int lane)
 {
 	unsigned fl = 0, afl = 0;
-	uint64_t t = term(R, i, &fl), s = op2(R, FPV_OP_ADD, acc, t, &afl);
+	uint64_t t = term(R, i, &fl);
+	uint64_t s = op2(R, FPV_OP_ADD, acc, t, FPV_SR_ADD, &afl);
 
 	step(R, FPV_STEP_ADD, i, lane, acc, t, s, 0, fl | afl, afl);
 	return s;
@@ -270,7 +287,7 @@ static inline uint64_t
 combine(struct red *R, uint64_t a, uint64_t b)
 {
 	unsigned afl = 0;
-	uint64_t s = op2(R, FPV_OP_ADD, a, b, &afl);
+	uint64_t s = op2(R, FPV_OP_ADD, a, b, FPV_SR_ADD, &afl);
 
 	step(R, FPV_STEP_COMBINE, FPV_STEP_NONE, 0, a, b, s, 0, afl, afl);
 	return s;
@@ -330,10 +347,10 @@ sum_kahan(struct red *R, size_t n, uint64_t zero)
 		unsigned fl = 0, afl = 0;
 		uint64_t t = term(R, i, &fl), y, s, d;
 
-		y = op2(R, FPV_OP_SUB, t, comp, &fl);
-		s = op2(R, FPV_OP_ADD, sum, y, &afl);
-		d = op2(R, FPV_OP_SUB, s, sum, &fl);
-		comp = op2(R, FPV_OP_SUB, d, y, &fl);
+		y = op2(R, FPV_OP_SUB, t, comp, FPV_SR_KAHAN_Y, &fl);
+		s = op2(R, FPV_OP_ADD, sum, y, FPV_SR_ADD, &afl);
+		d = op2(R, FPV_OP_SUB, s, sum, FPV_SR_KAHAN_D, &fl);
+		comp = op2(R, FPV_OP_SUB, d, y, FPV_SR_KAHAN_C, &fl);
 		step(R, FPV_STEP_ADD, i, 0, sum, y, s, comp, fl | afl, afl);
 		sum = s;
 	}
@@ -349,7 +366,7 @@ scan_extreme(struct red *R, size_t n, int want)
 
 	for (size_t i = 1; i < n; i++) {
 		unsigned fl = 0;
-		uint64_t t = to_acc(R, R->x[i], &fl), r = best;
+		uint64_t t = to_acc(R, R->x[i], FPV_SR_TERM_X, &fl), r = best;
 
 		if (!nan) {
 			if (is_nan(R->A, t)) {
@@ -409,6 +426,8 @@ red_init(struct red *R, const struct fpv_ctx *c, enum fpv_reduce_op op,
 
 	memset(R, 0, sizeof *R);
 	R->c = c;
+	R->sc = *c;
+	R->sr = c->round == FPV_RND_STOCHASTIC;
 	R->F = a->elem;
 	R->A = A;
 	R->op = op;
@@ -458,11 +477,11 @@ red_sum(struct red *R, enum fpv_order order, size_t n)
 
 /* v (a code of A) in F, the rounding back. */
 static uint64_t
-back(const struct red *R, uint64_t v, unsigned *fl)
+back(struct red *R, uint64_t v, unsigned *fl)
 {
 	if (R->conv == 0)
 		return v;
-	return fpv_num_convert(R->c, R->F, R->A, v, fl);
+	return fpv_num_convert(at(R, FPV_SR_BACK), R->F, R->A, v, fl);
 }
 
 /* The sum s of A divided by the integer n, rounded once into A (from
@@ -538,9 +557,11 @@ fpv_reduce(const struct fpv_ctx *c, enum fpv_reduce_op op,
 	default:
 		v = red_sum(&R, a->order, a->n);
 		if (op == FPV_REDUCE_MEAN)
-			fin = divide_exact(c, R.A, v, a->n, &ffl);
+			fin = divide_exact(at(&R, FPV_SR_FINISH), R.A, v, a->n,
+			    &ffl);
 		else if (op == FPV_REDUCE_NORM2)
-			fin = fpv_num_op(c, R.A, FPV_OP_SQRT, &v, &ffl);
+			fin = fpv_num_op(at(&R, FPV_SR_FINISH), R.A, FPV_OP_SQRT,
+			    &v, &ffl);
 		else
 			fin = v;
 		break;
@@ -565,6 +586,10 @@ exps(const struct fpv_ctx *c, const struct fpv_format *F, const uint64_t *x,
     size_t n, bool naive, uint64_t m, uint64_t *e, unsigned *ef,
     unsigned *all)
 {
+	/* Stochastic rounding: element i's subtraction and exp have the
+	 * streams 2^60 + i and 2^61 + i (num.h). */
+	struct fpv_ctx sc = *c;
+
 	for (size_t i = 0; i < n; i++) {
 		unsigned fl = 0;
 		uint64_t d = x[i];
@@ -572,9 +597,11 @@ exps(const struct fpv_ctx *c, const struct fpv_format *F, const uint64_t *x,
 		if (!naive) {
 			uint64_t args[2] = { x[i], m };
 
-			d = fpv_num_op(c, F, FPV_OP_SUB, args, &fl);
+			sc.sr_elem = fpv_sr_stream_pre(i, 1);
+			d = fpv_num_op(&sc, F, FPV_OP_SUB, args, &fl);
 		}
-		e[i] = fpv_num_op(c, F, FPV_OP_EXP, &d, &fl);
+		sc.sr_elem = fpv_sr_stream_pre(i, 2);
+		e[i] = fpv_num_op(&sc, F, FPV_OP_EXP, &d, &fl);
 		if (ef != NULL)
 			ef[i] = fl;
 		*all |= fl;
@@ -590,7 +617,8 @@ max_of(const struct fpv_ctx *c, const struct fpv_reduce_args *a,
 	struct fpv_reduce_result r;
 	const char *why;
 
-	m.acc = NULL;			/* the max is exact in F */
+	m.acc = NULL;			/* the max is exact in F (no
+					   rounding: no stream needed) */
 	m.steps = NULL;
 	fpv_reduce(c, FPV_REDUCE_MAX, &m, &r, &why);
 	*all |= r.flags;
@@ -615,6 +643,7 @@ fpv_softmax(const struct fpv_ctx *c, const struct fpv_reduce_args *a,
     struct fpv_reduce_result *r, const char **why)
 {
 	const struct fpv_format *F = a->elem;
+	struct fpv_ctx sc = *c;
 	unsigned all = 0;
 	uint64_t m = 0;
 
@@ -632,7 +661,8 @@ fpv_softmax(const struct fpv_ctx *c, const struct fpv_reduce_args *a,
 		unsigned fl = 0;
 		uint64_t args[2] = { out[i], r->bits };
 
-		out[i] = fpv_num_op(c, F, FPV_OP_DIV, args, &fl);
+		sc.sr_elem = i;		/* element i's value: stream i */
+		out[i] = fpv_num_op(&sc, F, FPV_OP_DIV, args, &fl);
 		if (elem_flags != NULL)
 			elem_flags[i] |= fl;
 		all |= fl;
@@ -647,6 +677,7 @@ fpv_logsumexp(const struct fpv_ctx *c, const struct fpv_reduce_args *a,
     struct fpv_reduce_result *r, const char **why)
 {
 	const struct fpv_format *F = a->elem;
+	struct fpv_ctx sc;
 	unsigned all = 0, fl = 0;
 	uint64_t m, l, *e, args[2];
 
@@ -666,11 +697,14 @@ fpv_logsumexp(const struct fpv_ctx *c, const struct fpv_reduce_args *a,
 		return -1;
 	}
 	free(e);
-	l = fpv_num_op(c, F, FPV_OP_LOG, &r->bits, &fl);
+	sc = *c;
+	sc.sr_elem = fpv_sr_stream_reduce(r->nsteps, FPV_SR_LSE_LOG);
+	l = fpv_num_op(&sc, F, FPV_OP_LOG, &r->bits, &fl);
 	args[0] = m;
 	args[1] = l;
 	r->acc = r->sum;
-	r->bits = fpv_num_op(c, F, FPV_OP_ADD, args, &fl);
+	sc.sr_elem = fpv_sr_stream_reduce(r->nsteps, FPV_SR_LSE_ADD);
+	r->bits = fpv_num_op(&sc, F, FPV_OP_ADD, args, &fl);
 	r->shift = m;
 	r->final_flags |= fl;
 	r->flags |= all | fl;

@@ -218,6 +218,17 @@ fpv_sample(const struct fpv_session *s, const char *src, size_t len,
 		    "expected an expression after :sample N");
 		goto out;
 	}
+	if (fpv_trace_vec(&tn, tn.nsteps - 1) != NULL) {
+		/* A tensor's distribution is not one value per row: ask
+		 * for a number made from it. */
+		err->line = lineno;
+		err->col = fpv_parse_column(line, expr_off +
+		    strspn(line + expr_off, " \t"));
+		snprintf(err->msg, sizeof err->msg, ":sample needs a number, "
+		    "not a vector: reduce it (sum(v), max(v), ...) or take an "
+		    "element (v[0])");
+		goto out;
+	}
 	ncols = fpv_trace_ncols(&tn);
 	for (int f = 0; f < ncols; f++) {
 		int w = (int)strlen(fpv_trace_format(&tn, f)->name);

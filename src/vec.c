@@ -252,15 +252,19 @@ stacknum_init(struct stacknum *s)
 	return s->x;
 }
 
-/* Round the real r into element j of every column of v. */
+/* Round the real r into element j of every column of v (stochastic
+ * rounding: stream j). */
 static void
 round_real(const struct fpv_trace *t, struct fpv_vec *v, size_t j,
     const struct fpv_real *r)
 {
+	struct fpv_ctx c = t->ctx;
+
+	c.sr_elem = j;
 	for (int f = 0; f < v->ncols; f++) {
 		unsigned fl = 0;
 
-		v->bits[(size_t)f * v->n + j] = fpv_num_round_real(&t->ctx,
+		v->bits[(size_t)f * v->n + j] = fpv_num_round_real(&c,
 		    fpv_trace_format(t, f), r, &fl);
 		v->flags[(size_t)f * v->n + j] = (uint16_t)fl;
 	}
@@ -726,6 +730,7 @@ step_elementwise(struct fpv_trace *t, size_t i, struct fpv_error *err)
 	const struct fpv_exact *ax[3] = { NULL, NULL, NULL };
 	size_t len = 0, first = 0;
 	struct fpv_vec *v;
+	struct fpv_ctx c;
 	char name[40];
 
 	for (int m = 0; m < k; m++) {
@@ -746,6 +751,7 @@ step_elementwise(struct fpv_trace *t, size_t i, struct fpv_error *err)
 	}
 	if ((v = vec_make(t, len)) == NULL)
 		return fail(t, n->start, err, "out of memory");
+	c = t->ctx;
 	for (int f = 0; f < v->ncols; f++) {
 		const struct fpv_format *fmt = fpv_trace_format(t, f);
 		size_t base = (size_t)f * len;
@@ -759,7 +765,8 @@ step_elementwise(struct fpv_trace *t, size_t i, struct fpv_error *err)
 			for (int m = 0; m < k; m++)
 				a[m] = av[m] != NULL ? av[m]->bits[base + j] :
 				    ac[m][f].bits;
-			v->bits[base + j] = fpv_num_op(&t->ctx, fmt, n->u.op, a,
+			c.sr_elem = j;		/* stochastic: stream j */
+			v->bits[base + j] = fpv_num_op(&c, fmt, n->u.op, a,
 			    &fl);
 			v->flags[base + j] = (uint16_t)fl;
 		}
@@ -791,6 +798,7 @@ step_cast(struct fpv_trace *t, size_t i, struct fpv_error *err)
 	const struct fpv_vec *a = fpv_trace_vec(t, n->args[0]);
 	size_t len = a->n;
 	struct fpv_vec *v;
+	struct fpv_ctx c = t->ctx;
 
 	if ((v = vec_make_sharing(t, a)) == NULL)
 		return fail(t, n->start, err, "out of memory");
@@ -803,8 +811,11 @@ step_cast(struct fpv_trace *t, size_t i, struct fpv_error *err)
 			unsigned fl = 0;
 
 			if (col != to) {
-				b = fpv_num_convert(&t->ctx, to, col, b, &fl);
-				b = fpv_num_convert(&t->ctx, col, to, b, &fl);
+				/* stochastic: both with stream j (a scalar
+				 * cast's two roundings differ by format) */
+				c.sr_elem = j;
+				b = fpv_num_convert(&c, to, col, b, &fl);
+				b = fpv_num_convert(&c, col, to, b, &fl);
 			}
 			v->bits[base + j] = b;
 			v->flags[base + j] = (uint16_t)fl;
@@ -824,6 +835,7 @@ step_var(struct fpv_trace *t, size_t i, const struct fpv_var *var,
 	const struct fpv_node *n = &t->ast.nodes[i];
 	struct fpv_vec *src = var->vec, *v;
 	bool same = src->ncols == fpv_trace_ncols(t);
+	struct fpv_ctx c = t->ctx;
 
 	for (int f = 0; same && f < src->ncols; f++)
 		same = src->fmt[f] == t->ctx.cols[f];
@@ -851,8 +863,9 @@ step_var(struct fpv_trace *t, size_t i, const struct fpv_var *var,
 
 				r.inexact = fpv_exact_get_odd(sn.x,
 				    &src->exact[j]);
+				c.sr_elem = j;
 				v->bits[(size_t)f * v->n + j] =
-				    fpv_num_round_real(&t->ctx,
+				    fpv_num_round_real(&c,
 				    fpv_trace_format(t, f), &r, &fl);
 				v->flags[(size_t)f * v->n + j] = (uint16_t)fl;
 			}
@@ -1460,6 +1473,7 @@ step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 	const struct fpv_qscheme *qs;
 	const struct fpv_format *ef = NULL;
 	struct fpv_vec *out;
+	struct fpv_ctx c = t->ctx;
 	double *xd;
 	mpfr_t m;
 	char name[40];
@@ -1510,7 +1524,8 @@ step_quant(struct fpv_trace *t, size_t i, const uint32_t *arg, size_t cnt,
 			    q->value[j]) };
 			unsigned fl = 0;
 
-			out->bits[base + j] = fpv_num_round_real(&t->ctx, fmt, &r,
+			c.sr_elem = j;	/* the code had stream 2^60 + j */
+			out->bits[base + j] = fpv_num_round_real(&c, fmt, &r,
 			    &fl);
 			if (q->value[j] != xd[j] && !(isnan(q->value[j]) &&
 			    isnan(xd[j])))
@@ -1555,6 +1570,7 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 	enum fpv_reduce_op op;
 	struct fpv_reduce_args ra;
 	struct fpv_reduce_result rr;
+	struct fpv_ctx c = t->ctx;
 	const char *why;
 	size_t ns;
 	int fn, rc;
@@ -1562,6 +1578,9 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 	*steps = NULL;
 	if (i >= t->nsteps || n->kind != FPV_NODE_FN)
 		return 0;
+	/* Stochastic rounding: step i's words again, as it was computed. */
+	c.sr_pos = fpv_sr_position(t->line, i);
+	c.sr_elem = 0;
 	fn = n->u.op;
 	if (fn < FPV_FN_SUM || fn > FPV_FN_LOGSUMEXP)
 		return 0;
@@ -1575,7 +1594,7 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 		const struct fpv_node *w = &t->ast.nodes[arg[m]];
 
 		if (w->u.op == FPV_WORD_FORMAT)
-			acc = fpv_ctx_format(&t->ctx, (int)w->args[0]);
+			acc = fpv_ctx_format(&c, (int)w->args[0]);
 		else
 			order = (enum fpv_order)w->args[0];
 	}
@@ -1598,13 +1617,13 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 	if (fn == FPV_FN_SOFTMAX || fn == FPV_FN_SOFTMAX_NAIVE) {
 		uint64_t *o = malloc((x->n ? x->n : 1) * sizeof *o);
 
-		rc = o == NULL ? -1 : fpv_softmax(&t->ctx, &ra,
+		rc = o == NULL ? -1 : fpv_softmax(&c, &ra,
 		    fn == FPV_FN_SOFTMAX_NAIVE, o, NULL, &rr, &why);
 		free(o);
 	} else if (fn == FPV_FN_LOGSUMEXP) {
-		rc = fpv_logsumexp(&t->ctx, &ra, &rr, &why);
+		rc = fpv_logsumexp(&c, &ra, &rr, &why);
 	} else {
-		rc = fpv_reduce(&t->ctx, op, &ra, &rr, &why);
+		rc = fpv_reduce(&c, op, &ra, &rr, &why);
 	}
 	if (rc < 0) {
 		free(*steps);

@@ -176,6 +176,57 @@ fpv_sr_position(int line, uint64_t step)
 	return ((uint64_t)(uint32_t)line << 32) | (step & 0xffffffffu);
 }
 
+/*
+ * Stream numbers (fpv_ctx.sr_elem): which rounding of a step this is.
+ * Disjoint ranges, each a function of the rounding's place in the step
+ * alone (not of the other columns or the order of evaluation):
+ *
+ *   j                   the rounding that gives element j of a vector
+ *                       its value (0: a scalar's); a cast's two
+ *                       roundings both, as a scalar cast's (they differ
+ *                       by format);
+ *   s * 2^60 + j        (s = 1..7) an earlier rounding of element j in
+ *                       the same step: quant's element code (1); the
+ *                       subtraction of the max (1) and the exp (2) of
+ *                       softmax and logsumexp;
+ *   2^63 + 16 k + s     a reduction's rounding of role s (0..15, enum
+ *                       fpv_sr_reduce_role) in its k-th recorded step
+ *                       (k from 0 in the order of fpv_reduce_nsteps'
+ *                       steps, as --steps shows them); k = the number
+ *                       of steps for the roundings after the additions.
+ *
+ * j < FPV_VEC_MAX < 2^60 and k < 2^59, so no two meet.
+ */
+static inline uint64_t
+fpv_sr_stream_pre(uint64_t j, unsigned s)
+{
+	return ((uint64_t)(s & 7) << 60) | j;
+}
+
+/* The roles s of a reduction's roundings, in each step (max and min:
+ * the conversion only). */
+enum fpv_sr_reduce_role {
+	FPV_SR_TERM_X,		/* the element x[i] converted to A */
+	FPV_SR_TERM_Y,		/* dot: y[i] converted to A */
+	FPV_SR_PRODUCT,		/* dot, norm2: the product in A */
+	FPV_SR_ADD,		/* the addition (Kahan: s = sum + y) */
+	FPV_SR_KAHAN_Y,		/* Kahan: y = term - c */
+	FPV_SR_KAHAN_D,		/* Kahan: d = s - sum */
+	FPV_SR_KAHAN_C,		/* Kahan: c = d - y */
+	/* after the additions (k = the number of steps): */
+	FPV_SR_FINISH = 0,	/* mean's division, norm2's square root */
+	FPV_SR_BACK = 1,	/* the rounding back from A to F */
+	FPV_SR_LSE_LOG = 2,	/* logsumexp: the log of the sum */
+	FPV_SR_LSE_ADD = 3	/* logsumexp: max + the log */
+};
+
+static inline uint64_t
+fpv_sr_stream_reduce(uint64_t k, unsigned s)
+{
+	return ((uint64_t)1 << 63) | ((k & ((UINT64_C(1) << 59) - 1)) << 4) |
+	    (s & 15);
+}
+
 /* The format of index i in c's registry. */
 static inline const struct fpv_format *
 fpv_ctx_format(const struct fpv_ctx *c, int i)

@@ -28,6 +28,13 @@
  *    x * (1/d), its truncation of x * (1/d) + 8.5; bitsandbytes'
  *    comparison of x * (1/absmax) with the table's midpoints), the
  *    recipe is followed in binary32, step by step, whatever the mode.
+ *  - Stochastic rounding (c->round): every element code is chosen
+ *    stochastically, the recipes' too (Q8_0, Q4_0: the exact x / d, d
+ *    the stored fp16, rounded to an integer; NF4: one of the two table
+ *    entries around the exact x / absmax, with the probabilities that
+ *    make the expected entry x / absmax), element i with the stream
+ *    fpv_sr_stream_pre(i, 1) of num.h at c->sr_pos.  Scales stay as
+ *    the references round them, to nearest.
  *  - Dequantized values are exact products, and always binary64
  *    numbers: a code of at most 29 significant bits times a binary32
  *    scale (grids, floats, NF4's 24-bit table entries), an 8-bit code

@@ -49,6 +49,14 @@
  *               s = sum + y; c = (s - sum) - y; sum = s.  The result is
  *               sum (c is not added back).
  *
+ * Stochastic rounding: every rounding of a reduction takes the stream
+ * number 2^63 + 16 k + role of num.h (fpv_sr_stream_reduce, enum
+ * fpv_sr_reduce_role), k the index of its step among the steps recorded
+ * below (the roundings after the additions: k = the number of steps),
+ * at the caller's position c->sr_pos; softmax's and logsumexp's
+ * subtractions and exps take 2^60 + i and 2^61 + i, softmax's divisions
+ * i.  c->sr_elem is not read.
+ *
  * Recording: a caller that wants to step through a reduction passes an
  * array of fpv_reduce_nsteps() steps; each records one operation of the
  * accumulator (the running value before and after, the term, flags).
