@@ -181,6 +181,8 @@ struct red {
 	const uint64_t *x, *y;
 	struct fpv_reduce_step *steps;
 	size_t nsteps;
+	size_t from, room;		/* the steps recorded: [from, from +
+					   room) */
 	unsigned flags;
 	size_t nabsorbed, ninexact;
 };
@@ -244,8 +246,8 @@ step(struct red *R, enum fpv_step_kind kind, size_t index, int lane,
 	R->flags |= fl;
 	R->ninexact += (fl & FPV_FLAG_INEXACT) != 0;
 	R->nabsorbed += (add_fl & FPV_FLAG_ABSORBED) != 0;
-	if (R->steps != NULL) {
-		struct fpv_reduce_step *s = &R->steps[R->nsteps];
+	if (R->steps != NULL && R->nsteps - R->from < R->room) {
+		struct fpv_reduce_step *s = &R->steps[R->nsteps - R->from];
 
 		s->index = (uint32_t)index;
 		s->flags = (uint16_t)fl;
@@ -434,6 +436,8 @@ red_init(struct red *R, const struct fpv_ctx *c, enum fpv_reduce_op op,
 	R->x = a->x;
 	R->y = a->y;
 	R->steps = a->steps;
+	R->from = a->window ? a->first_step : 0;
+	R->room = a->max_steps;
 	if (same_format(R->F, A))
 		R->conv = 0;
 	else if (widens(R->F, A) && !c->emulate_only)
@@ -455,7 +459,8 @@ red_init(struct red *R, const struct fpv_ctx *c, enum fpv_reduce_op op,
 	if (a->steps != NULL) {
 		if (a->n > UINT32_MAX - 1)
 			return "too many elements to record the steps";
-		if (a->max_steps < fpv_reduce_nsteps(op, a->order, a->n))
+		if (!a->window &&
+		    a->max_steps < fpv_reduce_nsteps(op, a->order, a->n))
 			return "too little room for the steps";
 	}
 	return NULL;

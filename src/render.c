@@ -92,6 +92,7 @@
 #include "fpviz/reduce.h"
 #include "fpviz/render.h"
 #include "fpviz/safe.h"
+#include "fpviz/substep.h"
 
 /* Significant digits of the exact reference in text tables. */
 #define TEXT_EXACT_DIGITS 20
@@ -1536,6 +1537,68 @@ vec_quant_text(const struct fpv_trace *t, const struct fpv_vec *v, int f,
 	return n < size ? n : size - 1;
 }
 
+static void vec_wrap(struct obuf *o, const char *s, size_t *col, size_t ind,
+    size_t width);
+
+/* Blocks shown in text: all up to this many, else the first and last
+ * half of it. */
+#define BLOCKS_SHOW 6
+
+/*
+ * With --steps, a block quantization's blocks in column f, a line each
+ * at column ind: "block 0  elements 0–31  amax 3.5206480  scale 0.5
+ * (e8m0 0x7e)  codes 6 1 5 e ..."; within width (0: no limit) the line
+ * is broken between its parts and the codes cut with "…"; of many
+ * blocks the first and last, and how many were left out.
+ */
+static void
+vec_block_rows(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_vec *v, int f, size_t ind, size_t width)
+{
+	const struct fpv_quant *q;
+	char line[ROW_MAX], codes[ROW_MAX];
+
+	if (v->quant == NULL)
+		return;
+	q = &v->quant[f];
+	if (q->scheme == NULL || q->scheme->block == 0 || q->scale_fmt == NULL)
+		return;
+	for (size_t b = 0; b < q->nblocks; b++) {
+		size_t first, count, at = ind, room;
+
+		if (q->nblocks > BLOCKS_SHOW && b == BLOCKS_SHOW / 2) {
+			size_t left = q->nblocks - BLOCKS_SHOW;
+
+			ob_spaces(o, ind);
+			snprintf(line, sizeof line, "\xe2\x80\xa6 (%zu block%s "
+			    "left out)\n", left, left == 1 ? "" : "s");
+			ob_puts(o, line);
+			b = q->nblocks - BLOCKS_SHOW / 2 - 1;
+			continue;
+		}
+		fpv_quant_block_range(q, b, &first, &count);
+		fpv_quant_block_text(&t->ctx, q, b, line, sizeof line);
+		ob_spaces(o, ind);
+		vec_wrap(o, line, &at, ind, width > 0 ? width : SIZE_MAX);
+		/* "  codes " and at least a few codes on this line, or
+		 * the codes on a line of their own. */
+		if (width > 0 && at + 2 + 6 + 8 > width) {
+			ob_putc(o, '\n');
+			ob_spaces(o, ind);
+			at = ind;
+			ob_puts(o, "codes ");
+		} else {
+			ob_puts(o, "  codes ");
+			at += 2;
+		}
+		at += 6;
+		room = width > at ? width - at : width > 0 ? 1 : 0;
+		fpv_quant_codes_text(q, first, count, room, codes, sizeof codes);
+		ob_puts(o, codes);
+		ob_putc(o, '\n');
+	}
+}
+
 /* The flags of column f of v's elements (OR). */
 static uint32_t
 vec_flags(const struct fpv_vec *v, int f)
@@ -1674,6 +1737,9 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 			if (vec_quant_text(t, v, col, plain, sizeof plain) > 0) {
 				vec_wrap(o, plain, &at, 2 + namew + 2, width);
 				ob_putc(o, '\n');
+				if (step)
+					vec_block_rows(o, t, v, col,
+					    2 + namew + 2, width);
 				ob_spaces(o, 2 + namew + 2);
 				at = 2 + namew + 2;
 			}
@@ -1739,6 +1805,9 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 			ob_spaces(o, 2 + namew + 2);
 			ob_puts(o, flags);
 			ob_putc(o, '\n');
+			if (step)
+				vec_block_rows(o, t, v, col, 2 + namew + 2,
+				    width);
 		}
 	}
 	free(list);
@@ -1754,13 +1823,23 @@ vec_rows(struct obuf *o, const struct fpv_trace *t, const struct fpv_vec *v,
 /* The words of a recorded step's kind (ORDER: enum fpv_step_kind). */
 static const char *const acc_kind[] = { "load", "add", "combine", "max" };
 
-/* One recorded step as text: "#3  element 2: 3 + 1 = 4  inexact". */
+/* One recorded step as text: "#3  element 2: 3 + 1 = 4", "#4  element
+ * 3: 6 + ≈0.0001 → 6  loss -0.0001 (rel -1.7e-05, 0.026 ulp)  inexact
+ * absorbed": the arrow and the loss when the addition rounded. */
 static size_t
 acc_step_text(const struct fpv_trace *t, const struct fpv_format *acc,
     const struct fpv_reduce_step *s, size_t k, char *buf, size_t size)
 {
 	char a[FPV_DEC_VALUE], b[FPV_DEC_VALUE], r[FPV_DEC_VALUE], fl[256];
+	char loss[FPV_LOSS_TEXT];
+	struct fpv_errinfo e;
 	size_t n;
+
+	loss[0] = '\0';
+	fpv_errinfo_init(&e);
+	if (fpv_acc_step_loss(&t->ctx, acc, s, &e) && !e.zero)
+		fpv_loss_text(&e, loss, sizeof loss);
+	fpv_errinfo_clear(&e);
 
 	fpv_dec_value(&t->ctx, acc, s->a, a, NULL);
 	fpv_dec_value(&t->ctx, acc, s->b, b, NULL);
@@ -1784,10 +1863,12 @@ acc_step_text(const struct fpv_trace *t, const struct fpv_format *acc,
 		break;
 	default:
 		n += (size_t)snprintf(buf + n, size - n, " %s + %s %s %s%s", a, b,
-		    (s->flags & FPV_FLAG_INEXACT) ? "\xe2\x86\x92" : "=", r,
+		    loss[0] != '\0' ? "\xe2\x86\x92" : "=", r,
 		    s->kind == FPV_STEP_COMBINE ? " (partial sums)" : "");
 		break;
 	}
+	if (loss[0] != '\0' && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "  %s", loss);
 	if (fl[0] != '\0' && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "  %.200s", fl);
 	return n < size ? n : size - 1;
@@ -2379,12 +2460,82 @@ json_codes(struct obuf *o, const struct fpv_trace *t,
 	ob_putc(o, ']');
 }
 
+/* The exact decimal of code b of f as a JSON string ("nan", "inf"
+ * for those). */
+static void
+json_exact_code(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_format *f, uint64_t b)
+{
+	enum fpv_class k = fpv_bits_class(f, b);
+	char buf[FPV_DEC_SHORT];
+	char *d;
+
+	if (f->kind != FPV_KIND_INT && (k == FPV_CLASS_QNAN ||
+	    k == FPV_CLASS_SNAN || k == FPV_CLASS_INF)) {
+		json_plain(o, buf, fpv_dec_shortest(&t->ctx, f, b, buf));
+		return;
+	}
+	if ((d = fpv_dec_exact(&t->ctx, f, b)) == NULL) {
+		json_plain(o, buf, fpv_dec_shortest(&t->ctx, f, b, buf));
+		return;
+	}
+	json_cstr(o, d);
+	free(d);
+}
+
+/* With --steps, a block quantization's "blocks": each block's index,
+ * first element and count, its largest magnitude (the binary32 value
+ * its scale was chosen from; "nan" for a block holding a NaN or an
+ * infinity) and its scale (bits, and value), exact decimals, and its
+ * codes. */
+static void
+json_blocks(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_quant *q)
+{
+	/* The amax is a number of the scheme's arithmetic (binary32). */
+	const struct fpv_format *f32 = fpv_builtin_by_name(q->scheme->arith,
+	    strlen(q->scheme->arith));
+	char buf[FPV_DEC_SHORT];
+
+	ob_puts(o, ", \"blocks\": [");
+	for (size_t b = 0; b < q->nblocks; b++) {
+		size_t first, count;
+		float fv = (float)q->block_amax[b];
+		uint32_t w;
+
+		fpv_quant_block_range(q, b, &first, &count);
+		if (b > 0)
+			ob_write(o, ", ", 2);
+		ob_puts(o, "{\"index\": ");
+		ob_long(o, (long)b);
+		ob_puts(o, ", \"first\": ");
+		ob_long(o, (long)first);
+		ob_puts(o, ", \"count\": ");
+		ob_long(o, (long)count);
+		ob_puts(o, ", \"amax\": ");
+		memcpy(&w, &fv, sizeof w);
+		if (fv != fv || f32 == NULL)
+			json_cstr(o, "nan");
+		else
+			json_exact_code(o, t, f32, w);
+		ob_puts(o, ", \"scale\": ");
+		json_exact_code(o, t, q->scale_fmt, q->scale_bits[b]);
+		ob_puts(o, ", \"scale_bits\": ");
+		json_plain(o, buf, fpv_bits_hex(q->scale_fmt, q->scale_bits[b],
+		    buf));
+		ob_puts(o, ", \"codes\": ");
+		json_codes(o, t, &q->elem, q->code + first, count, true);
+		ob_putc(o, '}');
+	}
+	ob_putc(o, ']');
+}
+
 /* Write a quantization's "quant" member: the scheme, the element and
  * scale formats, the block size, the scales (values and bits), the
  * zero point and the stored codes (the element format's encodings). */
 static void
 json_quant(struct obuf *o, const struct fpv_trace *t,
-    const struct fpv_quant *q)
+    const struct fpv_quant *q, bool step)
 {
 	ob_puts(o, ", \"quant\": {\"scheme\": ");
 	json_cstr(o, q->scheme->name);
@@ -2414,6 +2565,8 @@ json_quant(struct obuf *o, const struct fpv_trace *t,
 	ob_long(o, (long)q->zero_point);
 	ob_puts(o, ", \"codes\": ");
 	json_codes(o, t, &q->elem, q->code, q->n, true);
+	if (step && q->scheme->block > 0)
+		json_blocks(o, t, q);
 	ob_putc(o, '}');
 }
 
@@ -2465,10 +2618,38 @@ json_vec_results(struct obuf *o, const struct fpv_trace *t,
 		ob_long(o, (long)g.nonfinite);
 		fpv_vec_figures_clear(&g);
 		if (v->quant != NULL && v->quant[f].scheme != NULL)
-			json_quant(o, t, &v->quant[f]);
+			json_quant(o, t, &v->quant[f], step);
 		ob_putc(o, '}');
 	}
 	ob_putc(o, '}');
+}
+
+/* An addition's loss (fpv_acc_step_loss): ", \"loss\": \"-0.0001...\",
+ * \"loss_rel\": ..., \"loss_ulp\": ..." (17 digits; null where a figure
+ * is not a number); nothing for a step that adds nothing. */
+static void
+json_acc_loss(struct obuf *o, const struct fpv_trace *t,
+    const struct fpv_format *acc, const struct fpv_reduce_step *s,
+    struct fpv_errinfo *e)
+{
+	static const char *const key[3] = {
+		", \"loss\": ", ", \"loss_rel\": ", ", \"loss_ulp\": "
+	};
+	char v[FIGURE_MAX];
+
+	if (!fpv_acc_step_loss(&t->ctx, acc, s, e))
+		return;
+	for (int k = 0; k < 3; k++) {
+		size_t n = e->zero ? (size_t)(v[0] = '0', 1) :
+		    fpv_errinfo_text(e, (enum fpv_errfig)k, FPV_DEC_FIG_FULL,
+		    v, sizeof v);
+
+		ob_puts(o, key[k]);
+		if (n == 0)
+			ob_puts(o, "null");
+		else
+			json_plain(o, v, n);
+	}
 }
 
 /* With --steps, a reduction step's "accumulator": per column its
@@ -2477,6 +2658,9 @@ static void
 json_acc(struct obuf *o, const struct fpv_trace *t, size_t i)
 {
 	bool any = false;
+	struct fpv_errinfo e;
+
+	fpv_errinfo_init(&e);
 
 	for (int f = 0; f < fpv_trace_ncols(t); f++) {
 		struct fpv_reduce_step *st;
@@ -2530,6 +2714,7 @@ json_acc(struct obuf *o, const struct fpv_trace *t, size_t i)
 			}
 			ob_puts(o, ", \"flags\": ");
 			json_flags(o, s->flags);
+			json_acc_loss(o, t, acc, s, &e);
 			ob_putc(o, '}');
 		}
 		ob_putc(o, ']');
@@ -2540,6 +2725,7 @@ json_acc(struct obuf *o, const struct fpv_trace *t, size_t i)
 		ob_putc(o, '}');
 		free(st);
 	}
+	fpv_errinfo_clear(&e);
 	if (any)
 		ob_putc(o, '}');
 }

@@ -1562,6 +1562,18 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
     struct fpv_reduce_step **steps, const struct fpv_format **accp,
     int *orderp)
 {
+	size_t total, n;
+
+	n = fpv_vec_reduce_window(t, i, f, 0, SIZE_MAX, steps, accp, orderp,
+	    &total);
+	return n < total ? n : total;
+}
+
+size_t
+fpv_vec_reduce_window(const struct fpv_trace *t, size_t i, int f,
+    size_t first, size_t count, struct fpv_reduce_step **steps,
+    const struct fpv_format **accp, int *orderp, size_t *total)
+{
 	const struct fpv_node *n = &t->ast.nodes[i];
 	const uint32_t *arg;
 	const struct fpv_vec *x, *y = NULL;
@@ -1576,6 +1588,7 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 	int fn, rc;
 
 	*steps = NULL;
+	*total = 0;
 	if (i >= t->nsteps || n->kind != FPV_NODE_FN)
 		return 0;
 	/* Stochastic rounding: step i's words again, as it was computed. */
@@ -1601,7 +1614,12 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 	op = fn == FPV_FN_SOFTMAX || fn == FPV_FN_SOFTMAX_NAIVE ||
 	    fn == FPV_FN_LOGSUMEXP ? FPV_REDUCE_SUM : reduce_op(fn);
 	ns = fpv_reduce_nsteps(op, order, x->n);
-	if ((*steps = malloc((ns ? ns : 1) * sizeof **steps)) == NULL)
+	*total = ns;
+	if (first > ns)
+		first = ns;
+	if (count > ns - first)
+		count = ns - first;
+	if ((*steps = malloc((count ? count : 1) * sizeof **steps)) == NULL)
 		return 0;
 	ra = (struct fpv_reduce_args){
 		.elem = fpv_trace_format(t, f),
@@ -1612,7 +1630,9 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 		.n = x->n,
 		.ny = y != NULL ? y->n : 0,
 		.steps = *steps,
-		.max_steps = ns,
+		.max_steps = count,
+		.window = true,
+		.first_step = first,
 	};
 	if (fn == FPV_FN_SOFTMAX || fn == FPV_FN_SOFTMAX_NAIVE) {
 		uint64_t *o = malloc((x->n ? x->n : 1) * sizeof *o);
@@ -1632,7 +1652,9 @@ fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
 	}
 	*accp = acc != NULL ? acc : ra.elem;
 	*orderp = (int)order;
-	return rr.nsteps < ns ? rr.nsteps : ns;
+	*total = rr.nsteps < ns ? rr.nsteps : ns;
+	return *total > first ? (*total - first < count ? *total - first :
+	    count) : 0;
 }
 
 /* ---- The entry point ------------------------------------------------ */

@@ -156,7 +156,14 @@ struct fpv_reduce_args {
 	const uint64_t *y;		/* dot: ny codes of F */
 	size_t n, ny;
 	struct fpv_reduce_step *steps;	/* NULL: nothing recorded */
-	size_t max_steps;		/* room in steps (>= fpv_reduce_nsteps) */
+	size_t max_steps;		/* room in steps (>= fpv_reduce_nsteps,
+					   unless window) */
+	/* A window: record only the steps first_step .. first_step +
+	 * max_steps - 1 (0-based, clipped to the reduction's), steps[0]
+	 * the first of them; a viewer stepping through a long reduction
+	 * keeps a few thousand steps, not one per element. */
+	bool window;
+	size_t first_step;
 };
 
 /* What a reduction gave. */

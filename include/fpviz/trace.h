@@ -189,6 +189,18 @@ struct fpv_reduce_step;
 size_t fpv_vec_reduce_steps(const struct fpv_trace *t, size_t i, int f,
     struct fpv_reduce_step **steps, const struct fpv_format **acc,
     int *order);
+/*
+ * The same for a window of them: the steps first .. first + count - 1
+ * (0-based, clipped), *total the reduction's number of steps (0 for a
+ * step that is no reduction).  Returns the number recorded into
+ * *steps (malloc'd, or NULL when 0 is returned for no reduction or out
+ * of memory; free it).  The reduction is run again whole; only the
+ * window is kept.
+ */
+size_t fpv_vec_reduce_window(const struct fpv_trace *t, size_t i, int f,
+    size_t first, size_t count, struct fpv_reduce_step **steps,
+    const struct fpv_format **acc, int *order, size_t *total);
+
 
 /* A figure's text (how: FPV_DEC_FIG_* of decimal.h); 0 when no digit is
  * certain. */
