@@ -1835,10 +1835,15 @@ acc_step_text(const struct fpv_trace *t, const struct fpv_format *acc,
 	struct fpv_errinfo e;
 	size_t n;
 
+	bool rounded = false;
+
 	loss[0] = '\0';
 	fpv_errinfo_init(&e);
-	if (fpv_acc_step_loss(&t->ctx, acc, s, &e) && !e.zero)
+	if (fpv_acc_step_loss(&t->ctx, acc, s, &e) && !e.zero) {
 		fpv_loss_text(&e, loss, sizeof loss);
+		/* Not against an undefined sum (inf - inf, a NaN). */
+		rounded = e.fig[FPV_ERR_ABS] != FPV_FIG_NONE;
+	}
 	fpv_errinfo_clear(&e);
 
 	fpv_dec_value(&t->ctx, acc, s->a, a, NULL);
@@ -1863,7 +1868,7 @@ acc_step_text(const struct fpv_trace *t, const struct fpv_format *acc,
 		break;
 	default:
 		n += (size_t)snprintf(buf + n, size - n, " %s + %s %s %s%s", a, b,
-		    loss[0] != '\0' ? "\xe2\x86\x92" : "=", r,
+		    rounded ? "\xe2\x86\x92" : "=", r,
 		    s->kind == FPV_STEP_COMBINE ? " (partial sums)" : "");
 		break;
 	}

@@ -975,6 +975,31 @@ test_recording(void)
 		    ns == (size_t)N + (size_t)loads - 1,
 		    "pairwise steps over 1000 terms replay in float (%zu "
 		    "steps, %d loads)", ns, loads);
+		{
+			/* A window records the same steps as the whole,
+			 * from its first on, and no further than its
+			 * room; past the end, what is left. */
+			struct fpv_reduce_step w[64];
+			struct fpv_reduce_args b = a;
+			bool same = true;
+
+			memset(w, 0xa5, sizeof w);
+			b.steps = w;
+			b.max_steps = 50;
+			b.window = true;
+			b.first_step = 100;
+			fpv_reduce(&ctx, FPV_REDUCE_SUM, &b, &r2, &why);
+			same = memcmp(w, st + 100, 50 * sizeof *w) == 0 &&
+			    w[50].a == 0xa5a5a5a5a5a5a5a5u &&
+			    r2.nsteps == ns && r2.bits == r.bits;
+			memset(w, 0xa5, sizeof w);
+			b.first_step = ns - 10;
+			fpv_reduce(&ctx, FPV_REDUCE_SUM, &b, &r2, &why);
+			same &= memcmp(w, st + ns - 10, 10 * sizeof *w) == 0 &&
+			    w[10].a == 0xa5a5a5a5a5a5a5a5u;
+			ok(same, "a window of 50 steps from step 100, and "
+			    "one over the end, record the whole's steps");
+		}
 		free(st);
 	}
 	{
