@@ -14,7 +14,7 @@ const char *const fpv_key_names[FPV_KEY_COUNT] = {
 	"Enter", "PgDn", "PgUp", "Right", "Left", "Space", "Home", "End",
 	"Tab", "Shift-Tab", "Up", "Down", "F1", "?", "F2", "F3", "Esc", "Ctrl-L",
 	"Ctrl-D", "Ctrl-C", "Ctrl-Z", "e", "Backspace", "Ctrl-U",
-	"0-9 a-f", "other keys"
+	"Shift-Right", "Shift-Left", "0-9 a-f", "other keys"
 };
 
 #define V FPV_KEYS_VIEW
@@ -25,6 +25,8 @@ const char *const fpv_key_names[FPV_KEY_COUNT] = {
 #define EMPTY FPV_WHEN_EMPTY
 #define TYPED FPV_WHEN_TYPED
 #define VEC FPV_WHEN_VECTOR
+#define RED FPV_WHEN_REDUCE
+#define BLK FPV_WHEN_BLOCKS
 
 /* Rows of one mode together, in the order of the help; within a mode
  * the first row that applies wins, those for a vector shown first. */
@@ -73,6 +75,33 @@ const struct fpv_keybinding fpv_keys[] = {
 	  "select the first element; on it already, the first step" },
 	{ V, FPV_KEY_END, VEC, FPV_ACT_ELEM_LAST,
 	  "select the last element; on it already, the last step" },
+	{ V, FPV_KEY_SRIGHT, BLK, FPV_ACT_BLOCK_NEXT,
+	  "select the first element of the next block; after the last "
+	  "block, the next step" },
+	{ V, FPV_KEY_SLEFT, BLK, FPV_ACT_BLOCK_PREV,
+	  "select the first element of the previous block (of this block "
+	  "when inside it); before the first, the previous step" },
+	{ V, FPV_KEY_RIGHT, RED, FPV_ACT_ACC_NEXT,
+	  "select the accumulator's next step; after the last, the next "
+	  "step" },
+	{ V, FPV_KEY_LEFT, RED, FPV_ACT_ACC_PREV,
+	  "select the accumulator's previous step; before the first, the "
+	  "previous step" },
+	{ V, FPV_KEY_HOME, RED, FPV_ACT_ACC_FIRST,
+	  "select the accumulator's first step; on it already, the first "
+	  "step" },
+	{ V, FPV_KEY_END, RED, FPV_ACT_ACC_LAST,
+	  "select the accumulator's last step; on it already, the last "
+	  "step" },
+	{ V, FPV_KEY_SRIGHT, RED, FPV_ACT_ACC_CHANGE_NEXT,
+	  "select the accumulator's next step whose flags differ from this "
+	  "one's (the first that rounded, the first that absorbed a "
+	  "term...)" },
+	{ V, FPV_KEY_SLEFT, RED, FPV_ACT_ACC_CHANGE_PREV,
+	  "select the accumulator's previous step whose flags differ from "
+	  "this one's" },
+	{ V, FPV_KEY_SRIGHT, EMPTY, FPV_ACT_NEXT, "next step" },
+	{ V, FPV_KEY_SLEFT, EMPTY, FPV_ACT_PREV, "previous step" },
 	{ V, FPV_KEY_F3, ANY, FPV_ACT_CELLS_HEX,
 	  "show a vector's cells as codes in hex, or as values again" },
 	{ V, FPV_KEY_OTHER, ANY, FPV_ACT_EDIT,
@@ -142,7 +171,7 @@ const size_t fpv_nkeys = sizeof fpv_keys / sizeof fpv_keys[0];
 
 /* Does binding b's condition hold? */
 static bool
-holds(const struct fpv_keybinding *b, bool empty, bool vec)
+holds(const struct fpv_keybinding *b, bool empty, unsigned shown)
 {
 	switch (b->when) {
 	case FPV_WHEN_ANY:
@@ -152,7 +181,11 @@ holds(const struct fpv_keybinding *b, bool empty, bool vec)
 	case FPV_WHEN_TYPED:
 		return !empty;
 	case FPV_WHEN_VECTOR:
-		return empty && vec;
+		return empty && (shown & FPV_SHOWN_VECTOR);
+	case FPV_WHEN_REDUCE:
+		return empty && (shown & FPV_SHOWN_REDUCE);
+	case FPV_WHEN_BLOCKS:
+		return empty && (shown & FPV_SHOWN_BLOCKS);
 	}
 	return false;
 }
@@ -169,17 +202,32 @@ const struct fpv_keybinding *
 fpv_key_find_vec(enum fpv_key_mode mode, enum fpv_key key, bool empty,
     bool vec)
 {
+	return fpv_key_find_shown(mode, key, empty, vec ? FPV_SHOWN_VECTOR :
+	    0);
+}
+
+/* The binding of key in mode, with what is shown. */
+const struct fpv_keybinding *
+fpv_key_find_shown(enum fpv_key_mode mode, enum fpv_key key, bool empty,
+    unsigned shown)
+{
+	/* The rows of what is shown win over the others for the same
+	 * key, the most particular first. */
+	static const enum fpv_key_when first[] = {
+		FPV_WHEN_BLOCKS, FPV_WHEN_REDUCE, FPV_WHEN_VECTOR
+	};
 	const struct fpv_keybinding *other = NULL;
 
-	/* A vector's rows win over the others for the same key. */
-	for (size_t i = 0; vec && empty && i < fpv_nkeys; i++)
-		if (fpv_keys[i].mode == mode && fpv_keys[i].key == key &&
-		    fpv_keys[i].when == FPV_WHEN_VECTOR)
-			return &fpv_keys[i];
+	for (size_t w = 0; empty && w < sizeof first / sizeof first[0]; w++)
+		for (size_t i = 0; i < fpv_nkeys; i++)
+			if (fpv_keys[i].mode == mode && fpv_keys[i].key == key &&
+			    fpv_keys[i].when == first[w] &&
+			    holds(&fpv_keys[i], empty, shown))
+				return &fpv_keys[i];
 	for (size_t i = 0; i < fpv_nkeys; i++) {
 		const struct fpv_keybinding *b = &fpv_keys[i];
 
-		if (b->mode != mode || !holds(b, empty, vec))
+		if (b->mode != mode || !holds(b, empty, shown))
 			continue;
 		if (b->key == key)
 			return b;
@@ -201,7 +249,9 @@ static const char *const headings[FPV_KEYS_MODES] = {
 /* The words of a condition (ORDER: enum fpv_key_when). */
 static const char *const when_words[] = {
 	"", " (input line empty)", " (input line not empty)",
-	" (on a vector, input line empty)"
+	" (on a vector, input line empty)",
+	" (on a reduction, input line empty)",
+	" (on a block quantization, input line empty)"
 };
 
 /* Columns of the help's lines, and where the words of a key begin. */

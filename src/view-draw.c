@@ -16,12 +16,18 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "fpviz/keys.h"
 #include "fpviz/render.h"
 #include "fpviz/safe.h"
 #include "fpviz/view-impl.h"
 
 /* Lines of the detail pane when there is room. */
 #define DETAIL_MAX 5
+/* ... and for a reduction's accumulator or a quantization's blocks,
+ * whose panels come first. */
+#define DETAIL_SUB_MAX 8
+/* The steps with sub-steps (view_shown). */
+#define SHOWN_SUB (FPV_SHOWN_REDUCE | FPV_SHOWN_BLOCKS)
 /* Width given to a format row's value, error and flags in the wide mode. */
 #define WIDE_VALUE 24
 #define WIDE_ERROR 38
@@ -652,13 +658,30 @@ two_line_rows(const struct fpv_view *v, int x0, int cols)
 	return n;
 }
 
+/* The most lines of the detail pane: a reduction's accumulator panel
+ * has six (seven for Kahan's compensation), a block's four lines come
+ * before the element's detail. */
+static int
+sub_rows(struct fpv_view *v)
+{
+	unsigned shown = view_shown(v);
+	size_t k;
+
+	if (shown & FPV_SHOWN_REDUCE)
+		return view_acc(v, &k) != NULL &&
+		    v->acc.order == FPV_ORDER_KAHAN ? 7 : 6;
+	if (shown & FPV_SHOWN_BLOCKS)
+		return DETAIL_SUB_MAX;
+	return DETAIL_MAX;
+}
+
 /* Compute the layout and make the windows. */
 void
 view_layout(struct fpv_view *v)
 {
 	struct view_layout *L = &v->lay;
 	int rows = LINES, cols = COLS, n = view_ncols(v), bw = 0, hw = 0;
-	int avail, rem, capmax, x0, x1, bottom;
+	int avail, rem, capmax, x0, x1, bottom, dmax;
 
 	view_windows_free(v);
 	memset(L, 0, sizeof *L);
@@ -685,6 +708,8 @@ view_layout(struct fpv_view *v)
 	x0 = rows_x0(v, false);
 	x1 = rows_x0(v, true);
 	L->vec = view_vec(v) != NULL;
+	L->sub = (view_shown(v) & SHOWN_SUB) != 0;
+	dmax = sub_rows(v);
 	L->status_rows = status_lines(v, cols);
 	bottom = L->status_rows + 1;
 	/* The step in words under the expression, but for a short compact
@@ -775,8 +800,8 @@ view_layout(struct fpv_view *v)
 		rem -= L->sep1;
 		L->sep2 = rem >= 1;
 		rem -= L->sep2;
-		int add = rem < DETAIL_MAX - L->detail_rows ? rem :
-		    DETAIL_MAX - L->detail_rows;
+		int add = rem < dmax - L->detail_rows ? rem :
+		    dmax - L->detail_rows;
 		L->detail_rows += add;
 		rem -= add;
 		if (cols >= 150 && L->detail_rows > 0) {
@@ -1715,10 +1740,25 @@ view_draw_detail(struct fpv_view *v, WINDOW *w, int y, int x, int width,
 {
 	const struct view_detail *dt = &v->det;
 	const struct fpv_format *F = view_format(v, v->sel);
-	int xmax = x + width, lx = x + 10, end = y + rows, cx;
+	int xmax, lx, end, cx, n;
 
 	if (rows <= 0)
 		return;
+	/* A reduction: its accumulator step instead; a block
+	 * quantization: the element's block first. */
+	if ((view_shown(v) & FPV_SHOWN_REDUCE) &&
+	    view_draw_acc(v, w, y, x, width, rows) > 0)
+		return;
+	if (view_quant(v) != NULL &&
+	    (n = view_draw_block(v, w, y, x, width, rows)) > 0) {
+		y += n;
+		rows -= n;
+		if (rows <= 0)
+			return;
+	}
+	xmax = x + width;
+	lx = x + 10;
+	end = y + rows;
 	int lx1 = lx;
 
 	if (v->lay.rowmode == ROW_COMPACT ||
@@ -2045,20 +2085,27 @@ draw_lower(struct fpv_view *v, WINDOW *w, int y, const struct lower *lo)
 	int dw = lo->side_w ? cols - lo->side_w - 1 : cols;
 
 	if (lo->sep2) {
-		char title[48];
+		char title[128];
 
-		if (view_vec(v) != NULL)
+		bool acc = (view_shown(v) & FPV_SHOWN_REDUCE) &&
+		    view_acc(v, &(size_t){ 0 }) != NULL;
+
+		if (acc)
+			snprintf(title, sizeof title, "%s accumulator: %s, %s",
+			    view_format(v, v->sel)->name, v->acc.acc->name,
+			    fpv_order_names[v->acc.order]);
+		else if (view_vec(v) != NULL)
 			snprintf(title, sizeof title, "%s [%zu] detail:",
 			    view_format(v, v->sel)->name, v->elem);
 		else
 			snprintf(title, sizeof title, "%s detail:",
 			    view_format(v, v->sel)->name);
-		if (!lo->what)
+		if (!lo->what && !acc)
 			title[strlen(title) - 1] = '\0';
 		view_draw_sep(v, w, y, 0, dw, title, ST_LABEL, NULL);
 		/* what happened and this step's loss, after the title */
 		int tx = 2 + 1 + (int)strlen(title) + 1;
-		if (lo->what) {
+		if (lo->what && !acc) {
 			tx = view_put(v, w, y, tx, dw - 1, ST_NORMAL,
 			    v->det.what);
 			if (v->det.loss[0] != '\0') {
@@ -2193,7 +2240,11 @@ view_draw_lower(struct fpv_view *v, WINDOW *w, int y, int rows)
 	if (rows < 2)
 		return;
 	lo.sep2 = 1;
-	lo.detail_rows = rows - 1 < DETAIL_MAX ? rows - 1 : DETAIL_MAX;
+	{
+		int dmax = sub_rows(v);
+
+		lo.detail_rows = rows - 1 < dmax ? rows - 1 : dmax;
+	}
 	rem = rows - 1 - lo.detail_rows;
 	if (cols >= 150) {
 		lo.side_w = cols * 2 / 5 < 70 ? cols * 2 / 5 : 70;
@@ -2297,10 +2348,33 @@ draw_status(struct fpv_view *v)
 		{ "F1", "help" },
 		{ "^D", "quit" },
 	};
-	bool vec = view_vec(v) != NULL;
-	const char *const (*h)[2] = vec ? vhints : hints;
-	size_t nh = vec ? sizeof vhints / sizeof vhints[0] :
-	    sizeof hints / sizeof hints[0];
+	/* On a reduction: its accumulator's steps; on a block
+	 * quantization: its elements and blocks. */
+	static const char *const rhints[][2] = {
+		{ "PgDn/PgUp", "step" },
+		{ "\xe2\x86\x90/\xe2\x86\x92", "accumulator" },
+		{ "\xe2\x87\xa7\xe2\x86\x90/\xe2\x86\x92", "flags change" },
+		{ "Tab", "format" },
+		{ "F1", "help" },
+		{ "^D", "quit" },
+	};
+	static const char *const bhints[][2] = {
+		{ "PgDn/PgUp", "step" },
+		{ "\xe2\x86\x90/\xe2\x86\x92", "element" },
+		{ "\xe2\x87\xa7\xe2\x86\x90/\xe2\x86\x92", "block" },
+		{ "F3", "hex" },
+		{ "Tab", "format" },
+		{ "F1", "help" },
+		{ "^D", "quit" },
+	};
+	unsigned shown = view_shown(v);
+	bool vec = view_vec(v) != NULL, red = (shown & FPV_SHOWN_REDUCE) != 0;
+	bool blk = (shown & FPV_SHOWN_BLOCKS) != 0;
+	const char *const (*h)[2] = blk ? bhints : red ? rhints : vec ?
+	    vhints : hints;
+	size_t nh = blk ? sizeof bhints / sizeof bhints[0] : red ?
+	    sizeof rhints / sizeof rhints[0] : vec ?
+	    sizeof vhints / sizeof vhints[0] : sizeof hints / sizeof hints[0];
 
 	werase(w);
 	if (v->msgkind != MSG_NONE) {
@@ -2323,8 +2397,11 @@ draw_status(struct fpv_view *v)
 			const char *k = h[i][0];
 
 			if (i == 1 && !v->utf8)
-				k = vec ? "Left/Right" : "Right/Left/Space";
-			if (v->lay.compact && !vec && (i == 1 || i == 2))
+				k = vec || red ? "Left/Right" :
+				    "Right/Left/Space";
+			if (i == 2 && !v->utf8 && (red || blk))
+				k = "Shift-Left/Right";
+			if (v->lay.compact && !vec && !red && (i == 1 || i == 2))
 				continue;
 			int need = view_text_width(v, k, strlen(k)) + 1 +
 			    (int)strlen(h[i][1]) + 2;
@@ -2483,7 +2560,8 @@ view_draw(struct fpv_view *v)
 	 * whether the shown step is a vector. */
 	if (!v->lay.too_small && v->lay.cols > 0 &&
 	    (status_lines(v, v->lay.cols) != v->lay.status_rows ||
-	    v->lay.vec != (view_vec(v) != NULL)))
+	    v->lay.vec != (view_vec(v) != NULL) ||
+	    v->lay.sub != ((view_shown(v) & SHOWN_SUB) != 0)))
 		v->dirty |= DIRTY_LAYOUT;
 	if (v->dirty & DIRTY_LAYOUT) {
 		v->dirty &= ~DIRTY_LAYOUT;

@@ -332,6 +332,7 @@ key_of(int k)
 		{ 'e', FPV_KEY_E }, { 'E', FPV_KEY_E },
 		{ KEY_BACKSPACE, FPV_KEY_BACKSPACE }, { 127, FPV_KEY_BACKSPACE },
 		{ '\b', FPV_KEY_BACKSPACE }, { 'U' & 0x1f, FPV_KEY_CTRL_U },
+		{ KEY_SRIGHT, FPV_KEY_SRIGHT }, { KEY_SLEFT, FPV_KEY_SLEFT },
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -393,6 +394,23 @@ act(struct fpv_view *v, const struct fpv_keybinding *b, int k, bool empty)
 		break;
 	case FPV_ACT_CELLS_HEX:
 		view_cells_hex(v);
+		break;
+	case FPV_ACT_ACC_NEXT:
+	case FPV_ACT_ACC_PREV:
+		view_acc_move(v, b->action == FPV_ACT_ACC_NEXT ? 1 : -1);
+		break;
+	case FPV_ACT_ACC_FIRST:
+	case FPV_ACT_ACC_LAST:
+		view_acc_end(v, b->action == FPV_ACT_ACC_FIRST ? -1 : 1);
+		break;
+	case FPV_ACT_ACC_CHANGE_NEXT:
+	case FPV_ACT_ACC_CHANGE_PREV:
+		view_acc_change(v, b->action == FPV_ACT_ACC_CHANGE_NEXT ? 1 :
+		    -1);
+		break;
+	case FPV_ACT_BLOCK_NEXT:
+	case FPV_ACT_BLOCK_PREV:
+		view_block_move(v, b->action == FPV_ACT_BLOCK_NEXT ? 1 : -1);
 		break;
 	case FPV_ACT_ESCAPE:
 		if (v->msgkind != MSG_NONE)
@@ -482,8 +500,8 @@ key_in(struct fpv_view *v, enum fpv_key_mode mode, int k, bool empty)
 	if (mode == FPV_KEYS_HEX && k >= 0 && k < 128 &&
 	    strchr("0123456789abcdefABCDEFxX", k) != NULL && k != '\0')
 		key = FPV_KEY_HEX;
-	if ((b = fpv_key_find_vec(mode, key, empty,
-	    view_vec(v) != NULL)) == NULL) {
+	if ((b = fpv_key_find_shown(mode, key, empty,
+	    view_shown(v))) == NULL) {
 		if (mode == FPV_KEYS_OVERLAY)
 			key_in(v, v->be.on ? FPV_KEYS_BITS : FPV_KEYS_VIEW, k,
 			    empty);

@@ -88,6 +88,7 @@ view_free(struct fpv_view *v)
 	free(v->input);
 	free(v->caption);
 	free(v->failed);
+	free(v->acc.s);
 	memset(v, 0, sizeof *v);
 }
 
@@ -140,6 +141,7 @@ invalidate(struct fpv_view *v)
 	v->cells_valid = false;
 	v->det.valid = false;
 	v->vfigs_valid = false;
+	v->acc.valid = false;
 	v->dirty |= DIRTY_TOP | DIRTY_BODY;
 }
 
@@ -411,6 +413,10 @@ view_step(struct fpv_view *v, long delta)
 	if ((size_t)i == v->step)
 		return false;
 	v->step = (size_t)i;
+	/* A reduction entered going forward starts at its first
+	 * accumulator step, else at its last. */
+	v->acc.k = SIZE_MAX;
+	v->acc.start = delta > 0;
 	invalidate(v);
 	lesson_end_note(v);
 	return true;
@@ -429,6 +435,8 @@ view_step_end(struct fpv_view *v, int where)
 	if (i == v->step)
 		return false;
 	v->step = i;
+	v->acc.k = SIZE_MAX;
+	v->acc.start = false;
 	invalidate(v);
 	lesson_end_note(v);
 	return true;
@@ -445,6 +453,8 @@ shown_anew(struct fpv_view *v, size_t step)
 	forget_desc(v);
 	v->step = step < t->nsteps ? step : t->nsteps - 1;
 	v->elem = v->eltop = 0;
+	v->acc.k = SIZE_MAX;
+	v->acc.start = false;
 	invalidate(v);
 }
 
@@ -1711,6 +1721,243 @@ view_elem_end(struct fpv_view *v, int where)
 		elem_show(v, j);
 	else
 		view_step_end(v, where);
+}
+
+/* ---- Sub-steps: a reduction's accumulator, a quantization's blocks -- */
+
+/* Steps of an accumulator kept at once, and how close to the window's
+ * edge the selected one may come before it is moved. */
+#define ACC_WINDOW 4096
+#define ACC_MARGIN 64
+/* The longest window a search for other flags records (40 bytes a
+ * step). */
+#define ACC_SEARCH_MAX ((size_t)1 << 18)
+
+/* Is the shown step a reduction with a scalar result? */
+static bool
+shown_reduce(const struct fpv_view *v)
+{
+	const struct fpv_trace *t = view_trace(v);
+	const struct fpv_node *n;
+
+	if (t == NULL || t->nsteps == 0 || v->step >= t->nsteps ||
+	    fpv_trace_vec(t, v->step) != NULL)
+		return false;
+	n = &t->ast.nodes[v->step];
+	return n->kind == FPV_NODE_FN && n->u.op >= FPV_FN_SUM &&
+	    n->u.op <= FPV_FN_LOGSUMEXP && n->u.op != FPV_FN_SOFTMAX &&
+	    n->u.op != FPV_FN_SOFTMAX_NAIVE;
+}
+
+unsigned
+view_shown(const struct fpv_view *v)
+{
+	unsigned s = 0;
+
+	if (view_vec(v) != NULL)
+		s |= FPV_SHOWN_VECTOR;
+	if (view_quant(v) != NULL)
+		s |= FPV_SHOWN_BLOCKS;
+	if (shown_reduce(v))
+		s |= FPV_SHOWN_REDUCE;
+	return s;
+}
+
+/* Record the window from first (clipped); false if out of memory or
+ * no reduction. */
+static bool
+acc_load(struct fpv_view *v, size_t first, size_t count)
+{
+	struct view_acc *A = &v->acc;
+	struct fpv_reduce_step *st = NULL;
+	size_t n;
+
+	n = fpv_vec_reduce_window(view_trace(v), v->step, v->sel, first,
+	    count, &st, &A->acc, &A->order, &A->total);
+	free(A->s);
+	A->s = st;
+	A->n = n;
+	A->first = n > 0 ? (first < A->total ? first : 0) : 0;
+	A->step = v->step;
+	A->fmt = v->sel;
+	A->valid = n > 0;
+	return A->valid;
+}
+
+/* The window's start that puts step k at its middle. */
+static size_t
+acc_centre(const struct view_acc *A, size_t k)
+{
+	size_t f = k > ACC_WINDOW / 2 ? k - ACC_WINDOW / 2 : 0;
+
+	if (A->total > ACC_WINDOW && f > A->total - ACC_WINDOW)
+		f = A->total - ACC_WINDOW;
+	return f;
+}
+
+const struct fpv_reduce_step *
+view_acc(struct fpv_view *v, size_t *k)
+{
+	struct view_acc *A = &v->acc;
+
+	if (!shown_reduce(v))
+		return NULL;
+	if (!A->valid || A->step != v->step || A->fmt != v->sel) {
+		size_t want = A->k != SIZE_MAX && A->kstep == v->step ? A->k : 0;
+
+		/* The first window tells the number of steps. */
+		if (!acc_load(v, want > ACC_WINDOW / 2 ? want - ACC_WINDOW / 2 :
+		    0, ACC_WINDOW))
+			return NULL;
+	}
+	if (A->k == SIZE_MAX || A->kstep != v->step) {
+		A->k = A->start ? 0 : A->total - 1;
+		A->kstep = v->step;
+	}
+	if (A->k >= A->total)
+		A->k = A->total - 1;
+	/* Keep a margin of steps around the selected one. */
+	if (A->k < A->first || A->k >= A->first + A->n ||
+	    (A->k - A->first < ACC_MARGIN && A->first > 0) ||
+	    (A->first + A->n - A->k <= ACC_MARGIN &&
+	    A->first + A->n < A->total)) {
+		if (!acc_load(v, acc_centre(A, A->k), ACC_WINDOW))
+			return NULL;
+	}
+	*k = A->k;
+	return &A->s[A->k - A->first];
+}
+
+const struct fpv_reduce_step *
+view_acc_at(const struct fpv_view *v, size_t j)
+{
+	const struct view_acc *A = &v->acc;
+
+	if (!A->valid || j < A->first || j >= A->first + A->n)
+		return NULL;
+	return &A->s[j - A->first];
+}
+
+/* Select accumulator step j. */
+static void
+acc_show(struct fpv_view *v, size_t j)
+{
+	if (j == v->acc.k)
+		return;
+	v->acc.k = j;
+	v->dirty |= DIRTY_BODY;
+}
+
+void
+view_acc_move(struct fpv_view *v, long delta)
+{
+	size_t k;
+
+	if (view_acc(v, &k) == NULL) {
+		view_step(v, delta > 0 ? 1 : -1);
+		return;
+	}
+	if (delta > 0 && k + (size_t)delta < v->acc.total)
+		acc_show(v, k + (size_t)delta);
+	else if (delta < 0 && k >= (size_t)-delta)
+		acc_show(v, k - (size_t)-delta);
+	else
+		view_step(v, delta > 0 ? 1 : -1);
+}
+
+void
+view_acc_end(struct fpv_view *v, int where)
+{
+	size_t k, j;
+
+	if (view_acc(v, &k) == NULL) {
+		view_step_end(v, where);
+		return;
+	}
+	j = where < 0 ? 0 : v->acc.total - 1;
+	if (j != k)
+		acc_show(v, j);
+	else
+		view_step_end(v, where);
+}
+
+/* Flags that tell steps apart for view_acc_change. */
+#define ACC_CHANGE_FLAGS ((1u << FPV_FLAG_COUNT) - 1)
+
+void
+view_acc_change(struct fpv_view *v, int dir)
+{
+	const struct fpv_reduce_step *s;
+	size_t k, j, size;
+	unsigned fl;
+
+	if ((s = view_acc(v, &k)) == NULL)
+		return;
+	fl = s->flags & ACC_CHANGE_FLAGS;
+	/* Window by window, as far as the reduction goes, each window
+	 * (a run of the reduction) twice as long as the one before up to
+	 * ACC_SEARCH_MAX steps, so that a long reduction is run again a
+	 * few times, not once per window. */
+	for (j = k, size = ACC_WINDOW;;) {
+		const struct fpv_reduce_step *o;
+
+		if (dir > 0 ? j + 1 >= v->acc.total : j == 0) {
+			view_message(v, MSG_INFO, "no %s accumulator step "
+			    "with other flags", dir > 0 ? "later" : "earlier");
+			return;
+		}
+		j = dir > 0 ? j + 1 : j - 1;
+		if ((o = view_acc_at(v, j)) == NULL) {
+			size = 2 * size < ACC_SEARCH_MAX ? 2 * size :
+			    ACC_SEARCH_MAX;
+			if (!acc_load(v, dir > 0 ? j : j + 1 > size ?
+			    j + 1 - size : 0, size) ||
+			    (o = view_acc_at(v, j)) == NULL)
+				return;
+		}
+		if ((o->flags & ACC_CHANGE_FLAGS) != fl)
+			break;
+		if (fpv_interrupted())
+			return;
+	}
+	acc_show(v, j);
+}
+
+const struct fpv_quant *
+view_quant(const struct fpv_view *v)
+{
+	const struct fpv_vec *vec = view_vec(v);
+	const struct fpv_quant *q;
+
+	if (vec == NULL || vec->quant == NULL || v->sel < 0 ||
+	    v->sel >= vec->ncols)
+		return NULL;
+	q = &vec->quant[v->sel];
+	if (q->scheme == NULL || q->scheme->block == 0 || q->nblocks == 0 ||
+	    q->block == 0 || q->scale_fmt == NULL)
+		return NULL;
+	return q;
+}
+
+void
+view_block_move(struct fpv_view *v, int dir)
+{
+	const struct fpv_quant *q = view_quant(v);
+	size_t b;
+
+	if (q == NULL) {
+		view_step(v, dir);
+		return;
+	}
+	b = v->elem / q->block;
+	if (dir > 0 && b + 1 < q->nblocks)
+		elem_show(v, (b + 1) * q->block);
+	else if (dir < 0 && v->elem > b * q->block)
+		elem_show(v, b * q->block);
+	else if (dir < 0 && b > 0)
+		elem_show(v, (b - 1) * q->block);
+	else
+		view_step(v, dir);
 }
 
 /* Show the cells as codes in hex, or as values again. */

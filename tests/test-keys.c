@@ -171,6 +171,36 @@ lookups(void)
 	b = fpv_key_find(FPV_KEYS_VIEW, FPV_KEY_CTRL_D, false);
 	ok(b != NULL && b->action == FPV_ACT_EDIT, "Ctrl-D in a typed line "
 	    "deletes (readline), on an empty one quits");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_RIGHT, true,
+	    FPV_SHOWN_REDUCE);
+	ok(b != NULL && b->action == FPV_ACT_ACC_NEXT, "Right on a reduction "
+	    "selects its accumulator's next step");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_END, true,
+	    FPV_SHOWN_REDUCE);
+	ok(b != NULL && b->action == FPV_ACT_ACC_LAST, "End on a reduction "
+	    "selects its last accumulator step");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_SRIGHT, true,
+	    FPV_SHOWN_REDUCE);
+	ok(b != NULL && b->action == FPV_ACT_ACC_CHANGE_NEXT, "Shift-Right "
+	    "on a reduction finds the next step with other flags");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_RIGHT, false,
+	    FPV_SHOWN_REDUCE);
+	ok(b != NULL && b->action == FPV_ACT_EDIT, "Right in a typed line "
+	    "over a reduction moves the cursor");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_RIGHT, true,
+	    FPV_SHOWN_VECTOR | FPV_SHOWN_BLOCKS);
+	ok(b != NULL && b->action == FPV_ACT_ELEM_NEXT, "Right on a block "
+	    "quantization selects the next element");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_SLEFT, true,
+	    FPV_SHOWN_VECTOR | FPV_SHOWN_BLOCKS);
+	ok(b != NULL && b->action == FPV_ACT_BLOCK_PREV, "Shift-Left on a "
+	    "block quantization selects the block before");
+	b = fpv_key_find_shown(FPV_KEYS_VIEW, FPV_KEY_SRIGHT, true,
+	    FPV_SHOWN_VECTOR);
+	ok(b != NULL && b->action == FPV_ACT_NEXT, "Shift-Right elsewhere "
+	    "steps");
+	b = fpv_key_find_vec(FPV_KEYS_VIEW, FPV_KEY_RIGHT, true, false);
+	ok(b != NULL && b->action == FPV_ACT_NEXT, "Right on a scalar steps");
 }
 
 /* The man page's name for a key in roff. */
@@ -180,7 +210,8 @@ roff_name(const char *name)
 	static const struct { const char *key, *roff; } map[] = {
 		{ "Right", "\\(->" }, { "Left", "\\(<-" }, { "Up", "\\(ua" },
 		{ "Down", "\\(da" }, { "?", "\\&?" }, { "other keys", "other" },
-		{ "0-9 a-f", "hexadecimal" },
+		{ "0-9 a-f", "hexadecimal" }, { "Shift-Right", "Shift-\\(->" },
+		{ "Shift-Left", "Shift-\\(<-" },
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)

@@ -21,7 +21,8 @@ enum fpv_key {
 	FPV_KEY_BTAB, FPV_KEY_UP, FPV_KEY_DOWN, FPV_KEY_F1, FPV_KEY_QUESTION,
 	FPV_KEY_F2, FPV_KEY_F3, FPV_KEY_ESC, FPV_KEY_CTRL_L, FPV_KEY_CTRL_D,
 	FPV_KEY_CTRL_C, FPV_KEY_CTRL_Z, FPV_KEY_E, FPV_KEY_BACKSPACE,
-	FPV_KEY_CTRL_U, FPV_KEY_HEX,	/* a hex digit, or the x of 0x */
+	FPV_KEY_CTRL_U, FPV_KEY_SRIGHT, FPV_KEY_SLEFT,
+	FPV_KEY_HEX,			/* a hex digit, or the x of 0x */
 	FPV_KEY_OTHER,			/* any other key */
 	FPV_KEY_COUNT
 };
@@ -43,8 +44,18 @@ enum fpv_key_when {
 	FPV_WHEN_ANY,
 	FPV_WHEN_EMPTY,		/* the input line is empty */
 	FPV_WHEN_TYPED,		/* the input line is not empty */
-	FPV_WHEN_VECTOR		/* the input line is empty and the shown
+	FPV_WHEN_VECTOR,	/* the input line is empty and the shown
 				   step is a vector */
+	FPV_WHEN_REDUCE,	/* ... a reduction (a scalar: sum, dot,
+				   mean, max, min, norm2, logsumexp) */
+	FPV_WHEN_BLOCKS		/* ... a block quantization (mxfp4, ...) */
+};
+
+/* What the shown step is, for the conditions above (bits). */
+enum {
+	FPV_SHOWN_VECTOR = 1u << 0,
+	FPV_SHOWN_REDUCE = 1u << 1,
+	FPV_SHOWN_BLOCKS = 1u << 2
 };
 
 /* What a key does (view-input.c carries each out). */
@@ -59,6 +70,11 @@ enum fpv_key_action {
 	FPV_ACT_ELEM_NEXT, FPV_ACT_ELEM_PREV,	/* select a vector's element */
 	FPV_ACT_ELEM_FIRST, FPV_ACT_ELEM_LAST,
 	FPV_ACT_CELLS_HEX,	/* a vector's cells: values or codes */
+	FPV_ACT_ACC_NEXT, FPV_ACT_ACC_PREV,	/* a reduction's accumulator */
+	FPV_ACT_ACC_FIRST, FPV_ACT_ACC_LAST,	/* steps */
+	FPV_ACT_ACC_CHANGE_NEXT, FPV_ACT_ACC_CHANGE_PREV,
+				/* ... the next whose flags differ */
+	FPV_ACT_BLOCK_NEXT, FPV_ACT_BLOCK_PREV,	/* a quantization's blocks */
 	FPV_ACT_ESCAPE,		/* clear the message, abort a search */
 	FPV_ACT_REDRAW,
 	FPV_ACT_QUIT,
@@ -104,6 +120,10 @@ const struct fpv_keybinding *fpv_key_find(enum fpv_key_mode mode,
     enum fpv_key key, bool empty);
 const struct fpv_keybinding *fpv_key_find_vec(enum fpv_key_mode mode,
     enum fpv_key key, bool empty, bool vec);
+/* The same with what is shown as FPV_SHOWN_* bits: the rows of a block
+ * quantization and of a reduction come first, then a vector's. */
+const struct fpv_keybinding *fpv_key_find_shown(enum fpv_key_mode mode,
+    enum fpv_key key, bool empty, unsigned shown);
 
 /* Write the keys' help (":help keys"), every row of the table, one
  * line per run of keys doing the same thing. */

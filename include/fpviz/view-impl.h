@@ -36,6 +36,7 @@
 #include "fpviz/describe.h"
 #include "fpviz/lesson.h"
 #include "fpviz/line.h"
+#include "fpviz/reduce.h"
 #include "fpviz/trace.h"
 
 /* Smallest terminal the view draws into; below, "terminal too small". */
@@ -104,6 +105,8 @@ struct view_layout {
 	int big_rows;		/* ROW_BIG: lines of the large block */
 	bool vec;		/* laid out for a vector step: each row a
 				 * strip of cells and a line of figures */
+	bool sub;		/* for a step with sub-steps (a reduction,
+				 * a block quantization): a taller detail */
 	int body_rows;		/* lines between the top and the status line */
 	int status_rows;	/* the status line (an error: up to 3 lines) */
 };
@@ -193,6 +196,26 @@ struct view_bitedit {
 	char hexbuf[24];	/* hex digits typed so far */
 };
 
+/*
+ * A reduction's accumulator steps in the selected column, as the view
+ * steps through them: a window of the recorded steps (the reduction is
+ * run again when the selection leaves it) and the selected one.
+ */
+struct view_acc {
+	bool valid;		/* the window is the shown step's, column fmt's */
+	size_t step;
+	int fmt;
+	struct fpv_reduce_step *s;	/* the window (malloc'd) */
+	size_t first, n;	/* steps first .. first + n - 1 */
+	size_t total;		/* the reduction's steps */
+	const struct fpv_format *acc;	/* the accumulator's format */
+	int order;
+	size_t k;		/* the selected step, 0-based; SIZE_MAX: to be
+				   chosen (the last, or with start the first) */
+	size_t kstep;		/* the step k was chosen on */
+	bool start;		/* entered going forward: start at the first */
+};
+
 struct fpv_view {
 	struct fpv_session *s;
 	struct fpv_display *d;
@@ -230,6 +253,7 @@ struct fpv_view {
 	bool cellhex;
 	char exact[192];	/* the exact row's value and state */
 	struct view_detail det;
+	struct view_acc acc;	/* a reduction's accumulator steps */
 
 	/* status line and overlay */
 	char msg[512];
@@ -345,6 +369,35 @@ const struct fpv_vec *view_vec(const struct fpv_view *v);
 void view_elem_move(struct fpv_view *v, long delta);
 void view_elem_end(struct fpv_view *v, int where);
 void view_cells_hex(struct fpv_view *v);
+
+/* What the shown step is: FPV_SHOWN_* bits (keys.h). */
+unsigned view_shown(const struct fpv_view *v);
+
+/*
+ * A reduction shown (a scalar step of sum, dot, mean, max, min, norm2
+ * or logsumexp): its accumulator steps in the selected column.  view_acc
+ * makes the window hold the selected step and returns it (NULL when the
+ * shown step is no reduction, or out of memory); *k gets its index.
+ * view_acc_at gives step j if the window holds it (j within a few
+ * dozen of the selected one always is), else NULL.
+ */
+const struct fpv_reduce_step *view_acc(struct fpv_view *v, size_t *k);
+const struct fpv_reduce_step *view_acc_at(const struct fpv_view *v,
+    size_t j);
+/* Select the accumulator step delta away (past the ends: the step
+ * before or after), the first (where < 0) or last (where > 0) one (on
+ * it already: the first or last step), or the next (dir > 0) or
+ * previous one whose flags differ from the selected one's. */
+void view_acc_move(struct fpv_view *v, long delta);
+void view_acc_end(struct fpv_view *v, int where);
+void view_acc_change(struct fpv_view *v, int dir);
+
+/* A block quantization shown: the selected column's (NULL for any
+ * other step, or a per-tensor method); select the first element of the
+ * next (dir > 0) or previous block (past the ends: the step after or
+ * before). */
+const struct fpv_quant *view_quant(const struct fpv_view *v);
+void view_block_move(struct fpv_view *v, int dir);
 
 /* How far an element is from its exact value (ORDER ECLS: the styles
  * ST_E_* and the legend in view-draw.c). */
@@ -517,6 +570,17 @@ void view_draw_detail(struct fpv_view *v, WINDOW *w, int y, int x,
 /* The detail pane under its title and the step list (beside it on a wide
  * screen, else under it) in rows lines from line y. */
 void view_draw_lower(struct fpv_view *v, WINDOW *w, int y, int rows);
+
+/* ---- view-sub.c ---- */
+
+/* A reduction's selected accumulator step (view_draw_acc) or the
+ * selected element's block (view_draw_block) in at most rows lines
+ * from (y, x), width columns; each returns the lines it drew (0: not
+ * such a step). */
+int view_draw_acc(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    int rows);
+int view_draw_block(struct fpv_view *v, WINDOW *w, int y, int x, int width,
+    int rows);
 
 /* ---- view-big.c ---- */
 
