@@ -129,18 +129,6 @@ fpv_line_eval(struct fpv_line *l, const char *src, size_t len, int lineno,
 		vars_free(before, nbefore);
 		return rc;
 	}
-	if (l->no_vectors && fpv_trace_has_vec(&l->tr[!l->cur])) {
-		/* Not shown: as if it had not been evaluated. */
-		if (l->snapshots)
-			fpv_session_set_vars(l->s, before, nbefore);
-		else
-			vars_free(before, nbefore);
-		err->line = lineno;
-		err->col = 1;
-		snprintf(err->msg, sizeof err->msg, "the view does not show "
-		    "vectors yet: see them in line mode (--plain) or --json");
-		return -1;
-	}
 	l->cur = !l->cur;
 	l->have = true;
 	/* The snapshot belongs to the shown line (none without snapshots). */

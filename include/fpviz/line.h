@@ -40,9 +40,6 @@ struct fpv_line {
 	bool lean_ok;		/* nobody will look at a line's steps (text
 				   and JSON without them): a long line may
 				   keep its result only (fpv_trace.lean) */
-	bool no_vectors;	/* a line that computes vectors is an error
-				   (the view does not show them yet): the
-				   variables are kept as they were */
 
 	/* Private to line.c. */
 	struct fpv_trace tr[2];	/* tr[cur]: the last line; the other one
